@@ -1,0 +1,190 @@
+"""The `coprocure` command line: the composition root that may reach every service."""
+
+from __future__ import annotations
+
+import importlib
+import signal
+import sys
+import time
+
+import click
+from rich.console import Console
+
+from shared.config import SERVICES, database_url, env, env_bool
+from shared.queue import QUEUES, clean_started_registries, enqueue_job, get_queue, redis_from_url
+
+console = Console(stderr=True)
+
+
+@click.group()
+def main() -> None:
+    """coprocure: outcomes-based commissioning of co-produced public services."""
+
+
+@main.command()
+@click.option("--sandbox/--no-sandbox", default=None,
+              help="Shrink minimum periods to zero (COPROCURE_SANDBOX=1).")
+def dev(sandbox: bool | None) -> None:
+    """Run the whole platform locally; Ctrl-C stops all of it."""
+    from services.platform import Platform, default_root
+
+    extra = {}
+    if sandbox is not None:
+        extra["COPROCURE_SANDBOX"] = "1" if sandbox else "0"
+    platform = Platform(root=default_root(), extra_env=extra)
+    stopping = {"now": False}
+
+    def _stop(*_):
+        stopping["now"] = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    console.print(f"[bold]coprocure[/bold] starting (state in {platform.root})…")
+    try:
+        platform.start()
+        console.print(f"[green]ready[/green] gateway: {platform.url()}  "
+                      f"docs: {platform.url()}/docs  redis: {platform.redis_url}")
+        click.echo(f"Gateway URL: {platform.url()}")
+        while not stopping["now"]:
+            for name, proc in platform.procs.items():
+                if proc.poll() is not None:
+                    console.print(f"[red]{name} exited ({proc.returncode})[/red]; stopping")
+                    stopping["now"] = True
+                    break
+            time.sleep(0.5)
+    finally:
+        console.print("stopping…")
+        platform.stop()
+        console.print("stopped")
+
+
+@main.command()
+@click.argument("queue", type=click.Choice(QUEUES))
+@click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
+def worker(queue: str, burst: bool) -> None:
+    """Run an rq worker for one queue (forking, JSON serializer)."""
+    from rq import Worker
+    from rq.serializers import JSONSerializer
+
+    from shared.failed_jobs import exception_handler
+
+    runtime = importlib.import_module(f"services.{queue}.runtime")
+    models = importlib.import_module(f"services.{queue}.models")
+    handlers = []
+    table = getattr(models, "failed_jobs", None)
+    if table is not None:
+        handlers.append(exception_handler(lambda: runtime.get_resources().session_factory, table))
+    conn = redis_from_url(_redis_url())
+    w = Worker([get_queue(queue, conn)], connection=conn, serializer=JSONSerializer,
+               exception_handlers=handlers)
+    w.work(burst=burst, with_scheduler=True, logging_level=env("LOG_LEVEL", "INFO"))
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Run one tick and exit.")
+def scheduler(once: bool) -> None:
+    """Janitor and sweeper: re-queue dead workers' jobs, enqueue the close sweeper."""
+    conn = redis_from_url(_redis_url())
+    sweep_every = float(env("SWEEP_SECONDS", "1" if env_bool("SANDBOX") else "60"))
+    janitor_every = float(env("JANITOR_SECONDS", "5"))
+    last_sweep = last_janitor = 0.0
+    while True:
+        now = time.time()
+        try:
+            if now - last_janitor >= janitor_every:
+                clean_started_registries(conn)
+                last_janitor = now
+            if now - last_sweep >= sweep_every:
+                slot = int(now // sweep_every)
+                enqueue_job(get_queue("commissioning", conn),
+                            "services.commissioning.jobs.close_due_tenders",
+                            {"schema_version": 1, "slot": slot}, job_id=f"sweep-{slot}",
+                            result_ttl=60, failure_ttl=3600)
+                last_sweep = now
+        except Exception as exc:  # Redis down: keep ticking, it comes back
+            console.print(f"scheduler: {exc!r}")
+        if once:
+            return
+        time.sleep(0.2)
+
+
+@main.command()
+@click.argument("service", type=click.Choice(["commissioning", "scoring"]))
+def relay(service: str) -> None:
+    """Relay the service's transactional outbox to rq until stopped."""
+    from shared.outbox import run_relay
+
+    runtime = importlib.import_module(f"services.{service}.runtime")
+    models = importlib.import_module(f"services.{service}.models")
+    table = getattr(models, "outbox", None)
+    if table is None:
+        console.print(f"{service} has no outbox; relay idle")
+        signal.pause()
+        return
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__("now", True))
+    run_relay(runtime.get_resources().session_factory, table, redis_from_url(_redis_url()),
+              stop=lambda: stop["now"])
+
+
+@main.group()
+def db() -> None:
+    """Database migrations."""
+
+
+@db.command("upgrade")
+@click.option("--service", type=click.Choice(SERVICES), default=None)
+def db_upgrade(service: str | None) -> None:
+    """Apply migrations (all services by default)."""
+    from services.platform import migrations_path
+    from shared.migrate import upgrade
+
+    for name in [service] if service else SERVICES:
+        upgrade(migrations_path(name), database_url(name))
+        console.print(f"{name}: upgraded")
+
+
+@db.command("revision")
+@click.argument("service", type=click.Choice(SERVICES))
+@click.option("-m", "--message", required=True)
+def db_revision(service: str, message: str) -> None:
+    """Autogenerate a migration for one service (against its upgraded database)."""
+    from services.platform import migrations_path
+    from shared.migrate import make_revision, upgrade
+
+    upgrade(migrations_path(service), database_url(service))
+    make_revision(migrations_path(service), database_url(service), message)
+
+
+def _redis_url() -> str:
+    url = env("REDIS_URL")
+    if not url:
+        raise click.ClickException("COPROCURE_REDIS_URL is not set (coprocure dev sets it)")
+    return url
+
+
+def _mount_optional(group: click.Group, module: str, attr: str, name: str) -> None:
+    """Mount a command that lives in a service or shared module, if present."""
+    try:
+        command = getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError):
+        return
+    group.add_command(command, name)
+
+
+_mount_optional(main, "services.gateway.commands", "users", "users")
+_mount_optional(main, "services.admin_cli", "queues", "queues")
+_mount_optional(main, "services.demo", "demo", "demo")
+
+
+@main.group()
+def audit() -> None:
+    """Audit log tools (offline verification)."""
+
+
+_mount_optional(audit, "shared.audit.verify", "verify_command", "verify")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

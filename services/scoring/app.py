@@ -1,0 +1,18 @@
+"""The scoring service's app factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from shared.web import create_service_app
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the scoring service app (nothing is built at import)."""
+    from services.scoring import models  # noqa: F401  (map every table before first use)
+
+    blueprints: list = []
+    return create_service_app("scoring", config, blueprints=blueprints,
+                              title="coprocure scoring service")

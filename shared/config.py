@@ -1,0 +1,92 @@
+"""Configuration from ``COPROCURE_*`` environment variables, with dev fallbacks under ``var/``."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+SERVICES = ("gateway", "commissioning", "scoring")
+DEFAULT_PORTS = {"gateway": 8000, "commissioning": 8001, "scoring": 8002}
+PREFIX = "COPROCURE_"
+
+
+def env(name: str, default: str | None = None, environ: dict | None = None) -> str | None:
+    """Read ``COPROCURE_<name>`` from the environment."""
+    return (environ if environ is not None else os.environ).get(PREFIX + name, default)
+
+
+def env_bool(name: str, default: bool = False, environ: dict | None = None) -> bool:
+    """Read a boolean flag (1/true/yes/on)."""
+    raw = env(name, None, environ)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def var_dir(environ: dict | None = None) -> Path:
+    """The directory for local state (SQLite files, dev keys, embedded Redis)."""
+    return Path(env("VAR_DIR", "var", environ)).resolve()
+
+
+def database_url(service: str, environ: dict | None = None) -> str:
+    """The database URL of one service; SQLite under ``var/`` by default."""
+    url = env(f"{service.upper()}_DATABASE_URL", None, environ)
+    if url:
+        return url
+    return f"sqlite:///{var_dir(environ) / (service + '.db')}"
+
+
+def _dev_secret(name: str, nbytes: int, environ: dict | None) -> str:
+    """A base64 secret kept in ``var/keys/`` so every local process shares it."""
+    folder = var_dir(environ) / "keys"
+    path = folder / name
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(base64.b64encode(secrets.token_bytes(nbytes)).decode())
+        os.chmod(tmp, 0o600)
+        # Atomic rename: concurrent first starts agree on one key.
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        tmp.unlink()
+    return path.read_text().strip()
+
+
+def secret(name: str, nbytes: int = 32, environ: dict | None = None) -> str:
+    """A base64 secret from ``COPROCURE_<name>``, else a per-checkout dev key file."""
+    value = env(name, None, environ)
+    if value:
+        return value.strip()
+    if env("ENV", "dev", environ) == "production":
+        raise RuntimeError(f"{PREFIX}{name} must be set in production")
+    return _dev_secret(name.lower(), nbytes, environ)
+
+
+def load_settings(service: str, overrides: dict[str, Any] | None = None,
+                  environ: dict | None = None) -> dict[str, Any]:
+    """Flask config for one service: environment first, then explicit overrides."""
+    sandbox = env_bool("SANDBOX", False, environ)
+    settings: dict[str, Any] = {
+        "SERVICE_NAME": service,
+        "ENV": env("ENV", "dev", environ),
+        "SANDBOX": sandbox,
+        "DATABASE_URL": database_url(service, environ),
+        "REDIS_URL": env("REDIS_URL", None, environ),
+        "ASSERTION_KEY": secret("ASSERTION_KEY", 32, environ),
+        "ASSERTION_TTL_SECONDS": int(env("ASSERTION_TTL_SECONDS", "60", environ)),
+        "MAX_CONTENT_LENGTH": int(env("MAX_BODY_BYTES", str(1024 * 1024), environ)),
+        "MAX_PAGE_SIZE": 200,
+        "LOG_LEVEL": env("LOG_LEVEL", "INFO", environ),
+        "UPSTREAMS": {
+            name: env(f"{name.upper()}_URL", f"http://127.0.0.1:{port}", environ)
+            for name, port in DEFAULT_PORTS.items() if name != "gateway"
+        },
+    }
+    if overrides:
+        settings.update(overrides)
+    return settings

@@ -1,0 +1,75 @@
+"""Request ids and structured JSON logging."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import uuid
+
+import structlog
+from flask import Flask, g, request
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Log JSON lines to stderr, with context variables merged in."""
+    logging.basicConfig(format="%(message)s", stream=sys.stderr,
+                        level=getattr(logging, level.upper(), logging.INFO))
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(
+            getattr(logging, level.upper(), logging.INFO)),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        cache_logger_on_first_use=True,
+    )
+
+
+def new_request_id() -> str:
+    """A fresh request id."""
+    return uuid.uuid4().hex
+
+
+def incoming_request_id(value: str | None) -> str:
+    """Keep a well-formed incoming id; replace anything else."""
+    if value and _VALID_REQUEST_ID.match(value):
+        return value
+    return new_request_id()
+
+
+def current_request_id() -> str | None:
+    """The request id of the current request, if any."""
+    try:
+        return g.get("request_id")
+    except RuntimeError:
+        return None
+
+
+def install_request_id(app: Flask) -> None:
+    """Stamp every request and response with X-Request-ID and bind it to the logs."""
+    log = structlog.get_logger("coprocure.http")
+
+    @app.before_request
+    def _bind_request_id() -> None:
+        g.request_id = incoming_request_id(request.headers.get(REQUEST_ID_HEADER))
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(
+            request_id=g.request_id, service=app.config.get("SERVICE_NAME"))
+
+    @app.after_request
+    def _stamp(response):
+        rid = g.get("request_id")
+        if rid:
+            response.headers[REQUEST_ID_HEADER] = rid
+        if not request.path.endswith("z"):  # keep health probes out of the logs
+            log.info("request", method=request.method, path=request.path,
+                     status=response.status_code)
+        return response

@@ -1,0 +1,115 @@
+"""Transactional outbox: events written with the state change, relayed to rq afterwards."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from shared.queue import enqueue_job, get_queue
+
+log = structlog.get_logger("coprocure.outbox")
+
+
+def utcnow() -> datetime:
+    """The current UTC time."""
+    return datetime.now(UTC)
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    """The outbox table of one service (add it to that service's metadata and migration)."""
+    return Table(
+        "outbox",
+        metadata,
+        Column("id", String(36), primary_key=True),
+        Column("event_type", String(80), nullable=False),
+        Column("queue", String(40), nullable=False),
+        Column("job_name", String(200), nullable=False),
+        Column("job_id", String(200), nullable=False, unique=True),
+        Column("payload", JSON, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("sent_at", DateTime(timezone=True), nullable=True, index=True),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text, nullable=True),
+    )
+
+
+def add_event(session: Session, table: Table, *, event_type: str, queue: str, job_name: str,
+              job_id: str, payload: dict[str, Any]) -> str:
+    """Write an event row in the caller's transaction (commit is the caller's)."""
+    existing = session.execute(select(table.c.id).where(table.c.job_id == job_id)).scalar()
+    if existing:
+        return existing
+    event_id = str(uuid.uuid4())
+    session.execute(table.insert().values(
+        id=event_id, event_type=event_type, queue=queue, job_name=job_name, job_id=job_id,
+        payload=payload, created_at=utcnow(), sent_at=None, attempts=0))
+    return event_id
+
+
+def relay_pending(session_factory: Callable[[], Session], table: Table, redis: Redis,
+                  batch: int = 100) -> int:
+    """Enqueue unsent events (unique job ids make a re-send a no-op); return how many sent."""
+    sent = 0
+    with session_factory() as session:
+        rows = session.execute(
+            select(table).where(table.c.sent_at.is_(None)).order_by(table.c.created_at)
+            .limit(batch)).mappings().all()
+    for row in rows:
+        try:
+            enqueue_job(get_queue(row["queue"], redis), row["job_name"], row["payload"],
+                        job_id=row["job_id"])
+        except RedisError as exc:
+            with session_factory() as session:
+                session.execute(update(table).where(table.c.id == row["id"]).values(
+                    attempts=table.c.attempts + 1, last_error=repr(exc)[:2000]))
+                session.commit()
+            log.warning("outbox_relay_redis_down", error=repr(exc))
+            break
+        with session_factory() as session:
+            session.execute(update(table).where(table.c.id == row["id"]).values(
+                sent_at=utcnow(), attempts=table.c.attempts + 1, last_error=None))
+            session.commit()
+        sent += 1
+    return sent
+
+
+def pending_count(session_factory: Callable[[], Session], table: Table) -> int:
+    """How many events wait to be relayed."""
+    from sqlalchemy import func
+
+    with session_factory() as session:
+        return session.execute(
+            select(func.count()).select_from(table).where(table.c.sent_at.is_(None))).scalar_one()
+
+
+def run_relay(session_factory: Callable[[], Session], table: Table, redis: Redis,
+              interval: float = 0.5, stop: Callable[[], bool] = lambda: False) -> None:
+    """Relay forever (until ``stop()``), retrying while Redis is down."""
+    while not stop():
+        try:
+            sent = relay_pending(session_factory, table, redis)
+        except Exception as exc:  # keep relaying through transient DB errors
+            log.warning("outbox_relay_error", error=repr(exc))
+            sent = 0
+        if not sent:
+            time.sleep(interval)

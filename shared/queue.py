@@ -1,0 +1,87 @@
+"""The rq queue contract: Redis from URL, JSON-serialized queues, enqueue by dotted name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from redis import Redis
+from rq import Queue, Retry
+from rq.exceptions import DuplicateJobError
+from rq.registry import FailedJobRegistry, StartedJobRegistry
+from rq.serializers import JSONSerializer
+
+QUEUES = ("commissioning", "scoring")
+DEFAULT_RETRY = (5, (2, 10, 30, 60, 120))  # max, intervals in seconds
+DEFAULT_JOB_TIMEOUT = 600
+log = structlog.get_logger("coprocure.queue")
+
+
+def redis_from_url(url: str, **kwargs: Any) -> Redis:
+    """A Redis client from a URL, with timeouts so a dead Redis fails fast."""
+    kwargs.setdefault("socket_connect_timeout", 2)
+    kwargs.setdefault("socket_timeout", 10)
+    kwargs.setdefault("health_check_interval", 30)
+    return Redis.from_url(url, **kwargs)
+
+
+def get_queue(name: str, connection: Redis) -> Queue:
+    """An rq queue that serializes with JSON, never pickle."""
+    if name not in QUEUES:
+        raise ValueError(f"unknown queue {name!r}")
+    return Queue(name, connection=connection, serializer=JSONSerializer,
+                 default_timeout=DEFAULT_JOB_TIMEOUT)
+
+
+def default_retry(max_retries: int | None = None) -> Retry:
+    """The project's retry policy (backoff intervals in seconds)."""
+    count, intervals = DEFAULT_RETRY
+    return Retry(max=max_retries if max_retries is not None else count, interval=list(intervals))
+
+
+def enqueue_job(queue: Queue, func_name: str, payload: dict[str, Any], job_id: str,
+                retry: Retry | None = None, **kwargs: Any) -> bool:
+    """Enqueue ``func_name(payload)`` once; False if the job id was already queued.
+
+    rq job ids may hold only letters, digits, ``_`` and ``-`` (so ``assess-{tender}-{sha}``).
+    """
+    try:
+        queue.enqueue_call(
+            func=func_name, args=(payload,), job_id=job_id, unique=True,
+            retry=retry if retry is not None else default_retry(),
+            failure_ttl=kwargs.pop("failure_ttl", 30 * 24 * 3600),
+            result_ttl=kwargs.pop("result_ttl", 3600),
+            **kwargs,
+        )
+    except DuplicateJobError:
+        log.info("job_already_queued", job_id=job_id, func=func_name)
+        return False
+    return True
+
+
+def clean_started_registries(connection: Redis) -> int:
+    """Move jobs of dead workers out of the started registries so rq retries them."""
+    moved = 0
+    for name in QUEUES:
+        queue = get_queue(name, connection)
+        registry = StartedJobRegistry(queue=queue)
+        before = registry.count
+        registry.cleanup()
+        moved += max(0, before - registry.count)
+    return moved
+
+
+def queue_stats(connection: Redis) -> dict[str, dict[str, int]]:
+    """Counts per queue and registry, for the admin endpoint."""
+    stats = {}
+    for name in QUEUES:
+        queue = get_queue(name, connection)
+        stats[name] = {
+            "queued": queue.count,
+            "started": queue.started_job_registry.count,
+            "deferred": queue.deferred_job_registry.count,
+            "scheduled": queue.scheduled_job_registry.count,
+            "failed": FailedJobRegistry(queue=queue).count,
+            "finished": queue.finished_job_registry.count,
+        }
+    return stats

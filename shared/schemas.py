@@ -1,0 +1,93 @@
+"""Marshmallow building blocks shared by the services' schemas."""
+
+from __future__ import annotations
+
+import base64
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validates
+
+from shared.problems import validation_problem
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+
+
+class StrictSchema(Schema):
+    """Unknown fields are errors, so clients cannot mass-assign what they may not set."""
+
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+class MoneySchema(StrictSchema):
+    """``{"amount": "12345.00", "currency": "GBP"}`` with the amount as a decimal string."""
+
+    amount = fields.String(required=True, metadata={"example": "12345.00"})
+    currency = fields.String(required=True, metadata={"example": "GBP"})
+
+    @validates("amount")
+    def _amount(self, value: str, **_: Any) -> None:
+        if not isinstance(value, str):
+            raise ValidationError("Must be a decimal string.")
+        try:
+            amount = Decimal(value)
+        except InvalidOperation as exc:
+            raise ValidationError("Must be a decimal string such as \"12345.00\".") from exc
+        if not amount.is_finite():
+            raise ValidationError("Must be a finite decimal.")
+        if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+            raise ValidationError("At most 2 decimal places.")
+        if abs(amount) >= Decimal("1e15"):
+            raise ValidationError("Amount too large.")
+
+    @validates("currency")
+    def _currency(self, value: str, **_: Any) -> None:
+        if len(value) != 3 or not value.isalpha() or not value.isupper():
+            raise ValidationError("Must be an ISO 4217 code such as GBP.")
+
+
+class PageQuerySchema(Schema):
+    """``?limit=&cursor=`` — limit is clamped to 1..200 rather than refused."""
+
+    class Meta:
+        unknown = RAISE
+
+    limit = fields.Integer(load_default=DEFAULT_PAGE_SIZE)
+    cursor = fields.String(load_default=None, allow_none=True)
+
+    @pre_load
+    def _clamp(self, data: Any, **_: Any) -> Any:
+        if hasattr(data, "to_dict"):
+            data = data.to_dict()
+        data = dict(data)
+        raw = data.get("limit")
+        if raw not in (None, ""):
+            try:
+                data["limit"] = str(max(1, min(MAX_PAGE_SIZE, int(raw))))
+            except (TypeError, ValueError):
+                pass  # let the Integer field name the error
+        return data
+
+
+def encode_cursor(value: dict[str, Any]) -> str:
+    """An opaque cursor for keyset pagination."""
+    raw = json.dumps(value, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    """Decode a cursor, raising a 422 problem naming ``cursor`` on garbage."""
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise validation_problem({"cursor": ["Invalid cursor."]}) from exc
+    if not isinstance(value, dict):
+        raise validation_problem({"cursor": ["Invalid cursor."]})
+    return value

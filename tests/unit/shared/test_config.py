@@ -1,0 +1,27 @@
+"""Configuration comes from COPROCURE_* variables with shared dev secrets."""
+
+from shared.config import database_url, load_settings, secret
+
+
+def test_defaults_and_overrides(tmp_path):
+    environ = {"COPROCURE_VAR_DIR": str(tmp_path)}
+    assert database_url("scoring", environ) == f"sqlite:///{tmp_path}/scoring.db"
+    environ["COPROCURE_SCORING_DATABASE_URL"] = "postgresql://db/x"
+    assert database_url("scoring", environ) == "postgresql://db/x"
+    settings = load_settings("scoring", {"SANDBOX": True}, environ)
+    assert settings["SANDBOX"] is True and settings["DATABASE_URL"] == "postgresql://db/x"
+
+
+def test_dev_secret_is_shared_between_processes(tmp_path):
+    environ = {"COPROCURE_VAR_DIR": str(tmp_path)}
+    assert secret("MASTER_KEY", 32, environ) == secret("MASTER_KEY", 32, environ)
+    environ["COPROCURE_MASTER_KEY"] = "abc"
+    assert secret("MASTER_KEY", 32, environ) == "abc"
+
+
+def test_production_requires_secrets(tmp_path):
+    import pytest
+
+    with pytest.raises(RuntimeError):
+        secret("MASTER_KEY", 32,
+               {"COPROCURE_VAR_DIR": str(tmp_path), "COPROCURE_ENV": "production"})
