@@ -28,6 +28,7 @@ class Identity:
     lived_experience: bool = False
     email: str | None = None
     request_id: str | None = None
+    organisation_name: str | None = None
 
     @property
     def anonymous(self) -> bool:
@@ -60,6 +61,7 @@ def sign_assertion(key: str, identity: Identity, ttl_seconds: int = 60,
         "lx": identity.lived_experience,
         "email": identity.email,
         "rid": identity.request_id,
+        "orgn": identity.organisation_name,
     }
     return jwt.encode(claims, _key_bytes(key), algorithm=ALGORITHM)
 
@@ -87,4 +89,45 @@ def verify_assertion(key: str, token: str | None, leeway: int = 5) -> Identity:
         lived_experience=bool(claims.get("lx")),
         email=claims.get("email"),
         request_id=claims.get("rid"),
+        organisation_name=claims.get("orgn"),
     )
+
+
+DIRECTORY_HEADER = "X-Coprocure-Directory"
+
+
+@dataclass(frozen=True)
+class DirectoryUser:
+    """A user the gateway vouches for when a request names other users (e.g. a panel)."""
+
+    user_id: str
+    roles: tuple[str, ...]
+    lived_experience: bool
+    organisation_id: str | None = None
+    email: str | None = None
+
+
+def sign_directory(key: str, users: list[DirectoryUser], ttl_seconds: int = 60) -> str:
+    """Sign the gateway's lookup of the users a request refers to."""
+    issued = int(time.time())
+    claims = {"iss": ISSUER, "typ": "directory", "iat": issued, "exp": issued + ttl_seconds,
+              "users": [{"id": u.user_id, "roles": list(u.roles), "lx": u.lived_experience,
+                         "org": u.organisation_id, "email": u.email} for u in users]}
+    return jwt.encode(claims, _key_bytes(key), algorithm=ALGORITHM)
+
+
+def verify_directory(key: str, token: str | None) -> dict[str, DirectoryUser]:
+    """Verify a directory assertion; map user id to what the gateway knows of them."""
+    if not token:
+        raise AssertionInvalid("missing directory assertion")
+    try:
+        claims = jwt.decode(token, _key_bytes(key), algorithms=[ALGORITHM], issuer=ISSUER,
+                            options={"require": ["exp", "iat", "iss"]})
+    except jwt.PyJWTError as exc:
+        raise AssertionInvalid(f"invalid directory assertion: {exc}") from exc
+    if claims.get("typ") != "directory":
+        raise AssertionInvalid("not a directory assertion")
+    return {u["id"]: DirectoryUser(user_id=u["id"], roles=tuple(u.get("roles") or ()),
+                                   lived_experience=bool(u.get("lx")),
+                                   organisation_id=u.get("org"), email=u.get("email"))
+            for u in claims.get("users", [])}

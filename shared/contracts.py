@@ -1,0 +1,125 @@
+"""The queue contract between services: job names, queues and versioned payload schemas.
+
+Every payload is JSON with ``schema_version`` and an ``event_id``; consumers validate with
+these schemas and record ``event_id`` as processed in the same transaction as the effect, so a
+job that runs twice records its effect once. Job ids use only letters, digits, ``_`` and ``-``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+SCHEMA_VERSION = 1
+
+# job dotted name -> queue
+CLOSE_DUE_TENDERS = "services.commissioning.jobs.close_due_tenders"
+RECORD_SCORING_RESULT = "services.commissioning.jobs.record_scoring_result"
+RECORD_TENDER = "services.scoring.jobs.record_tender"
+ASSESS_TENDER = "services.scoring.jobs.assess_tender"
+RUN_SCORING = "services.scoring.jobs.run_scoring"
+
+JOB_QUEUES = {
+    CLOSE_DUE_TENDERS: "commissioning",
+    RECORD_SCORING_RESULT: "commissioning",
+    RECORD_TENDER: "scoring",
+    ASSESS_TENDER: "scoring",
+    RUN_SCORING: "scoring",
+}
+
+
+class _Payload(Schema):
+    class Meta:
+        unknown = EXCLUDE  # newer producers may add fields; consumers ignore them
+
+    schema_version = fields.Integer(required=True, validate=validate.Range(min=1, max=1))
+    event_id = fields.String(required=True)
+
+
+class TenderPublished(_Payload):
+    """commissioning → scoring (``record_tender``): a tender was published, amended or cancelled.
+
+    ``tender`` is the public tender document (as ``GET /tenders/{id}`` returns it, including
+    ``id``, ``status``, ``version``, ``owner_user_id``, ``organisation_id``, criteria, price,
+    evaluation and deadlines), so scoring can authorise panel set-up before the deadline.
+    """
+
+    event_type = fields.String(required=True, validate=validate.OneOf(
+        ["TenderPublished", "TenderAmended", "TenderCancelled"]))
+    tender_id = fields.String(required=True)
+    tender = fields.Dict(required=True)
+
+
+class OpenedBid(Schema):
+    """One bid opened at the deadline, inside ``TenderClosed``."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    bid_id = fields.String(required=True)
+    organisation_id = fields.String(required=True)
+    organisation_name = fields.String(allow_none=True, load_default=None)
+    version = fields.Integer(required=True)
+    tender_version = fields.Integer(required=True)
+    submitted_at = fields.String(required=True)
+    content_sha256 = fields.String(required=True)
+    content = fields.Dict(required=True)  # {price, responses, coproduction} exactly as submitted
+
+
+class TenderClosed(_Payload):
+    """commissioning → scoring (``assess_tender``): the frozen criteria and every opened bid.
+
+    Job id ``assess-{tender_id}-{snapshot_sha256[:32]}``; ``snapshot_sha256`` is the SHA-256 of
+    the RFC 8785 canonical JSON of ``{"tender": ..., "bids": ...}``.
+    """
+
+    event_type = fields.String(required=True, validate=validate.Equal("TenderClosed"))
+    tender_id = fields.String(required=True)
+    closed_at = fields.String(required=True)
+    opened_at = fields.String(required=True)
+    snapshot_sha256 = fields.String(required=True)
+    tender = fields.Dict(required=True)
+    bids = fields.List(fields.Nested(OpenedBid), required=True)
+
+
+class RunScoringRequested(_Payload):
+    """scoring API → scoring worker (``run_scoring``). Job id ``run-{run_id}``."""
+
+    run_id = fields.String(required=True)
+    tender_id = fields.String(required=True)
+
+
+class ScoringResult(_Payload):
+    """scoring → commissioning (``record_scoring_result``): moves the tender's state.
+
+    ``event_type``: ``TenderAssessed`` (closed → evaluating), ``PanelSet`` (``data`` =
+    ``{evaluators: [user_id], moderator: user_id}``, lets commissioning show bids to the panel),
+    ``ScoringRunCompleted`` (evaluating → scored; ``data`` = ``{run_id, output_sha256,
+    ranking}``), ``BidAwarded`` (scored → awarded; ``data`` = ``{bid_id, run_id, justification,
+    awarded_at, standstill_ends_at}``). Job id ``result-{event_id}``.
+    """
+
+    event_type = fields.String(required=True, validate=validate.OneOf(
+        ["TenderAssessed", "PanelSet", "ScoringRunCompleted", "BidAwarded"]))
+    tender_id = fields.String(required=True)
+    data = fields.Dict(load_default=dict)
+
+
+class CloseDueTenders(Schema):
+    """scheduler → commissioning (``close_due_tenders``): the sweeper tick (or one tender)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    schema_version = fields.Integer(required=True)
+    slot = fields.Integer(load_default=None, allow_none=True)
+    tender_id = fields.String(load_default=None, allow_none=True)
+
+
+def load_payload(schema: type[Schema], payload: Any) -> dict[str, Any]:
+    """Validate a job payload; a bad payload is a bug, so it raises for the failed registry."""
+    try:
+        return schema().load(payload)
+    except ValidationError as exc:
+        raise ValueError(f"invalid {schema.__name__} payload: {exc.messages}") from exc
