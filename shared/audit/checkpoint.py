@@ -104,9 +104,7 @@ def parse_checkpoint(text: str, origin: str = ORIGIN) -> tuple[int, bytes]:
     return int(size_text), root
 
 
-def sign_checkpoint(
-    private_key: Ed25519PrivateKey, size: int, root: bytes
-) -> tuple[str, str]:
+def sign_checkpoint(private_key: Ed25519PrivateKey, size: int, root: bytes) -> tuple[str, str]:
     """Return ``(checkpoint_text, signature_b64)`` for a tree of ``size`` with ``root``."""
     text = checkpoint_body(size, root)
     return text, _b64(private_key.sign(text.encode("utf-8")))

@@ -28,8 +28,7 @@ from shared.audit.merkle import (
     verify_inclusion,
 )
 
-__all__ = ["TreeHead", "VerificationError", "VerificationReport", "verify_command",
-           "verify_export"]
+__all__ = ["TreeHead", "VerificationError", "VerificationReport", "verify_command", "verify_export"]
 
 Source = str | Path | Mapping[str, Any]
 
@@ -86,10 +85,12 @@ def load_tree_head(source: Source, what: str = "tree head") -> TreeHead:
         raise VerificationError(f"{what}: malformed ({exc})") from exc
     if cp_size != head.tree_size:
         raise VerificationError(
-            f"{what}: checkpoint size {cp_size} does not match tree_size {head.tree_size}")
+            f"{what}: checkpoint size {cp_size} does not match tree_size {head.tree_size}"
+        )
     if cp_root != head.root:
         raise VerificationError(
-            f"{what}: checkpoint root {cp_root.hex()} does not match root_hash {root_hex}")
+            f"{what}: checkpoint root {cp_root.hex()} does not match root_hash {root_hex}"
+        )
     return head
 
 
@@ -121,7 +122,8 @@ def load_public_key_file(source: str | Path | Ed25519PublicKey) -> Ed25519Public
 def _check_signature(head: TreeHead, key: Ed25519PublicKey, what: str) -> None:
     if head.key_id is not None and head.key_id != key_id(key):
         raise VerificationError(
-            f"{what}: key_id {head.key_id!r} does not match the public key ({key_id(key)})")
+            f"{what}: key_id {head.key_id!r} does not match the public key ({key_id(key)})"
+        )
     try:
         verify_checkpoint(key, head.checkpoint, head.signature)
     except CheckpointError as exc:
@@ -152,19 +154,32 @@ def _load_consistency(source: Source) -> list[bytes]:
 
 def _root_mismatch(size: int, got: bytes, want: bytes, what: str, since: int = 0) -> str:
     where = f"entries seq {since}..{size - 1}" if since else f"entries seq 0..{size - 1}"
-    return (f"root mismatch at tree size {size}: the export's first {size} entries hash to "
-            f"{got.hex()} but the {what} says {want.hex()} (an entry among {where} was "
-            f"altered, inserted or removed)")
+    return (
+        f"root mismatch at tree size {size}: the export's first {size} entries hash to "
+        f"{got.hex()} but the {what} says {want.hex()} (an entry among {where} was "
+        f"altered, inserted or removed)"
+    )
 
 
-def _run(report: VerificationReport, export: str | Path, *, tree_head: Source | None,
-         public_key: str | Path | Ed25519PublicKey | None, previous_tree_head: Source | None,
-         consistency_proof: Source | None, inclusion_proof: Source | None,
-         entry: int | None, check_schema: bool) -> None:
+def _run(
+    report: VerificationReport,
+    export: str | Path,
+    *,
+    tree_head: Source | None,
+    public_key: str | Path | Ed25519PublicKey | None,
+    previous_tree_head: Source | None,
+    consistency_proof: Source | None,
+    inclusion_proof: Source | None,
+    entry: int | None,
+    check_schema: bool,
+) -> None:
     key = load_public_key_file(public_key) if public_key is not None else None
     head = load_tree_head(tree_head) if tree_head is not None else None
-    prev = (load_tree_head(previous_tree_head, "previous tree head")
-            if previous_tree_head is not None else None)
+    prev = (
+        load_tree_head(previous_tree_head, "previous tree head")
+        if previous_tree_head is not None
+        else None
+    )
     for th, what in ((prev, "previous tree head"), (head, "tree head")):
         if th is None:
             continue
@@ -174,8 +189,10 @@ def _run(report: VerificationReport, export: str | Path, *, tree_head: Source | 
             _check_signature(th, key, what)
             report.checks.append(f"{what} signature valid (size {th.tree_size})")
     if prev and head and prev.tree_size > head.tree_size:
-        raise VerificationError(f"previous tree head size {prev.tree_size} is larger than "
-                                f"tree head size {head.tree_size}")
+        raise VerificationError(
+            f"previous tree head size {prev.tree_size} is larger than "
+            f"tree head size {head.tree_size}"
+        )
     incl = _load_inclusion(inclusion_proof, entry) if inclusion_proof is not None else None
     if entry is not None and incl is None:
         raise VerificationError("--entry needs --inclusion-proof")
@@ -188,8 +205,7 @@ def _run(report: VerificationReport, export: str | Path, *, tree_head: Source | 
         sizes.add(incl[1])
     with open(export, "rb") as lines:
         try:
-            scan = scan_export(lines, sizes, [incl[0]] if incl else [],
-                               check_schema=check_schema)
+            scan = scan_export(lines, sizes, [incl[0]] if incl else [], check_schema=check_schema)
         except ExportError as exc:
             raise VerificationError(str(exc)) from exc
     report.entries, report.root_hash = scan.size, scan.root.hex()
@@ -200,34 +216,40 @@ def _run(report: VerificationReport, export: str | Path, *, tree_head: Source | 
         if th is None:
             continue
         if th.tree_size > scan.size:
-            raise VerificationError(f"{what} covers {th.tree_size} entries but the export has "
-                                    f"only {scan.size}")
+            raise VerificationError(
+                f"{what} covers {th.tree_size} entries but the export has only {scan.size}"
+            )
         got = scan.roots_at[th.tree_size]
         if got != th.root:
             raise VerificationError(_root_mismatch(th.tree_size, got, th.root, what, matched))
         matched = th.tree_size
         report.checks.append(f"{what} root matches the export's first {th.tree_size} entries")
     if head and scan.size > head.tree_size:
-        report.warnings.append(f"entries seq {head.tree_size}..{scan.size - 1} are not covered "
-                               f"by the tree head")
+        report.warnings.append(
+            f"entries seq {head.tree_size}..{scan.size - 1} are not covered by the tree head"
+        )
 
     if cons is not None and prev is not None:
         n, root_n = (head.tree_size, head.root) if head else (scan.size, scan.root)
         if not verify_consistency(prev.tree_size, n, prev.root, root_n, cons):
-            raise VerificationError(f"consistency proof from size {prev.tree_size} to {n} "
-                                    f"does not verify (RFC 9162)")
+            raise VerificationError(
+                f"consistency proof from size {prev.tree_size} to {n} does not verify (RFC 9162)"
+            )
         report.checks.append(f"consistency proof {prev.tree_size} -> {n} valid")
 
     if incl is not None:
         index, size, path = incl
         if size > scan.size or index >= scan.size:
-            raise VerificationError(f"inclusion proof for tree size {size}, leaf {index}: "
-                                    f"the export has only {scan.size} entries")
+            raise VerificationError(
+                f"inclusion proof for tree size {size}, leaf {index}: "
+                f"the export has only {scan.size} entries"
+            )
         if index >= size:
             raise VerificationError(f"inclusion proof: leaf_index {index} >= tree_size {size}")
         if not verify_inclusion(scan.leaves_at[index], index, size, path, scan.roots_at[size]):
-            raise VerificationError(f"entry seq={index}: inclusion proof in tree size {size} "
-                                    f"does not verify (RFC 9162)")
+            raise VerificationError(
+                f"entry seq={index}: inclusion proof in tree size {size} does not verify (RFC 9162)"
+            )
         report.checks.append(f"inclusion proof for entry seq={index} in tree size {size} valid")
 
 
@@ -245,9 +267,17 @@ def verify_export(
     """Verify an export file (streamed) and any heads/proofs; never raises on a failed check."""
     report = VerificationReport()
     try:
-        _run(report, export, tree_head=tree_head, public_key=public_key,
-             previous_tree_head=previous_tree_head, consistency_proof=consistency_proof,
-             inclusion_proof=inclusion_proof, entry=entry, check_schema=check_schema)
+        _run(
+            report,
+            export,
+            tree_head=tree_head,
+            public_key=public_key,
+            previous_tree_head=previous_tree_head,
+            consistency_proof=consistency_proof,
+            inclusion_proof=inclusion_proof,
+            entry=entry,
+            check_schema=check_schema,
+        )
     except VerificationError as exc:
         report.error = str(exc)
         return report
@@ -264,25 +294,49 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.command("verify")
 @click.argument("export", type=_FILE)
 @click.option("--tree-head", type=_FILE, help="Signed tree head JSON (GET /audit/tree-head).")
-@click.option("--public-key", type=_FILE,
-              help="Public key JSON (GET /audit/public-key) or a bare base64 key.")
-@click.option("--previous-tree-head", type=_FILE,
-              help="An earlier signed tree head the export must extend.")
-@click.option("--consistency-proof", type=_FILE,
-              help="{proof: [hex]} from --previous-tree-head to --tree-head (or the export).")
-@click.option("--inclusion-proof", type=_FILE,
-              help="{leaf_index, tree_size, audit_path: [hex]} for --entry.")
+@click.option(
+    "--public-key", type=_FILE, help="Public key JSON (GET /audit/public-key) or a bare base64 key."
+)
+@click.option(
+    "--previous-tree-head", type=_FILE, help="An earlier signed tree head the export must extend."
+)
+@click.option(
+    "--consistency-proof",
+    type=_FILE,
+    help="{proof: [hex]} from --previous-tree-head to --tree-head (or the export).",
+)
+@click.option(
+    "--inclusion-proof", type=_FILE, help="{leaf_index, tree_size, audit_path: [hex]} for --entry."
+)
 @click.option("--entry", type=int, default=None, help="seq of the entry proven.")
-@click.option("--schema/--no-schema", "check_schema", default=True, show_default=True,
-              help="Require the documented entry fields.")
-def verify_command(export: Path, tree_head: Path | None, public_key: Path | None,
-                   previous_tree_head: Path | None, consistency_proof: Path | None,
-                   inclusion_proof: Path | None, entry: int | None, check_schema: bool) -> None:
+@click.option(
+    "--schema/--no-schema",
+    "check_schema",
+    default=True,
+    show_default=True,
+    help="Require the documented entry fields.",
+)
+def verify_command(
+    export: Path,
+    tree_head: Path | None,
+    public_key: Path | None,
+    previous_tree_head: Path | None,
+    consistency_proof: Path | None,
+    inclusion_proof: Path | None,
+    entry: int | None,
+    check_schema: bool,
+) -> None:
     """Verify an audit export offline (canonical lines, seq, Merkle root, signatures, proofs)."""
-    report = verify_export(export, tree_head=tree_head, public_key=public_key,
-                           previous_tree_head=previous_tree_head,
-                           consistency_proof=consistency_proof, inclusion_proof=inclusion_proof,
-                           entry=entry, check_schema=check_schema)
+    report = verify_export(
+        export,
+        tree_head=tree_head,
+        public_key=public_key,
+        previous_tree_head=previous_tree_head,
+        consistency_proof=consistency_proof,
+        inclusion_proof=inclusion_proof,
+        entry=entry,
+        check_schema=check_schema,
+    )
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not report.ok:

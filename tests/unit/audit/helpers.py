@@ -20,6 +20,10 @@ def make_entry(seq: int) -> dict:
         "payload_sha256": sha256_hex(f"payload {seq}".encode()),
     }
     if seq % 3 == 0:
-        entry.update(model_version="weighted-v1", inputs_sha256=sha256_hex(b"inputs"),
-                     score=seq % 11 + 0.5, evaluator_id="evaluator-1")
+        entry.update(
+            model_version="weighted-v1",
+            inputs_sha256=sha256_hex(b"inputs"),
+            score=seq % 11 + 0.5,
+            evaluator_id="evaluator-1",
+        )
     return entry

@@ -33,8 +33,10 @@ ROOT_B64 = base64.b64encode(ROOT).decode()
 # RFC 8032 §7.1 TEST 1 (empty message).
 RFC8032_SEED = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
 RFC8032_PUB = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
-RFC8032_SIG = ("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc6"
-               "1e39701cf9b46bd25bf5f0595bbe24655141438e7a100b")
+RFC8032_SIG = (
+    "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc6"
+    "1e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+)
 
 
 def _raw(public_key) -> bytes:
@@ -64,14 +66,17 @@ def test_empty_tree_checkpoint(private_key):
     assert verify_checkpoint(private_key.public_key(), text, signature) == (0, empty)
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda t: t.replace("\n42\n", "\n43\n"),
-    lambda t: t.replace("coprocure-audit", "coprocure-audiT"),
-    lambda t: t.replace(ROOT_B64, base64.b64encode(hashlib.sha256(b"x").digest()).decode()),
-    lambda t: t + "extension line\n",
-    lambda t: t[:-1],
-    lambda t: t.replace("\n", "\r\n"),
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda t: t.replace("\n42\n", "\n43\n"),
+        lambda t: t.replace("coprocure-audit", "coprocure-audiT"),
+        lambda t: t.replace(ROOT_B64, base64.b64encode(hashlib.sha256(b"x").digest()).decode()),
+        lambda t: t + "extension line\n",
+        lambda t: t[:-1],
+        lambda t: t.replace("\n", "\r\n"),
+    ],
+)
 def test_tampered_checkpoint_text_is_rejected(private_key, tamper):
     text, signature = sign_checkpoint(private_key, 42, ROOT)
     with pytest.raises(CheckpointError):
@@ -89,17 +94,20 @@ def test_tampered_or_foreign_signature_is_rejected(private_key, other_key):
         verify_checkpoint(other_key.public_key(), text, signature)
 
 
-@pytest.mark.parametrize("text", [
-    "coprocure-audit\n042\n" + ROOT_B64 + "\n",
-    "coprocure-audit\n-1\n" + ROOT_B64 + "\n",
-    "coprocure-audit\n 1\n" + ROOT_B64 + "\n",
-    "coprocure-audit\n1\n" + ROOT_B64.rstrip("=") + "\n",
-    "coprocure-audit\n1\n" + base64.b64encode(b"short").decode() + "\n",
-    "coprocure-audit\n1\n" + base64.urlsafe_b64encode(b"\xff" * 32).decode() + "\n",
-    "other-log\n1\n" + ROOT_B64 + "\n",
-    "coprocure-audit\n1\n" + ROOT_B64,
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "coprocure-audit\n042\n" + ROOT_B64 + "\n",
+        "coprocure-audit\n-1\n" + ROOT_B64 + "\n",
+        "coprocure-audit\n 1\n" + ROOT_B64 + "\n",
+        "coprocure-audit\n1\n" + ROOT_B64.rstrip("=") + "\n",
+        "coprocure-audit\n1\n" + base64.b64encode(b"short").decode() + "\n",
+        "coprocure-audit\n1\n" + base64.urlsafe_b64encode(b"\xff" * 32).decode() + "\n",
+        "other-log\n1\n" + ROOT_B64 + "\n",
+        "coprocure-audit\n1\n" + ROOT_B64,
+        "",
+    ],
+)
 def test_malformed_checkpoints_are_rejected(text):
     with pytest.raises(CheckpointError):
         parse_checkpoint(text)
@@ -125,7 +133,10 @@ def test_key_loading_round_trip(private_key, seed_b64):
     assert base64.b64decode(pub_b64) == _raw(private_key.public_key())
     assert _raw(load_public_key(pub_b64)) == _raw(private_key.public_key())
     assert public_key_document(private_key.public_key()) == {
-        "key_id": key_id(private_key.public_key()), "algorithm": "ed25519", "public_key": pub_b64}
+        "key_id": key_id(private_key.public_key()),
+        "algorithm": "ed25519",
+        "public_key": pub_b64,
+    }
     for bad in ["", "AAAA", base64.b64encode(b"x" * 33).decode(), "not base64!"]:
         with pytest.raises(CheckpointError):
             load_public_key(bad)
@@ -138,7 +149,8 @@ def test_rfc8032_vector_through_our_loaders():
     assert _raw(key.public_key()).hex() == RFC8032_PUB
     assert key.sign(b"").hex() == RFC8032_SIG
     load_public_key(base64.b64encode(bytes.fromhex(RFC8032_PUB)).decode()).verify(
-        bytes.fromhex(RFC8032_SIG), b"")
+        bytes.fromhex(RFC8032_SIG), b""
+    )
 
 
 def test_tree_head_document(private_key):
@@ -146,8 +158,10 @@ def test_tree_head_document(private_key):
     assert head["tree_size"] == 7 and head["root_hash"] == ROOT.hex()
     assert head["key_id"] == key_id(private_key.public_key())
     assert head["timestamp"] == "2025-03-01T10:00:00Z"
-    assert verify_checkpoint(private_key.public_key(), head["checkpoint"],
-                             head["signature"]) == (7, ROOT)
+    assert verify_checkpoint(private_key.public_key(), head["checkpoint"], head["signature"]) == (
+        7,
+        ROOT,
+    )
 
 
 def test_signed_note_form(private_key, other_key):

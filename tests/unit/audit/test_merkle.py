@@ -30,10 +30,19 @@ from shared.audit.merkle import (
 from tests.unit.audit.reference import RefTree, ref_leaf, ref_node
 
 # Certificate Transparency / transparency-dev reference data (RFC 6962 hashing).
-CT_DATA = [bytes.fromhex(h) for h in (
-    "", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-    "606162636465666768696a6b6c6d6e6f",
-)]
+CT_DATA = [
+    bytes.fromhex(h)
+    for h in (
+        "",
+        "00",
+        "10",
+        "2021",
+        "3031",
+        "40414243",
+        "5051525354555657",
+        "606162636465666768696a6b6c6d6e6f",
+    )
+]
 CT_ROOTS = [
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
     "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
@@ -47,20 +56,26 @@ CT_ROOTS = [
 ]
 # Perfect nodes by level (transparency-dev/merkle testonly NodeHashes).
 CT_NODES = [
-    ["6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-     "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-     "0298d122906dcfc10892cb53a73992fc5b9f493ea4c9badb27b791b4127a7fe7",
-     "07506a85fd9dd2f120eb694f86011e5bb4662e5c415a62917033d4a9624487e7",
-     "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
-     "4271a26be0d8a84f0bd54c8c302e7cb3a3b5d1fa6780a40bcce2873477dab658",
-     "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
-     "46f6ffadd3d06a09ff3c5860d2755c8b9819db7df44251788c7d8e3180de8eb1"],
-    ["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-     "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-     "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
-     "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0"],
-    ["d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-     "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"],
+    [
+        "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+        "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+        "0298d122906dcfc10892cb53a73992fc5b9f493ea4c9badb27b791b4127a7fe7",
+        "07506a85fd9dd2f120eb694f86011e5bb4662e5c415a62917033d4a9624487e7",
+        "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+        "4271a26be0d8a84f0bd54c8c302e7cb3a3b5d1fa6780a40bcce2873477dab658",
+        "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
+        "46f6ffadd3d06a09ff3c5860d2755c8b9819db7df44251788c7d8e3180de8eb1",
+    ],
+    [
+        "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+        "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+        "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+        "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+    ],
+    [
+        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+    ],
     ["5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"],
 ]
 _A, _B = "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7", CT_NODES[1][1]
@@ -119,8 +134,20 @@ def test_empty_tree_root_is_sha256_of_nothing():
     assert TreeBuilder().root() == EMPTY_ROOT
 
 
-@pytest.mark.parametrize(("n", "k"), [(2, 1), (3, 2), (4, 2), (5, 4), (8, 4), (9, 8),
-                                      (1000, 512), (1 << 40, 1 << 39), ((1 << 40) + 1, 1 << 40)])
+@pytest.mark.parametrize(
+    ("n", "k"),
+    [
+        (2, 1),
+        (3, 2),
+        (4, 2),
+        (5, 4),
+        (8, 4),
+        (9, 8),
+        (1000, 512),
+        (1 << 40, 1 << 39),
+        ((1 << 40) + 1, 1 << 40),
+    ],
+)
 def test_split_is_largest_power_of_two_below_n(n, k):
     assert split_point(n) == k
 
@@ -140,8 +167,9 @@ def test_ct_perfect_nodes_are_what_append_persists(ct_store):
 def test_ct_inclusion_vectors(ct_store, index, size):
     path = inclusion_proof(ct_store, index, size)
     assert _hex(path) == CT_INCLUSION[(index, size)]
-    assert verify_inclusion(leaf_hash(CT_DATA[index]), index, size, path,
-                            bytes.fromhex(CT_ROOTS[size]))
+    assert verify_inclusion(
+        leaf_hash(CT_DATA[index]), index, size, path, bytes.fromhex(CT_ROOTS[size])
+    )
 
 
 @pytest.mark.parametrize(("m", "n"), sorted(CT_CONSISTENCY))

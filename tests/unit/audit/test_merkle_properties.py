@@ -23,7 +23,7 @@ STORE = MemoryNodeStore.from_leaves(LEAVES)
 
 
 def _flip(bit: int, h: bytes) -> bytes:
-    return h[: bit // 8] + bytes([h[bit // 8] ^ (1 << bit % 8)]) + h[bit // 8 + 1:]
+    return h[: bit // 8] + bytes([h[bit // 8] ^ (1 << bit % 8)]) + h[bit // 8 + 1 :]
 
 
 sizes = st.integers(min_value=1, max_value=MAX)
@@ -73,7 +73,7 @@ def test_any_bit_flip_breaks_inclusion(case, data):
     elif target == len(proof) + 1:
         r = _flip(bit, r)
     else:
-        proof = [*proof[:target], _flip(bit, proof[target]), *proof[target + 1:]]
+        proof = [*proof[:target], _flip(bit, proof[target]), *proof[target + 1 :]]
     assert not verify_inclusion(leaf, i, n, proof, r)
 
 
@@ -90,7 +90,7 @@ def test_any_bit_flip_breaks_consistency(case, data):
     elif target == len(proof) + 1:
         rn = _flip(bit, rn)
     else:
-        proof = [*proof[:target], _flip(bit, proof[target]), *proof[target + 1:]]
+        proof = [*proof[:target], _flip(bit, proof[target]), *proof[target + 1 :]]
     assert not verify_consistency(m, n, rm, rn, proof)
 
 
@@ -103,7 +103,8 @@ def test_proofs_for_other_sizes_do_not_transfer(case, data):
         return
     proof = consistency_proof(STORE, m, n)
     assert not verify_consistency(other, n, root(STORE, other), root(STORE, n), proof) or (
-        consistency_proof(STORE, min(other, n), n) == proof)
+        consistency_proof(STORE, min(other, n), n) == proof
+    )
 
 
 @settings(max_examples=100, deadline=None)

@@ -45,11 +45,17 @@ class Bundle:
         self.head = self.write("head.json", self.head_doc(SIZE))
         self.prev = self.write("prev.json", self.head_doc(PREV))
         self.pub = self.write("key.json", public_key_document(private_key.public_key()))
-        self.cons = self.write("cons.json", {
-            "proof": [h.hex() for h in consistency_proof(self.store, PREV, SIZE)]})
-        self.incl = self.write("incl.json", {
-            "leaf_index": 17, "tree_size": SIZE,
-            "audit_path": [h.hex() for h in inclusion_proof(self.store, 17, SIZE)]})
+        self.cons = self.write(
+            "cons.json", {"proof": [h.hex() for h in consistency_proof(self.store, PREV, SIZE)]}
+        )
+        self.incl = self.write(
+            "incl.json",
+            {
+                "leaf_index": 17,
+                "tree_size": SIZE,
+                "audit_path": [h.hex() for h in inclusion_proof(self.store, 17, SIZE)],
+            },
+        )
 
     def head_doc(self, size: int, key=None) -> dict:
         return tree_head(key or self.key, size, root(self.store, size), TS)
@@ -76,9 +82,21 @@ def run(*args: object):
 
 
 def full_args(b: Bundle, export: Path | None = None) -> list[object]:
-    return [export or b.export, "--tree-head", b.head, "--public-key", b.pub,
-            "--previous-tree-head", b.prev, "--consistency-proof", b.cons,
-            "--inclusion-proof", b.incl, "--entry", 17]
+    return [
+        export or b.export,
+        "--tree-head",
+        b.head,
+        "--public-key",
+        b.pub,
+        "--previous-tree-head",
+        b.prev,
+        "--consistency-proof",
+        b.cons,
+        "--inclusion-proof",
+        b.incl,
+        "--entry",
+        17,
+    ]
 
 
 # --- happy paths ----------------------------------------------------------------------------
@@ -95,8 +113,12 @@ def test_full_verification_passes(bundle):
     code, out = run(*full_args(bundle))
     assert code == 0, out
     assert f"OK: {SIZE} entries, root {root(bundle.store, SIZE).hex()}" in out
-    for fragment in ["tree head signature valid", "previous tree head root matches",
-                     "consistency proof 20 -> 50 valid", "entry seq=17 in tree size 50 valid"]:
+    for fragment in [
+        "tree head signature valid",
+        "previous tree head root matches",
+        "consistency proof 20 -> 50 valid",
+        "entry seq=17 in tree size 50 valid",
+    ]:
         assert fragment in out
 
 
@@ -108,9 +130,12 @@ def test_report_from_plain_function(bundle):
 
 
 def test_mappings_and_key_objects_are_accepted(bundle):
-    report = verify_export(bundle.export, tree_head=bundle.head_doc(SIZE),
-                           public_key=bundle.key.public_key(),
-                           inclusion_proof=json.loads(bundle.incl.read_text()))
+    report = verify_export(
+        bundle.export,
+        tree_head=bundle.head_doc(SIZE),
+        public_key=bundle.key.public_key(),
+        inclusion_proof=json.loads(bundle.incl.read_text()),
+    )
     assert report.ok, report.error
 
 
@@ -152,9 +177,21 @@ def test_final_newline_is_optional(bundle):
 
 def test_python_dash_m_entry_point(bundle):
     result = subprocess.run(
-        [sys.executable, "-m", "shared.audit.verify", str(bundle.export), "--tree-head",
-         str(bundle.head), "--public-key", str(bundle.pub)],
-        cwd=ROOT_DIR, capture_output=True, text=True, timeout=60)
+        [
+            sys.executable,
+            "-m",
+            "shared.audit.verify",
+            str(bundle.export),
+            "--tree-head",
+            str(bundle.head),
+            "--public-key",
+            str(bundle.pub),
+        ],
+        cwd=ROOT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert f"OK: {SIZE} entries" in result.stdout
 
@@ -207,17 +244,22 @@ def test_renumbered_swap_is_a_root_mismatch(bundle):
     assert code == 1 and "root mismatch at tree size 20" in out
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda line: line.replace(b'","', b'", "', 1),
-    lambda line: line.replace(b":", b": ", 1),
-    lambda line: b" " + line,
-    lambda line: line + b" ",
-    lambda line: line + b"\r",
-    lambda line: json.dumps(json.loads(line), sort_keys=False, ensure_ascii=True,
-                            separators=(",", ":")).encode(),
-    lambda line: json.dumps(dict(reversed(json.loads(line).items())), ensure_ascii=False,
-                            separators=(",", ":")).encode(),
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda line: line.replace(b'","', b'", "', 1),
+        lambda line: line.replace(b":", b": ", 1),
+        lambda line: b" " + line,
+        lambda line: line + b" ",
+        lambda line: line + b"\r",
+        lambda line: json.dumps(
+            json.loads(line), sort_keys=False, ensure_ascii=True, separators=(",", ":")
+        ).encode(),
+        lambda line: json.dumps(
+            dict(reversed(json.loads(line).items())), ensure_ascii=False, separators=(",", ":")
+        ).encode(),
+    ],
+)
 def test_non_canonical_line_names_the_entry(bundle, mangle):
     lines = list(bundle.lines)
     lines[17] = mangle(lines[17])
@@ -246,13 +288,16 @@ def test_duplicate_key_is_not_canonical(bundle):
     assert code == 1 and "entry seq=5: leaf is not canonical JSON" in out
 
 
-@pytest.mark.parametrize(("bad", "message"), [
-    (b"", "entry at line 8: empty line"),
-    (b"{not json", "entry at line 8: not valid UTF-8 JSON"),
-    (b"[1,2]", "entry at line 8: not a JSON object"),
-    (b'{"seq":NaN}', "entry at line 8: not valid UTF-8 JSON"),
-    (b"\xff\xfe", "entry at line 8: not valid UTF-8 JSON"),
-])
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (b"", "entry at line 8: empty line"),
+        (b"{not json", "entry at line 8: not valid UTF-8 JSON"),
+        (b"[1,2]", "entry at line 8: not a JSON object"),
+        (b'{"seq":NaN}', "entry at line 8: not valid UTF-8 JSON"),
+        (b"\xff\xfe", "entry at line 8: not valid UTF-8 JSON"),
+    ],
+)
 def test_garbage_lines(bundle, bad, message):
     lines = list(bundle.lines)
     lines[7] = bad
@@ -280,8 +325,13 @@ def test_missing_field_is_reported_unless_schema_check_is_off(bundle):
 
 
 def test_appended_entry_not_in_head_is_fine_but_truncation_is_not(bundle):
-    code, out = run(bundle.rewrite_export(bundle.lines[:40]), "--tree-head", bundle.head,
-                    "--public-key", bundle.pub)
+    code, out = run(
+        bundle.rewrite_export(bundle.lines[:40]),
+        "--tree-head",
+        bundle.head,
+        "--public-key",
+        bundle.pub,
+    )
     assert code == 1 and "tree head covers 50 entries but the export has only 40" in out
 
 
@@ -315,16 +365,18 @@ def test_head_with_tampered_signature(bundle):
     raw = bytearray(base64.b64decode(doc["signature"]))
     raw[0] ^= 0x80
     doc["signature"] = base64.b64encode(bytes(raw)).decode()
-    code, out = run(bundle.export, "--tree-head", bundle.write("h.json", doc),
-                    "--public-key", bundle.pub)
+    code, out = run(
+        bundle.export, "--tree-head", bundle.write("h.json", doc), "--public-key", bundle.pub
+    )
     assert code == 1 and "tree head: checkpoint signature does not verify" in out
 
 
 def test_public_key_file_with_wrong_key_id(bundle):
     doc = public_key_document(bundle.key.public_key())
     doc["key_id"] = "00000000"
-    code, out = run(bundle.export, "--public-key", bundle.write("k.json", doc),
-                    "--tree-head", bundle.head)
+    code, out = run(
+        bundle.export, "--public-key", bundle.write("k.json", doc), "--tree-head", bundle.head
+    )
     assert code == 1 and "public key: key_id" in out
 
 
@@ -352,8 +404,11 @@ def test_inclusion_proof_for_another_entry(bundle):
 
 
 def test_inclusion_proof_against_smaller_tree(bundle):
-    proof = {"leaf_index": 3, "tree_size": 7,
-             "audit_path": [h.hex() for h in inclusion_proof(bundle.store, 3, 7)]}
+    proof = {
+        "leaf_index": 3,
+        "tree_size": 7,
+        "audit_path": [h.hex() for h in inclusion_proof(bundle.store, 3, 7)],
+    }
     code, out = run(bundle.export, "--inclusion-proof", bundle.write("i7.json", proof))
     assert code == 0, out
 
@@ -379,6 +434,7 @@ def test_scan_streams_from_any_iterable(bundle):
     def lines():
         for line in bundle.lines:
             yield line + b"\n"
+
     scan = scan_export(lines(), sizes=[0, 20, 50], leaves=[3])
     assert scan.size == SIZE and scan.root == root(bundle.store, SIZE)
     assert scan.roots_at == {0: EMPTY_ROOT, 20: root(bundle.store, 20), 50: scan.root}
