@@ -117,8 +117,8 @@ def summarise_coproduction(block: Any) -> CoproductionSummary:
             notes.append(f"unknown stage {raw_key!r} ignored")
             continue
         raw_value = raw_stages[raw_key]
-        if raw_value is None or _slug(raw_value) == "":
-            continue
+        if raw_value is None or (isinstance(raw_value, str) and not raw_value.strip()):
+            continue  # stage not addressed
         level, rank, known = ladder_level(raw_value)
         if not known:
             notes.append(f"unknown ladder level {raw_value!r} for {stage}: treated as {level}")
