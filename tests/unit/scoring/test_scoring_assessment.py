@@ -27,13 +27,25 @@ def flag(assessment, name):
 
 def test_document_shape_matches_api():
     doc = assess_bid(bid(), tender()).to_dict()
-    assert set(doc) == {"model_version", "commitments", "coproduction", "gates", "caps",
-                        "flags", "indicative_scores"}
+    assert set(doc) == {
+        "model_version",
+        "commitments",
+        "coproduction",
+        "gates",
+        "caps",
+        "flags",
+        "indicative_scores",
+    }
     assert doc["model_version"] == MODEL_VERSION
     assert doc["commitments"][0] == {
-        "index": 0, "criterion_key": "Q1", "statement": UCLA["statement"], "label": "outcome",
-        "outcome_type": "soft", "confidence": doc["commitments"][0]["confidence"],
-        "rules": doc["commitments"][0]["rules"]}
+        "index": 0,
+        "criterion_key": "Q1",
+        "statement": UCLA["statement"],
+        "label": "outcome",
+        "outcome_type": "soft",
+        "confidence": doc["commitments"][0]["confidence"],
+        "rules": doc["commitments"][0]["rules"],
+    }
     assert doc["coproduction"]["stages_at_codesign_or_above"] == 3
     assert doc["indicative_scores"] == {"Q1": 4, "Q2": 5, "Q3": 5, "Q4": 3, "Q5": 5, "SV": 1}
     assert doc["caps"] == [] and doc["flags"] == []
@@ -45,10 +57,14 @@ def test_commitments_in_submitted_order_across_responses():
     body["responses"].insert(0, body["responses"].pop(5))  # SV response submitted first
     doc = assess_bid(body, tender()).to_dict()
     assert [(c["index"], c["criterion_key"], c["label"]) for c in doc["commitments"]] == [
-        (0, "SV", "intermediate_outcome"), (1, "Q1", "output"), (2, "Q1", "outcome")]
+        (0, "SV", "intermediate_outcome"),
+        (1, "Q1", "output"),
+        (2, "Q1", "outcome"),
+    ]
 
 
 # --- gates -----------------------------------------------------------------------------------
+
 
 def test_mandatory_responses_gate():
     body = bid()
@@ -58,10 +74,18 @@ def test_mandatory_responses_gate():
     assert result["passed"] is False and "Q3, Q4" in result["detail"]
 
 
-@pytest.mark.parametrize(("price", "passed"), [
-    ("450000.00", True), ("450000.01", False), ("0.01", True), ("0", False), ("-5", False),
-    ("abc", False), (None, False),
-])
+@pytest.mark.parametrize(
+    ("price", "passed"),
+    [
+        ("450000.00", True),
+        ("450000.01", False),
+        ("0.01", True),
+        ("0", False),
+        ("-5", False),
+        ("abc", False),
+        (None, False),
+    ],
+)
 def test_price_within_ceiling_gate(price, passed):
     body = bid(price=price)
     assert gate(assess_bid(body, tender()), "price_within_ceiling")["passed"] is passed
@@ -86,6 +110,7 @@ def test_float_amount_is_refused():
 
 # --- caps ------------------------------------------------------------------------------------
 
+
 def test_q1_capped_at_1_when_no_outcome():
     a = assess_bid(bid(commitments=[SESSIONS, JOB_START]), tender())
     assert caps(a)["Q1"] == 1 and a.indicative_scores["Q1"] == 1
@@ -96,8 +121,7 @@ def test_q1_capped_at_1_when_no_commitments():
 
 
 def test_q1_capped_at_2_when_any_outcome_unverifiable():
-    second = {**copy.deepcopy(UCLA), "statement": "tenancy sustained 12 months",
-              "baseline": None}
+    second = {**copy.deepcopy(UCLA), "statement": "tenancy sustained 12 months", "baseline": None}
     a = assess_bid(bid(commitments=[UCLA, copy.deepcopy(UCLA), second]), tender())
     assert caps(a)["Q1"] == 2
     assert a.indicative_scores["Q1"] == 2  # 5 before the cap
@@ -139,6 +163,7 @@ def test_caps_follow_category_not_key():
 
 # --- flags -----------------------------------------------------------------------------------
 
+
 def test_abnormally_low_vs_floor():
     assert flag(assess_bid(bid(price="199999.99"), tender()), "abnormally_low_price")
     assert not flag(assess_bid(bid(price="200000.00"), tender()), "abnormally_low_price")
@@ -154,27 +179,40 @@ def test_abnormally_low_vs_median_of_other_bids():
 
 def test_assess_bids_compares_each_with_the_others():
     t = tender(price={"weight": 30, "formula": "relative_to_lowest"})
-    result = assess_bids({"a": bid(price="100000"), "b": bid(price="400000"),
-                          "c": bid(price="420000")}, t)
+    result = assess_bids(
+        {"a": bid(price="100000"), "b": bid(price="400000"), "c": bid(price="420000")}, t
+    )
     assert flag(result["a"], "abnormally_low_price")
     assert not flag(result["b"], "abnormally_low_price")
 
 
-@pytest.mark.parametrize(("unit", "baseline", "target", "flagged"), [
-    ("percent", 40, 140, True), ("percent", 40, 90, False), ("percent", 40, -1, True),
-    ("scale", 7.1, 3.5, True), ("scale", 7.1, 5.5, False), ("scale", 20, 31, True),
-    ("count", 10, 1000, False),
-])
+@pytest.mark.parametrize(
+    ("unit", "baseline", "target", "flagged"),
+    [
+        ("percent", 40, 140, True),
+        ("percent", 40, 90, False),
+        ("percent", 40, -1, True),
+        ("scale", 7.1, 3.5, True),
+        ("scale", 7.1, 5.5, False),
+        ("scale", 20, 31, True),
+        ("count", 10, 1000, False),
+    ],
+)
 def test_implausible_target(unit, baseline, target, flagged):
-    c = {**copy.deepcopy(UCLA), "indicator": {"name": "x", "unit": unit},
-         "baseline": {"value": baseline}, "target": {"value": target, "by": "2028-01-01"}}
+    c = {
+        **copy.deepcopy(UCLA),
+        "indicator": {"name": "x", "unit": unit},
+        "baseline": {"value": baseline},
+        "target": {"value": target, "by": "2028-01-01"},
+    }
     assert bool(flag(assess_bid(bid(commitments=[c]), tender()), "implausible_target")) is flagged
 
 
 def test_double_counted_measure_between_sv_and_q1():
     body = bid()
     body["responses"][5]["outcome_commitments"] = [
-        {**copy.deepcopy(UCLA), "statement": "Local jobs"}]  # same indicator name as Q1's
+        {**copy.deepcopy(UCLA), "statement": "Local jobs"}
+    ]  # same indicator name as Q1's
     found = flag(assess_bid(body, tender()), "double_counted_measure")
     assert found and "ucla 3 item loneliness score" in found["detail"]
 
@@ -182,11 +220,13 @@ def test_double_counted_measure_between_sv_and_q1():
 def test_distinct_sv_measure_not_flagged():
     body = bid()
     body["responses"][5]["outcome_commitments"] = [
-        {"statement": "10 apprenticeships created", "indicator": {"name": "apprenticeships"}}]
+        {"statement": "10 apprenticeships created", "indicator": {"name": "apprenticeships"}}
+    ]
     assert not flag(assess_bid(body, tender()), "double_counted_measure")
 
 
 # --- indicative scores -----------------------------------------------------------------------
+
 
 def test_indicative_outcomes_levels():
     one = assess_bid(bid(commitments=[{**UCLA, "co_defined_with_users": False}]), tender())
@@ -196,8 +236,12 @@ def test_indicative_outcomes_levels():
 
 
 def test_indicative_social_value():
-    sv = {"statement": "local spend", "indicator": {"name": "local spend"},
-          "target": {"value": 50, "by": "2028-01-01"}, "baseline": {"value": 20}}
+    sv = {
+        "statement": "local spend",
+        "indicator": {"name": "local spend"},
+        "target": {"value": 50, "by": "2028-01-01"},
+        "baseline": {"value": 20},
+    }
     body = bid()
     body["responses"][5]["outcome_commitments"] = [sv, {**sv, "statement": "jobs"}]
     assert assess_bid(body, tender()).indicative_scores["SV"] == 5
@@ -218,15 +262,22 @@ def test_default_criteria_when_tender_has_none():
 
 def test_custom_quality_category_gets_midpoint():
     t = tender()
-    t["criteria"].append({"key": "Q6", "title": "Local presence", "category": "quality",
-                          "weight": 5})
+    t["criteria"].append(
+        {"key": "Q6", "title": "Local presence", "category": "quality", "weight": 5}
+    )
     body = bid()
     body["responses"].append({"criterion_key": "Q6", "narrative": "We are local."})
     assert assess_bid(body, t).indicative_scores["Q6"] == 3
 
 
-@pytest.mark.parametrize("junk", [{}, {"responses": "x", "coproduction": 3, "price": "x"},
-                                  {"responses": [None, 3, {"outcome_commitments": "x"}]}])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        {},
+        {"responses": "x", "coproduction": 3, "price": "x"},
+        {"responses": [None, 3, {"outcome_commitments": "x"}]},
+    ],
+)
 def test_malformed_bid_never_raises(junk):
     assess_bid(junk, tender()).to_dict()
 

@@ -21,10 +21,16 @@ def test_api_example_block():
     assert d["stages_at_codesign_or_above"] == 3 and d["power_sharing"] == list(s.power_sharing)
 
 
-@pytest.mark.parametrize(("raw", "level"), [
-    ("co-design", "co-design"), ("Co_Design", "co-design"), ("codesign", "co-design"),
-    ("co production", "co-production"), ("CONSULTATION", "consultation"),
-])
+@pytest.mark.parametrize(
+    ("raw", "level"),
+    [
+        ("co-design", "co-design"),
+        ("Co_Design", "co-design"),
+        ("codesign", "co-design"),
+        ("co production", "co-production"),
+        ("CONSULTATION", "consultation"),
+    ],
+)
 def test_ladder_aliases(raw, level):
     assert ladder_level(raw)[0] == level
 
@@ -53,14 +59,24 @@ def test_stage_aliases_and_unknown_stage():
 
 
 def test_power_sharing_aliases_and_unrecognised():
-    s = summarise_coproduction({"power_sharing": ["budget_control", "Budget rights",
-                                                  "we listen", "governance_seats"]})
+    s = summarise_coproduction(
+        {"power_sharing": ["budget_control", "Budget rights", "we listen", "governance_seats"]}
+    )
     assert s.power_sharing == ("budget_rights", "governance_seats")
     assert s.power_sharing_unrecognised == ("we listen",)
 
 
-@pytest.mark.parametrize("junk", [None, "co-production", 3, [], {"stages": "all"},
-                                  {"stages": None, "power_sharing": "seats", "principles": 1}])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        None,
+        "co-production",
+        3,
+        [],
+        {"stages": "all"},
+        {"stages": None, "power_sharing": "seats", "principles": 1},
+    ],
+)
 def test_malformed_block_never_raises(junk):
     s = summarise_coproduction(junk)
     assert s.stages_at_codesign_or_above == 0 and s.power_sharing == ()

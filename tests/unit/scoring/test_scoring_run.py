@@ -35,17 +35,33 @@ def order(result):
 
 # --- median and moderation helpers -----------------------------------------------------------
 
-@pytest.mark.parametrize(("scores", "expected"), [
-    ([4, 4, 2], 4), ([2], 2), ([2, 3], 2.5), ([1, 2, 4, 5], 3), ([5, 1, 3, 3], 3),
-    ([0, 5], 2.5), ([3.5, 4], 3.75),
-])
+
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [
+        ([4, 4, 2], 4),
+        ([2], 2),
+        ([2, 3], 2.5),
+        ([1, 2, 4, 5], 3),
+        ([5, 1, 3, 3], 3),
+        ([0, 5], 2.5),
+        ([3.5, 4], 3.75),
+    ],
+)
 def test_median(scores, expected):
     assert median(scores) == expected
 
 
-@pytest.mark.parametrize(("scores", "diverges"), [
-    ([4, 4, 2], True), ([4, 3, 3], False), ([5, 3], True), ([1], False), ([], False),
-])
+@pytest.mark.parametrize(
+    ("scores", "diverges"),
+    [
+        ([4, 4, 2], True),
+        ([4, 3, 3], False),
+        ([5, 3], True),
+        ([1], False),
+        ([], False),
+    ],
+)
 def test_needs_moderation(scores, diverges):
     assert needs_moderation(scores) is diverges
 
@@ -54,10 +70,12 @@ def test_find_divergences_sorted():
     panel = {"b2": {"Q4": [4, 4, 2], "Q1": [3, 3, 3]}, "b1": {"Q2": [{"score": 1}, {"score": 5}]}}
     assert find_divergences(panel) == [
         {"bid_id": "b1", "criterion_key": "Q2", "scores": [1, 5]},
-        {"bid_id": "b2", "criterion_key": "Q4", "scores": [4, 4, 2]}]
+        {"bid_id": "b2", "criterion_key": "Q4", "scores": [4, 4, 2]},
+    ]
 
 
 # --- final quality score ---------------------------------------------------------------------
+
 
 def test_points_median_and_total():
     panel = {"A": {**panel_all(4), "Q1": [4, 2, 4]}}
@@ -67,39 +85,50 @@ def test_points_median_and_total():
     assert (q1["raw"], q1["capped"], q1["points"], q1["weight"]) == (4, 4, 16.0, 20)
     assert q1["reasons"][0] == "median of 3 evaluator scores [2, 4, 4]"
     assert "published fallback (median)" in q1["reasons"][1]
-    assert row["quality"] == 56.0            # 70 × 4/5
+    assert row["quality"] == 56.0  # 70 × 4/5
     assert row["quality_share"] == 0.8
-    assert row["price_points"] == 7.8        # 30 × (450000 − 398000)/200000
+    assert row["price_points"] == 7.8  # 30 × (450000 − 398000)/200000
     assert row["total"] == 63.8
     assert row["passed"] and row["rank"] == 1
 
 
 def test_even_number_of_evaluators_uses_mean_of_middle_two():
     panel = {"A": {**panel_all(4), "Q2": [3, 4, 2, 5]}}
-    q2 = criterion(by_id(compute_scoring_run(run_inputs({"A": {"price": "398000"}}, panel)))["A"],
-                   "Q2")
-    assert q2["raw"] == 3.5 and q2["points"] == 10.5   # 15 × 3.5 / 5
+    q2 = criterion(
+        by_id(compute_scoring_run(run_inputs({"A": {"price": "398000"}}, panel)))["A"], "Q2"
+    )
+    assert q2["raw"] == 3.5 and q2["points"] == 10.5  # 15 × 3.5 / 5
 
 
 def test_moderated_consensus_wins_over_median():
     panel = {"A": {**panel_all(4), "Q4": [4, 4, 2]}}
-    result = compute_scoring_run(run_inputs({"A": {"price": "398000"}}, panel,
-                                            moderation={"A": {"Q4": 3}}))
+    result = compute_scoring_run(
+        run_inputs({"A": {"price": "398000"}}, panel, moderation={"A": {"Q4": 3}})
+    )
     q4 = criterion(by_id(result)["A"], "Q4")
-    assert q4["raw"] == 3 and q4["reasons"] == ["moderated consensus 3 (evaluator scores "
-                                                "[2, 4, 4])"]
+    assert q4["raw"] == 3 and q4["reasons"] == [
+        "moderated consensus 3 (evaluator scores [2, 4, 4])"
+    ]
 
 
 def test_moderation_as_object_with_rationale():
-    result = compute_scoring_run(run_inputs(
-        {"A": {"price": "398000"}}, {"A": panel_all(4)},
-        moderation={"A": {"Q4": {"score": 2, "rationale": "thin risk plan"}}}))
+    result = compute_scoring_run(
+        run_inputs(
+            {"A": {"price": "398000"}},
+            {"A": panel_all(4)},
+            moderation={"A": {"Q4": {"score": 2, "rationale": "thin risk plan"}}},
+        )
+    )
     assert criterion(by_id(result)["A"], "Q4")["capped"] == 2
 
 
 def test_panel_scores_as_objects():
-    panel = {"A": {**panel_all(4), "Q1": [{"evaluator_id": "e1", "score": 5},
-                                         {"evaluator_id": "e2", "score": 3}]}}
+    panel = {
+        "A": {
+            **panel_all(4),
+            "Q1": [{"evaluator_id": "e1", "score": 5}, {"evaluator_id": "e2", "score": 3}],
+        }
+    }
     result = compute_scoring_run(run_inputs({"A": {"price": "398000"}}, panel))
     assert criterion(by_id(result)["A"], "Q1")["raw"] == 4
 
@@ -107,8 +136,9 @@ def test_panel_scores_as_objects():
 def test_caps_apply_to_panel_scores():
     t = tender()
     a = assess_bid(bid(commitments=[{"statement": "40 sessions delivered"}]), t).to_dict()
-    result = compute_scoring_run(run_inputs({"A": {"price": "398000"}}, {"A": panel_all(4)},
-                                            tender_=t, assessments={"A": a}))
+    result = compute_scoring_run(
+        run_inputs({"A": {"price": "398000"}}, {"A": panel_all(4)}, tender_=t, assessments={"A": a})
+    )
     row = by_id(result)["A"]
     q1 = criterion(row, "Q1")
     assert (q1["raw"], q1["capped"], q1["points"]) == (4, 1, 4.0)
@@ -120,17 +150,23 @@ def test_caps_apply_to_panel_scores():
 def test_non_binding_cap_is_reported():
     t = tender()
     a = assess_bid(bid(commitments=[{"statement": "40 sessions delivered"}]), t).to_dict()
-    result = compute_scoring_run(run_inputs({"A": {"price": "398000"}},
-                                            {"A": {**panel_all(4), "Q1": [1, 1, 1]}},
-                                            tender_=t, assessments={"A": a}))
+    result = compute_scoring_run(
+        run_inputs(
+            {"A": {"price": "398000"}},
+            {"A": {**panel_all(4), "Q1": [1, 1, 1]}},
+            tender_=t,
+            assessments={"A": a},
+        )
+    )
     assert "cap at 1 not binding" in criterion(by_id(result)["A"], "Q1")["reasons"][1]
 
 
 def test_automatic_mode_uses_indicative_scores():
     t = tender(evaluation={"mode": "automatic"})
     a = assess_bid(bid(), t).to_dict()
-    result = compute_scoring_run(run_inputs({"A": {"price": "398000"}}, {}, tender_=t,
-                                            assessments={"A": a}))
+    result = compute_scoring_run(
+        run_inputs({"A": {"price": "398000"}}, {}, tender_=t, assessments={"A": a})
+    )
     row = by_id(result)["A"]
     assert [criterion(row, k)["capped"] for k in KEYS] == [4, 5, 5, 3, 5, 1]
     # 20×4/5 + 15 + 10 + 10×3/5 + 5 + 10×1/5 = 16 + 15 + 10 + 6 + 5 + 2
@@ -149,6 +185,7 @@ def test_missing_panel_scores_mean_not_scored_and_fail():
 
 # --- thresholds ------------------------------------------------------------------------------
 
+
 def test_any_zero_fails():
     panel = {"A": {**panel_all(5), "Q5": [0, 0, 1]}}
     row = by_id(compute_scoring_run(run_inputs({"A": {"price": "398000"}}, panel)))["A"]
@@ -162,7 +199,7 @@ def test_below_minimum_fails():
 
 
 def test_quality_share_exactly_at_minimum_passes_and_just_below_fails():
-    at = {"A": panel_all(3)}                       # 42 / 70 = 0.6 exactly
+    at = {"A": panel_all(3)}  # 42 / 70 = 0.6 exactly
     below = {"A": {**panel_all(3), "Q5": [2, 2, 2]}}  # 41 / 70
     assert by_id(compute_scoring_run(run_inputs({"A": {"price": "398000"}}, at)))["A"]["passed"]
     row = by_id(compute_scoring_run(run_inputs({"A": {"price": "398000"}}, below)))["A"]
@@ -171,20 +208,31 @@ def test_quality_share_exactly_at_minimum_passes_and_just_below_fails():
 
 def test_custom_min_quality_share():
     t = tender(evaluation={"mode": "panel", "min_quality_share": 0.85})
-    row = by_id(compute_scoring_run(run_inputs({"A": {"price": "398000"}},
-                                               {"A": panel_all(4)}, tender_=t)))["A"]
+    row = by_id(
+        compute_scoring_run(run_inputs({"A": {"price": "398000"}}, {"A": panel_all(4)}, tender_=t))
+    )["A"]
     assert not row["passed"]
 
 
 def test_gate_failure_fails_gets_no_price_points_and_does_not_set_lowest():
-    t = tender(price={"weight": 30, "formula": "relative_to_lowest",
-                      "ceiling": {"amount": "450000", "currency": "GBP"}})
-    failed = {"model_version": "t", "gates": [{"name": "mandatory_responses_present",
-                                               "passed": False, "detail": "no Q3"}], "caps": []}
-    inputs = run_inputs({"A": {"price": "400000"}, "B": {"price": "100000"},
-                         "C": {"price": "500000"}},
-                        {"A": panel_all(4), "B": panel_all(5), "C": panel_all(5)},
-                        tender_=t, assessments={"B": failed})
+    t = tender(
+        price={
+            "weight": 30,
+            "formula": "relative_to_lowest",
+            "ceiling": {"amount": "450000", "currency": "GBP"},
+        }
+    )
+    failed = {
+        "model_version": "t",
+        "gates": [{"name": "mandatory_responses_present", "passed": False, "detail": "no Q3"}],
+        "caps": [],
+    }
+    inputs = run_inputs(
+        {"A": {"price": "400000"}, "B": {"price": "100000"}, "C": {"price": "500000"}},
+        {"A": panel_all(4), "B": panel_all(5), "C": panel_all(5)},
+        tender_=t,
+        assessments={"B": failed},
+    )
     result = compute_scoring_run(inputs)
     rows = by_id(result)
     assert result["lowest_compliant_price"] == "400000"
@@ -192,36 +240,41 @@ def test_gate_failure_fails_gets_no_price_points_and_does_not_set_lowest():
     assert rows["B"]["price_points"] == 0.0 and not rows["B"]["passed"]
     assert rows["B"]["failures"] == ["gate failed: mandatory_responses_present (no Q3)"]
     assert rows["C"]["failures"][0].startswith("gate failed: price_within_ceiling")
-    assert order(result) == ["A", "B", "C"]   # failed bids after passing ones, by total
+    assert order(result) == ["A", "B", "C"]  # failed bids after passing ones, by total
 
 
 # --- ranking and tie-breaks ------------------------------------------------------------------
 
+
 def test_failed_bid_ranked_after_passing_even_with_higher_total():
     panel = {"A": panel_all(3), "B": {**panel_all(5), "Q1": [2, 2, 2]}}
-    result = compute_scoring_run(run_inputs({"A": {"price": "398000"}, "B": {"price": "250000"}},
-                                            panel))
+    result = compute_scoring_run(
+        run_inputs({"A": {"price": "398000"}, "B": {"price": "250000"}}, panel)
+    )
     assert by_id(result)["B"]["total"] > by_id(result)["A"]["total"]
     assert order(result) == ["A", "B"]
 
 
 def test_tie_break_q1_plus_q2():
-    a = {"Q1": 4, "Q2": 4, "Q3": 4, "Q4": 4, "Q5": 4, "SV": 4}      # 56, Q1+Q2 = 28
-    b = {"Q1": 3, "Q2": 4, "Q3": 4, "Q4": 5, "Q5": 4, "SV": 5}      # 56, Q1+Q2 = 24
+    a = {"Q1": 4, "Q2": 4, "Q3": 4, "Q4": 4, "Q5": 4, "SV": 4}  # 56, Q1+Q2 = 28
+    b = {"Q1": 3, "Q2": 4, "Q3": 4, "Q4": 5, "Q5": 4, "SV": 5}  # 56, Q1+Q2 = 24
     panel = {"B": {k: [v] * 3 for k, v in a.items()}, "A": {k: [v] * 3 for k, v in b.items()}}
-    result = compute_scoring_run(run_inputs({"A": {"price": "398000"}, "B": {"price": "398000"}},
-                                            panel))
+    result = compute_scoring_run(
+        run_inputs({"A": {"price": "398000"}, "B": {"price": "398000"}}, panel)
+    )
     assert by_id(result)["A"]["total"] == by_id(result)["B"]["total"]
     assert order(result) == ["B", "A"]
-    assert by_id(result)["A"]["tie_break"] == ("tied on total with B; ranked after it by "
-                                               "higher Q1+Q2 points")
+    assert by_id(result)["A"]["tie_break"] == (
+        "tied on total with B; ranked after it by higher Q1+Q2 points"
+    )
 
 
 def test_tie_break_total_quality():
     # A: quality 56, price 400000 → 7.5; B: quality 53, price 380000 → 10.5; both 63.5
     panel = {"A": panel_all(4), "B": {**panel_all(4), "Q3": [3] * 3, "Q5": [3] * 3}}
-    result = compute_scoring_run(run_inputs({"B": {"price": "380000"}, "A": {"price": "400000"}},
-                                            panel))
+    result = compute_scoring_run(
+        run_inputs({"B": {"price": "380000"}, "A": {"price": "400000"}}, panel)
+    )
     rows = by_id(result)
     assert rows["A"]["total"] == rows["B"]["total"] == 63.5
     assert order(result) == ["A", "B"]
@@ -230,15 +283,24 @@ def test_tie_break_total_quality():
 
 def test_tie_break_lower_price():
     t = tender(price={"weight": 0, "formula": "fixed_price"})
-    result = compute_scoring_run(run_inputs({"A": {"price": "300000"}, "B": {"price": "299999"}},
-                                            {"A": panel_all(4), "B": panel_all(4)}, tender_=t))
+    result = compute_scoring_run(
+        run_inputs(
+            {"A": {"price": "300000"}, "B": {"price": "299999"}},
+            {"A": panel_all(4), "B": panel_all(4)},
+            tender_=t,
+        )
+    )
     assert order(result) == ["B", "A"]
     assert by_id(result)["A"]["tie_break"].endswith("lower price")
 
 
 def test_tie_break_bid_id_last():
-    result = compute_scoring_run(run_inputs({"b2": {"price": "300000"}, "b1": {"price": "300000"}},
-                                            {"b1": panel_all(4), "b2": panel_all(4)}))
+    result = compute_scoring_run(
+        run_inputs(
+            {"b2": {"price": "300000"}, "b1": {"price": "300000"}},
+            {"b1": panel_all(4), "b2": panel_all(4)},
+        )
+    )
     assert order(result) == ["b1", "b2"]
     assert by_id(result)["b2"]["tie_break"].endswith("bid_id ascending")
     assert by_id(result)["b1"]["tie_break"] is None
@@ -246,16 +308,29 @@ def test_tie_break_bid_id_last():
 
 # --- determinism -----------------------------------------------------------------------------
 
+
 def _three_bid_inputs():
     t = tender()
-    bids = {"A": bid(price="398000.00"), "B": bid(price="300000.00", commitments=[]),
-            "C": bid(price="420000.00")}
+    bids = {
+        "A": bid(price="398000.00"),
+        "B": bid(price="300000.00", commitments=[]),
+        "C": bid(price="420000.00"),
+    }
     from services.scoring.domain import assess_bids
+
     assessments = {k: v.to_dict() for k, v in assess_bids(bids, t).items()}
-    panel = {"A": {**panel_all(4), "Q4": [4, 4, 2]}, "B": panel_all(3),
-             "C": {**panel_all(3), "Q2": [2, 3, 5, 4]}}
-    return run_inputs({k: {"price": v["price"]["amount"]} for k, v in bids.items()}, panel,
-                      moderation={"A": {"Q4": 3}}, tender_=t, assessments=assessments)
+    panel = {
+        "A": {**panel_all(4), "Q4": [4, 4, 2]},
+        "B": panel_all(3),
+        "C": {**panel_all(3), "Q2": [2, 3, 5, 4]},
+    }
+    return run_inputs(
+        {k: {"price": v["price"]["amount"]} for k, v in bids.items()},
+        panel,
+        moderation={"A": {"Q4": 3}},
+        tender_=t,
+        assessments=assessments,
+    )
 
 
 def test_same_inputs_same_hashes():
@@ -295,15 +370,19 @@ def test_changed_input_changes_hashes():
 
 # --- bad inputs ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("mutate", [
-    lambda i: i["panel_scores"]["A"].update(Q1=[6, 4, 4]),
-    lambda i: i["panel_scores"]["A"].update(Q1=[-1]),
-    lambda i: i["moderation"].update(A={"Q1": 9}),
-    lambda i: i["tender"]["evaluation"].update(mode="lottery"),
-    lambda i: i["tender"]["price"].update(formula="cheapest_wins"),
-    lambda i: i["bids"].append({"bid_id": "A", "price": {"amount": "1"}}),
-    lambda i: i["assessments"].pop("A"),
-])
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda i: i["panel_scores"]["A"].update(Q1=[6, 4, 4]),
+        lambda i: i["panel_scores"]["A"].update(Q1=[-1]),
+        lambda i: i["moderation"].update(A={"Q1": 9}),
+        lambda i: i["tender"]["evaluation"].update(mode="lottery"),
+        lambda i: i["tender"]["price"].update(formula="cheapest_wins"),
+        lambda i: i["bids"].append({"bid_id": "A", "price": {"amount": "1"}}),
+        lambda i: i["assessments"].pop("A"),
+    ],
+)
 def test_bad_inputs_raise_scoring_input_error(mutate):
     inputs = run_inputs({"A": {"price": "398000"}}, {"A": panel_all(4)})
     mutate(inputs)
