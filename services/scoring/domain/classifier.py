@@ -43,10 +43,15 @@ INSTRUMENT_RE = re.compile(
     r"|phq[- ]?9|gad[- ]?7|eq[- ]?5d\w*|core[- ]?10|k[- ]?10|kessler|reqol|ascot|rosenberg)\b",
     _I,
 )
-ACTIVITY_RE = re.compile(
-    r"\b(sessions?|hours?|contacts?|referrals?|referred|places?|workshops?|events?|classes"
-    r"|calls?|visits?|leaflets?|packs?|staff|trained|delivered|provided|created|run|held|hosted"
-    r"|distributed|supported|signposted|assessments? (?:completed|carried out))\b",
+# Counted units of activity are strong evidence; activity verbs yield to a status entry.
+ACTIVITY_NOUN_RE = re.compile(
+    r"\b(sessions?|hours?|contacts?|referrals?|places?|workshops?|events?|classes|calls?"
+    r"|visits?|leaflets?|packs?|staff trained|assessments? (?:completed|carried out))\b",
+    _I,
+)
+ACTIVITY_VERB_RE = re.compile(
+    r"\b(delivered|provided|created|run|held|hosted|distributed|supported|signposted|referred"
+    r"|trained)\b",
     _I,
 )
 SATISFACTION_RE = re.compile(
@@ -66,7 +71,12 @@ STATUS_RE = re.compile(
     _I,
 )
 SUSTAIN_RE = re.compile(
-    r"\b(sustain\w*|maintain\w*|retain\w*|kept|held|remain\w*|still in|stay\w*)\b", _I
+    r"\b(sustain\w*|maintain\w*|retain\w*|kept|remain\w*|still in|stay\w*"
+    r"|(?:held|lasting) (?:for )?\d+\s*(?:weeks?|months?|years?))\b",
+    _I,
+)
+STATUS_ENTRY_RE = re.compile(
+    r"\b(into|starts?|started|starting|enter\w*|entry|secured|gained|obtained|found|moved)\b", _I
 )
 PERIOD_RE = re.compile(r"\b\d+\s*(?:weeks?|months?|years?)\b", _I)
 SCALE_CHANGE_RE = re.compile(
@@ -195,8 +205,12 @@ def _base_kind(
         return OUTCOME, HARD, 0.85 if structured_sustain else 0.8, rules
     if ENGAGEMENT_RE.search(wording):
         return ENGAGEMENT, None, 0.8, [R2]
-    if ACTIVITY_RE.search(wording):
+    if ACTIVITY_NOUN_RE.search(wording):
         return OUTPUT, None, 0.85, [R1]
+    if status and STATUS_ENTRY_RE.search(wording) and not structured_sustain:
+        return INTERMEDIATE, None, 0.75, [R3]
+    if ACTIVITY_VERB_RE.search(wording):
+        return OUTPUT, None, 0.8, [R1]
     if status and structured_sustain:
         return OUTCOME, HARD, 0.75, [R3, R4]
     if status:

@@ -303,3 +303,25 @@ def test_deterministic_and_frozen():
     assert a == classify_commitment({"statement": "job sustained 13 weeks"})
     with pytest.raises(AttributeError):
         a.label = "outcome"  # type: ignore[misc]
+
+
+MORE_WORDING = [
+    ("40 home visits held", "output"),
+    ("Staff trained in trauma-informed practice", "output"),
+    ("jobs created", "output"),
+    ("40 sessions delivered to help people into work", "output"),
+    ("people supported into work", "intermediate_outcome"),
+    ("apprenticeships started", "intermediate_outcome"),
+    ("people moved into settled accommodation", "intermediate_outcome"),
+    ("250 older people attended lunch clubs", "engagement"),
+    ("60 people enrolled on a digital skills course", "engagement"),
+    ("job held for 13 weeks", "unverifiable_outcome"),
+    ("remain living independently at home", "unverifiable_outcome"),
+    ("Friends and Family Test: 95% would recommend", "output"),
+    ("wellbeing (WEMWBS) up 3 points", "unverifiable_outcome"),
+]
+
+
+@pytest.mark.parametrize(("statement", "label"), MORE_WORDING, ids=[m[0] for m in MORE_WORDING])
+def test_more_wording(statement, label):
+    assert classify_commitment({"statement": statement}).label == label
