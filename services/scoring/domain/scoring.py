@@ -45,6 +45,14 @@ TIE_BREAK_LEVELS = (
 )
 
 
+def _score_list(entries: Any, bid_id: str, key: str) -> list[Any]:
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise ScoringInputError(f"panel scores for {bid_id}/{key} must be a list")
+    return entries
+
+
 def normalise_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
     """Inputs in canonical order (bids by bid_id, each score list sorted) for hashing."""
     bids = [dict(as_mapping(b)) for b in inputs.get("bids") or []]
@@ -53,7 +61,7 @@ def normalise_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
         raise ScoringInputError("every bid needs a unique bid_id")
     panel = {
         bid_id: {
-            key: sorted(entries or [], key=canonical_json)
+            key: sorted(_score_list(entries, bid_id, key), key=canonical_json)
             for key, entries in as_mapping(by_key).items()
         }
         for bid_id, by_key in as_mapping(inputs.get("panel_scores")).items()

@@ -381,6 +381,8 @@ def test_changed_input_changes_hashes():
         lambda i: i["tender"]["price"].update(formula="cheapest_wins"),
         lambda i: i["bids"].append({"bid_id": "A", "price": {"amount": "1"}}),
         lambda i: i["assessments"].pop("A"),
+        lambda i: i["panel_scores"]["A"].update(Q1=4),
+        lambda i: i["panel_scores"]["A"].update(Q1=["four"]),
     ],
 )
 def test_bad_inputs_raise_scoring_input_error(mutate):
