@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 
-def test_root_redirects_to_sign_in_and_page_is_accessible(page, gateway_server, axe_check, screenshot):
+def test_root_redirects_to_sign_in_and_page_is_accessible(page, gateway_server, axe_check,
+                                                           screenshot):
     page.goto(gateway_server + "/")
     assert page.url.startswith(gateway_server + "/portal/sign-in")
     assert page.locator("h1").inner_text() == "Sign in to coprocure"
