@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 from flask import Flask, request
 from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
@@ -43,10 +44,20 @@ def _unlimited() -> bool:
     return request.path in ("/healthz", "/readyz")
 
 
-def _too_many(exc: RateLimitExceeded):
-    resp = problem_response(Problem(429, "Too many requests",
-                                    f"Rate limit exceeded ({exc.description}); retry later"))
-    return resp
+def _too_many_handler(limiter: Limiter):
+    def too_many(exc: RateLimitExceeded):
+        retry_after = 1
+        try:
+            current = limiter.current_limit
+            if current is not None:
+                retry_after = max(1, int(current.reset_at - time.time()))
+        except Exception:  # storage hiccup: a conservative default beats a 500
+            retry_after = 60
+        return problem_response(Problem(
+            429, "Too many requests", f"Rate limit exceeded ({exc.description}); retry later",
+            headers={"Retry-After": str(retry_after)}))
+
+    return too_many
 
 
 def install_rate_limits(app: Flask) -> Limiter:
@@ -63,7 +74,8 @@ def install_rate_limits(app: Flask) -> Limiter:
         storage_uri=cfg.get("RATELIMIT_STORAGE_URI") or cfg.get("REDIS_URL") or "memory://",
         storage_options={"socket_connect_timeout": 2, "socket_timeout": 2},
         strategy="moving-window" if cfg.get("RATELIMIT_MOVING_WINDOW") else "fixed-window",
-        headers_enabled=True,
+        # Off: flask-limiter would stamp (and override) Retry-After on every response.
+        headers_enabled=False,
         # A Redis outage must not take the API down; limits resume when Redis is back.
         swallow_errors=True,
         key_prefix="coprocure-gw",
@@ -79,5 +91,5 @@ def install_rate_limits(app: Flask) -> Limiter:
         ],
     )
     limiter.init_app(app)
-    app.register_error_handler(RateLimitExceeded, _too_many)
+    app.register_error_handler(RateLimitExceeded, _too_many_handler(limiter))
     return limiter
