@@ -84,7 +84,14 @@ def worker(queue: str, burst: bool) -> None:
 @click.option("--once", is_flag=True, help="Run one tick and exit.")
 def scheduler(once: bool) -> None:
     """Janitor and sweeper: re-queue dead workers' jobs, enqueue the close sweeper."""
+    from rq.scheduler import RQScheduler
+    from rq.serializers import JSONSerializer
+
     conn = redis_from_url(_redis_url())
+    # Also move due scheduled jobs (retries with backoff, deadline closes) onto their queues:
+    # if the worker holding rq's scheduler lock dies, we take over when its lock lapses (61 s)
+    # instead of waiting for rq's 10-minute fallback.
+    rq_scheduler = RQScheduler(list(QUEUES), conn, serializer=JSONSerializer, interval=1)
     sweep_every = float(env("SWEEP_SECONDS", "1" if env_bool("SANDBOX") else "60"))
     janitor_every = float(env("JANITOR_SECONDS", "5"))
     last_sweep = last_janitor = 0.0
@@ -94,6 +101,8 @@ def scheduler(once: bool) -> None:
             if now - last_janitor >= janitor_every:
                 clean_started_registries(conn)
                 last_janitor = now
+            if rq_scheduler.acquire_locks():
+                rq_scheduler.enqueue_scheduled_jobs()
             if now - last_sweep >= sweep_every:
                 slot = int(now // sweep_every)
                 enqueue_job(get_queue("commissioning", conn),
@@ -174,7 +183,7 @@ def _mount_optional(group: click.Group, module: str, attr: str, name: str) -> No
 
 _mount_optional(main, "services.gateway.commands", "users", "users")
 _mount_optional(main, "services.admin_cli", "queues", "queues")
-_mount_optional(main, "services.demo", "demo", "demo")
+_mount_optional(main, "services.demo.command", "demo", "demo")
 
 
 @main.group()

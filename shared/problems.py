@@ -6,6 +6,10 @@ from typing import Any
 
 import structlog
 from flask import Flask, Response, json, request
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_MIME = "application/problem+json"
@@ -114,6 +118,20 @@ def _http_exception(exc: HTTPException) -> Response:
     return problem_response(Problem(status, title, detail, headers=headers))
 
 
+def _database_unavailable(exc: Exception) -> Response:
+    log.error("database_unavailable", error=repr(exc)[:500])
+    return problem_response(Problem(503, "Service unavailable",
+                                    "The database is unavailable; try again shortly.",
+                                    headers={"Retry-After": "5"}))
+
+
+def _redis_unavailable(exc: Exception) -> Response:
+    log.error("redis_unavailable", error=repr(exc)[:500])
+    return problem_response(Problem(503, "Service unavailable",
+                                    "The queue is unavailable; try again shortly.",
+                                    headers={"Retry-After": "5"}))
+
+
 def _unexpected(exc: Exception) -> Response:
     log.exception("unhandled_exception", error=repr(exc))
     return problem_response(Problem(500, "Internal server error",
@@ -124,4 +142,9 @@ def register_problem_handlers(app: Flask) -> None:
     """Make every error in the app an RFC 9457 problem document."""
     app.register_error_handler(Problem, problem_response)
     app.register_error_handler(HTTPException, _http_exception)
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(InterfaceError, _database_unavailable)
+    app.register_error_handler(SATimeoutError, _database_unavailable)
+    app.register_error_handler(RedisConnectionError, _redis_unavailable)
+    app.register_error_handler(RedisTimeoutError, _redis_unavailable)
     app.register_error_handler(Exception, _unexpected)

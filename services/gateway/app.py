@@ -53,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from services.gateway.authn import install_authentication
     from services.gateway.limits import install_rate_limits
     from services.gateway.openapi import install_openapi
+    from services.gateway.portal import portal
     from services.gateway.proxy import install_proxy
     from services.gateway.views.admin import blp as admin_blp
     from services.gateway.views.identity import blp as identity_blp
@@ -68,4 +69,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     install_authentication(app)
     install_proxy(app)
     install_openapi(app)
+    app.register_blueprint(portal)  # the web portal at /portal (and / when free)
     return app

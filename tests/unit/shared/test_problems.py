@@ -101,3 +101,22 @@ def test_problem_and_404():
 def test_flatten_messages():
     assert flatten_messages({"a": {"0": {"b": ["bad"]}}, "_schema": ["x"]}) == {
         "a.0.b": ["bad"], "_schema": ["x"]}
+
+
+def test_database_down_is_a_503_problem():
+    from sqlalchemy import text
+
+    from shared.db import make_engine
+
+    app = make_app()
+
+    @app.get("/db")
+    def db_route():
+        with make_engine("postgresql://nobody@127.0.0.1:1/none",
+                         connect_args={"connect_timeout": 1}).connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return "unreachable"
+
+    resp = app.test_client().get("/db")
+    assert resp.status_code == 503 and resp.mimetype == "application/problem+json"
+    assert resp.headers["Retry-After"] == "5"
