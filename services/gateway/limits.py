@@ -73,7 +73,8 @@ def install_rate_limits(app: Flask) -> Limiter:
         app=None,
         storage_uri=cfg.get("RATELIMIT_STORAGE_URI") or cfg.get("REDIS_URL") or "memory://",
         storage_options={"socket_connect_timeout": 2, "socket_timeout": 2},
-        strategy="moving-window" if cfg.get("RATELIMIT_MOVING_WINDOW") else "fixed-window",
+        # Moving window: no burst of 2x the limit across a window boundary.
+        strategy="fixed-window" if cfg.get("RATELIMIT_FIXED_WINDOW") else "moving-window",
         # Off: flask-limiter would stamp (and override) Retry-After on every response.
         headers_enabled=False,
         # A Redis outage must not take the API down; limits resume when Redis is back.
