@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, redirect, request
 from flask.sessions import SecureCookieSessionInterface
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.exceptions import SecurityError
 
 from shared.config import secret
 
@@ -35,7 +36,10 @@ class PortalSessionInterface(SecureCookieSessionInterface):
         configured = app.config.get("PORTAL_COOKIE_SECURE")
         if configured is not None:
             return bool(configured)
-        host = (request.host or "").rsplit(":", 1)[0] if request else ""
+        try:
+            host = (request.host or "").rsplit(":", 1)[0] if request else ""
+        except SecurityError:  # an untrusted Host: the request is refused anyway
+            return True
         return host not in LOCAL_HOSTS
 
 
