@@ -69,7 +69,9 @@ def run_axe(page, name: str = "") -> None:
 
 
 def save_screenshot(page, name: str) -> None:
-    """Save a full-page screenshot for docs/portal.md."""
+    """Save a full-page screenshot for docs/portal.md (only with COPROCURE_SCREENSHOTS=1)."""
+    if os.environ.get("COPROCURE_SCREENSHOTS") != "1":
+        return  # a test run must not rewrite tracked files
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
