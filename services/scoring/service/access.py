@@ -134,9 +134,8 @@ def blocked_bids(session: Session, tender_id: str, user_id: str, bids: list[Bid]
     blocked: set[str] = set()
     for row in rows:
         for bid in bids:
-            if row.bid_id and row.bid_id == bid.id:
-                blocked.add(bid.id)
-            elif row.organisation and _same_org(row.organisation, bid):
+            by_bid = bool(row.bid_id) and row.bid_id == bid.id
+            if by_bid or (row.organisation and _same_org(row.organisation, bid)):
                 blocked.add(bid.id)
     return blocked
 
