@@ -136,7 +136,8 @@ def _divergences(session: Session, tender: Tender, visible: set[str],
         if who.panel and not who.moderator and uid not in by_evaluator:
             continue  # others' scores stay hidden until this evaluator has submitted its own
         moderation = moderations.get((bid_id, key))
-        found.append({"bid_id": bid_id, "criterion_key": key, "scores": values,
+        found.append({"bid_id": bid_id, "criterion_key": key,
+                      "scores": sorted(values, reverse=True),  # anonymous: not in evaluator order
                       "moderated": moderation is not None,
                       "moderation": moderation_document(moderation) if moderation else None})
     return found

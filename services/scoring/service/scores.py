@@ -154,7 +154,7 @@ def moderate(session_factory: SessionFactory, identity: Identity, tender_id: str
             row = Moderation(id=new_id("mod"), tender_id=tender.id, bid_id=bid_id,
                              criterion_key=key, moderator_id=identity.user_id,
                              score=body["score"], rationale=body["rationale"].strip(),
-                             individual_scores=scores,
+                             individual_scores=sorted(scores, reverse=True),
                              revision=(previous.revision + 1) if previous else 1,
                              supersedes_id=previous.id if previous else None, created_at=utcnow())
             session.add(row)
