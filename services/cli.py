@@ -174,7 +174,7 @@ def _mount_optional(group: click.Group, module: str, attr: str, name: str) -> No
 
 _mount_optional(main, "services.gateway.commands", "users", "users")
 _mount_optional(main, "services.admin_cli", "queues", "queues")
-_mount_optional(main, "services.demo", "demo", "demo")
+_mount_optional(main, "services.demo.command", "demo", "demo")
 
 
 @main.group()
