@@ -148,6 +148,7 @@ def declare_conflicts(session_factory: SessionFactory, identity: Identity, tende
         statement = ConflictStatement(id=new_id("coi"), tender_id=tender.id,
                                       user_id=identity.user_id, declared_at=utcnow())
         session.add(statement)
+        session.flush()  # the statement row first: declarations reference it
         for d in body["declarations"]:
             session.add(ConflictDeclaration(
                 statement_id=statement.id, tender_id=tender.id, user_id=identity.user_id,
