@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from services.scoring import events
 from services.scoring.messages import emit_result
 from services.scoring.orm.common import iso, utcnow
-from services.scoring.orm.runs import COMPLETED, Award, ScoringRun
+from services.scoring.orm.runs import COMPLETED, QUEUED, RUNNING, Award, ScoringRun
 from services.scoring.orm.tenders import AWARDED, SCORED, Tender
 from services.scoring.service.access import get_tender, load_panel, not_found, viewer
 from services.scoring.standstill import add_working_days
@@ -57,6 +57,12 @@ def award(session_factory: SessionFactory, identity: Identity, tender_id: str,
             if tender.status != SCORED or run is None:
                 raise Problem(409, "Conflict", f"The tender is {tender.status}; it needs a "
                                                "completed scoring run before award.")
+            pending = session.scalars(select(ScoringRun.id).where(
+                ScoringRun.tender_id == tender.id, ScoringRun.status.in_((QUEUED, RUNNING)),
+                ScoringRun.created_at > run.created_at).limit(1)).first()
+            if pending:  # the commissioner asked for a newer result: award on that, not this
+                raise Problem(409, "Conflict", f"Scoring run {pending} is still in progress; "
+                                               "award once it completes.")
             ranking = run.output["ranking"]
             entry = next((r for r in ranking if r["bid_id"] == body["bid_id"]), None)
             if entry is None:
