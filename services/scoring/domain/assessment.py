@@ -39,11 +39,15 @@ class BidAssessment:
         return {
             "model_version": self.model_version,
             "commitments": [
-                {"index": c.index, "criterion_key": c.criterion_key,
-                 "statement": text(c.data.get("statement")),
-                 "label": c.classification.label, "outcome_type": c.classification.outcome_type,
-                 "confidence": c.classification.confidence,
-                 "rules": list(c.classification.rules)}
+                {
+                    "index": c.index,
+                    "criterion_key": c.criterion_key,
+                    "statement": text(c.data.get("statement")),
+                    "label": c.classification.label,
+                    "outcome_type": c.classification.outcome_type,
+                    "confidence": c.classification.confidence,
+                    "rules": list(c.classification.rules),
+                }
                 for c in self.commitments
             ],
             "coproduction": self.coproduction.to_dict(),
@@ -71,9 +75,15 @@ def extract_facts(bid: Mapping[str, Any], tender: Mapping[str, Any]) -> BidFacts
             narratives.setdefault(key, text(response.get("narrative")))
         raw = response.get("outcome_commitments")
         for item in raw if isinstance(raw, list) else []:
-            commitments.append(AssessedCommitment(
-                index=len(commitments), criterion_key=key, category=category.get(key),
-                data=as_mapping(item), classification=classify_commitment(item)))
+            commitments.append(
+                AssessedCommitment(
+                    index=len(commitments),
+                    criterion_key=key,
+                    category=category.get(key),
+                    data=as_mapping(item),
+                    classification=classify_commitment(item),
+                )
+            )
     return BidFacts(
         criteria=criteria,
         narratives=narratives,
@@ -84,8 +94,9 @@ def extract_facts(bid: Mapping[str, Any], tender: Mapping[str, Any]) -> BidFacts
     )
 
 
-def assess_bid(bid: Mapping[str, Any], tender: Mapping[str, Any],
-               other_prices: Sequence[Any] | None = None) -> BidAssessment:
+def assess_bid(
+    bid: Mapping[str, Any], tender: Mapping[str, Any], other_prices: Sequence[Any] | None = None
+) -> BidAssessment:
     """Assess one bid against its tender; other_prices (money of the other bids) feeds the
     abnormally-low-price flag."""
     bid = as_mapping(bid)
@@ -103,8 +114,9 @@ def assess_bid(bid: Mapping[str, Any], tender: Mapping[str, Any],
     )
 
 
-def assess_bids(bids: Mapping[str, Mapping[str, Any]], tender: Mapping[str, Any]
-                ) -> dict[str, BidAssessment]:
+def assess_bids(
+    bids: Mapping[str, Mapping[str, Any]], tender: Mapping[str, Any]
+) -> dict[str, BidAssessment]:
     """Assess every bid of a tender, each compared with the prices of the others."""
     result = {}
     for bid_id in sorted(bids):

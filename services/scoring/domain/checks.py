@@ -73,14 +73,18 @@ def gates(facts: BidFacts, tender: Mapping[str, Any]) -> list[dict[str, Any]]:
     responses = {
         "name": "mandatory_responses_present",
         "passed": not missing,
-        "detail": ("a response for every quality criterion" if not missing
-                   else "no response narrative for " + ", ".join(missing)),
+        "detail": (
+            "a response for every quality criterion"
+            if not missing
+            else "no response narrative for " + ", ".join(missing)
+        ),
     }
     return [responses, price_gate(facts.price, facts.currency, tender)]
 
 
-def price_gate(price: Decimal | None, currency: str | None,
-               tender: Mapping[str, Any]) -> dict[str, Any]:
+def price_gate(
+    price: Decimal | None, currency: str | None, tender: Mapping[str, Any]
+) -> dict[str, Any]:
     """0 < price ≤ ceiling (just > 0 without a ceiling); currency must match the ceiling's."""
     ceiling_money = as_mapping(tender.get("price")).get("ceiling")
     ceiling = parse_amount(ceiling_money)
@@ -117,15 +121,17 @@ def caps(facts: BidFacts) -> list[dict[str, Any]]:
             if summary.stages_at_codesign_or_above and not summary.power_sharing:
                 cap = (2, "co-design or above claimed with no power-sharing mechanism")
         elif criterion.category == CO_ASSESSMENT and not any(
-                USERS in c.assessed_by() for c in outcomes):
+            USERS in c.assessed_by() for c in outcomes
+        ):
             cap = (2, "no outcome is assessed by people using the service")
         if cap:
             found.append({"criterion_key": criterion.key, "max_score": cap[0], "reason": cap[1]})
     return found
 
 
-def flags(facts: BidFacts, tender: Mapping[str, Any],
-          other_prices: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+def flags(
+    facts: BidFacts, tender: Mapping[str, Any], other_prices: Sequence[Any] | None = None
+) -> list[dict[str, Any]]:
     """Flags for the panel's attention; they never change points."""
     found = []
     low = _low_price_reasons(facts.price, tender, other_prices)
@@ -140,8 +146,9 @@ def flags(facts: BidFacts, tender: Mapping[str, Any],
     return found
 
 
-def _low_price_reasons(price: Decimal | None, tender: Mapping[str, Any],
-                       other_prices: Sequence[Any] | None) -> list[str]:
+def _low_price_reasons(
+    price: Decimal | None, tender: Mapping[str, Any], other_prices: Sequence[Any] | None
+) -> list[str]:
     if price is None or price <= 0:
         return []
     reasons = []
@@ -171,8 +178,9 @@ def _implausible(c: AssessedCommitment) -> list[str]:
     if unit == "scale" and baseline is not None and baseline != 0:
         change = abs(target - baseline) / abs(baseline)
         if change > SCALE_MAX_RELATIVE_CHANGE:
-            return [f"{where}: target {target} moves {change:.0%} from baseline {baseline} "
-                    f"(over 50%)"]
+            return [
+                f"{where}: target {target} moves {change:.0%} from baseline {baseline} (over 50%)"
+            ]
     return []
 
 
@@ -182,9 +190,12 @@ def _norm(value: str) -> str:
 
 def _double_counted(commitments: Sequence[AssessedCommitment]) -> list[str]:
     """A measure (indicator name or statement) under both a social-value and outcomes criterion."""
+
     def measures(c: AssessedCommitment) -> set[str]:
-        names = {_norm(text(as_mapping(c.data.get("indicator")).get("name"))),
-                 _norm(text(c.data.get("statement")))}
+        names = {
+            _norm(text(as_mapping(c.data.get("indicator")).get("name"))),
+            _norm(text(c.data.get("statement"))),
+        }
         return names - {""}
 
     sv = [c for c in commitments if c.category == SOCIAL_VALUE]
@@ -194,8 +205,10 @@ def _double_counted(commitments: Sequence[AssessedCommitment]) -> list[str]:
         for b in q1:
             shared = sorted(measures(a) & measures(b))
             if shared:
-                found.append(f"'{shared[0]}' counted under {a.criterion_key} (#{a.index}) "
-                             f"and {b.criterion_key} (#{b.index})")
+                found.append(
+                    f"'{shared[0]}' counted under {a.criterion_key} (#{a.index}) "
+                    f"and {b.criterion_key} (#{b.index})"
+                )
     return found
 
 

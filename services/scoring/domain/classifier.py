@@ -40,32 +40,57 @@ R14 = "R14 no evidence: declared level used"
 _I = re.IGNORECASE
 INSTRUMENT_RE = re.compile(
     r"\b(ucla|de jong gierveld|s?wemwbs|warwick[- ]edinburgh|ons[- ]?4|ons personal wellbeing"
-    r"|phq[- ]?9|gad[- ]?7|eq[- ]?5d\w*|core[- ]?10|k[- ]?10|kessler|reqol|ascot|rosenberg)\b", _I)
-ACTIVITY_RE = re.compile(
-    r"\b(sessions?|hours?|contacts?|referrals?|referred|places?|workshops?|events?|classes"
-    r"|calls?|visits?|leaflets?|packs?|staff|trained|delivered|provided|created|run|held|hosted"
-    r"|distributed|supported|signposted|assessments? (?:completed|carried out))\b", _I)
+    r"|phq[- ]?9|gad[- ]?7|eq[- ]?5d\w*|core[- ]?10|k[- ]?10|kessler|reqol|ascot|rosenberg)\b",
+    _I,
+)
+# Counted units of activity are strong evidence; activity verbs yield to a status entry.
+ACTIVITY_NOUN_RE = re.compile(
+    r"\b(sessions?|hours?|contacts?|referrals?|places?|workshops?|events?|classes|calls?"
+    r"|visits?|leaflets?|packs?|staff trained|assessments? (?:completed|carried out))\b",
+    _I,
+)
+ACTIVITY_VERB_RE = re.compile(
+    r"\b(delivered|provided|created|run|held|hosted|distributed|supported|signposted|referred"
+    r"|trained)\b",
+    _I,
+)
 SATISFACTION_RE = re.compile(
     r"\b(satisf\w*|dissatisf\w*|would recommend|rated (?:the )?service|happy with"
-    r"|friends and family test|experience of (?:the )?service)\b", _I)
+    r"|friends and family test|experience of (?:the )?service)\b",
+    _I,
+)
 ENGAGEMENT_RE = re.compile(
     r"\b(engag(?:ed|ing)|attend\w*|enrol\w*|registered|signed up|took part|taking part"
-    r"|participat\w*|reached|joined)\b", _I)
+    r"|participat\w*|reached|joined)\b",
+    _I,
+)
 STATUS_RE = re.compile(
     r"\b(jobs?|employment|employed|work|tenanc\w*|accommodation|housing|housed|home"
     r"|education|training|apprenticeships?|volunteering|abstinen\w*|drug[- ]free|alcohol[- ]free"
-    r"|recovery|independent living|living independently|out of hospital|school|college)\b", _I)
+    r"|recovery|independent living|living independently|out of hospital|school|college)\b",
+    _I,
+)
 SUSTAIN_RE = re.compile(
-    r"\b(sustain\w*|maintain\w*|retain\w*|kept|held|remain\w*|still in|stay\w*)\b", _I)
+    r"\b(sustain\w*|maintain\w*|retain\w*|kept|remain\w*|still in|stay\w*"
+    r"|(?:held|lasting) (?:for )?\d+\s*(?:weeks?|months?|years?))\b",
+    _I,
+)
+STATUS_ENTRY_RE = re.compile(
+    r"\b(into|starts?|started|starting|enter\w*|entry|secured|gained|obtained|found|moved)\b", _I
+)
 PERIOD_RE = re.compile(r"\b\d+\s*(?:weeks?|months?|years?)\b", _I)
 SCALE_CHANGE_RE = re.compile(
     r"(\b(score|scale|rating)\b.*\b(down|up|reduc\w*|increas\w*|improv\w*|fall\w*|drop\w*"
     r"|ris\w*|decreas\w*|lower\w*|higher)\b)|(\bpoints?\b)"
-    r"|(\b(vs|versus|against|compared (?:with|to)|from)\s+(intake|baseline|entry|referral)\b)", _I)
+    r"|(\b(vs|versus|against|compared (?:with|to)|from)\s+(intake|baseline|entry|referral)\b)",
+    _I,
+)
 STATE_CHANGE_RE = re.compile(
     r"\b(less|more|reduc\w*|improv\w*|increas\w*|better|lower|higher|fewer|greater)\b"
     r".*\b(lonel\w*|isolat\w*|well[- ]?being|confiden\w*|anxi\w*|depress\w*|mental health"
-    r"|independen\w*|resilien\w*|connected|self[- ]esteem|quality of life|health\w*)\b", _I)
+    r"|independen\w*|resilien\w*|connected|self[- ]esteem|quality of life|health\w*)\b",
+    _I,
+)
 
 DECLARED_FAMILY = {
     "output": {OUTPUT, ENGAGEMENT},
@@ -100,8 +125,12 @@ class Verifiability:
 
     def rules(self) -> list[str]:
         """One present/missing rule per piece, in R5..R8 order."""
-        return [R5_OK if self.baseline else R5_MISSING, R6_OK if self.target else R6_MISSING,
-                R7_OK if self.method else R7_MISSING, R8_OK if self.timeframe else R8_MISSING]
+        return [
+            R5_OK if self.baseline else R5_MISSING,
+            R6_OK if self.target else R6_MISSING,
+            R7_OK if self.method else R7_MISSING,
+            R8_OK if self.timeframe else R8_MISSING,
+        ]
 
 
 def as_mapping(value: Any) -> Mapping[str, Any]:
@@ -151,8 +180,9 @@ def verifiability(commitment: Mapping[str, Any], wording: str = "") -> Verifiabi
     )
 
 
-def _base_kind(c: Mapping[str, Any], statement: str, wording: str) -> tuple[str, str | None,
-                                                                          float, list[str]]:
+def _base_kind(
+    c: Mapping[str, Any], statement: str, wording: str
+) -> tuple[str, str | None, float, list[str]]:
     """First matching rule in published precedence order → (label, type, confidence, rules)."""
     indicator = as_mapping(c.get("indicator"))
     instrument = text(indicator.get("instrument"))
@@ -175,8 +205,12 @@ def _base_kind(c: Mapping[str, Any], statement: str, wording: str) -> tuple[str,
         return OUTCOME, HARD, 0.85 if structured_sustain else 0.8, rules
     if ENGAGEMENT_RE.search(wording):
         return ENGAGEMENT, None, 0.8, [R2]
-    if ACTIVITY_RE.search(wording):
+    if ACTIVITY_NOUN_RE.search(wording):
         return OUTPUT, None, 0.85, [R1]
+    if status and STATUS_ENTRY_RE.search(wording) and not structured_sustain:
+        return INTERMEDIATE, None, 0.75, [R3]
+    if ACTIVITY_VERB_RE.search(wording):
+        return OUTPUT, None, 0.8, [R1]
     if status and structured_sustain:
         return OUTCOME, HARD, 0.75, [R3, R4]
     if status:
@@ -189,8 +223,9 @@ def _base_kind(c: Mapping[str, Any], statement: str, wording: str) -> tuple[str,
     return _from_declared(c, structured_sustain)
 
 
-def _from_declared(c: Mapping[str, Any], sustained: bool) -> tuple[str, str | None, float,
-                                                                    list[str]]:
+def _from_declared(
+    c: Mapping[str, Any], sustained: bool
+) -> tuple[str, str | None, float, list[str]]:
     """Fallback with low confidence: no rule fired, so take the declared level (or output)."""
     declared = text(c.get("declared_level")).lower()
     if declared == "outcome":

@@ -7,40 +7,75 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-LADDER = ("coercion", "educating", "informing", "consultation", "engagement", "co-design",
-          "co-production")
+LADDER = (
+    "coercion",
+    "educating",
+    "informing",
+    "consultation",
+    "engagement",
+    "co-design",
+    "co-production",
+)
 RANK = {level: rank for rank, level in enumerate(LADDER)}
 CODESIGN_RANK = RANK["co-design"]
 STAGES = ("commissioning", "design", "delivery", "assessment")
 
 # Aliases bidders use for the same stage or level; everything is matched after _slug().
-STAGE_ALIASES = {"co-commissioning": "commissioning", "co-design": "design",
-                 "co-delivery": "delivery", "co-assessment": "assessment",
-                 "evaluation": "assessment"}
-LEVEL_ALIASES = {"codesign": "co-design", "coproduction": "co-production",
-                 "consulting": "consultation", "informed": "informing", "educate": "educating",
-                 "engaging": "engagement"}
+STAGE_ALIASES = {
+    "co-commissioning": "commissioning",
+    "co-design": "design",
+    "co-delivery": "delivery",
+    "co-assessment": "assessment",
+    "evaluation": "assessment",
+}
+LEVEL_ALIASES = {
+    "codesign": "co-design",
+    "coproduction": "co-production",
+    "consulting": "consultation",
+    "informed": "informing",
+    "educate": "educating",
+    "engaging": "engagement",
+}
 
 # Only these count as power sharing (Q2 cap); anything else is listed as unrecognised.
 POWER_SHARING = {
-    "governance_seats": "governance_seats", "board_seats": "governance_seats",
-    "budget_rights": "budget_rights", "budget_control": "budget_rights",
-    "budget_holding": "budget_rights", "participatory_budgeting": "budget_rights",
+    "governance_seats": "governance_seats",
+    "board_seats": "governance_seats",
+    "budget_rights": "budget_rights",
+    "budget_control": "budget_rights",
+    "budget_holding": "budget_rights",
+    "participatory_budgeting": "budget_rights",
     "paid_lived_experience_roles": "paid_lived_experience_roles",
-    "paid_roles": "paid_lived_experience_roles", "veto_rights": "veto_rights",
+    "paid_roles": "paid_lived_experience_roles",
+    "veto_rights": "veto_rights",
     "joint_decision_making": "joint_decision_making",
-    "shared_decision_making": "joint_decision_making", "co_chair": "co_chair",
-    "co_chairs": "co_chair", "recruitment_panels": "recruitment_panels",
+    "shared_decision_making": "joint_decision_making",
+    "co_chair": "co_chair",
+    "co_chairs": "co_chair",
+    "recruitment_panels": "recruitment_panels",
 }
 PRINCIPLES = {
-    "assets": "assets", "people_as_assets": "assets", "capabilities": "capabilities",
-    "building_on_capabilities": "capabilities", "reciprocity": "reciprocity",
-    "mutuality": "reciprocity", "peer_support": "peer_support", "blurring_roles": "blurring_roles",
-    "facilitating": "facilitating", "facilitating_not_delivering": "facilitating",
+    "assets": "assets",
+    "people_as_assets": "assets",
+    "capabilities": "capabilities",
+    "building_on_capabilities": "capabilities",
+    "reciprocity": "reciprocity",
+    "mutuality": "reciprocity",
+    "peer_support": "peer_support",
+    "blurring_roles": "blurring_roles",
+    "facilitating": "facilitating",
+    "facilitating_not_delivering": "facilitating",
     "accessibility": "accessibility",
 }
-PRINCIPLE_ORDER = ("assets", "capabilities", "reciprocity", "peer_support", "blurring_roles",
-                   "facilitating", "accessibility")
+PRINCIPLE_ORDER = (
+    "assets",
+    "capabilities",
+    "reciprocity",
+    "peer_support",
+    "blurring_roles",
+    "facilitating",
+    "accessibility",
+)
 
 
 @dataclass(frozen=True)
@@ -117,8 +152,8 @@ def summarise_coproduction(block: Any) -> CoproductionSummary:
             notes.append(f"unknown stage {raw_key!r} ignored")
             continue
         raw_value = raw_stages[raw_key]
-        if raw_value is None or _slug(raw_value) == "":
-            continue
+        if raw_value is None or (isinstance(raw_value, str) and not raw_value.strip()):
+            continue  # stage not addressed
         level, rank, known = ladder_level(raw_value)
         if not known:
             notes.append(f"unknown ladder level {raw_value!r} for {stage}: treated as {level}")
@@ -134,8 +169,9 @@ def summarise_coproduction(block: Any) -> CoproductionSummary:
         elif canonical not in power:
             power.append(canonical)
     if unknown_power:
-        notes.append("unrecognised power-sharing mechanisms not counted: "
-                     + ", ".join(unknown_power))
+        notes.append(
+            "unrecognised power-sharing mechanisms not counted: " + ", ".join(unknown_power)
+        )
     given = _strings(block.get("principles"))
     found = {PRINCIPLES[_key(p)] for p in given if _key(p) in PRINCIPLES}
     unknown_principles = [p for p in given if _key(p) not in PRINCIPLES]

@@ -18,22 +18,35 @@ QUALITY = "quality"
 PRICE = "price"
 
 CATEGORIES = (
-    OUTCOMES, COPRODUCTION_DEPTH, COPRODUCTION_PRINCIPLES, DELIVERY, CO_ASSESSMENT,
-    SOCIAL_VALUE, QUALITY,
+    OUTCOMES,
+    COPRODUCTION_DEPTH,
+    COPRODUCTION_PRINCIPLES,
+    DELIVERY,
+    CO_ASSESSMENT,
+    SOCIAL_VALUE,
+    QUALITY,
 )
 
 # Used when a criterion omits its category, so the default keys keep working.
 DEFAULT_CATEGORY_BY_KEY = {
-    "Q1": OUTCOMES, "Q2": COPRODUCTION_DEPTH, "Q3": COPRODUCTION_PRINCIPLES, "Q4": DELIVERY,
-    "Q5": CO_ASSESSMENT, "SV": SOCIAL_VALUE, "PRICE": PRICE,
+    "Q1": OUTCOMES,
+    "Q2": COPRODUCTION_DEPTH,
+    "Q3": COPRODUCTION_PRINCIPLES,
+    "Q4": DELIVERY,
+    "Q5": CO_ASSESSMENT,
+    "SV": SOCIAL_VALUE,
+    "PRICE": PRICE,
 }
 
 DEFAULT_CRITERIA: tuple[dict[str, Any], ...] = (
     {"key": "Q1", "title": "Outcomes framework", "category": OUTCOMES, "weight": 20},
-    {"key": "Q2", "title": "Depth of co-production", "category": COPRODUCTION_DEPTH,
-     "weight": 15},
-    {"key": "Q3", "title": "Co-production principles in practice",
-     "category": COPRODUCTION_PRINCIPLES, "weight": 10},
+    {"key": "Q2", "title": "Depth of co-production", "category": COPRODUCTION_DEPTH, "weight": 15},
+    {
+        "key": "Q3",
+        "title": "Co-production principles in practice",
+        "category": COPRODUCTION_PRINCIPLES,
+        "weight": 10,
+    },
     {"key": "Q4", "title": "Delivery, capacity and risk", "category": DELIVERY, "weight": 10},
     {"key": "Q5", "title": "Co-assessment and learning", "category": CO_ASSESSMENT, "weight": 5},
     {"key": "SV", "title": "Social value", "category": SOCIAL_VALUE, "weight": 10},
@@ -81,13 +94,17 @@ def quality_criteria(tender: Mapping[str, Any]) -> list[Criterion]:
             raise ScoringInputError(f"criterion key missing or duplicated: {key!r}")
         seen.add(key)
         minimum = item.get("minimum_score")
-        found.append(Criterion(
-            key=key,
-            title=str(item.get("title") or key),
-            category=str(category),
-            weight=to_fraction(item.get("weight", 0), f"weight of {key}"),
-            minimum_score=None if minimum is None else to_fraction(minimum, f"minimum of {key}"),
-        ))
+        found.append(
+            Criterion(
+                key=key,
+                title=str(item.get("title") or key),
+                category=str(category),
+                weight=to_fraction(item.get("weight", 0), f"weight of {key}"),
+                minimum_score=None
+                if minimum is None
+                else to_fraction(minimum, f"minimum of {key}"),
+            )
+        )
     return found
 
 

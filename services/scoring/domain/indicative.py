@@ -26,8 +26,11 @@ def _co_defined(c: AssessedCommitment) -> bool:
 
 def _outcomes(facts: BidFacts, criterion: Criterion) -> Scored:
     if not facts.commitments:
-        return (1, ["narrative but no outcome commitments"]) if facts.narratives.get(
-            criterion.key) else (0, ["no response and no outcome commitments"])
+        return (
+            (1, ["narrative but no outcome commitments"])
+            if facts.narratives.get(criterion.key)
+            else (0, ["no response and no outcome commitments"])
+        )
     outcomes = [c for c in facts.commitments if c.is_outcome]
     verifiable = verifiable_outcomes(facts)
     if not outcomes:
@@ -45,8 +48,11 @@ def _outcomes(facts: BidFacts, criterion: Criterion) -> Scored:
 def _depth(facts: BidFacts, criterion: Criterion) -> Scored:
     summary = facts.coproduction
     if not summary.stages_covered:
-        return (1, ["narrative but no ladder levels"]) if facts.narratives.get(
-            criterion.key) else (0, ["no co-production stages described"])
+        return (
+            (1, ["narrative but no ladder levels"])
+            if facts.narratives.get(criterion.key)
+            else (0, ["no co-production stages described"])
+        )
     n = summary.stages_at_codesign_or_above
     score, why = 1 + n, [f"1 + {n} stage(s) at co-design or above"]
     if len(summary.power_sharing) >= 2:
@@ -77,22 +83,29 @@ def _co_assessment(facts: BidFacts, criterion: Criterion) -> Scored:
         score, why = score + 1, [*why, "+1 co-defined with people using the service"]
     stage = facts.coproduction.stages.get("assessment", {}).get("rank")
     if any("independent" in c.assessed_by() for c in by_users) or (
-            stage is not None and stage >= CODESIGN_RANK):
+        stage is not None and stage >= CODESIGN_RANK
+    ):
         score, why = score + 1, [*why, "+1 independent assessment or co-designed assessment"]
     return min(score, 5), why
 
 
 def _timed_metric(c: AssessedCommitment) -> bool:
     target = as_mapping(c.data.get("target"))
-    return bool(text(as_mapping(c.data.get("indicator")).get("name"))) and \
-        target.get("value") is not None and bool(text(target.get("by")))
+    return (
+        bool(text(as_mapping(c.data.get("indicator")).get("name")))
+        and target.get("value") is not None
+        and bool(text(target.get("by")))
+    )
 
 
 def _social_value(facts: BidFacts, criterion: Criterion) -> Scored:
     mine = [c for c in facts.commitments if c.criterion_key == criterion.key]
     if not mine:
-        return (1, ["narrative but no social-value commitments"]) if facts.narratives.get(
-            criterion.key) else (0, ["no social-value response"])
+        return (
+            (1, ["narrative but no social-value commitments"])
+            if facts.narratives.get(criterion.key)
+            else (0, ["no social-value response"])
+        )
     timed = [c for c in mine if _timed_metric(c)]
     if not timed:
         return 2, ["commitments without a metric and timed target"]
@@ -120,8 +133,9 @@ RULES: Mapping[str, Callable[[BidFacts, Criterion], Scored]] = {
 }
 
 
-def indicative_scores(facts: BidFacts, caps: list[dict[str, Any]]
-                      ) -> tuple[dict[str, int], dict[str, list[str]]]:
+def indicative_scores(
+    facts: BidFacts, caps: list[dict[str, Any]]
+) -> tuple[dict[str, int], dict[str, list[str]]]:
     """Score every quality criterion from structure, then apply the caps."""
     max_by_key: dict[str, int] = {}
     for cap in caps:

@@ -7,6 +7,8 @@ from fractions import Fraction
 from numbers import Real
 from typing import Any
 
+from services.scoring.domain.criteria import ScoringInputError
+
 # Individual scores this far apart (or more) need a moderated consensus.
 DIVERGENCE_THRESHOLD = 2
 
@@ -33,7 +35,7 @@ def score_values(entries: Iterable[Any]) -> list[Real]:
     for entry in entries or ():
         value = entry.get("score") if isinstance(entry, Mapping) else entry
         if isinstance(value, bool) or not isinstance(value, Real):
-            raise ValueError(f"score must be a number, got {value!r}")
+            raise ScoringInputError(f"score must be a number, got {value!r}")
         values.append(value)
     return values
 

@@ -79,5 +79,8 @@ def price_points(
     floor: Decimal | None = None,
 ) -> float:
     """Price points as a full-precision float (the exact value, correctly rounded once)."""
-    return float(price_points_exact(formula, price, weight=weight, lowest=lowest,
-                                    ceiling=ceiling, floor=floor))
+    return float(
+        price_points_exact(
+            formula, price, weight=weight, lowest=lowest, ceiling=ceiling, floor=floor
+        )
+    )

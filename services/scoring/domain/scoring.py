@@ -37,8 +37,20 @@ from services.scoring.domain.version import MODEL_VERSION
 
 MODES = ("panel", "automatic")
 DEFAULT_MIN_QUALITY_SHARE = Fraction(3, 5)
-TIE_BREAK_LEVELS = ("higher Q1+Q2 points", "higher total quality", "lower price",
-                    "bid_id ascending")
+TIE_BREAK_LEVELS = (
+    "higher Q1+Q2 points",
+    "higher total quality",
+    "lower price",
+    "bid_id ascending",
+)
+
+
+def _score_list(entries: Any, bid_id: str, key: str) -> list[Any]:
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise ScoringInputError(f"panel scores for {bid_id}/{key} must be a list")
+    return entries
 
 
 def normalise_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
@@ -48,8 +60,10 @@ def normalise_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
     if "" in ids or len(set(ids)) != len(ids):
         raise ScoringInputError("every bid needs a unique bid_id")
     panel = {
-        bid_id: {key: sorted(entries or [], key=canonical_json)
-                 for key, entries in as_mapping(by_key).items()}
+        bid_id: {
+            key: sorted(_score_list(entries, bid_id, key), key=canonical_json)
+            for key, entries in as_mapping(by_key).items()
+        }
         for bid_id, by_key in as_mapping(inputs.get("panel_scores")).items()
     }
     return {
@@ -57,8 +71,9 @@ def normalise_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
         "bids": sorted(bids, key=lambda b: str(b["bid_id"])),
         "assessments": dict(as_mapping(inputs.get("assessments"))),
         "panel_scores": panel,
-        "moderation": {k: dict(as_mapping(v))
-                       for k, v in as_mapping(inputs.get("moderation")).items()},
+        "moderation": {
+            k: dict(as_mapping(v)) for k, v in as_mapping(inputs.get("moderation")).items()
+        },
     }
 
 
@@ -80,8 +95,9 @@ def _shown(values: list[Any]) -> str:
     return "[" + ", ".join(str(_number(Fraction(str(v)))) for v in values) + "]"
 
 
-def _raw_score(criterion: Criterion, mode: str, scores: list[Any], consensus: Any,
-               indicative: Any) -> tuple[Fraction | None, list[str]]:
+def _raw_score(
+    criterion: Criterion, mode: str, scores: list[Any], consensus: Any, indicative: Any
+) -> tuple[Fraction | None, list[str]]:
     """Pre-cap score and where it came from (consensus, median, or indicative)."""
     key = criterion.key
     if mode == "automatic":
@@ -100,18 +116,28 @@ def _raw_score(criterion: Criterion, mode: str, scores: list[Any], consensus: An
     value = median(Fraction(str(s)) if isinstance(s, float) else s for s in scores)
     why = [f"median of {len(scores)} evaluator scores {_shown(scores)}"]
     if needs_moderation(scores):
-        why.append("scores differ by 2 or more and no consensus is recorded: "
-                   "published fallback (median) applies")
+        why.append(
+            "scores differ by 2 or more and no consensus is recorded: "
+            "published fallback (median) applies"
+        )
     return value, why
 
 
-def _criterion(criterion: Criterion, mode: str, scores: list[Any], consensus: Any,
-               assessment: Mapping[str, Any]) -> tuple[dict[str, Any], Fraction | None, Fraction]:
+def _criterion(
+    criterion: Criterion,
+    mode: str,
+    scores: list[Any],
+    consensus: Any,
+    assessment: Mapping[str, Any],
+) -> tuple[dict[str, Any], Fraction | None, Fraction]:
     """One criterion's raw, capped, points and reasons; capped None means not scored."""
     indicative = as_mapping(assessment.get("indicative_scores")).get(criterion.key)
     raw, reasons = _raw_score(criterion, mode, scores, consensus, indicative)
-    caps = [as_mapping(c) for c in assessment.get("caps") or []
-            if as_mapping(c).get("criterion_key") == criterion.key]
+    caps = [
+        as_mapping(c)
+        for c in assessment.get("caps") or []
+        if as_mapping(c).get("criterion_key") == criterion.key
+    ]
     capped = raw
     for cap in sorted(caps, key=lambda c: (c.get("max_score", 5), str(c.get("reason")))):
         limit = _score(cap.get("max_score"), f"cap for {criterion.key}")
@@ -121,23 +147,31 @@ def _criterion(criterion: Criterion, mode: str, scores: list[Any], consensus: An
         else:
             reasons.append(f"cap at {_number(limit)} not binding: {cap.get('reason')}")
     points = criterion.weight * (capped or 0) / 5
-    return {
-        "criterion_key": criterion.key,
-        "category": criterion.category,
-        "weight": _number(criterion.weight),
-        "raw": None if raw is None else _number(raw),
-        "capped": None if capped is None else _number(capped),
-        "points": float(points),
-        "reasons": reasons,
-    }, capped, points
+    return (
+        {
+            "criterion_key": criterion.key,
+            "category": criterion.category,
+            "weight": _number(criterion.weight),
+            "raw": None if raw is None else _number(raw),
+            "capped": None if capped is None else _number(capped),
+            "points": float(points),
+            "reasons": reasons,
+        },
+        capped,
+        points,
+    )
 
 
-def _gate_failures(bid: Mapping[str, Any], assessment: Mapping[str, Any],
-                   tender: Mapping[str, Any]) -> list[str]:
+def _gate_failures(
+    bid: Mapping[str, Any], assessment: Mapping[str, Any], tender: Mapping[str, Any]
+) -> list[str]:
     """Failed gates from the assessment, the bid, and a re-check of the price gate."""
     price = bid.get("price")
-    gates = [*(assessment.get("gates") or []), *(bid.get("gates") or []),
-             price_gate(parse_amount(price), currency_of(price), tender)]
+    gates = [
+        *(assessment.get("gates") or []),
+        *(bid.get("gates") or []),
+        price_gate(parse_amount(price), currency_of(price), tender),
+    ]
     failed: dict[str, str] = {}
     for gate in map(as_mapping, gates):
         if gate.get("passed") is not True:
@@ -161,18 +195,24 @@ def _tender_config(tender: Mapping[str, Any]) -> dict[str, Any]:
     share = evaluation.get("min_quality_share")
     weight = price.get("weight", DEFAULT_PRICE_WEIGHT)
     return {
-        "mode": mode, "formula": formula, "criteria": criteria, "quality_weight": quality_weight,
-        "min_share": DEFAULT_MIN_QUALITY_SHARE if share is None
+        "mode": mode,
+        "formula": formula,
+        "criteria": criteria,
+        "quality_weight": quality_weight,
+        "min_share": DEFAULT_MIN_QUALITY_SHARE
+        if share is None
         else to_fraction(share, "min_quality_share"),
-        "price_weight": Fraction(0) if formula == FIXED_PRICE
+        "price_weight": Fraction(0)
+        if formula == FIXED_PRICE
         else to_fraction(weight, "price weight"),
         "ceiling": parse_amount(price.get("ceiling")),
         "floor": parse_amount(price.get("floor")),
     }
 
 
-def _score_bid(bid: Mapping[str, Any], data: Mapping[str, Any], cfg: dict[str, Any]
-               ) -> dict[str, Any]:
+def _score_bid(
+    bid: Mapping[str, Any], data: Mapping[str, Any], cfg: dict[str, Any]
+) -> dict[str, Any]:
     bid_id = str(bid["bid_id"])
     assessment = as_mapping(data["assessments"].get(bid_id))
     if not assessment:
@@ -183,9 +223,13 @@ def _score_bid(bid: Mapping[str, Any], data: Mapping[str, Any], cfg: dict[str, A
     rows, quality, q12 = [], Fraction(0), Fraction(0)
     for c in cfg["criteria"]:
         consensus = moderated.get(c.key)
-        row, capped, points = _criterion(c, cfg["mode"], score_values(panel.get(c.key)),
-                                 consensus if not isinstance(consensus, Mapping)
-                                 else consensus.get("score"), assessment)
+        row, capped, points = _criterion(
+            c,
+            cfg["mode"],
+            score_values(panel.get(c.key)),
+            consensus if not isinstance(consensus, Mapping) else consensus.get("score"),
+            assessment,
+        )
         quality += points
         q12 += points if c.category in (OUTCOMES, COPRODUCTION_DEPTH) else 0
         if capped is None:
@@ -193,27 +237,46 @@ def _score_bid(bid: Mapping[str, Any], data: Mapping[str, Any], cfg: dict[str, A
         elif capped == 0:
             failures.append(f"{c.key} scored 0")
         elif c.minimum_score is not None and capped < c.minimum_score:
-            failures.append(f"{c.key} scored {_number(capped)}, below its minimum "
-                            f"{_number(c.minimum_score)}")
+            failures.append(
+                f"{c.key} scored {_number(capped)}, below its minimum {_number(c.minimum_score)}"
+            )
         rows.append(row)
     share = quality / cfg["quality_weight"]
     if share < cfg["min_share"]:
-        failures.append(f"quality share {float(share):.2%} below the minimum "
-                        f"{float(cfg['min_share']):.2%}")
-    return {"bid_id": bid_id, "price": parse_amount(bid.get("price")), "quality": quality,
-            "q12": q12, "share": share, "failures": failures, "criteria": rows,
-            "currency": currency_of(bid.get("price"))}
+        failures.append(
+            f"quality share {float(share):.2%} below the minimum {float(cfg['min_share']):.2%}"
+        )
+    return {
+        "bid_id": bid_id,
+        "price": parse_amount(bid.get("price")),
+        "quality": quality,
+        "q12": q12,
+        "share": share,
+        "failures": failures,
+        "criteria": rows,
+        "currency": currency_of(bid.get("price")),
+    }
 
 
-def _price(scored: dict[str, Any], cfg: dict[str, Any], lowest: Decimal | None
-           ) -> tuple[Fraction, str]:
+def _price(
+    scored: dict[str, Any], cfg: dict[str, Any], lowest: Decimal | None
+) -> tuple[Fraction, str]:
     p = scored["price"]
     if any(f.startswith("gate failed") for f in scored["failures"]) or p is None:
         return Fraction(0), "no price points: a gate failed"
-    points = price_points_exact(cfg["formula"], p, weight=cfg["price_weight"], lowest=lowest,
-                                ceiling=cfg["ceiling"], floor=cfg["floor"])
-    return points, f"{cfg['formula']}: p={p}, L={lowest}, C={cfg['ceiling']}, " \
-        f"F={cfg['floor']}, W={_number(cfg['price_weight'])} -> {float(points)!r}"
+    points = price_points_exact(
+        cfg["formula"],
+        p,
+        weight=cfg["price_weight"],
+        lowest=lowest,
+        ceiling=cfg["ceiling"],
+        floor=cfg["floor"],
+    )
+    return (
+        points,
+        f"{cfg['formula']}: p={p}, L={lowest}, C={cfg['ceiling']}, "
+        f"F={cfg['floor']}, W={_number(cfg['price_weight'])} -> {float(points)!r}",
+    )
 
 
 def _rank_key(s: dict[str, Any]) -> tuple[Any, ...]:
@@ -235,9 +298,13 @@ def compute_scoring_run(inputs: Mapping[str, Any]) -> dict[str, Any]:
     data = normalise_inputs(inputs)
     cfg = _tender_config(data["tender"])
     scored = [_score_bid(b, data, cfg) for b in data["bids"]]
-    compliant = [s["price"] for s in scored
-                 if s["price"] is not None and s["price"] > 0
-                 and not any(f.startswith("gate failed") for f in s["failures"])]
+    compliant = [
+        s["price"]
+        for s in scored
+        if s["price"] is not None
+        and s["price"] > 0
+        and not any(f.startswith("gate failed") for f in s["failures"])
+    ]
     lowest = min(compliant) if compliant else None
     for s in scored:
         s["price_points"], s["price_reason"] = _price(s, cfg, lowest)
@@ -246,16 +313,24 @@ def compute_scoring_run(inputs: Mapping[str, Any]) -> dict[str, Any]:
     scored.sort(key=_rank_key)
     ranking = []
     for rank, s in enumerate(scored, start=1):
-        ranking.append({
-            "bid_id": s["bid_id"], "rank": rank, "passed": s["passed"],
-            "total": float(s["total"]), "quality": float(s["quality"]),
-            "quality_share": float(s["share"]), "price_points": float(s["price_points"]),
-            "price": None if s["price"] is None
-            else {"amount": str(s["price"]), "currency": s["currency"]},
-            "price_reason": s["price_reason"], "failures": s["failures"],
-            "tie_break": _tie_break(scored[rank - 2], s) if rank > 1 else None,
-            "criteria": s["criteria"],
-        })
+        ranking.append(
+            {
+                "bid_id": s["bid_id"],
+                "rank": rank,
+                "passed": s["passed"],
+                "total": float(s["total"]),
+                "quality": float(s["quality"]),
+                "quality_share": float(s["share"]),
+                "price_points": float(s["price_points"]),
+                "price": None
+                if s["price"] is None
+                else {"amount": str(s["price"]), "currency": s["currency"]},
+                "price_reason": s["price_reason"],
+                "failures": s["failures"],
+                "tie_break": _tie_break(scored[rank - 2], s) if rank > 1 else None,
+                "criteria": s["criteria"],
+            }
+        )
     result = {
         "model_version": MODEL_VERSION,
         "input_sha256": canonical_sha256(data),

@@ -1,0 +1,327 @@
+"""Classifier: the DESIGN §4 examples, with full structured fields and with wording only."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.scoring.domain.classifier import (
+    R1,
+    R2,
+    R3,
+    R4,
+    R5_MISSING,
+    R6_MISSING,
+    R7_MISSING,
+    R8_MISSING,
+    R9,
+    R10,
+    R11,
+    R13,
+    R14,
+    classify_commitment,
+)
+
+FULL = {  # structured pieces that make an outcome verifiable
+    "baseline": {"value": 10, "date": "2026-09-01", "source": "referral records"},
+    "target": {"value": 30, "by": "2028-03-31"},
+    "validation_method": "historical_comparison",
+    "assessed_by": ["independent"],
+}
+
+
+def structured(
+    statement: str,
+    name: str,
+    unit: str,
+    instrument: str | None = None,
+    months: int | None = None,
+    **extra: object,
+) -> dict:
+    return {
+        "statement": statement,
+        "indicator": {"name": name, "unit": unit, "instrument": instrument},
+        "sustainment_period_months": months,
+        **FULL,
+        **extra,
+    }
+
+
+# (statement, structured commitment, label, outcome_type, a rule that must fire)
+EXAMPLES = [
+    (
+        "40 peer-support sessions delivered",
+        structured("40 peer-support sessions delivered", "sessions delivered", "count"),
+        "output",
+        None,
+        R1,
+    ),
+    (
+        "120 people engaged",
+        structured("120 people engaged", "people engaged", "count"),
+        "engagement",
+        None,
+        R2,
+    ),
+    (
+        "job start",
+        structured("job start", "people starting a job", "count"),
+        "intermediate_outcome",
+        None,
+        R3,
+    ),
+    (
+        "job sustained 13 weeks",
+        structured(
+            "job sustained 13 weeks", "people in work 13 weeks after start", "percent", months=3
+        ),
+        "outcome",
+        "hard",
+        R4,
+    ),
+    (
+        "tenancy sustained 12 months",
+        structured(
+            "tenancy sustained 12 months", "tenancies held at 12 months", "percent", months=12
+        ),
+        "outcome",
+        "hard",
+        R4,
+    ),
+    (
+        "90% satisfied with the service",
+        structured(
+            "90% satisfied with the service",
+            "service satisfaction",
+            "percent",
+            instrument="exit survey",
+        ),
+        "output",
+        None,
+        R11,
+    ),
+    (
+        "UCLA loneliness score down at least 1 point at 9 months vs intake",
+        structured(
+            "UCLA loneliness score down at least 1 point at 9 months vs intake",
+            "UCLA 3-item loneliness score",
+            "scale",
+            instrument="UCLA-3",
+            months=9,
+            baseline={"value": 7.1},
+            target={"value": 6.1, "by": "2028-03-31"},
+        ),
+        "outcome",
+        "soft",
+        R9,
+    ),
+    (
+        "10 apprenticeships created",
+        structured("10 apprenticeships created", "apprenticeships created", "count"),
+        "output",
+        None,
+        R1,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("statement", "commitment", "label", "outcome_type", "rule"),
+    EXAMPLES,
+    ids=[e[0] for e in EXAMPLES],
+)
+def test_structured_examples(statement, commitment, label, outcome_type, rule):
+    result = classify_commitment(commitment)
+    assert (result.label, result.outcome_type) == (label, outcome_type)
+    assert rule in result.rules
+    assert 0 < result.confidence <= 1
+
+
+# Wording only: outcomes keep their kind but lack baseline/target/method, so are unverifiable.
+WORDING = [
+    ("40 peer-support sessions delivered", "output", None),
+    ("120 people engaged", "engagement", None),
+    ("job start", "intermediate_outcome", None),
+    ("job sustained 13 weeks", "unverifiable_outcome", "hard"),
+    ("tenancy sustained 12 months", "unverifiable_outcome", "hard"),
+    ("90% satisfied with the service", "output", None),
+    (
+        "UCLA loneliness score down at least 1 point at 9 months vs intake",
+        "unverifiable_outcome",
+        "soft",
+    ),
+    ("10 apprenticeships created", "output", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("statement", "label", "outcome_type"), WORDING, ids=[w[0] for w in WORDING]
+)
+def test_wording_only_examples(statement, label, outcome_type):
+    result = classify_commitment({"statement": statement})
+    assert (result.label, result.outcome_type) == (label, outcome_type)
+    if label == "unverifiable_outcome":
+        assert {R5_MISSING, R6_MISSING, R7_MISSING} <= set(result.rules)
+        assert R8_MISSING not in result.rules  # "13 weeks" / "12 months" / "9 months" is a time
+
+
+def test_wording_in_indicator_name_counts():
+    result = classify_commitment({"statement": "", "indicator": {"name": "sessions delivered"}})
+    assert result.label == "output"
+
+
+@pytest.mark.parametrize(
+    "statement", ["40 sessions delivered", "120 people engaged", "90% satisfied with the service"]
+)
+def test_declared_outcome_is_not_trusted(statement):
+    commitment = structured(statement, statement, "count", declared_level="outcome", months=12)
+    result = classify_commitment(commitment)
+    assert result.label in ("output", "engagement")
+    assert R13 in result.rules
+
+
+def test_declared_output_overridden_by_evidence_of_outcome():
+    commitment = structured(
+        "tenancy sustained 12 months", "tenancies", "percent", months=12, declared_level="output"
+    )
+    result = classify_commitment(commitment)
+    assert result.label == "outcome" and R13 in result.rules
+
+
+@pytest.mark.parametrize(
+    ("missing", "rule"),
+    [
+        ({"baseline": None}, R5_MISSING),
+        ({"baseline": {"value": None, "source": "tbc"}}, R5_MISSING),
+        ({"target": None}, R6_MISSING),
+        ({"validation_method": "none"}, R7_MISSING),
+        ({"validation_method": None}, R7_MISSING),
+        ({"target": {"value": 6.1, "by": None}, "sustainment_period_months": None}, R8_MISSING),
+    ],
+)
+def test_outcome_missing_a_piece_is_unverifiable(missing, rule):
+    commitment = structured(
+        "Isolated older people feel less lonely",
+        "UCLA 3-item score",
+        "scale",
+        instrument="UCLA-3",
+        months=9,
+        declared_level="outcome",
+        baseline={"value": 7.1},
+        target={"value": 6.1, "by": "2028-03-31"},
+    )
+    commitment.update(missing)
+    result = classify_commitment(commitment)
+    assert result.label == "unverifiable_outcome"
+    assert result.outcome_type == "soft"
+    assert rule in result.rules
+
+
+def test_zero_baseline_counts_as_present():
+    commitment = structured(
+        "job sustained 26 weeks", "in work at 26 weeks", "percent", months=6, baseline={"value": 0}
+    )
+    assert classify_commitment(commitment).label == "outcome"
+
+
+def test_validated_instrument_with_baseline_and_target_is_soft_outcome_without_wording():
+    commitment = {
+        "indicator": {"unit": "scale", "instrument": "SWEMWBS"},
+        "baseline": {"value": 19.5},
+        "target": {"value": 21, "by": "2028-01-01"},
+        "validation_method": "pre_post",
+    }
+    result = classify_commitment(commitment)
+    assert (result.label, result.outcome_type) == ("outcome", "soft")
+    assert result.rules[0] == R9
+
+
+def test_scale_change_without_instrument():
+    result = classify_commitment(
+        {
+            **FULL,
+            "statement": "wellbeing score up 3 points vs intake",
+            "indicator": {"unit": "scale"},
+        }
+    )
+    assert (result.label, result.outcome_type) == ("outcome", "soft")
+    assert R10 in result.rules
+
+
+def test_status_with_structured_sustainment_is_hard_outcome():
+    commitment = {**FULL, "statement": "people in employment", "sustainment_period_months": 6}
+    assert classify_commitment(commitment).outcome_type == "hard"
+
+
+@pytest.mark.parametrize(
+    ("declared", "label"),
+    [
+        ("outcome", "unverifiable_outcome"),
+        ("intermediate", "intermediate_outcome"),
+        ("output", "output"),
+        (None, "output"),
+    ],
+)
+def test_no_evidence_falls_back_to_declared_level_with_low_confidence(declared, label):
+    result = classify_commitment({"statement": "the thing", "declared_level": declared})
+    assert result.label == label
+    assert R14 in result.rules
+    assert result.confidence <= 0.3
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        None,
+        {},
+        "a string",
+        42,
+        [],
+        {"statement": None},
+        {
+            "statement": 7,
+            "indicator": "x",
+            "baseline": "y",
+            "target": [1],
+            "assessed_by": "people_using_service",
+            "sustainment_period_months": "soon",
+        },
+    ],
+)
+def test_malformed_commitments_never_raise(junk):
+    result = classify_commitment(junk)
+    assert result.label in (
+        "output",
+        "engagement",
+        "intermediate_outcome",
+        "outcome",
+        "unverifiable_outcome",
+    )
+
+
+def test_deterministic_and_frozen():
+    a = classify_commitment({"statement": "job sustained 13 weeks"})
+    assert a == classify_commitment({"statement": "job sustained 13 weeks"})
+    with pytest.raises(AttributeError):
+        a.label = "outcome"  # type: ignore[misc]
+
+
+MORE_WORDING = [
+    ("40 home visits held", "output"),
+    ("Staff trained in trauma-informed practice", "output"),
+    ("jobs created", "output"),
+    ("40 sessions delivered to help people into work", "output"),
+    ("people supported into work", "intermediate_outcome"),
+    ("apprenticeships started", "intermediate_outcome"),
+    ("people moved into settled accommodation", "intermediate_outcome"),
+    ("250 older people attended lunch clubs", "engagement"),
+    ("60 people enrolled on a digital skills course", "engagement"),
+    ("job held for 13 weeks", "unverifiable_outcome"),
+    ("remain living independently at home", "unverifiable_outcome"),
+    ("Friends and Family Test: 95% would recommend", "output"),
+    ("wellbeing (WEMWBS) up 3 points", "unverifiable_outcome"),
+]
+
+
+@pytest.mark.parametrize(("statement", "label"), MORE_WORDING, ids=[m[0] for m in MORE_WORDING])
+def test_more_wording(statement, label):
+    assert classify_commitment({"statement": statement}).label == label
