@@ -13,8 +13,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the scoring service app (nothing is built at import)."""
     from services.scoring import models
     from services.scoring.api import panel, runs
+    from services.scoring.audit import api as audit_api
     from shared.admin import failed_jobs_blueprint
 
-    blueprints = [panel.bp, runs.bp, failed_jobs_blueprint(models.failed_jobs)]
+    blueprints = [panel.bp, runs.bp, audit_api.bp, failed_jobs_blueprint(models.failed_jobs)]
     return create_service_app("scoring", config, blueprints=blueprints,
                               title="coprocure scoring service")

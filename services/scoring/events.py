@@ -11,6 +11,7 @@ from typing import Any
 import structlog
 from sqlalchemy.orm import Session
 
+from services.scoring.audit.log import append_event
 from shared.identity import Identity
 
 log = structlog.get_logger("coprocure.scoring.events")
@@ -42,7 +43,7 @@ def record(session: Session, *, event_type: str, tender_id: str, object_type: st
                  request_id=request_id, payload=payload, model_version=model_version,
                  inputs_sha256=inputs_sha256, score=score, evaluator_id=evaluator_id)
     log.info("scoring_event", **{k: v for k, v in entry.items() if k != "payload"})
-    return entry
+    return append_event(session, **entry)
 
 
 def actor_of(identity: Identity, role: str) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """ORM models of the scoring service (import every model module here)."""
 
+from services.scoring.audit import models as audit_models  # noqa: F401  (the audit log)
 from services.scoring.db import Base, metadata
 from services.scoring.orm import panel, runs, tenders  # noqa: F401  (register the tables)
 from shared.failed_jobs import failed_jobs_table
