@@ -127,11 +127,12 @@ def execute_run(session_factory: SessionFactory, payload: dict[str, Any]) -> boo
             return False
         try:
             result = compute_scoring_run(run.inputs)
-        except ScoringInputError as exc:  # deterministic: retrying cannot help
-            run.status, run.error, run.completed_at = FAILED, str(exc), utcnow()
+        except Exception as exc:  # a pure function of stored inputs: retrying cannot help
+            error = str(exc) if isinstance(exc, ScoringInputError) else repr(exc)
+            run.status, run.error, run.completed_at = FAILED, error[:2000], utcnow()
             events.record(session, event_type=events.SCORING_RUN_FAILED, tender_id=run.tender_id,
                           object_type="scoring_run", object_id=run.id, **events.system_actor(),
-                          payload={"run_id": run.id, "error": str(exc)},
+                          payload={"run_id": run.id, "error": run.error},
                           model_version=run.model_version, inputs_sha256=run.input_sha256)
             return True
         _complete(session, run, result)
