@@ -110,3 +110,19 @@ def test_scoring_run_waits_for_a_complete_panel(scoring):
                                         "required": 3}]
     assert s.cheap in refused.json["detail"] and "SV" in refused.json["detail"]
     assert _count(h, ScoringRun) == 0
+
+
+def test_a_run_that_cannot_be_computed_is_failed_not_retried(scoring):
+    s = Scenario(scoring, mode="automatic")
+    s.doc["price"]["formula"] = "lowest_wins_everything"  # commissioning would have refused it
+    s.closing = payloads.closed(s.doc, s.bids)
+    s.publish_and_close()
+    started = s.h.post(s.owner, f"/tenders/{s.tender_id}/scoring-runs")
+    assert started.status_code == 202
+    s.h.work()  # raises if the job itself failed or was scheduled for a retry
+    run = s.h.get(s.owner, f"/scoring-runs/{started.json['run_id']}").json
+    assert run["status"] == "failed" and "lowest_wins_everything" in run["error"]
+    assert run["output_sha256"] is None and run["ranking"] == []
+    assert "ScoringRunCompleted" not in [m["event_type"] for m in s.h.messages()]
+    assert s.h.post(s.owner, f"/tenders/{s.tender_id}/award",
+                    {"bid_id": s.strong}).status_code == 409
