@@ -63,6 +63,8 @@ def sign_assertion(key: str, identity: Identity, ttl_seconds: int = 60,
         "rid": identity.request_id,
         "orgn": identity.organisation_name,
     }
+    if identity.user_id is None:
+        del claims["sub"]  # anonymous: PyJWT rejects a non-string "sub" on decode
     return jwt.encode(claims, _key_bytes(key), algorithm=ALGORITHM)
 
 
