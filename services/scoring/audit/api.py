@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from services.scoring.audit import export, heads, queries, schemas, service
 from shared.db import transaction
@@ -16,7 +17,7 @@ bp = Blueprint("audit", __name__, url_prefix="",
 
 @bp.route("/audit/events")
 class EventsView(MethodView):
-    @bp.arguments(schemas.EventsQuery, location="query")
+    @bp.arguments(schemas.EventsQuery, location="query", unknown=RAISE)
     @bp.response(200, schemas.EventPage)
     def get(self, args):
         """Entries in seq order, filtered and cursor-paginated (auditor)."""
@@ -44,7 +45,7 @@ class PublicKeyView(MethodView):
 
 @bp.route("/audit/events/<int:seq>/proof")
 class InclusionView(MethodView):
-    @bp.arguments(schemas.ProofQuery, location="query")
+    @bp.arguments(schemas.ProofQuery, location="query", unknown=RAISE)
     @bp.response(200, schemas.InclusionProof)
     def get(self, args, seq: int):
         """RFC 9162 inclusion proof of entry ``seq`` in the tree of ``tree_size`` (auditor)."""
@@ -55,7 +56,7 @@ class InclusionView(MethodView):
 
 @bp.route("/audit/consistency")
 class ConsistencyView(MethodView):
-    @bp.arguments(schemas.ConsistencyQuery, location="query")
+    @bp.arguments(schemas.ConsistencyQuery, location="query", unknown=RAISE)
     @bp.response(200, schemas.ConsistencyProof)
     def get(self, args):
         """RFC 9162 consistency proof that tree ``first`` is a prefix of tree ``second``."""
@@ -65,7 +66,7 @@ class ConsistencyView(MethodView):
 
 @bp.route("/audit/export")
 class ExportView(MethodView):
-    @bp.arguments(schemas.ExportQuery, location="query")
+    @bp.arguments(schemas.ExportQuery, location="query", unknown=RAISE)
     @bp.response(200, content_type="application/jsonl")
     def get(self, args):
         """The log streamed as canonical JSON lines (verbatim) or CSV (auditor)."""

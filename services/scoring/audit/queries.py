@@ -72,14 +72,14 @@ def _size_or_current(session: Session, requested: int | None) -> int:
 def inclusion(session: Session, seq: int, tree_size: int | None) -> dict[str, Any]:
     """``{leaf_index, tree_size, audit_path, leaf_hash, root_hash}`` for entry ``seq``."""
     size = _size_or_current(session, tree_size)
-    entry = session.get(AuditEntry, seq)
-    if entry is None:
-        raise Problem(404, "Not Found", f"No audit entry with seq {seq}.")
     store = SqlNodeStore(session)
     try:
         path = merkle.inclusion_proof(store, seq, size)  # one batched read of O(log n) nodes
-    except ValueError as exc:
+    except ValueError as exc:  # seq >= tree_size
         raise _bad_request(str(exc)) from exc
+    entry = session.get(AuditEntry, seq)
+    if entry is None:  # unreachable while seq < size and the log has no gaps
+        raise Problem(404, "Not Found", f"No audit entry with seq {seq}.")
     return {"leaf_index": seq, "tree_size": size, "audit_path": [h.hex() for h in path],
             "leaf_hash": entry.leaf_hash, "root_hash": merkle.root(store, size).hex()}
 
