@@ -135,3 +135,12 @@ def test_whole_panel_flow(s: Scenario):
     # Bidders read only their own summary.
     assert h.get(s.outputs_org, f"/bids/{s.strong}/assessment-summary").status_code == 404
 
+    # Every scoring-relevant step left an entry in the audit log, in order.
+    audit = h.get(s.auditor, f"/audit/events?tender_id={t}&limit=200")
+    assert audit.status_code == 200, audit.json
+    types = [e["event_type"] for e in audit.json["items"]]
+    for expected in ("bids_opened", "bid_assessed", "panel_set", "conflict_declared",
+                     "score_recorded", "score_moderated", "scoring_run_requested",
+                     "scoring_run_completed", "scoring_run_replayed", "bid_awarded"):
+        assert expected in types, expected
+    assert types.count("score_recorded") == 3 * 3 * 6
