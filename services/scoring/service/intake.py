@@ -89,6 +89,7 @@ def assess_tender(session_factory: SessionFactory, payload: dict[str, Any]) -> b
             tender = Tender(id=data["tender_id"], document=snapshot, status=EVALUATING,
                             version=int(snapshot.get("version") or 1))
             session.add(tender)
+            session.flush()  # no ORM relationship orders it: insert the tender before its bids
         _store_snapshot(session, tender, data, payload)
     return True
 

@@ -126,3 +126,11 @@ def test_a_run_that_cannot_be_computed_is_failed_not_retried(scoring):
     assert "ScoringRunCompleted" not in [m["event_type"] for m in s.h.messages()]
     assert s.h.post(s.owner, f"/tenders/{s.tender_id}/award",
                     {"bid_id": s.strong}).status_code == 409
+
+
+def test_a_closing_that_arrives_before_the_publication_still_assesses(scoring):
+    s = Scenario(scoring)
+    s.h.close(s.closing)  # no TenderPublished seen (e.g. scoring was down when it was sent)
+    s.h.publish(payloads.published(s.doc))  # arriving late, it must not reopen the tender
+    doc = s.h.get(s.owner, f"/tenders/{s.tender_id}/evaluation").json
+    assert doc["status"] == "evaluating" and len(doc["bids"]) == 3
