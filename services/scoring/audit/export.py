@@ -29,24 +29,25 @@ def export_size(session_factory: Callable[[], Session], tree_size: int | None) -
     return size if tree_size is None else min(tree_size, size)
 
 
-def _batches(session_factory: Callable[[], Session], size: int) -> Iterator[list[AuditEntry]]:
+def _batches(session_factory: Callable[[], Session], size: int
+             ) -> Iterator[list[tuple[int, str, str]]]:
+    """``(seq, line, leaf_hash)`` rows in batches; no transaction stays open across a yield."""
     after = -1
-    with session_factory() as session:
-        while after < size - 1:
-            rows = session.scalars(select(AuditEntry).where(
-                AuditEntry.seq > after, AuditEntry.seq < size)
-                .order_by(AuditEntry.seq).limit(BATCH)).all()
-            if not rows:
-                return
-            yield list(rows)
-            after = rows[-1].seq
-            session.expunge_all()  # keep the identity map from growing with the export
+    while after < size - 1:
+        with session_factory() as session:
+            rows = session.execute(select(AuditEntry.seq, AuditEntry.line, AuditEntry.leaf_hash)
+                                   .where(AuditEntry.seq > after, AuditEntry.seq < size)
+                                   .order_by(AuditEntry.seq).limit(BATCH)).all()
+        if not rows:
+            return
+        yield [tuple(r) for r in rows]
+        after = rows[-1][0]
 
 
 def jsonl_chunks(session_factory: Callable[[], Session], size: int) -> Iterator[bytes]:
     """The first ``size`` entries as canonical JSON lines, one chunk per batch."""
     for rows in _batches(session_factory, size):
-        yield b"".join(r.line.encode("utf-8") + b"\n" for r in rows)
+        yield b"".join(line.encode("utf-8") + b"\n" for _, line, _ in rows)
 
 
 def csv_chunks(session_factory: Callable[[], Session], size: int) -> Iterator[bytes]:
@@ -58,8 +59,8 @@ def csv_chunks(session_factory: Callable[[], Session], size: int) -> Iterator[by
     for rows in _batches(session_factory, size):
         buffer.seek(0)
         buffer.truncate()
-        for row in rows:
-            entry = json.loads(row.line)
-            entry["leaf_hash"] = row.leaf_hash
+        for _, line, leaf in rows:
+            entry = json.loads(line)
+            entry["leaf_hash"] = leaf
             writer.writerow(["" if entry.get(c) is None else entry[c] for c in CSV_COLUMNS])
         yield buffer.getvalue().encode("utf-8")

@@ -60,3 +60,18 @@ def test_stored_leaf_hash_is_the_hash_of_the_line(app):
     for row, entry in zip(rows, entries, strict=True):
         assert row.leaf_hash == merkle.leaf_hash(row.line.encode()).hex()
         assert '"score":' in row.line and entry["payload_sha256"] in row.line
+
+
+def test_concurrent_appenders_keep_seq_gap_free_and_the_tree_whole(app):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda w: fill(app, 12, start=100 * w, per_tx=3, tender_id=f"tnd_{w}"),
+                      range(4)))
+    factory = app.extensions["coprocure"].session_factory
+    with factory() as session:
+        seqs = session.scalars(select(AuditEntry.seq).order_by(AuditEntry.seq)).all()
+        lines = session.scalars(select(AuditEntry.line).order_by(AuditEntry.seq)).all()
+        assert seqs == list(range(48))
+        memory = merkle.MemoryNodeStore.from_leaves(merkle.leaf_hash(x.encode()) for x in lines)
+        assert merkle.root(SqlNodeStore(session), 48) == merkle.root(memory, 48)
