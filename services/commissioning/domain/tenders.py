@@ -170,11 +170,18 @@ def check_structure(doc: dict[str, Any], *, check_weights: bool) -> dict[str, li
 
 
 def check_deadlines(doc: dict[str, Any], now: datetime, periods: Periods | None = None,
-                    *, required: bool = False) -> dict[str, list[str]]:
-    """Deadlines in the future and ordered; with ``periods``, minimum periods from ``now``."""
+                    *, required: bool = False,
+                    changed: tuple[str, ...] | None = None) -> dict[str, list[str]]:
+    """Deadlines in the future and ordered; with ``periods``, minimum periods from ``now``.
+
+    ``changed`` limits the in-the-future check to those fields (an amendment may move the
+    submission deadline after the clarification deadline has passed).
+    """
     errors: dict[str, list[str]] = {}
     clar, sub = doc.get("clarification_deadline"), doc.get("submission_deadline")
     for name, value in (("clarification_deadline", clar), ("submission_deadline", sub)):
+        if changed is not None and name not in changed:
+            continue
         if value is None:
             if required:
                 errors[name] = ["Required to publish."]

@@ -29,13 +29,18 @@ from services.commissioning.service_layer.context import (
     not_found,
     viewer_of,
 )
-from services.commissioning.service_layer.documents import bid_doc, jsonable, receipt_doc
+from services.commissioning.service_layer.documents import (
+    bid_doc,
+    jsonable,
+    parse_cursor,
+    receipt_doc,
+)
 from services.commissioning.service_layer.tenders import deadline_passed, transition
 from services.commissioning.tables import Bid, IdempotencyRecord, Tender
 from shared.db import transaction
 from shared.identity import Identity
 from shared.problems import Problem, validation_problem
-from shared.schemas import decode_cursor, encode_cursor
+from shared.schemas import encode_cursor
 
 SEALED = Problem(404, "Not found", "no bids are visible for this tender")
 
@@ -227,13 +232,9 @@ def list_bids(ctx: Context, identity: Identity, tender_id: str,
             stmt = stmt.where(Bid.organisation_id == identity.organisation_id)
         else:
             raise SEALED
-        cursor = decode_cursor(query.get("cursor"))
+        cursor = parse_cursor(query.get("cursor"))
         if cursor:
-            try:
-                created = datetime.fromisoformat(str(cursor["c"]).replace("Z", "+00:00"))
-                last = str(cursor["i"])
-            except (KeyError, ValueError) as exc:
-                raise validation_problem({"cursor": ["Invalid cursor."]}) from exc
+            created, last = cursor
             stmt = stmt.where(or_(Bid.created_at > created,
                                   and_(Bid.created_at == created, Bid.id > last)))
         limit = query["limit"]

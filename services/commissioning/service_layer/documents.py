@@ -12,6 +12,8 @@ from services.commissioning.domain.bids import needs_confirmation
 from services.commissioning.domain.tenders import tie_break
 from services.commissioning.schemas.common import rfc3339
 from services.commissioning.tables import Bid, Tender
+from shared.problems import validation_problem
+from shared.schemas import decode_cursor
 
 DOC_FIELDS = ("title", "description", "service_area", "estimated_value", "clarification_deadline",
               "submission_deadline", "evaluation", "price", "criteria")
@@ -20,6 +22,21 @@ DOC_FIELDS = ("title", "description", "service_area", "estimated_value", "clarif
 def sha256_canonical(value: Any) -> str:
     """SHA-256 hex of the RFC 8785 canonical JSON of ``value``."""
     return hashlib.sha256(rfc8785.dumps(value)).hexdigest()
+
+
+def parse_cursor(raw: str | None) -> tuple[datetime, str] | None:
+    """Decode a ``{"c": created_at, "i": id}`` keyset cursor (422 naming ``cursor`` if bad)."""
+    cursor = decode_cursor(raw)
+    if cursor is None:
+        return None
+    try:
+        created = datetime.fromisoformat(str(cursor["c"]).replace("Z", "+00:00"))
+        last_id = cursor["i"]
+    except (KeyError, ValueError) as exc:
+        raise validation_problem({"cursor": ["Invalid cursor."]}) from exc
+    if created.tzinfo is None or not isinstance(last_id, str):
+        raise validation_problem({"cursor": ["Invalid cursor."]})
+    return created, last_id
 
 
 def jsonable(value: Any) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -26,6 +25,7 @@ from services.commissioning.service_layer.context import (
 from services.commissioning.service_layer.documents import (
     apply_doc,
     jsonable,
+    parse_cursor,
     tender_doc,
     working_doc,
 )
@@ -34,7 +34,7 @@ from services.commissioning.tables import Tender
 from shared.db import transaction
 from shared.identity import Identity
 from shared.problems import Problem, validation_problem
-from shared.schemas import decode_cursor, encode_cursor
+from shared.schemas import encode_cursor
 
 
 def conflict(exc: IllegalTransition) -> Problem:
@@ -143,8 +143,10 @@ def amend_tender(ctx: Context, identity: Identity, tender_id: str, changes: dict
             raise deadline_passed()
         doc = _merge(working_doc(tender), changes)
         errors = _prefixed(check_structure(doc, check_weights=True), "changes.")
-        if "clarification_deadline" in changes or "submission_deadline" in changes:
-            for path, msgs in _prefixed(check_deadlines(doc, now, required=True),
+        moved = tuple(k for k in ("clarification_deadline", "submission_deadline")
+                      if k in changes)
+        if moved:
+            for path, msgs in _prefixed(check_deadlines(doc, now, required=True, changed=moved),
                                         "changes.").items():
                 errors.setdefault(path, []).extend(msgs)
         for path, msgs in check_amendment(tender.submission_deadline,
@@ -204,13 +206,9 @@ def list_tenders(ctx: Context, identity: Identity, query: dict[str, Any]) -> dic
         pattern = _like(query["q"])
         stmt = stmt.where(or_(Tender.title.ilike(pattern, escape="\\"),
                               Tender.description.ilike(pattern, escape="\\")))
-    cursor = decode_cursor(query.get("cursor"))
+    cursor = parse_cursor(query.get("cursor"))
     if cursor:
-        try:
-            created = datetime.fromisoformat(str(cursor["c"]).replace("Z", "+00:00"))
-            last_id = str(cursor["i"])
-        except (KeyError, ValueError) as exc:
-            raise validation_problem({"cursor": ["Invalid cursor."]}) from exc
+        created, last_id = cursor
         stmt = stmt.where(or_(Tender.created_at < created,
                               and_(Tender.created_at == created, Tender.id < last_id)))
     limit = query["limit"]
