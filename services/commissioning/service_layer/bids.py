@@ -104,12 +104,14 @@ def submit_bid(ctx: Context, identity: Identity, tender_id: str, body: dict[str,
     fingerprint = hashlib.sha256(f"{tender_id}\n{content_sha}".encode()).hexdigest()
     try:
         with transaction(ctx.session_factory) as session:
+            # The tender row lock serialises submits to one tender, so a racing retry
+            # sees the first request's idempotency record once it gets the lock.
+            tender = load_tender(session, tender_id, identity, lock=True)
             if idempotency_key:
                 stored = _stored(session, org, idempotency_key, fingerprint)
                 if stored is not None:
                     return stored["status"], stored["body"]
             now = ctx.clock()
-            tender = load_tender(session, tender_id, identity, lock=True)
             _check_open(tender, now)
             _check_against_tender(tender, body)
             live = session.scalars(select(Bid.id).where(Bid.tender_id == tender.id,

@@ -52,6 +52,7 @@ def test_close_job_closes_once_and_assess_is_enqueued_once(job_world, redis_conn
     t = w.published(clarification_deadline=rfc(w.clock() + timedelta(minutes=30)),
                     submission_deadline=rfc(w.clock() + timedelta(hours=1)))
     bid = w.bid(t["id"]).get_json()
+    w.clock.advance(microseconds=1)  # opened bids come in submission order
     w.bid(t["id"], who="bidder2")
     # Publishing scheduled a targeted close at the deadline (best effort).
     queue = get_queue("commissioning", redis_conn)

@@ -13,6 +13,7 @@ def test_questions_and_answers(world):
     q = resp.get_json()
     assert q["status"] == "open" and q["id"].startswith("q_") and q["asked_by_my_organisation"]
     assert "asker_organisation_id" not in q
+    world.clock.advance(seconds=1)
     world.post(path, {"question": "Can we subcontract?"}, who="bidder2")
     # Open questions: the owner sees all (with the asker), a bidder its own, others none.
     owner_view = world.get(path).get_json()["items"]
