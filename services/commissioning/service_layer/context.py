@@ -56,8 +56,10 @@ def facts_of(tender: Tender) -> TenderFacts:
     members = set(panel.get("evaluators") or [])
     if panel.get("moderator"):
         members.add(panel["moderator"])
+    # A tender cancelled before its bids were opened keeps them sealed for good.
+    never_opened = tender.status == "cancelled" and tender.opened_at is None
     return TenderFacts(organisation_id=tender.organisation_id,
-                       submission_deadline=tender.submission_deadline,
+                       submission_deadline=None if never_opened else tender.submission_deadline,
                        panel_user_ids=frozenset(members))
 
 

@@ -134,3 +134,14 @@ def test_wrong_master_key_cannot_open_bids(make_app):
                             row.wrapped_data_key, t["id"])
         with pytest.raises(InvalidTag):  # keys are bound to their tender
             unwrap_data_key(master_key_bytes(key_a), row.wrapped_data_key, "tnd_other")
+
+
+def test_bids_of_a_tender_cancelled_before_opening_stay_sealed(world):
+    t = world.published()
+    bid = world.bid(t["id"]).get_json()
+    world.post(f"/tenders/{t['id']}/cancel", {"reason": "Budget withdrawn"})
+    world.pass_deadline(t)
+    for who in ("commissioner", "auditor", "admin"):
+        assert world.get(f"/bids/{bid['id']}", who=who).status_code == 404
+        assert world.get(f"/tenders/{t['id']}/bids", who=who).status_code == 404
+    assert world.get(f"/bids/{bid['id']}", who="bidder").status_code == 200
