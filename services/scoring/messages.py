@@ -8,11 +8,10 @@ from typing import Any
 
 import structlog
 from redis import Redis
-from redis.exceptions import RedisError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.scoring import models
+from shared import outbox
 from shared.contracts import (
     RECORD_SCORING_RESULT,
     RUN_SCORING,
@@ -20,8 +19,7 @@ from shared.contracts import (
     RunScoringRequested,
     ScoringResult,
 )
-from shared.outbox import add_event, utcnow
-from shared.queue import enqueue_job, get_queue
+from shared.outbox import add_event
 
 log = structlog.get_logger("coprocure.scoring.messages")
 
@@ -51,20 +49,4 @@ def queue_run(session: Session, run_id: str, tender_id: str) -> str:
 
 def send_now(session_factory: Callable[[], Session], redis: Redis, job_id: str) -> bool:
     """Enqueue one outbox row at once; on any Redis trouble the relay sends it later."""
-    table = models.outbox
-    with session_factory() as session:
-        row = session.execute(select(table).where(table.c.job_id == job_id,
-                                                  table.c.sent_at.is_(None))).mappings().first()
-    if row is None:
-        return False
-    try:
-        enqueue_job(get_queue(row["queue"], redis), row["job_name"], row["payload"],
-                    job_id=row["job_id"])
-    except RedisError as exc:
-        log.warning("enqueue_deferred_to_relay", job_id=job_id, error=repr(exc))
-        return False
-    with session_factory() as session:
-        session.execute(table.update().where(table.c.id == row["id"]).values(
-            sent_at=utcnow(), attempts=table.c.attempts + 1))
-        session.commit()
-    return True
+    return outbox.send_now(session_factory, models.outbox, lambda: redis, [job_id]) > 0

@@ -18,7 +18,7 @@ from services.commissioning.domain.lifecycle import is_terminal, next_state
 from services.commissioning.schemas.common import rfc3339
 from services.commissioning.service_layer.context import Context
 from services.commissioning.service_layer.documents import sha256_canonical, tender_doc
-from services.commissioning.service_layer.events import emit_tender_closed
+from services.commissioning.service_layer.events import emit_tender_closed, send_events_now
 from services.commissioning.tables import Bid, ProcessedEvent, Tender
 from shared.contracts import SCHEMA_VERSION, ScoringResult, load_payload
 from shared.db import transaction
@@ -93,6 +93,8 @@ def close_due(ctx: Context, now: datetime, tender_id: str | None = None) -> dict
         closed += close_tender(ctx, tid, now)
     for tid in ending_ids:
         concluded += conclude_tender(ctx, tid, now)
+    if closed:
+        send_events_now(ctx)  # assessment starts now, not at the relay's next poll
     return {"closed": closed, "concluded": concluded}
 
 

@@ -19,7 +19,7 @@ from shared.contracts import (
     RECORD_TENDER,
     SCHEMA_VERSION,
 )
-from shared.outbox import add_event
+from shared.outbox import add_event, send_now
 from shared.queue import default_retry, get_queue
 
 log = structlog.get_logger("coprocure.commissioning")
@@ -57,3 +57,8 @@ def schedule_close(ctx: Context, tender_id: str, version: int, deadline: datetim
         log.warning("close_not_scheduled", tender_id=tender_id, error=repr(exc))
         return False
     return True
+
+
+def send_events_now(ctx: Context) -> int:
+    """After a commit, hand its outbox events to rq at once (the relay retries on failure)."""
+    return send_now(ctx.session_factory, outbox, ctx.redis)

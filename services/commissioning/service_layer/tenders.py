@@ -29,7 +29,11 @@ from services.commissioning.service_layer.documents import (
     tender_doc,
     working_doc,
 )
-from services.commissioning.service_layer.events import emit_tender_event, schedule_close
+from services.commissioning.service_layer.events import (
+    emit_tender_event,
+    schedule_close,
+    send_events_now,
+)
 from services.commissioning.tables import Tender
 from shared.db import transaction
 from shared.identity import Identity
@@ -128,6 +132,7 @@ def publish_tender(ctx: Context, identity: Identity, tender_id: str) -> dict[str
         tender.published_at = tender.updated_at = now
         emit_tender_event(session, tender, "TenderPublished")
         doc = tender_doc(tender)
+    send_events_now(ctx)  # scoring learns of the tender at once, so a panel can be set
     schedule_close(ctx, tender.id, tender.version, tender.submission_deadline)
     return doc
 
@@ -164,6 +169,7 @@ def amend_tender(ctx: Context, identity: Identity, tender_id: str, changes: dict
             "amended_at": jsonable(now)}]
         emit_tender_event(session, tender, "TenderAmended")
         result = tender_doc(tender)
+    send_events_now(ctx)
     if deadline_moved:
         schedule_close(ctx, tender.id, tender.version, tender.submission_deadline)
     return result
@@ -179,7 +185,9 @@ def cancel_tender(ctx: Context, identity: Identity, tender_id: str, reason: str)
         tender.cancel_reason = reason
         if tender.published_at is not None:  # scoring never heard of a draft
             emit_tender_event(session, tender, "TenderCancelled")
-        return tender_doc(tender)
+        doc = tender_doc(tender)
+    send_events_now(ctx)
+    return doc
 
 
 def get_tender(ctx: Context, identity: Identity, tender_id: str) -> dict[str, Any]:

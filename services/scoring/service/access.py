@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -92,6 +93,23 @@ def viewer(identity: Identity, tender: Tender, panel: Panel) -> Viewer:
         evaluator=identity.has_role("evaluator") and uid in panel.evaluators,
         moderator=identity.has_role("moderator") and uid is not None and uid == panel.moderator,
     )
+
+
+def await_tender(session_factory, tender_id: str, timeout: float = 5.0) -> None:
+    """Wait briefly for a just-published tender to arrive from commissioning's outbox.
+
+    Scoring learns of tenders asynchronously (``record_tender``), usually within a few hundred
+    milliseconds; a commissioner who sets the panel straight after publishing should not see
+    a 404 for that gap. Unknown ids still end in the same 404, just later.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        with session_factory() as session:
+            if session.scalars(select(Tender.id).where(Tender.id == tender_id)).first():
+                return
+        if time.monotonic() >= deadline:
+            return
+        time.sleep(0.1)
 
 
 def get_tender(session: Session, tender_id: str, *, for_update: bool = False) -> Tender:

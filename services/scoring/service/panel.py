@@ -21,6 +21,7 @@ from services.scoring.orm.panel import (
 )
 from services.scoring.orm.tenders import AWARDED, CANCELLED, SCORED
 from services.scoring.service.access import (
+    await_tender,
     bids_of,
     blocked_bids,
     get_tender,
@@ -70,6 +71,7 @@ def _check_members(body: dict[str, Any], directory: dict[str, DirectoryUser],
 def set_panel(session_factory: SessionFactory, identity: Identity, tender_id: str,
               body: dict[str, Any], directory: dict[str, DirectoryUser]) -> dict[str, Any]:
     """Replace the tender's panel (owner commissioner); tell commissioning who sits on it."""
+    await_tender(session_factory, tender_id)
     with transaction(session_factory) as session:
         tender = get_tender(session, tender_id, for_update=True)
         panel = load_panel(session, tender.id)
