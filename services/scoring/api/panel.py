@@ -65,6 +65,12 @@ class ScoresView(MethodView):
         who = require_roles("evaluator")
         return scores.submit_score(resources().session_factory, who, tender_id, bid_id, body)
 
+    @bp.response(200, schemas.ScoreHistory)
+    def get(self, tender_id: str, bid_id: str):
+        """Score revisions and moderations of a bid (owner, auditor; panel: independently)."""
+        who = require_roles("commissioner", "evaluator", "moderator", "auditor")
+        return scores.list_scores(resources().session_factory, who, tender_id, bid_id)
+
 
 @bp.route("/<tender_id>/bids/<bid_id>/moderation")
 class ModerationView(MethodView):

@@ -133,6 +133,13 @@ class ModerationOut(StrictSchema):
     created_at = fields.String()
 
 
+class ScoreHistory(StrictSchema):
+    """Score revisions and moderations of one bid."""
+
+    items = fields.List(fields.Nested(ScoreOut))
+    moderation = fields.List(fields.Nested(ModerationOut))
+
+
 class Evaluation(StrictSchema):
     """``GET /tenders/{id}/evaluation``."""
 

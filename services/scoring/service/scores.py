@@ -25,6 +25,7 @@ from services.scoring.service.access import (
     load_panel,
     not_found,
     viewer,
+    visible_bids,
 )
 from shared.db import transaction
 from shared.identity import Identity
@@ -170,3 +171,31 @@ def moderate(session_factory: SessionFactory, identity: Identity, tender_id: str
     except IntegrityError as exc:
         raise Problem(409, "Conflict", "This moderation changed concurrently; retry.") from exc
     return result
+
+
+def list_scores(session_factory: SessionFactory, identity: Identity, tender_id: str,
+                bid_id: str) -> dict[str, Any]:
+    """Every score revision and moderation of a bid, as far as the caller may see them.
+
+    Owner and auditors see all; a panel member sees its own scores, and others' only on the
+    criteria it has already scored itself (independent scoring).
+    """
+    with session_factory() as session:
+        tender = get_tender(session, tender_id)
+        who = viewer(identity, tender, load_panel(session, tender.id))
+        bid = get_bid(session, tender, bid_id) if who.any else None
+        if bid is None or bid not in visible_bids(session, tender, who):
+            raise not_found("bid")
+        rows = list(session.scalars(select(Score).where(
+            Score.tender_id == tender.id, Score.bid_id == bid.id)
+            .order_by(Score.criterion_key, Score.evaluator_id, Score.revision)))
+        mods = list(session.scalars(select(Moderation).where(
+            Moderation.tender_id == tender.id, Moderation.bid_id == bid.id)
+            .order_by(Moderation.criterion_key, Moderation.revision)))
+        if who.panel:
+            mine = {r.criterion_key for r in rows if r.evaluator_id == identity.user_id}
+            rows = [r for r in rows if r.evaluator_id == identity.user_id
+                    or r.criterion_key in mine]
+            mods = [m for m in mods if m.criterion_key in mine or who.moderator]
+        return {"items": [score_document(r) for r in rows],
+                "moderation": [moderation_document(m) for m in mods]}

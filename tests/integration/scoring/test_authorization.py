@@ -139,3 +139,20 @@ def test_runs_and_replays_are_for_owner_and_auditor(s: Scenario):
     assert h.get(s.auditor, f"/scoring-runs/{run_id}").status_code == 200
     assert h.post(s.owner, f"/scoring-runs/{run_id}/replay").status_code == 403
     assert h.get(s.auditor, f"/bids/{s.cheap}/assessment-summary").status_code == 200
+
+
+def test_score_history_is_independent_for_the_panel_and_whole_for_auditors(s: Scenario):
+    h, t = s.h, s.tender_id
+    e1, e2, _ = s.evaluators
+    s.declare_none()
+    assert s.score(e1, s.strong, "Q1", 4).status_code == 201
+    assert s.score(e2, s.strong, "Q1", 2).status_code == 201
+    assert s.score(e2, s.strong, "Q2", 5).status_code == 201
+    path = f"/tenders/{t}/bids/{s.strong}/scores"
+    mine = h.get(e1, path).json["items"]
+    # e1 scored Q1, so it sees Q1 from everyone, but not e2's Q2 it has not scored yet.
+    assert sorted((r["criterion_key"], r["score"]) for r in mine) == [("Q1", 2), ("Q1", 4)]
+    everything = h.get(s.auditor, path).json["items"]
+    assert len(everything) == 3
+    assert h.get(s.outsider, path).status_code == 404
+    assert h.get(s.other_commissioner, path).status_code == 404
