@@ -10,7 +10,7 @@ import time
 import click
 from rich.console import Console
 
-from shared.config import SERVICES, database_url, env, env_bool
+from shared.config import DEFAULT_PORTS, SERVICES, database_url, env, env_bool
 from shared.queue import QUEUES, clean_started_registries, enqueue_job, get_queue, redis_from_url
 
 console = Console(stderr=True)
@@ -31,7 +31,9 @@ def dev(sandbox: bool | None) -> None:
     extra = {}
     if sandbox is not None:
         extra["COPROCURE_SANDBOX"] = "1" if sandbox else "0"
-    platform = Platform(root=default_root(), extra_env=extra)
+    ports = {name: int(env(f"{name.upper()}_PORT", str(port)))
+             for name, port in DEFAULT_PORTS.items()}
+    platform = Platform(root=default_root(), ports=ports, extra_env=extra)
     stopping = {"now": False}
 
     def _stop(*_):

@@ -74,6 +74,8 @@ class Platform:
         environ = dict(os.environ)
         environ.update(self.extra_env)
         environ["COPROCURE_VAR_DIR"] = str(self.root)
+        for service, port in self.ports.items():
+            environ[f"COPROCURE_{service.upper()}_PORT"] = str(port)
         for service in SERVICES:
             key = f"COPROCURE_{service.upper()}_DATABASE_URL"
             environ[key] = database_url(service, environ)
