@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import random
 import subprocess
 import sys
@@ -154,42 +153,37 @@ def auditor_queries(report: Report, url: str, tenders: int, samples: int) -> Non
     report.add("auditor_query_by_tender", summary_ms(lat), f"(avg {rows / samples:.0f} rows)")
 
 
-def _run_child(argv: list[str]) -> tuple[float, float, str]:
-    """Run a child process; return wall seconds, its peak RSS (MiB) and its stdout."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out = proc.stdout.read().decode()
-    err = proc.stderr.read().decode()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
+def _run_child(argv: list[str]) -> dict[str, Any]:
+    """Run ``bench.audit_sql`` in a fresh process; return what it printed."""
+    proc = subprocess.run([sys.executable, "-m", "bench.audit_sql", *argv], capture_output=True,
+                          text=True, check=False)
     if proc.returncode:
-        raise RuntimeError(f"{argv} failed: {err[-2000:]}")
-    return time.perf_counter() - t0, usage.ru_maxrss / 1024, out + err
+        raise RuntimeError(f"{argv} failed: {proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.splitlines()[-1])
 
 
 def export_and_verify(report: Report, url: str, mem: MemoryNodeStore, size: int,
                       folder: Path) -> None:
     """Export (child process), sign a tree head, verify offline (child); baseline raw hashing."""
     out = folder / "audit-export.jsonl"
-    wall, rss, text = _run_child([sys.executable, "-m", "bench.audit_sql", "export", url,
-                                  str(out)])
-    child = json.loads(text.splitlines()[0])
+    child = _run_child(["export", url, str(out)])
     report.add("export_seconds", round(child["seconds"], 2),
                f"({size / child['seconds']:,.0f} entries/s, "
                f"{out.stat().st_size / 2**20:.0f} MiB)")
-    report.add("export_peak_rss_mb", round(rss, 1),
-               f"(child at start {child['rss_start_mb']:.1f} MiB)")
+    report.add("export_peak_rss_mb", round(child["peak_rss_mb"], 1),
+               f"(after imports {child['rss_start_mb']:.1f} MiB)")
     key = Ed25519PrivateKey.generate()
     head = tree_head(key, size, root(mem, size), "2025-01-06T09:00:00Z")
     (folder / "tree-head.json").write_text(json.dumps(head))
     (folder / "public-key.json").write_text(json.dumps(public_key_document(key.public_key())))
-    wall, rss, text = _run_child([sys.executable, "-m", "shared.audit.verify", str(out),
-                                  "--tree-head", str(folder / "tree-head.json"),
-                                  "--public-key", str(folder / "public-key.json")])
-    if "OK:" not in text:
-        raise RuntimeError(f"verify did not pass: {text}")
+    child = _run_child(["verify", str(out), str(folder / "tree-head.json"),
+                        str(folder / "public-key.json")])
+    if not child["ok"]:
+        raise RuntimeError(f"offline verify failed: {child['error']}")
+    wall = child["seconds"]
     report.add("offline_verify_seconds", round(wall, 2), f"({size / wall:,.0f} entries/s)")
-    report.add("offline_verify_peak_rss_mb", round(rss, 1))
+    report.add("offline_verify_peak_rss_mb", round(child["peak_rss_mb"], 1),
+               f"(after imports {child['rss_start_mb']:.1f} MiB)")
     t0 = time.perf_counter()
     with open(out, "rb") as lines:
         for line in lines:

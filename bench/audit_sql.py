@@ -9,10 +9,9 @@ peak memory is measured on its own).
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import psycopg
@@ -123,15 +122,29 @@ def export(url: str, path: str, batch: int = 5000) -> int:
     return count
 
 
-def _child(argv: Iterable[str]) -> None:
-    """``export URL FILE``: run an export and print its time and memory as JSON."""
-    _, url, path = list(argv)
-    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def vm_hwm_mb() -> float:
+    """Peak resident memory of this process image in MiB (VmHWM; clean across exec)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _child(argv: list[str]) -> None:
+    """``export URL FILE`` or ``verify FILE HEAD KEY``: run it, print time and memory as JSON."""
+    from shared.audit.verify import verify_export
+
+    rss0 = vm_hwm_mb()
     start = time.perf_counter()
-    count = export(url, path)
-    print(json.dumps({"entries": count, "seconds": time.perf_counter() - start,
-                      "rss_start_mb": rss0,
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    if argv[0] == "export":
+        result: dict[str, Any] = {"entries": export(argv[1], argv[2])}
+    else:
+        report = verify_export(argv[1], tree_head=argv[2], public_key=argv[3])
+        result = {"entries": report.entries, "ok": report.ok, "error": report.error}
+    result.update(seconds=time.perf_counter() - start, rss_start_mb=rss0,
+                  peak_rss_mb=vm_hwm_mb())
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

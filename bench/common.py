@@ -68,9 +68,15 @@ class Report:
         """Print a progress line."""
         print(f"[{self.name} {time.monotonic() - self.started:7.1f}s] {text}", flush=True)
 
+    def __post_init__(self) -> None:
+        self.figures["loadavg_start"] = [round(x, 2) for x in os.getloadavg()]
+
     def dump(self, path: str | None) -> None:
         """Append the figures as one JSON line to ``path`` (if given)."""
         self.figures["elapsed_s"] = round(time.monotonic() - self.started, 1)
+        self.figures["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+        print(f"  {self.name}: {self.figures['elapsed_s']}s, load average "
+              f"{self.figures['loadavg_start']} -> {self.figures['loadavg_end']}", flush=True)
         if path:
             with open(path, "a", encoding="utf-8") as out:
                 out.write(json.dumps({"bench": self.name, **self.figures}) + "\n")
