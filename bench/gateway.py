@@ -1,13 +1,13 @@
 """Gateway overhead: GET /api/v1/tenders/{id} through the gateway vs straight to commissioning.
 
-``python -m bench.gateway [--duration S] [--concurrency 1,8,32] [--profile]`` starts the whole
+``python -m bench.gateway [--duration S] [--concurrency 1,8,32] [--no-profile]`` starts the whole
 platform (gunicorn, PostgreSQL, Redis db 12), publishes a tender and drives the same request
 three ways at each concurrency, interleaved: **direct** to the commissioning service with a valid
 assertion (the baseline), through the **gateway** with a bearer token (the realistic case) and
 through the gateway **anonymously** (no token lookup). Load comes from ``wrk`` (C, so the load
 generator takes little of the 2 cores) or, without wrk, an asyncio httpx client.
-``--profile`` records the gateway's gunicorn workers with py-spy during one extra gateway run
-and prints where the time goes.
+Unless ``--no-profile``, py-spy records the gateway's gunicorn workers during one extra
+gateway run and the bench prints where the time goes.
 """
 
 from __future__ import annotations
@@ -136,7 +136,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--client", choices=["wrk", "httpx"],
                         default="wrk" if shutil.which("wrk") else "httpx")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per service")
-    parser.add_argument("--profile", action="store_true", help="py-spy the gateway")
+    parser.add_argument("--no-profile", dest="profile", action="store_false",
+                        help="skip the py-spy profile of the gateway (needs py-spy installed)")
     parser.add_argument("--json", help="append the figures as a JSON line to this file")
     parser.add_argument("--full", action="store_true", help="longer runs (20 s each)")
     args = parser.parse_args(argv)
@@ -176,7 +177,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                        round(results["gateway"]["rps"] / direct, 3))
             report.add(f"c{c}.ratio_gateway_anon_over_direct",
                        round(results["gateway_anon"]["rps"] / direct, 3))
-        if args.profile:
+        if args.profile and (shutil.which("py-spy")
+                             or Path(sys.executable).with_name("py-spy").exists()):
             url, hdrs = targets["gateway"]
             shares = profile_gateway(plat, args.client, url, hdrs, duration, root)
             report.add("profile_gateway_pct", shares)
