@@ -119,7 +119,7 @@ class Platform:
                 py, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
                 "--workers", str(self.gunicorn_workers), "--threads", "8",
                 "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "10",
-                "--no-control-socket",
+                "--no-control-socket", "--keep-alive", "75",
                 f"services.{service}.app:create_app()"])
         for queue in ("commissioning", "scoring"):
             self._spawn(f"worker-{queue}", [py, "-m", "services.cli", "worker", queue])
