@@ -75,8 +75,11 @@ def worker(queue: str, burst: bool) -> None:
     if table is not None:
         handlers.append(exception_handler(lambda: runtime.get_resources().session_factory, table))
     conn = redis_from_url(_redis_url())
+    # How often a busy worker renews its heartbeat; rq adds 60 s to make the TTL after which
+    # the janitor treats a dead worker's job as abandoned (DESIGN.md §5, docs/deploy.md).
+    monitoring = int(env("JOB_MONITORING_INTERVAL", "30"))
     w = Worker([get_queue(queue, conn)], connection=conn, serializer=JSONSerializer,
-               exception_handlers=handlers)
+               exception_handlers=handlers, job_monitoring_interval=monitoring)
     w.work(burst=burst, with_scheduler=True, logging_level=env("LOG_LEVEL", "INFO"))
 
 
