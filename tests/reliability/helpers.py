@@ -153,7 +153,7 @@ class World:
             "GET", f"/audit/events?tender_id={tender_id}&type={event_type}&limit=200",
             expect=(200, 404))
         if resp.status_code == 404:
-            assert not resp.headers.get("content-type", "").startswith(
-                "application/problem+json"), resp.text  # a real 404 answer is a failure
+            # Only "no such route" (werkzeug's message) means the API is not there yet.
+            assert "requested URL was not found" in resp.text, resp.text
             return None
         return resp.json()["items"]
