@@ -136,6 +136,11 @@ class Platform:
                     env_overrides)
         return name
 
+    def start_relay(self, service: str) -> None:
+        """(Re)start the outbox relay of a service."""
+        self.stop(f"relay-{service}")
+        self._spawn(f"relay-{service}", [sys.executable, "-m", "services.cli", "relay", service])
+
     def start_service(self, service: str, env_overrides: dict[str, str] | None = None) -> None:
         """(Re)start one HTTP service under gunicorn, e.g. with a different database URL."""
         self.stop(service)
@@ -177,7 +182,7 @@ class Platform:
             self._spawn(f"worker-{queue}", [py, "-m", "services.cli", "worker", queue])
         self._spawn("scheduler", [py, "-m", "services.cli", "scheduler"])
         for service in ("commissioning", "scoring"):
-            self._spawn(f"relay-{service}", [py, "-m", "services.cli", "relay", service])
+            self.start_relay(service)
         self.wait_ready()
 
     def url(self, service: str = "gateway") -> str:
