@@ -42,6 +42,9 @@ def test_redis_outage_loses_nothing(plat):
     world = World(plat)
     closing = world.publish(6)
     world.submit_bids(closing)
+    wait_until(lambda: count(plat, "commissioning", "SELECT count(*) FROM outbox "
+                             "WHERE sent_at IS NULL") == 0 or None, timeout=30,
+               what="TenderPublished to be relayed")
     # The relay is down when the tender closes, so TenderClosed is still in the outbox when
     # Redis goes down too.
     plat.stop("relay-commissioning")
@@ -62,6 +65,7 @@ def test_redis_outage_loses_nothing(plat):
 
     # The outbox holds the events and the relay keeps trying.
     assert count(plat, "commissioning", PENDING, p=f"tender-{tender['id']}-%") == 1
+    # (the relay sends in order and stops at the first failure, so the oldest row counts up)
     wait_until(lambda: count(plat, "commissioning", "SELECT count(*) FROM outbox WHERE "
                              "sent_at IS NULL AND attempts >= 1 AND last_error IS NOT NULL "
                              "AND job_id LIKE :p", p=f"assess-{closing['id']}-%"),
