@@ -19,6 +19,7 @@ run: $(STAMP)
 
 ## test: run the whole suite (unit, integration, e2e, security, reliability)
 test: $(STAMP)
+	@sh tests/browser/install_chromium.sh || echo "chromium not installed: browser tests will skip"
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 

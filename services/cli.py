@@ -70,6 +70,8 @@ def worker(queue: str, burst: bool) -> None:
 
     runtime = importlib.import_module(f"services.{queue}.runtime")
     models = importlib.import_module(f"services.{queue}.models")
+    # Import the jobs before forking, so each work horse starts warm instead of re-importing.
+    importlib.import_module(f"services.{queue}.jobs")
     handlers = []
     table = getattr(models, "failed_jobs", None)
     if table is not None:

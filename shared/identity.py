@@ -63,6 +63,9 @@ def sign_assertion(key: str, identity: Identity, ttl_seconds: int = 60,
         "rid": identity.request_id,
         "orgn": identity.organisation_name,
     }
+    if identity.user_id is None:
+        # Anonymous: PyJWT rejects a non-string "sub", so leave the claim out altogether.
+        del claims["sub"]
     return jwt.encode(claims, _key_bytes(key), algorithm=ALGORITHM)
 
 

@@ -67,13 +67,14 @@ def add_event(session: Session, table: Table, *, event_type: str, queue: str, jo
 
 
 def relay_pending(session_factory: Callable[[], Session], table: Table, redis: Redis,
-                  batch: int = 100) -> int:
+                  batch: int = 100, job_ids: list[str] | None = None) -> int:
     """Enqueue unsent events (unique job ids make a re-send a no-op); return how many sent."""
     sent = 0
+    stmt = select(table).where(table.c.sent_at.is_(None))
+    if job_ids is not None:
+        stmt = stmt.where(table.c.job_id.in_(job_ids))
     with session_factory() as session:
-        rows = session.execute(
-            select(table).where(table.c.sent_at.is_(None)).order_by(table.c.created_at)
-            .limit(batch)).mappings().all()
+        rows = session.execute(stmt.order_by(table.c.created_at).limit(batch)).mappings().all()
     for row in rows:
         try:
             enqueue_job(get_queue(row["queue"], redis), row["job_name"], row["payload"],
@@ -91,6 +92,16 @@ def relay_pending(session_factory: Callable[[], Session], table: Table, redis: R
             session.commit()
         sent += 1
     return sent
+
+
+def send_now(session_factory: Callable[[], Session], table: Table,
+             redis: Callable[[], Redis], job_ids: list[str] | None = None) -> int:
+    """After a commit, try to enqueue its events at once (the relay retries whatever fails)."""
+    try:
+        return relay_pending(session_factory, table, redis(), job_ids=job_ids)
+    except Exception as exc:  # Redis unconfigured or down: the relay process catches up
+        log.warning("outbox_send_deferred", error=repr(exc))
+        return 0
 
 
 def pending_count(session_factory: Callable[[], Session], table: Table) -> int:

@@ -78,8 +78,15 @@ def wipe(url: str, metadata: MetaData) -> None:
             if names:
                 conn.execute(text(f"TRUNCATE TABLE {names} RESTART IDENTITY CASCADE"))  # noqa: S608
         else:
+            # SQLite has no TRUNCATE: open the audit log's DELETE latch within this transaction.
+            latch = "audit_maintenance" in metadata.tables
+            if latch:
+                conn.execute(text("UPDATE audit_maintenance SET unlocked = 1"))
             for table in reversed(metadata.sorted_tables):
-                conn.execute(table.delete())
+                if table.name != "audit_maintenance":
+                    conn.execute(table.delete())
+            if latch:
+                conn.execute(text("UPDATE audit_maintenance SET unlocked = 0"))
     engine.dispose()
 
 

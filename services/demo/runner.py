@@ -130,10 +130,10 @@ class DemoRun:
         return wait_until(ready, timeout=timeout, what="automated assessments")
 
     def declare_conflicts(self) -> None:
-        """Every evaluator declares no conflict with any bid."""
+        """Every panel member (evaluators and moderator) declares no conflict with any bid."""
         tid = self.tender["id"]
-        for i in (1, 2, 3):
-            self.clients[f"evaluator{i}"].post(f"/tenders/{tid}/conflicts", {"declarations": [
+        for member in ("evaluator1", "evaluator2", "evaluator3", "moderator"):
+            self.clients[member].post(f"/tenders/{tid}/conflicts", {"declarations": [
                 {"bid_id": bid["id"], "has_conflict": False, "detail": "No relationship."}
                 for bid in self.bids.values()]})
 

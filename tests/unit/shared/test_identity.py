@@ -51,3 +51,11 @@ def test_other_key_is_refused():
     other = base64.b64encode(b"x" * 32).decode()
     with pytest.raises(AssertionInvalid):
         verify_assertion(KEY, sign_assertion(other, WHO))
+
+
+def test_anonymous_assertion_round_trips():
+    from shared.identity import Identity, sign_assertion, verify_assertion
+
+    key = "a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U="
+    identity = verify_assertion(key, sign_assertion(key, Identity(request_id="r1")))
+    assert identity.anonymous and identity.request_id == "r1"

@@ -1,0 +1,1 @@
+"""Pure domain of the commissioning service: tender rules, lifecycle, sealed-bid access."""

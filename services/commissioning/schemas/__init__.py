@@ -1,0 +1,1 @@
+"""Marshmallow schemas of the commissioning API, one module per resource."""

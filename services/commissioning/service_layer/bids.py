@@ -1,0 +1,253 @@
+"""Bid use cases: submit (idempotent), replace, withdraw, read and list sealed bids."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+import rfc8785
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.commissioning.crypto import decrypt_content, encrypt_content, unwrap_data_key
+from services.commissioning.domain import lifecycle
+from services.commissioning.domain.bids import (
+    SUBMITTED,
+    WITHDRAWN,
+    bid_access,
+    is_open_for_bids,
+    opened_access,
+)
+from services.commissioning.service_layer.context import (
+    Context,
+    facts_of,
+    load_tender,
+    new_id,
+    not_found,
+    viewer_of,
+)
+from services.commissioning.service_layer.documents import (
+    bid_doc,
+    jsonable,
+    parse_cursor,
+    receipt_doc,
+)
+from services.commissioning.service_layer.tenders import deadline_passed, transition
+from services.commissioning.tables import Bid, IdempotencyRecord, Tender
+from shared.db import transaction
+from shared.identity import Identity
+from shared.problems import Problem, validation_problem
+from shared.schemas import encode_cursor
+
+SEALED = Problem(404, "Not found", "no bids are visible for this tender")
+
+
+def canonical(body: Any) -> bytes:
+    """RFC 8785 canonical JSON of the body exactly as parsed (422 if it cannot be)."""
+    try:
+        return rfc8785.dumps(body)
+    except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
+        raise validation_problem({"_schema": [f"Not canonicalisable JSON: {exc}"]}) from exc
+
+
+def _check_open(tender: Tender, now: datetime) -> None:
+    if tender.status == lifecycle.CANCELLED:
+        raise Problem(409, "Conflict", "cannot bid on a tender that is cancelled",
+                      current_status=tender.status)
+    if not is_open_for_bids(tender.submission_deadline, now):
+        raise deadline_passed()
+    transition(tender, "bid")
+
+
+def _check_against_tender(tender: Tender, body: dict[str, Any]) -> None:
+    keys = {c["key"] for c in tender.criteria}
+    errors: dict[str, list[str]] = {}
+    for i, response in enumerate(body["responses"]):
+        if response["criterion_key"] not in keys:
+            errors[f"responses.{i}.criterion_key"] = [
+                f"Not a criterion of this tender (one of {', '.join(sorted(keys))})."]
+    currency = next((m["currency"] for m in (tender.price.get("ceiling"),
+                                               tender.estimated_value) if m), None)
+    if currency and body["price"]["currency"] != currency:
+        errors["price.currency"] = [f"Must be {currency}, the tender's currency."]
+    if errors:
+        raise validation_problem(errors)
+
+
+def _data_key(ctx: Context, tender: Tender) -> bytes:
+    return unwrap_data_key(ctx.master_key, tender.wrapped_data_key, tender.id)
+
+
+def _stored(session: Session, org: str, key: str, fingerprint: str) -> dict[str, Any] | None:
+    record = session.scalars(select(IdempotencyRecord).where(
+        IdempotencyRecord.organisation_id == org, IdempotencyRecord.key == key)).first()
+    if record is None:
+        return None
+    if record.request_sha256 != fingerprint:
+        raise Problem(422, "Idempotency key reused",
+                      "This Idempotency-Key was used with a different request",
+                      errors={"Idempotency-Key": ["Already used with a different request."]})
+    return {"status": record.response_status, "body": record.response_body}
+
+
+def submit_bid(ctx: Context, identity: Identity, tender_id: str, body: dict[str, Any],
+               idempotency_key: str | None) -> tuple[int, dict[str, Any]]:
+    """Submit a sealed bid; a retry with the same Idempotency-Key returns the same response."""
+    org = identity.organisation_id
+    if not org:
+        raise Problem(403, "Forbidden", "A bidder must belong to an organisation")
+    plaintext = canonical(body)
+    content_sha = hashlib.sha256(plaintext).hexdigest()
+    fingerprint = hashlib.sha256(f"{tender_id}\n{content_sha}".encode()).hexdigest()
+    try:
+        with transaction(ctx.session_factory) as session:
+            # The tender row lock serialises submits to one tender, so a racing retry
+            # sees the first request's idempotency record once it gets the lock.
+            tender = load_tender(session, tender_id, identity, lock=True)
+            if idempotency_key:
+                stored = _stored(session, org, idempotency_key, fingerprint)
+                if stored is not None:
+                    return stored["status"], stored["body"]
+            now = ctx.clock()
+            _check_open(tender, now)
+            _check_against_tender(tender, body)
+            live = session.scalars(select(Bid.id).where(Bid.tender_id == tender.id,
+                                                        Bid.live_org == org)).first()
+            if live is not None:
+                raise _duplicate(live)
+            bid_id = new_id("bid")
+            bid = Bid(id=bid_id, tender_id=tender.id, organisation_id=org,
+                      organisation_name=identity.organisation_name,
+                      submitted_by_user_id=identity.user_id, status=SUBMITTED, live_org=org,
+                      version=1, tender_version=tender.version,
+                      ciphertext=encrypt_content(_data_key(ctx, tender), bid_id, 1, plaintext),
+                      content_sha256=content_sha, created_at=now, submitted_at=now,
+                      updated_at=now)
+            session.add(bid)
+            response = receipt_doc(bid)
+            if idempotency_key:
+                session.add(IdempotencyRecord(
+                    id=new_id("idem"), organisation_id=org, key=idempotency_key,
+                    request_sha256=fingerprint, response_status=201, response_body=response,
+                    created_at=now))
+            session.flush()
+            return 201, response
+    except IntegrityError:
+        # A concurrent submit won the race: answer as its retry would be answered.
+        with ctx.session_factory() as session:
+            if idempotency_key:
+                stored = _stored(session, org, idempotency_key, fingerprint)
+                if stored is not None:
+                    return stored["status"], stored["body"]
+            live = session.scalars(select(Bid.id).where(Bid.tender_id == tender_id,
+                                                        Bid.live_org == org)).first()
+        raise _duplicate(live) from None
+
+
+def _duplicate(live_id: str | None) -> Problem:
+    return Problem(409, "Conflict", "Your organisation already has a live bid on this tender; "
+                   "amend it with PUT or withdraw it first", bid_id=live_id)
+
+
+def _own_bid(session: Session, bid_id: str, identity: Identity) -> tuple[Bid, Tender]:
+    bid = session.scalars(select(Bid).where(Bid.id == bid_id).with_for_update()).first()
+    if bid is None or not identity.organisation_id or bid.organisation_id != \
+            identity.organisation_id:
+        raise not_found("bid", bid_id)
+    tender = session.scalars(select(Tender).where(Tender.id == bid.tender_id)
+                             .with_for_update()).one()
+    return bid, tender
+
+
+def replace_bid(ctx: Context, identity: Identity, bid_id: str,
+                body: dict[str, Any]) -> dict[str, Any]:
+    """Replace a live bid's content before the deadline: version + 1 and a new receipt."""
+    plaintext = canonical(body)
+    with transaction(ctx.session_factory) as session:
+        now = ctx.clock()
+        bid, tender = _own_bid(session, bid_id, identity)
+        _check_open(tender, now)
+        if bid.status != SUBMITTED:
+            raise Problem(409, "Conflict", f"cannot amend a bid that is {bid.status}",
+                          current_status=bid.status)
+        _check_against_tender(tender, body)
+        bid.version += 1
+        bid.tender_version = tender.version
+        bid.ciphertext = encrypt_content(_data_key(ctx, tender), bid.id, bid.version, plaintext)
+        bid.content_sha256 = hashlib.sha256(plaintext).hexdigest()
+        bid.submitted_at = bid.updated_at = now
+        return receipt_doc(bid)
+
+
+def withdraw_bid(ctx: Context, identity: Identity, bid_id: str) -> dict[str, Any]:
+    """Withdraw a live bid before the deadline; the organisation may bid again."""
+    with transaction(ctx.session_factory) as session:
+        now = ctx.clock()
+        bid, tender = _own_bid(session, bid_id, identity)
+        _check_open(tender, now)
+        if bid.status != SUBMITTED:
+            raise Problem(409, "Conflict", f"cannot withdraw a bid that is {bid.status}",
+                          current_status=bid.status)
+        bid.status = WITHDRAWN
+        bid.live_org = None
+        bid.withdrawn_at = bid.updated_at = now
+        return bid_doc(bid, tender, _content(ctx, tender, bid))
+
+
+def _content(ctx: Context, tender: Tender, bid: Bid) -> dict[str, Any]:
+    return json.loads(decrypt_content(_data_key(ctx, tender), bid.id, bid.version,
+                                      bid.ciphertext))
+
+
+def get_bid(ctx: Context, identity: Identity, bid_id: str) -> dict[str, Any]:
+    """One bid, if the caller may read it now (same 404 as a bid that does not exist)."""
+    now = ctx.clock()
+    with ctx.session_factory() as session:
+        bid = session.get(Bid, bid_id)
+        tender = session.get(Tender, bid.tender_id) if bid is not None else None
+        if bid is None or tender is None:
+            raise not_found("bid", bid_id)
+        access = bid_access(viewer_of(identity), facts_of(tender), bid.organisation_id,
+                            bid.status, now)
+        if access is None:
+            raise not_found("bid", bid_id)
+        return bid_doc(bid, tender, _content(ctx, tender, bid), with_price=access == "full")
+
+
+def list_bids(ctx: Context, identity: Identity, tender_id: str,
+              query: dict[str, Any]) -> dict[str, Any]:
+    """Opened bids for owner, panel, auditor and admin after the deadline; own bids otherwise."""
+    now = ctx.clock()
+    with ctx.session_factory() as session:
+        try:
+            tender = load_tender(session, tender_id, identity)
+        except Problem:
+            raise SEALED from None
+        access = opened_access(viewer_of(identity), facts_of(tender), now)
+        stmt = select(Bid).where(Bid.tender_id == tender.id)
+        if access is not None:
+            stmt = stmt.where(Bid.status == SUBMITTED)
+        elif identity.has_role("bidder") and identity.organisation_id:
+            stmt = stmt.where(Bid.organisation_id == identity.organisation_id)
+        else:
+            raise SEALED
+        cursor = parse_cursor(query.get("cursor"))
+        if cursor:
+            created, last = cursor
+            stmt = stmt.where(or_(Bid.created_at > created,
+                                  and_(Bid.created_at == created, Bid.id > last)))
+        limit = query["limit"]
+        rows = list(session.scalars(stmt.order_by(Bid.created_at, Bid.id).limit(limit + 1)))
+        more, rows = len(rows) > limit, rows[:limit]
+        items = []
+        for bid in rows:
+            own = bid.organisation_id == identity.organisation_id
+            items.append(bid_doc(bid, tender, _content(ctx, tender, bid),
+                                 with_price=own or access == "full"))
+    next_cursor = None
+    if more and rows:
+        next_cursor = encode_cursor({"c": jsonable(rows[-1].created_at), "i": rows[-1].id})
+    return {"items": items, "next_cursor": next_cursor}

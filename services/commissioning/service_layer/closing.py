@@ -1,0 +1,161 @@
+"""Closing at the deadline (opening the sealed bids), scoring results, and concluding."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.commissioning.crypto import decrypt_content, unwrap_data_key
+from services.commissioning.domain import lifecycle
+from services.commissioning.domain.bids import SUBMITTED
+from services.commissioning.domain.lifecycle import is_terminal, next_state
+from services.commissioning.schemas.common import rfc3339
+from services.commissioning.service_layer.context import Context
+from services.commissioning.service_layer.documents import sha256_canonical, tender_doc
+from services.commissioning.service_layer.events import emit_tender_closed, send_events_now
+from services.commissioning.tables import Bid, ProcessedEvent, Tender
+from shared.contracts import SCHEMA_VERSION, ScoringResult, load_payload
+from shared.db import transaction
+
+log = structlog.get_logger("coprocure.commissioning")
+BATCH = 100
+
+
+def open_bids(ctx: Context, session: Session, tender: Tender) -> list[dict[str, Any]]:
+    """Decrypt every submitted bid of the tender, in submission order."""
+    key = unwrap_data_key(ctx.master_key, tender.wrapped_data_key, tender.id)
+    bids = session.scalars(select(Bid).where(Bid.tender_id == tender.id, Bid.status == SUBMITTED)
+                           .order_by(Bid.created_at, Bid.id))
+    opened = []
+    for bid in bids:
+        content = json.loads(decrypt_content(key, bid.id, bid.version, bid.ciphertext))
+        opened.append({"bid_id": bid.id, "organisation_id": bid.organisation_id,
+                       "organisation_name": bid.organisation_name, "version": bid.version,
+                       "tender_version": bid.tender_version,
+                       "submitted_at": rfc3339(bid.submitted_at),
+                       "content_sha256": bid.content_sha256, "content": content})
+    return opened
+
+
+def close_tender(ctx: Context, tender_id: str, now: datetime) -> bool:
+    """Close one tender whose deadline has passed, open its bids and emit TenderClosed."""
+    with transaction(ctx.session_factory) as session:
+        tender = session.scalars(select(Tender).where(Tender.id == tender_id)
+                                 .with_for_update()).first()
+        if (tender is None or tender.status != lifecycle.PUBLISHED
+                or tender.submission_deadline is None or now < tender.submission_deadline):
+            return False  # already closed, cancelled, amended to a later deadline, or not due
+        tender.status = next_state(tender.status, "close")
+        tender.closed_at = tender.opened_at = tender.updated_at = now
+        doc = tender_doc(tender)
+        bids = open_bids(ctx, session, tender)
+        snapshot = sha256_canonical({"tender": doc, "bids": bids})
+        emit_tender_closed(session, {
+            "schema_version": SCHEMA_VERSION, "event_type": "TenderClosed",
+            "tender_id": tender.id, "closed_at": doc["closed_at"], "opened_at": doc["opened_at"],
+            "snapshot_sha256": snapshot, "tender": doc, "bids": bids})
+        log.info("tender_closed_and_bids_opened", tender_id=tender.id, bids=len(bids))
+        return True
+
+
+def conclude_tender(ctx: Context, tender_id: str, now: datetime) -> bool:
+    """Conclude an awarded tender once its standstill has ended."""
+    with transaction(ctx.session_factory) as session:
+        tender = session.scalars(select(Tender).where(Tender.id == tender_id)
+                                 .with_for_update()).first()
+        if (tender is None or tender.status != lifecycle.AWARDED
+                or tender.standstill_ends_at is None or now < tender.standstill_ends_at):
+            return False
+        tender.status = next_state(tender.status, "conclude")
+        tender.concluded_at = tender.updated_at = now
+        return True
+
+
+def close_due(ctx: Context, now: datetime, tender_id: str | None = None) -> dict[str, int]:
+    """Close every published tender past its deadline and conclude past standstills."""
+    closed = concluded = 0
+    with ctx.session_factory() as session:
+        due = select(Tender.id).where(Tender.status == lifecycle.PUBLISHED,
+                                      Tender.submission_deadline <= now)
+        ending = select(Tender.id).where(Tender.status == lifecycle.AWARDED,
+                                         Tender.standstill_ends_at <= now)
+        if tender_id is not None:
+            due, ending = due.where(Tender.id == tender_id), ending.where(Tender.id == tender_id)
+        due_ids = list(session.scalars(due.order_by(Tender.submission_deadline)))
+        ending_ids = list(session.scalars(ending))
+    for tid in due_ids:
+        closed += close_tender(ctx, tid, now)
+    for tid in ending_ids:
+        concluded += conclude_tender(ctx, tid, now)
+    if closed:
+        send_events_now(ctx)  # assessment starts now, not at the relay's next poll
+    return {"closed": closed, "concluded": concluded}
+
+
+def _parse_ts(value: Any, name: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(f"invalid {name}: {value!r}") from exc
+    if parsed.tzinfo is None:
+        raise ValueError(f"{name} must carry a UTC offset")
+    return parsed
+
+
+def _apply(tender: Tender, event_type: str, data: dict[str, Any], now: datetime) -> str:
+    """Apply one scoring event to the tender; returns what happened."""
+    if event_type == "PanelSet":
+        evaluators = data.get("evaluators") or []
+        if not isinstance(evaluators, list) or not all(isinstance(e, str) for e in evaluators):
+            raise ValueError("PanelSet.evaluators must be a list of user ids")
+        tender.panel = {"evaluators": evaluators, "moderator": data.get("moderator")}
+        return "panel set"
+    action = {"TenderAssessed": "assess", "ScoringRunCompleted": "score",
+              "BidAwarded": "award"}[event_type]
+    if is_terminal(tender.status) or tender.status == lifecycle.AWARDED or (
+            action == "assess" and tender.status in (lifecycle.EVALUATING, lifecycle.SCORED)):
+        return f"ignored: tender is {tender.status}"
+    # Out of order (e.g. not closed yet) raises IllegalTransition: rq retries with backoff.
+    tender.status = next_state(tender.status, action)
+    if action == "assess":
+        tender.evaluation_started_at = now
+    elif action == "score":
+        tender.scored_at = now
+        tender.last_run = {k: data.get(k) for k in ("run_id", "output_sha256")}
+    else:
+        tender.award = {k: data.get(k) for k in ("bid_id", "run_id", "justification")}
+        tender.awarded_at = _parse_ts(data.get("awarded_at"), "awarded_at") or now
+        tender.standstill_ends_at = _parse_ts(data.get("standstill_ends_at"),
+                                              "standstill_ends_at") or tender.awarded_at
+    tender.updated_at = now
+    return f"moved to {tender.status}"
+
+
+def record_scoring_result(ctx: Context, payload: Any, now: datetime) -> str:
+    """Apply a ScoringResult once (its event id is recorded in the same transaction)."""
+    event = load_payload(ScoringResult, payload)
+    try:
+        with transaction(ctx.session_factory) as session:
+            if session.get(ProcessedEvent, event["event_id"]) is not None:
+                return "duplicate"
+            tender = session.scalars(select(Tender).where(Tender.id == event["tender_id"])
+                                     .with_for_update()).first()
+            if tender is None:
+                raise ValueError(f"unknown tender {event['tender_id']}")
+            outcome = _apply(tender, event["event_type"], event["data"], now)
+            session.add(ProcessedEvent(event_id=event["event_id"],
+                                       event_type=event["event_type"],
+                                       tender_id=tender.id, outcome=outcome[:200],
+                                       processed_at=now))
+    except IntegrityError:
+        return "duplicate"  # a concurrent run recorded it first
+    log.info("scoring_result_recorded", event_id=event["event_id"], outcome=outcome)
+    return outcome

@@ -1,0 +1,93 @@
+"""Clarification questions: bidders ask until the clarification deadline, answers are public."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from services.commissioning.domain import lifecycle
+from services.commissioning.schemas.common import rfc3339
+from services.commissioning.service_layer.context import (
+    Context,
+    is_owner,
+    load_owned_tender,
+    load_tender,
+    new_id,
+    not_found,
+)
+from services.commissioning.service_layer.tenders import transition
+from services.commissioning.tables import Question, Tender
+from shared.db import transaction
+from shared.identity import Identity
+from shared.problems import Problem
+
+MAX_QUESTIONS = 1000
+
+
+def question_doc(q: Question, tender: Tender, identity: Identity) -> dict[str, Any]:
+    """A question as the caller may see it: the asker only for the owner commissioner."""
+    doc: dict[str, Any] = {
+        "id": q.id, "tender_id": q.tender_id, "question": q.question,
+        "status": "answered" if q.answer is not None else "open",
+        "asked_at": rfc3339(q.asked_at), "answer": q.answer, "answered_at": rfc3339(q.answered_at),
+        "asked_by_my_organisation": bool(identity.organisation_id)
+        and q.asker_organisation_id == identity.organisation_id,
+    }
+    if is_owner(tender, identity):
+        doc["asker_organisation_id"] = q.asker_organisation_id
+        doc["asker_organisation_name"] = q.asker_organisation_name
+    return doc
+
+
+def ask_question(ctx: Context, identity: Identity, tender_id: str, text: str) -> dict[str, Any]:
+    """A bidder asks a question before the clarification deadline."""
+    now = ctx.clock()
+    with transaction(ctx.session_factory) as session:
+        tender = load_tender(session, tender_id, identity, lock=True)
+        transition(tender, "ask")
+        if tender.clarification_deadline is None or now >= tender.clarification_deadline:
+            raise Problem(409, "Clarification period over",
+                          "the clarification deadline has passed")
+        count = session.scalars(select(Question.id).where(Question.tender_id == tender.id)
+                                .limit(MAX_QUESTIONS)).all()
+        if len(count) >= MAX_QUESTIONS:
+            raise Problem(409, "Conflict", "This tender has reached its limit of questions")
+        q = Question(id=new_id("q"), tender_id=tender.id, asker_user_id=identity.user_id,
+                     asker_organisation_id=identity.organisation_id,
+                     asker_organisation_name=identity.organisation_name, question=text,
+                     asked_at=now)
+        session.add(q)
+        return question_doc(q, tender, identity)
+
+
+def answer_question(ctx: Context, identity: Identity, tender_id: str, question_id: str,
+                    text: str) -> dict[str, Any]:
+    """The owner publishes an answer to every bidder."""
+    now = ctx.clock()
+    with transaction(ctx.session_factory) as session:
+        tender = load_owned_tender(session, tender_id, identity)
+        if tender.status in (lifecycle.DRAFT, lifecycle.CANCELLED):
+            transition(tender, "ask")  # 409 naming the state
+        q = session.scalars(select(Question).where(Question.id == question_id,
+                                                   Question.tender_id == tender.id)).first()
+        if q is None:
+            raise not_found("question", question_id)
+        if q.answer is not None:
+            raise Problem(409, "Conflict", "This question has already been answered")
+        q.answer, q.answered_at, q.answered_by_user_id = text, now, identity.user_id
+        return question_doc(q, tender, identity)
+
+
+def list_questions(ctx: Context, identity: Identity, tender_id: str) -> dict[str, Any]:
+    """Answered questions for everyone, the caller's own open ones, all for the owner."""
+    with ctx.session_factory() as session:
+        tender = load_tender(session, tender_id, identity)
+        stmt = select(Question).where(Question.tender_id == tender.id)
+        if not is_owner(tender, identity):
+            mine = (Question.asker_organisation_id == identity.organisation_id
+                    if identity.organisation_id else Question.asker_user_id == identity.user_id)
+            stmt = stmt.where(or_(Question.answer.is_not(None), mine))
+        rows = session.scalars(stmt.order_by(Question.asked_at, Question.id)
+                               .limit(MAX_QUESTIONS)).all()
+        return {"items": [question_doc(q, tender, identity) for q in rows], "next_cursor": None}

@@ -1,0 +1,231 @@
+"""Tender use cases: create, edit, publish, amend, cancel, read and list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+
+from services.commissioning.crypto import new_wrapped_data_key
+from services.commissioning.domain import lifecycle
+from services.commissioning.domain.lifecycle import IllegalTransition, next_state
+from services.commissioning.domain.tenders import (
+    check_amendment,
+    check_deadlines,
+    check_publishable,
+    check_structure,
+    complete_document,
+)
+from services.commissioning.service_layer.context import (
+    Context,
+    load_owned_tender,
+    load_tender,
+    new_id,
+)
+from services.commissioning.service_layer.documents import (
+    apply_doc,
+    jsonable,
+    parse_cursor,
+    tender_doc,
+    working_doc,
+)
+from services.commissioning.service_layer.events import (
+    emit_tender_event,
+    schedule_close,
+    send_events_now,
+)
+from services.commissioning.tables import Tender
+from shared.db import transaction
+from shared.identity import Identity
+from shared.problems import Problem, validation_problem
+from shared.schemas import encode_cursor
+
+
+def conflict(exc: IllegalTransition) -> Problem:
+    """A 409 whose detail names the tender's current state."""
+    return Problem(409, "Conflict", str(exc), current_status=exc.state)
+
+
+def transition(tender: Tender, action: str) -> str:
+    """The next state, or a 409 naming the current one."""
+    try:
+        return next_state(tender.status, action)
+    except IllegalTransition as exc:
+        raise conflict(exc) from None
+
+
+def deadline_passed() -> Problem:
+    """The one answer to anything attempted at or after the submission deadline."""
+    return Problem(409, "Deadline passed", "submission deadline has passed")
+
+
+def _prefixed(errors: dict[str, list[str]], prefix: str) -> dict[str, list[str]]:
+    return {f"{prefix}{k}": v for k, v in errors.items()}
+
+
+def _merge(doc: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(doc)
+    for key, value in changes.items():
+        if key == "evaluation" and value is not None:
+            merged["evaluation"] = {**(doc.get("evaluation") or {}), **value}
+        else:
+            merged[key] = value
+    return complete_document(merged)
+
+
+def create_tender(ctx: Context, identity: Identity, data: dict[str, Any]) -> dict[str, Any]:
+    """Create a draft owned by the caller's organisation."""
+    if not identity.organisation_id:
+        raise Problem(403, "Forbidden", "A commissioner must belong to an organisation")
+    now = ctx.clock()
+    doc = complete_document(data)
+    errors = check_deadlines(doc, now)
+    for path, msgs in check_structure(doc, check_weights=data.get("criteria") is not None).items():
+        errors.setdefault(path, []).extend(msgs)
+    if errors:
+        raise validation_problem(errors)
+    tender_id = new_id("tnd")
+    tender = Tender(id=tender_id, status=lifecycle.DRAFT, version=1,
+                    organisation_id=identity.organisation_id,
+                    organisation_name=identity.organisation_name,
+                    owner_user_id=identity.user_id, amendments=[], panel=None,
+                    wrapped_data_key=new_wrapped_data_key(ctx.master_key, tender_id),
+                    created_at=now, updated_at=now)
+    apply_doc(tender, doc)
+    with transaction(ctx.session_factory) as session:
+        session.add(tender)
+    return tender_doc(tender)
+
+
+def update_tender(ctx: Context, identity: Identity, tender_id: str,
+                  changes: dict[str, Any]) -> dict[str, Any]:
+    """Edit a draft (the owner only)."""
+    now = ctx.clock()
+    with transaction(ctx.session_factory) as session:
+        tender = load_owned_tender(session, tender_id, identity)
+        transition(tender, "edit")
+        doc = _merge(working_doc(tender), changes)
+        errors = {}
+        if "clarification_deadline" in changes or "submission_deadline" in changes:
+            errors = check_deadlines(doc, now)
+        weights = "criteria" in changes and changes["criteria"] is not None
+        for path, msgs in check_structure(doc, check_weights=weights).items():
+            errors.setdefault(path, []).extend(msgs)
+        if errors:
+            raise validation_problem(errors)
+        apply_doc(tender, doc)
+        tender.updated_at = now
+        return tender_doc(tender)
+
+
+def publish_tender(ctx: Context, identity: Identity, tender_id: str) -> dict[str, Any]:
+    """Publish a complete draft; the close is scheduled for its deadline."""
+    now = ctx.clock()
+    with transaction(ctx.session_factory) as session:
+        tender = load_owned_tender(session, tender_id, identity)
+        status = transition(tender, "publish")
+        errors = check_publishable(working_doc(tender), now, ctx.periods)
+        if errors:
+            raise validation_problem(errors, "The tender is not ready to publish: "
+                                     + ", ".join(sorted(errors)))
+        tender.status = status
+        tender.published_at = tender.updated_at = now
+        emit_tender_event(session, tender, "TenderPublished")
+        doc = tender_doc(tender)
+    send_events_now(ctx)  # scoring learns of the tender at once, so a panel can be set
+    schedule_close(ctx, tender.id, tender.version, tender.submission_deadline)
+    return doc
+
+
+def amend_tender(ctx: Context, identity: Identity, tender_id: str, changes: dict[str, Any],
+                 reason: str) -> dict[str, Any]:
+    """Amend a published tender: a new version with its reason, visible to bidders."""
+    now = ctx.clock()
+    with transaction(ctx.session_factory) as session:
+        tender = load_owned_tender(session, tender_id, identity)
+        transition(tender, "amend")
+        if now >= tender.submission_deadline:
+            raise deadline_passed()
+        doc = _merge(working_doc(tender), changes)
+        errors = _prefixed(check_structure(doc, check_weights=True), "changes.")
+        moved = tuple(k for k in ("clarification_deadline", "submission_deadline")
+                      if k in changes)
+        if moved:
+            for path, msgs in _prefixed(check_deadlines(doc, now, required=True, changed=moved),
+                                        "changes.").items():
+                errors.setdefault(path, []).extend(msgs)
+        for path, msgs in check_amendment(tender.submission_deadline,
+                                          changes.get("submission_deadline"), now,
+                                          ctx.periods).items():
+            errors.setdefault(path, []).extend(msgs)
+        if errors:
+            raise validation_problem(errors)
+        deadline_moved = doc["submission_deadline"] != tender.submission_deadline
+        apply_doc(tender, doc)
+        tender.version += 1
+        tender.updated_at = now
+        tender.amendments = [*(tender.amendments or []), {
+            "version": tender.version, "reason": reason, "changes": jsonable(changes),
+            "amended_at": jsonable(now)}]
+        emit_tender_event(session, tender, "TenderAmended")
+        result = tender_doc(tender)
+    send_events_now(ctx)
+    if deadline_moved:
+        schedule_close(ctx, tender.id, tender.version, tender.submission_deadline)
+    return result
+
+
+def cancel_tender(ctx: Context, identity: Identity, tender_id: str, reason: str) -> dict[str, Any]:
+    """Cancel a tender in any state before award."""
+    now = ctx.clock()
+    with transaction(ctx.session_factory) as session:
+        tender = load_owned_tender(session, tender_id, identity)
+        tender.status = transition(tender, "cancel")
+        tender.cancelled_at = tender.updated_at = now
+        tender.cancel_reason = reason
+        if tender.published_at is not None:  # scoring never heard of a draft
+            emit_tender_event(session, tender, "TenderCancelled")
+        doc = tender_doc(tender)
+    send_events_now(ctx)
+    return doc
+
+
+def get_tender(ctx: Context, identity: Identity, tender_id: str) -> dict[str, Any]:
+    """One tender, if the caller may see it."""
+    with ctx.session_factory() as session:
+        return tender_doc(load_tender(session, tender_id, identity))
+
+
+def _like(text: str) -> str:
+    return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def list_tenders(ctx: Context, identity: Identity, query: dict[str, Any]) -> dict[str, Any]:
+    """Non-draft tenders for everyone, plus the caller's organisation's drafts (commissioners)."""
+    visible = Tender.status != lifecycle.DRAFT
+    if identity.has_role("commissioner") and identity.organisation_id:
+        visible = or_(visible, Tender.organisation_id == identity.organisation_id)
+    stmt = select(Tender).where(visible)
+    if query.get("status"):
+        stmt = stmt.where(Tender.status == query["status"])
+    if query.get("service_area"):
+        stmt = stmt.where(Tender.service_area == query["service_area"])
+    if query.get("q"):
+        pattern = _like(query["q"])
+        stmt = stmt.where(or_(Tender.title.ilike(pattern, escape="\\"),
+                              Tender.description.ilike(pattern, escape="\\")))
+    cursor = parse_cursor(query.get("cursor"))
+    if cursor:
+        created, last_id = cursor
+        stmt = stmt.where(or_(Tender.created_at < created,
+                              and_(Tender.created_at == created, Tender.id < last_id)))
+    limit = query["limit"]
+    stmt = stmt.order_by(Tender.created_at.desc(), Tender.id.desc()).limit(limit + 1)
+    with ctx.session_factory() as session:
+        rows = list(session.scalars(stmt))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = None
+    if more and rows:
+        next_cursor = encode_cursor({"c": jsonable(rows[-1].created_at), "i": rows[-1].id})
+    return {"items": [tender_doc(t) for t in rows], "next_cursor": next_cursor}

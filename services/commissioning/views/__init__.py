@@ -1,0 +1,1 @@
+"""Thin HTTP views of the commissioning service (flask-smorest Blueprint + MethodView)."""

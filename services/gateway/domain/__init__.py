@@ -1,0 +1,1 @@
+"""The gateway's pure domain: identity rules and the route table (no framework imports)."""

@@ -1,0 +1,80 @@
+"""The portal blueprint and its app-wide setup (session cookie, templates, error pages)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Blueprint, Flask, redirect, request
+from flask.sessions import SecureCookieSessionInterface
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.exceptions import SecurityError
+
+from shared.config import secret
+
+HERE = Path(__file__).parent
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+class PortalBlueprint(Blueprint):
+    """A blueprint whose templates also see the govuk-frontend-jinja macros."""
+
+    @property
+    def jinja_loader(self):  # type: ignore[override]
+        """Our templates first, then ``govuk_frontend_jinja/...``."""
+        return ChoiceLoader([
+            FileSystemLoader(str(HERE / "templates")),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ])
+
+
+class PortalSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie session, Secure unless the portal is served on localhost."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure cookie on every host but localhost (configurable with PORTAL_COOKIE_SECURE)."""
+        configured = app.config.get("PORTAL_COOKIE_SECURE")
+        if configured is not None:
+            return bool(configured)
+        try:
+            host = (request.host or "").rsplit(":", 1)[0] if request else ""
+        except SecurityError:  # an untrusted Host: the request is refused anyway
+            return True
+        return host not in LOCAL_HOSTS
+
+
+portal = PortalBlueprint("portal", __name__, url_prefix="/portal",
+                         static_folder="static", static_url_path="/static")
+
+
+@portal.record_once
+def _setup(state) -> None:
+    """Configure the host app once: secret key, cookie flags, `/` redirect."""
+    app: Flask = state.app
+    if not app.secret_key:
+        app.secret_key = app.config.get("PORTAL_SECRET") or secret("PORTAL_SECRET")
+    app.config.setdefault("SESSION_COOKIE_NAME", "coprocure_portal")
+    app.config["SESSION_COOKIE_NAME"] = "coprocure_portal"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", 8 * 3600)
+    if "PORTAL_API_URL" not in app.config and os.environ.get("COPROCURE_PORTAL_API_URL"):
+        app.config["PORTAL_API_URL"] = os.environ["COPROCURE_PORTAL_API_URL"]
+    app.session_interface = PortalSessionInterface()
+    if not any(rule.rule == "/" for rule in app.url_map.iter_rules()):
+        app.add_url_rule("/", "portal_root", lambda: redirect("/portal/"))
+
+
+@portal.after_request
+def _headers(response):
+    """Pages are private and must not be framed or cached."""
+    if request.endpoint != "portal.static":
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            "script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+    return response

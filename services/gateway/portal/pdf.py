@@ -1,0 +1,64 @@
+"""Assessment summaries and evaluation reports as PDF (fpdf2, core fonts only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fpdf import FPDF
+
+
+def _text(value: Any) -> str:
+    # Core PDF fonts are Latin-1; replace what they cannot show rather than fail.
+    return str(value if value is not None else "").encode("latin-1", "replace").decode("latin-1")
+
+
+def _doc(title: str) -> FPDF:
+    pdf = FPDF()
+    pdf.set_title(title)
+    pdf.set_author("coprocure")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.multi_cell(0, 9, _text(title))
+    pdf.ln(2)
+    pdf.set_font("Helvetica", size=10)
+    return pdf
+
+
+def summary_pdf(summary: dict[str, Any], bid_id: str) -> bytes:
+    """One bidder's assessment summary."""
+    pdf = _doc("Assessment summary")
+    pdf.multi_cell(0, 6, _text(f"Bid {bid_id}"))
+    total = summary.get("total")
+    pdf.multi_cell(0, 6, _text(f"Total: {float(total):.2f} points" if total is not None
+                               else "Total: -"))
+    if "passed" in summary:
+        pdf.multi_cell(0, 6, "Thresholds: " + ("passed" if summary["passed"] else "not passed"))
+    pdf.ln(3)
+    with pdf.table(col_widths=(40, 15, 15, 20, 100), text_align="LEFT") as table:
+        table.row(["Criterion", "Weight", "Score", "Points", "Reasons"])
+        for c in summary.get("criteria") or []:
+            points = c.get("points")
+            table.row([_text(f"{c.get('criterion_key') or c.get('key', '')} "
+                             f"{c.get('title', '')}"),
+                       _text(c.get("weight")), _text(c.get("score", c.get("final"))),
+                       _text(f"{float(points):.2f}" if points is not None else ""),
+                       _text("; ".join(str(r) for r in c.get("reasons") or []))])
+    return bytes(pdf.output())
+
+
+def report_pdf(tender: dict[str, Any], run: dict[str, Any], names: dict[str, str]) -> bytes:
+    """The evaluation report: the ranking of a scoring run with hashes."""
+    pdf = _doc(f"Evaluation report: {tender.get('title', '')}")
+    for label, key in (("Run", "run_id"), ("Model version", "model_version"),
+                       ("Input SHA-256", "input_sha256"), ("Output SHA-256", "output_sha256")):
+        pdf.multi_cell(0, 6, _text(f"{label}: {run.get(key) or run.get('id', '')}"))
+    pdf.ln(3)
+    with pdf.table(col_widths=(12, 70, 25, 25, 25, 23), text_align="LEFT") as table:
+        table.row(["Rank", "Bidder", "Quality", "Price", "Total", "Passed"])
+        for r in sorted(run.get("ranking") or [], key=lambda r: r.get("rank") or 0):
+            table.row([_text(r.get("rank")), _text(names.get(r.get("bid_id"), r.get("bid_id"))),
+                       _text(f"{float(r.get('quality') or 0):.2f}"),
+                       _text(f"{float(r.get('price_points') or 0):.2f}"),
+                       _text(f"{float(r.get('total') or 0):.2f}"),
+                       "yes" if r.get("passed") else "no"])
+    return bytes(pdf.output())

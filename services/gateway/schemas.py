@@ -1,0 +1,121 @@
+"""Request and response schemas of the gateway's own endpoints."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from services.gateway.domain.identity import (
+    BIDDER_KINDS,
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    ORG_KINDS,
+    ROLES,
+)
+from shared.schemas import StrictSchema
+
+_password = {"required": True, "load_only": True,
+             "validate": validate.Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)}
+_email = {"required": True, "validate": validate.Length(min=3, max=320)}
+_name = {"required": True, "validate": validate.Length(min=1, max=200)}
+
+
+class Organisation(StrictSchema):
+    """An organisation."""
+
+    id = fields.String(dump_only=True)
+    name = fields.String(**_name)
+    kind = fields.String(required=True, validate=validate.OneOf(ORG_KINDS))
+
+
+class OrganisationCreate(StrictSchema):
+    """An admin creates an organisation of any kind."""
+
+    name = fields.String(**_name)
+    kind = fields.String(required=True, validate=validate.OneOf(ORG_KINDS))
+
+
+class BidderOrganisation(StrictSchema):
+    """The organisation a bidder registers (commissioning bodies are created by admins)."""
+
+    name = fields.String(**_name)
+    kind = fields.String(required=True, validate=validate.OneOf(BIDDER_KINDS))
+
+
+class User(StrictSchema):
+    """A user as others see it (``GET /me``)."""
+
+    id = fields.String()
+    email = fields.String()
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)))
+    organisation = fields.Nested(Organisation, allow_none=True)
+    lived_experience = fields.Boolean()
+
+
+class Register(StrictSchema):
+    """Self-service bidder registration."""
+
+    email = fields.String(**_email)
+    password = fields.String(**_password)
+    organisation = fields.Nested(BidderOrganisation, required=True)
+
+
+class UserCreate(StrictSchema):
+    """An admin creates a user."""
+
+    email = fields.String(**_email)
+    password = fields.String(**_password)
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
+                        validate=validate.Length(min=1, max=len(ROLES)))
+    organisation_id = fields.String(required=True, allow_none=True,
+                                    validate=validate.Length(max=40))
+    lived_experience = fields.Boolean(load_default=False)
+
+
+class Credentials(StrictSchema):
+    """Email and password."""
+
+    email = fields.String(required=True, validate=validate.Length(max=320))
+    password = fields.String(required=True, load_only=True,
+                             validate=validate.Length(max=MAX_PASSWORD_LENGTH))
+
+
+class Token(StrictSchema):
+    """A bearer token (shown once)."""
+
+    access_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+    expires_at = fields.DateTime()
+    user = fields.Nested(User)
+
+
+class QueueCounts(StrictSchema):
+    """Job counts of one rq queue by registry."""
+
+    queued = fields.Integer()
+    started = fields.Integer()
+    deferred = fields.Integer()
+    scheduled = fields.Integer()
+    failed = fields.Integer()
+    finished = fields.Integer()
+
+
+class FailedJob(StrictSchema):
+    """A job that exhausted its retries, as a service recorded it (or rq holds it)."""
+
+    job_id = fields.String()
+    queue = fields.String(allow_none=True)
+    func_name = fields.String(allow_none=True)
+    error = fields.String(allow_none=True)
+    failed_at = fields.String(allow_none=True)
+    requeued_at = fields.String(allow_none=True)
+    service = fields.String()
+
+
+class Queues(StrictSchema):
+    """Queue counts, failed jobs and any service that could not be asked."""
+
+    queues = fields.Dict(keys=fields.String(), values=fields.Nested(QueueCounts))
+    failed_jobs = fields.List(fields.Nested(FailedJob))
+    rq_failed = fields.List(fields.Nested(FailedJob))
+    unavailable = fields.List(fields.String())

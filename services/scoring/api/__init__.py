@@ -1,0 +1,1 @@
+"""HTTP views of the scoring service (thin: parse, authorise by role, call the service layer)."""

@@ -1,0 +1,23 @@
+"""Scoring jobs (rq, JSON payloads): thin wrappers over the service layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.scoring import runtime
+from services.scoring.service import intake, runs
+
+
+def record_tender(payload: dict[str, Any]) -> bool:
+    """``TenderPublished``/``TenderAmended``/``TenderCancelled``: keep the tender's document."""
+    return intake.record_tender(runtime.get_resources().session_factory, payload)
+
+
+def assess_tender(payload: dict[str, Any]) -> bool:
+    """``TenderClosed``: store the snapshot and opened bids, assess every bid (once)."""
+    return intake.assess_tender(runtime.get_resources().session_factory, payload)
+
+
+def run_scoring(payload: dict[str, Any]) -> bool:
+    """``RunScoringRequested``: compute a queued scoring run from its frozen inputs (once)."""
+    return runs.execute_run(runtime.get_resources().session_factory, payload)

@@ -1,0 +1,1 @@
+"""ORM records of the scoring service, split by resource."""

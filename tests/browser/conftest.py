@@ -1,0 +1,114 @@
+"""Browser tests: Playwright's Python client driving Debian's Chromium (no browser download)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("COPROCURE_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE = (Path(__file__).parent / "axe.min.js").read_text()
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "img" / "portal"
+
+
+def _chromium_present() -> bool:
+    return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (skipped only where Chromium is absent)."""
+    if not _chromium_present():
+        pytest.skip("Chromium is not installed: run tests/browser/install_chromium.sh "
+                    "(Debian's chromium package) to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context and page per test (CSP bypassed only so axe can be injected)."""
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1100, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(15000)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def axe_check():
+    """The accessibility check, as a fixture."""
+    return run_axe
+
+
+@pytest.fixture
+def screenshot():
+    """The screenshot helper, as a fixture."""
+    return save_screenshot
+
+
+def run_axe(page, name: str = "") -> None:
+    """Run axe-core (WCAG 2.0–2.2 A/AA rules) and fail on serious or critical violations."""
+    page.evaluate(AXE)
+    result = page.evaluate("""async () => await axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})""")
+    bad = [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
+    details = [(v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"][:3]])
+               for v in bad]
+    assert not bad, f"axe violations on {name or page.url}: {details}"
+
+
+def save_screenshot(page, name: str) -> None:
+    """Save a full-page screenshot for docs/portal.md (only with COPROCURE_SCREENSHOTS=1)."""
+    if os.environ.get("COPROCURE_SCREENSHOTS") != "1":
+        return  # a test run must not rewrite tracked files
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+_apps: list = []
+
+
+def sign_in_as(page, base_url: str, roles: list[str]) -> None:
+    """Put a signed portal session in the browser (pages that need no API call)."""
+    app = _apps[-1]
+    serializer = app.session_interface.get_signing_serializer(app)
+    value = serializer.dumps({"token": "test-token", "csrf": "t" * 32, "user": {
+        "id": "u1", "email": "commissioner@riverside.example", "roles": roles,
+        "organisation": {"id": "o1", "name": "Riverside Borough Council"}}})
+    page.context.add_cookies([{"name": "coprocure_portal", "value": value, "url": base_url}])
+
+
+@pytest.fixture
+def signed_in():
+    """The helper that signs a browser in with given roles (no API call)."""
+    return sign_in_as
+
+
+@pytest.fixture(scope="module")
+def gateway_server(tmp_path_factory) -> Iterator[str]:
+    """The gateway app (with the portal) served by werkzeug on a free port, in-process."""
+    from werkzeug.serving import make_server
+
+    from services.gateway.app import create_app
+
+    var = tmp_path_factory.mktemp("portal-var")
+    os.environ.setdefault("COPROCURE_VAR_DIR", str(var))
+    app = create_app({"TESTING": True})
+    _apps.append(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.portal_app = app  # type: ignore[attr-defined]
+    yield f"http://127.0.0.1:{server.port}"
+    server.shutdown()

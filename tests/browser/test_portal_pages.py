@@ -1,0 +1,85 @@
+"""The portal's public pages in a real browser: layout, forms, errors, accessibility."""
+
+from __future__ import annotations
+
+
+def test_root_redirects_to_sign_in_and_page_is_accessible(page, gateway_server, axe_check,
+                                                           screenshot):
+    page.goto(gateway_server + "/")
+    assert page.url.startswith(gateway_server + "/portal/sign-in")
+    assert page.locator("h1").inner_text() == "Sign in to coprocure"
+    assert "coprocure" in page.locator(".app-header__brand").inner_text()
+    # No GOV.UK crown or logotype in our header.
+    assert page.locator(".govuk-header__logotype").count() == 0
+    screenshot(page, "sign-in")
+    axe_check(page, "sign-in")
+
+
+def test_sign_in_errors_show_in_an_error_summary(page, gateway_server, axe_check, screenshot):
+    page.goto(gateway_server + "/portal/sign-in")
+    page.fill("#f-email", "someone@example.org")
+    page.get_by_role("button", name="Sign in").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "Enter your password" in summary.inner_text()
+    assert page.title().startswith("Error:")
+    # What was typed is kept; the summary links to the field.
+    assert page.input_value("#f-email") == "someone@example.org"
+    summary.get_by_role("link", name="Enter your password").click()
+    assert page.evaluate("document.activeElement.id") == "f-password"
+    screenshot(page, "sign-in-errors")
+    axe_check(page, "sign-in with errors")
+
+
+def test_registration_keeps_what_was_typed(page, gateway_server, axe_check, screenshot):
+    page.goto(gateway_server + "/portal/register")
+    axe_check(page, "register")
+    page.fill("#f-organisation-name", "Brightside Connect CIC")
+    page.check("input[name='organisation.kind'][value='cic']")
+    page.fill("#f-email", "not-an-email")
+    page.fill("#f-password", "short")
+    page.get_by_role("button", name="Register").click()
+    text = page.locator(".govuk-error-summary").inner_text()
+    assert "email address in the correct format" in text
+    assert "at least 12 characters" in text
+    assert page.input_value("#f-organisation-name") == "Brightside Connect CIC"
+    assert page.is_checked("input[name='organisation.kind'][value='cic']")
+    screenshot(page, "register-errors")
+    axe_check(page, "register with errors")
+
+
+def test_forms_without_csrf_token_are_refused(page, gateway_server, axe_check, screenshot):
+    resp = page.request.post(gateway_server + "/portal/sign-in",
+                             form={"email": "a@b.org", "password": "x"})
+    assert resp.status == 400
+    assert "form expired" in resp.text()
+
+
+def test_session_cookie_flags(page, gateway_server, axe_check, screenshot):
+    page.goto(gateway_server + "/portal/sign-in")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "coprocure_portal")
+    assert cookie["httpOnly"] is True and cookie["sameSite"] == "Lax"
+
+
+def test_tender_form_prefills_default_criteria_and_totals_weights_live(
+        page, gateway_server, axe_check, screenshot, signed_in):
+    signed_in(page, gateway_server, ["commissioner"])
+    page.goto(gateway_server + "/portal/tenders/new")
+    assert page.input_value("#f-criteria-0-key") == "Q1"
+    assert page.input_value("#f-criteria-5-key") == "SV"
+    total = page.locator("[data-weights-total]")
+    assert "add up to 100" in total.inner_text()
+    page.fill("#f-criteria-0-weight", "25")  # JavaScript updates the total as you type
+    assert "add up to 105" in total.inner_text()
+    assert "app-weights--bad" in total.get_attribute("class")
+    screenshot(page, "tender-form")
+    axe_check(page, "tender form")
+    # Without relying on JavaScript, the server refuses weights that don't add up to 100,
+    # keeps what was typed and links the error summary to the total.
+    page.fill("#f-title", "Community wellbeing and loneliness service")
+    page.get_by_role("button", name="Save draft").click()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "add up to 105" in summary
+    assert page.input_value("#f-title") == "Community wellbeing and loneliness service"
+    assert page.input_value("#f-criteria-0-weight") == "25"
+    axe_check(page, "tender form with errors")

@@ -1,0 +1,138 @@
+"""A complete tender over HTTP through the gateway only, on real processes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import uuid
+
+import pytest
+import rfc8785
+
+from services.demo import scenario
+from services.demo.client import Client
+from services.demo.runner import DemoRun
+
+pytestmark = pytest.mark.e2e
+
+
+def _create_admin(platform) -> str:
+    email = f"admin+{uuid.uuid4().hex[:6]}@example.org"
+    subprocess.run([sys.executable, "-m", "services.cli", "users", "create", "--email", email,
+                    "--password", scenario.PASSWORD, "--role", "admin"],
+                   env=platform.environment(), check=True, capture_output=True)
+    return Client(platform.url()).login(email, scenario.PASSWORD).token
+
+
+@pytest.fixture(scope="module")
+def tender_run(platform, tmp_path_factory):
+    """The demo's steps, with checks in between; returns the run for later tests."""
+    demo = DemoRun(platform.url(), _create_admin(platform), deadline_seconds=12)
+    demo.create_staff()
+    demo.register_bidders()
+    me = demo.clients["evaluator3"].get("/me")
+    assert me["lived_experience"] is True and me["roles"] == ["evaluator"]
+
+    tender = demo.publish_tender()
+    assert tender["status"] == "published"
+    assert [c["key"] for c in tender["criteria"]] == ["Q1", "Q2", "Q3", "Q4", "Q5", "SV"]
+    assert sum(c["weight"] for c in tender["criteria"]) + tender["price"]["weight"] == 100
+    demo.set_panel()
+
+    answered = demo.clarify()
+    questions = Client(platform.url()).get(f"/tenders/{tender['id']}/questions")["items"]
+    assert any(q.get("answer") == answered["answer"] for q in questions)
+    public = json.dumps(questions)
+    assert demo.users["outputs"]["id"] not in public
+    assert demo.users["outputs"]["organisation"]["id"] not in public
+
+    demo.submit_bids()
+    for key, bid in demo.bids.items():
+        assert bid["status"] == "submitted" and bid["version"] == 1
+        expected = hashlib.sha256(rfc8785.dumps(demo.bodies[key])).hexdigest()
+        assert bid["receipt"]["content_sha256"] == expected
+
+    # Sealed until the deadline: nobody else can read a bid or count them.
+    strong_id = demo.bids["strong"]["id"]
+    for other in ("commissioner", "evaluator1", "auditor", "outputs"):
+        resp = demo.clients[other].request("GET", f"/bids/{strong_id}", expect=(403, 404))
+        assert resp.headers["content-type"].startswith("application/problem+json"), other
+    demo.clients["commissioner"].request("GET", f"/tenders/{tender['id']}/bids", expect=(403, 404))
+    assert demo.clients["strong"].get(f"/bids/{strong_id}")["id"] == strong_id
+
+    demo.wait_for_deadline()
+    late = demo.clients["strong"].request("POST", f"/tenders/{tender['id']}/bids",
+                                          json=scenario.low_price_bid(), expect=(409, 422))
+    assert late.headers["content-type"].startswith("application/problem+json")
+
+    evaluation = demo.wait_for_assessment()
+    demo.wait_for_status("evaluating")
+    return demo, evaluation
+
+
+def test_automated_assessment_tells_outcomes_from_outputs(tender_run):
+    demo, evaluation = tender_run
+    by_bid = {b["bid_id"]: b["assessment"] for b in evaluation["bids"]}
+    strong = by_bid[demo.bids["strong"]["id"]]
+    outputs = by_bid[demo.bids["outputs"]["id"]]
+    assert {c["label"] for c in strong["commitments"]} == {"outcome"}
+    assert {c["label"] for c in outputs["commitments"]} <= {"output", "engagement"}
+    assert any(c["criterion_key"] == "Q1" and c["max_score"] == 1 for c in outputs["caps"])
+    assert any(c["criterion_key"] == "Q2" for c in outputs["caps"])
+    low = by_bid[demo.bids["lowprice"]["id"]]
+    assert any(f["name"] == "abnormally_low_price" for f in low["flags"])
+
+
+def test_panel_scoring_award_and_summaries(tender_run, platform):
+    demo, evaluation = tender_run
+    evaluator_view = demo.clients["evaluator1"].get(f"/tenders/{demo.tender['id']}/evaluation")
+    assert "398000" not in json.dumps(evaluator_view)
+    demo.declare_conflicts()
+    bid = demo.clients["evaluator1"].get(f"/bids/{demo.bids['strong']['id']}")
+    assert "price" not in bid and "398000" not in json.dumps(bid)
+    demo.score()
+    doc = demo.clients["commissioner"].get(f"/tenders/{demo.tender['id']}/evaluation")
+    assert any(d["bid_id"] == demo.bids["strong"]["id"] and d["criterion_key"] == "Q4"
+               for d in doc["divergences"])
+    demo.moderate()
+    run = demo.run_scoring()
+    assert run["status"] == "completed", run
+    ranking = sorted(run["ranking"], key=lambda r: r["rank"])
+    assert demo.bidder_key(ranking[0]["bid_id"]) == "strong"
+    assert ranking[0]["passed"] is True
+    outputs = next(r for r in ranking if demo.bidder_key(r["bid_id"]) == "outputs")
+    assert outputs["passed"] is False
+    award = demo.award()
+    assert award["bid_id"] == demo.bids["strong"]["id"]
+    demo.wait_for_status("awarded", "concluded")
+    summary = demo.clients["strong"].get(f"/bids/{demo.bids['strong']['id']}/assessment-summary")
+    assert summary["criteria"] and summary["total"] == pytest.approx(ranking[0]["total"])
+    demo.clients["outputs"].request(
+        "GET", f"/bids/{demo.bids['strong']['id']}/assessment-summary", expect=404)
+
+
+def test_auditor_replays_exports_and_verifies(tender_run, platform, tmp_path):
+    demo, _ = tender_run
+    auditor = demo.clients["auditor"]
+    assert demo.run, "the scoring run of the previous test did not happen"
+    replay = auditor.post(f"/scoring-runs/{demo.run['run_id']}/replay")
+    assert replay["matches"] is True
+    assert replay["output_sha256"] == demo.run["output_sha256"]
+    events = auditor.get(f"/audit/events?tender_id={demo.tender['id']}&limit=200")["items"]
+    types = {e["event_type"] for e in events}
+    assert len(types) >= 5, types
+    export = auditor.request("GET", "/audit/export?format=jsonl")
+    (tmp_path / "export.jsonl").write_bytes(export.content)
+    (tmp_path / "head.json").write_text(json.dumps(Client(platform.url()).get("/audit/tree-head")))
+    (tmp_path / "key.json").write_text(json.dumps(Client(platform.url()).get("/audit/public-key")))
+    result = subprocess.run(
+        [sys.executable, "-m", "services.cli", "audit", "verify", str(tmp_path / "export.jsonl"),
+         "--tree-head", str(tmp_path / "head.json"), "--public-key", str(tmp_path / "key.json")],
+        capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    ocds = Client(platform.url()).get(f"/tenders/{demo.tender['id']}/ocds")
+    release = ocds["releases"][-1]
+    assert release["tender"]["awardCriteria"] == "ratedCriteria"
+    assert release["awards"][0]["status"] in ("active", "pending")

@@ -1,0 +1,101 @@
+"""A whole tender through scoring: its audit trail verifies; its OCDS package validates."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from click.testing import CliRunner
+
+from shared.audit.verify import verify_command
+from tests.integration.audit.helpers import ANONYMOUS
+from tests.integration.scoring import payloads
+from tests.integration.scoring.scenario import Scenario
+from tests.unit.ocds.validate import bid_details_before, package_errors
+
+
+def _at(days: float) -> str:
+    moment = datetime.now(UTC) - timedelta(days=days)
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _scenario(scoring) -> Scenario:
+    """Three bids on a tender whose deadlines have passed (dates as a real run has them)."""
+    s = Scenario(scoring, mode="automatic")
+    s.doc.update(published_at=_at(30), clarification_deadline=_at(12),
+                 submission_deadline=_at(5), organisation_name="Borough Council")
+    for bid in s.bids:
+        bid["submitted_at"] = _at(6)
+    s.closing = payloads.closed(s.doc, s.bids)
+    s.closing.update(closed_at=_at(5), opened_at=_at(4.99))
+    return s
+
+
+def _award(s: Scenario) -> dict:
+    h, t = s.h, s.tender_id
+    started = h.post(s.owner, f"/tenders/{t}/scoring-runs")
+    assert started.status_code == 202, started.json
+    h.work()
+    run = h.get(s.owner, f"/scoring-runs/{started.json['run_id']}").json
+    top = next(r for r in run["ranking"] if r["passed"])
+    assert h.post(s.owner, f"/tenders/{t}/award", {"bid_id": top["bid_id"]}).status_code == 200
+    assert h.post(s.auditor, f"/scoring-runs/{run['run_id']}/replay").json["matches"] is True
+    return run
+
+
+def test_ocds_package_of_an_awarded_tender_validates(scoring):
+    s = _scenario(scoring)
+    h, t = s.h, s.tender_id
+    assert h.get(ANONYMOUS, f"/tenders/{t}/ocds").status_code == 404  # not even published
+    s.publish_and_close()
+    assert h.get(ANONYMOUS, f"/tenders/{t}/ocds").status_code == 404  # not awarded yet
+    run = _award(s)
+    resp = h.get(ANONYMOUS, f"/tenders/{t}/ocds")
+    assert resp.status_code == 200, resp.json
+    package = resp.json
+    assert package_errors(package) == []
+    assert bid_details_before(package, s.doc["submission_deadline"]) == []
+    final = package["releases"][-1]
+    assert final["ocid"] == f"ocds-coprocure-{t}" and final["tag"] == ["award"]
+    assert final["tender"]["awardCriteria"] == "ratedCriteria"
+    assert {d["id"] for d in final["bids"]["details"]} == set(s.bid_ids)
+    winner = next(r for r in run["ranking"] if r["passed"])["bid_id"]
+    assert final["awards"][0]["relatedBids"] == [winner]
+    assert final["buyer"]["name"] == "Borough Council"
+    assert h.get(ANONYMOUS, "/tenders/tnd_nope/ocds").status_code == 404
+
+
+def test_the_scoring_trail_is_logged_and_verifies(scoring, tmp_path):
+    s = _scenario(scoring)
+    h = s.h
+    s.publish_and_close()
+    _award(s)
+    events, cursor = [], ""
+    while True:
+        page = h.get(s.auditor, f"/audit/events?tender_id={s.tender_id}&limit=5{cursor}").json
+        events += page["items"]
+        if not page["next_cursor"]:
+            break
+        cursor = f"&cursor={page['next_cursor']}"
+    types = [e["event_type"] for e in events]
+    assert types[:4] == ["bids_opened", "bid_assessed", "bid_assessed", "bid_assessed"]
+    for needed in ("scoring_run_requested", "scoring_run_completed", "bid_awarded",
+                   "scoring_run_replayed"):
+        assert needed in types
+    assert [e["seq"] for e in events] == list(range(len(events)))
+    awarded = events[types.index("bid_awarded")]
+    assert {"model_version", "inputs_sha256", "score"} <= awarded.keys()
+    from services.scoring.audit.heads import tree_heads
+
+    with h.session_factory() as session:
+        milestones = [head["milestone"] for head in tree_heads(session)]
+    assert {"bids_opened", "scoring_run_completed", "bid_awarded"} <= set(milestones)
+
+    export = tmp_path / "audit.jsonl"
+    export.write_bytes(h.get(s.auditor, "/audit/export").get_data())
+    head, key = tmp_path / "head.json", tmp_path / "key.json"
+    head.write_text(json.dumps(h.get(ANONYMOUS, "/audit/tree-head").json))
+    key.write_text(json.dumps(h.get(ANONYMOUS, "/audit/public-key").json))
+    result = CliRunner().invoke(verify_command, [str(export), "--tree-head", str(head),
+                                                 "--public-key", str(key)])
+    assert result.exit_code == 0, result.output

@@ -1,0 +1,222 @@
+"""Bids over HTTP: deadline by the server clock, receipts, amend, withdraw, idempotency."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from datetime import datetime, timedelta
+
+import rfc8785
+from sqlalchemy import func, select
+
+from services.commissioning.tables import Bid, IdempotencyRecord
+
+from .conftest import bid_body
+
+
+def _deadline(tender) -> datetime:
+    return datetime.fromisoformat(tender["submission_deadline"].replace("Z", "+00:00"))
+
+
+def test_submit_returns_a_receipt_with_the_rfc8785_hash_of_the_body(world):
+    t = world.published()
+    body = bid_body()
+    resp = world.bid(t["id"], body=body)
+    assert resp.status_code == 201
+    out = resp.get_json()
+    assert out["status"] == "submitted" and out["version"] == 1 and out["id"].startswith("bid_")
+    assert out["tender_id"] == t["id"] and out["tender_version"] == 1
+    expected = hashlib.sha256(rfc8785.dumps(body)).hexdigest()
+    assert out["receipt"] == {"bid_id": out["id"], "version": 1,
+                              "submitted_at": "2030-03-01T09:00:00Z",
+                              "content_sha256": expected}
+    mine = world.get(f"/bids/{out['id']}", who="bidder_colleague").get_json()
+    assert mine["price"] == body["price"] and mine["responses"] == body["responses"]
+    assert mine["coproduction"] == body["coproduction"]
+
+
+def test_one_millisecond_before_the_deadline_is_accepted_and_at_or_after_rejected(world):
+    t = world.published()
+    deadline = _deadline(t)
+    world.clock.now = deadline - timedelta(milliseconds=1)
+    ok = world.bid(t["id"])
+    assert ok.status_code == 201
+    assert ok.get_json()["receipt"]["submitted_at"] == "2030-03-21T08:59:59.999000Z"
+    world.clock.now = deadline + timedelta(milliseconds=1)
+    late = world.bid(t["id"], who="bidder2")
+    assert late.status_code == 409
+    assert late.get_json()["detail"] == "submission deadline has passed"
+    world.clock.now = deadline  # now == deadline is already late
+    assert world.bid(t["id"], who="bidder2").status_code == 409
+    bid_id = ok.get_json()["id"]
+    assert world.put(f"/bids/{bid_id}", bid_body()).status_code == 409
+    assert world.post(f"/bids/{bid_id}/withdraw", who="bidder").status_code == 409
+    # The tender has not been closed by any job: the API still refuses by the clock.
+    assert world.get(f"/tenders/{t['id']}").get_json()["status"] == "published"
+
+
+def test_amend_and_withdraw_before_the_deadline_then_bid_again(world):
+    t = world.published()
+    first = world.bid(t["id"]).get_json()
+    changed = bid_body(price={"amount": "390000.00", "currency": "GBP"})
+    world.clock.advance(minutes=5)
+    resp = world.put(f"/bids/{first['id']}", changed, who="bidder_colleague")
+    assert resp.status_code == 200
+    out = resp.get_json()
+    assert out["version"] == 2 and out["receipt"]["version"] == 2
+    assert out["receipt"]["content_sha256"] == hashlib.sha256(rfc8785.dumps(changed)).hexdigest()
+    assert out["receipt"]["submitted_at"] == "2030-03-01T09:05:00Z"
+    assert world.get(f"/bids/{first['id']}", who="bidder").get_json()["price"]["amount"] == \
+        "390000.00"
+    assert world.bid(t["id"]).status_code == 409  # one live bid per organisation
+    assert world.put(f"/bids/{first['id']}", changed, who="bidder2").status_code == 404
+    assert world.post(f"/bids/{first['id']}/withdraw", who="bidder2").status_code == 404
+    resp = world.post(f"/bids/{first['id']}/withdraw", who="bidder")
+    assert resp.status_code == 200 and resp.get_json()["status"] == "withdrawn"
+    assert world.post(f"/bids/{first['id']}/withdraw", who="bidder").status_code == 409
+    assert world.put(f"/bids/{first['id']}", changed).status_code == 409
+    again = world.bid(t["id"])
+    assert again.status_code == 201 and again.get_json()["id"] != first["id"]
+    own = world.get(f"/tenders/{t['id']}/bids", who="bidder").get_json()["items"]
+    assert {b["status"] for b in own} == {"submitted", "withdrawn"}
+
+
+def test_bid_validation_names_fields(world):
+    t = world.published()
+    commitment = bid_body()["responses"][0]["outcome_commitments"][0]
+
+    def with_commitment(**changes):
+        body = bid_body()
+        body["responses"][0]["outcome_commitments"] = [{**commitment, **changes}]
+        return body
+
+    cases = [
+        (bid_body(price={"amount": "0.00", "currency": "GBP"}), "price.amount"),
+        (bid_body(price={"amount": "-5.00", "currency": "GBP"}), "price.amount"),
+        (bid_body(price={"amount": "12.345", "currency": "GBP"}), "price.amount"),
+        (bid_body(price={"amount": "100.00", "currency": "EUR"}), "price.currency"),
+        (bid_body(price={"amount": 100, "currency": "GBP"}), "price.amount"),
+        (bid_body(responses=[{"criterion_key": "Q9", "narrative": "x"}]),
+         "responses.0.criterion_key"),
+        (bid_body(responses=[{"criterion_key": "Q1"}, {"criterion_key": "Q1"}]),
+         "responses.1.criterion_key"),
+        (bid_body(responses=[{"criterion_key": "Q1", "narrative": "x" * 20_001}]),
+         "responses.0.narrative"),
+        (bid_body(responses=[{"criterion_key": "Q1",
+                              "outcome_commitments": [commitment] * 51}]),
+         "responses.0.outcome_commitments"),
+        (with_commitment(declared_level="impact"),
+         "responses.0.outcome_commitments.0.declared_level"),
+        (with_commitment(indicator={"name": "n", "unit": "furlongs"}),
+         "responses.0.outcome_commitments.0.indicator.unit"),
+        (with_commitment(validation_method="vibes"),
+         "responses.0.outcome_commitments.0.validation_method"),
+        (with_commitment(assessed_by=["everyone"]),
+         "responses.0.outcome_commitments.0.assessed_by.0"),
+        (with_commitment(baseline={"value": "7.1"}),
+         "responses.0.outcome_commitments.0.baseline.value"),
+        (with_commitment(baseline={"value": 1e300}),
+         "responses.0.outcome_commitments.0.baseline.value"),
+        (with_commitment(target={"value": 1, "by": "31/03/2028"}),
+         "responses.0.outcome_commitments.0.target.by"),
+        (with_commitment(sustainment_period_months=9.5),
+         "responses.0.outcome_commitments.0.sustainment_period_months"),
+        (with_commitment(co_defined_with_users="true"),
+         "responses.0.outcome_commitments.0.co_defined_with_users"),
+        (bid_body(coproduction={"stages": {"delivery": "tokenism"}}),
+         "coproduction.stages.delivery"),
+        (bid_body(coproduction={"stages": {"marketing": "co-design"}}),
+         "coproduction.stages.marketing"),
+        (bid_body(coproduction={"stages": {}, "power_sharing": ["x" * 101]}),
+         "coproduction.power_sharing.0"),
+        (bid_body(status="submitted"), "status"),
+        (bid_body(submitted_at="2030-01-01T00:00:00Z"), "submitted_at"),
+        (bid_body(organisation_id="org_other"), "organisation_id"),
+        ({"responses": [], "coproduction": {"stages": {}}}, "price"),
+    ]
+    for body, field in cases:
+        resp = world.bid(t["id"], body=body)
+        assert resp.status_code == 422, (field, resp.get_json())
+        assert field in resp.get_json()["errors"], (field, resp.get_json())
+    with world.app.app_context():
+        session = world.app.extensions["coprocure"].session_factory()
+        assert session.scalar(select(func.count()).select_from(Bid)) == 0
+        session.close()
+
+
+def test_who_may_bid(world):
+    t = world.published()
+    for who in ("commissioner", "evaluator", "auditor", "admin"):
+        assert world.bid(t["id"], who=who).status_code == 403
+    assert world.bid("tnd_does_not_exist").status_code == 404
+    draft = world.draft()
+    assert world.bid(draft["id"]).status_code == 404
+    world.post(f"/tenders/{t['id']}/cancel", {"reason": "budget withdrawn"})
+    resp = world.bid(t["id"])
+    assert resp.status_code == 409 and "cancelled" in resp.get_json()["detail"]
+
+
+def test_idempotency_key_returns_the_stored_response(world):
+    t = world.published()
+    key = {"Idempotency-Key": "c0ffee00-0000-4000-8000-000000000001"}
+    first = world.bid(t["id"], headers=key)
+    world.clock.advance(seconds=30)
+    again = world.bid(t["id"], headers=key)
+    assert first.status_code == again.status_code == 201
+    assert first.get_json() == again.get_json()
+    other = world.bid(t["id"], headers=key,
+                      body=bid_body(price={"amount": "1.00", "currency": "GBP"}))
+    assert other.status_code == 422 and "Idempotency-Key" in other.get_json()["errors"]
+    assert world.bid(t["id"], headers={"Idempotency-Key": "x" * 201}).status_code == 422
+    # A retry after the deadline still gets the original answer.
+    world.pass_deadline(t)
+    assert world.bid(t["id"], headers=key).get_json() == first.get_json()
+    with world.app.app_context():
+        session = world.app.extensions["coprocure"].session_factory()
+        assert session.scalar(select(func.count()).select_from(Bid)) == 1
+        assert session.scalar(select(func.count()).select_from(IdempotencyRecord)) == 1
+        session.close()
+
+
+def test_concurrent_submits_with_one_idempotency_key_store_one_bid(world):
+    t = world.published()
+    key = {"Idempotency-Key": "race-0001"}
+    results, barrier = [], threading.Barrier(6)
+
+    def submit():
+        client = world.app.test_client()
+        barrier.wait()
+        resp = client.post(f"/api/v1/tenders/{t['id']}/bids", json=bid_body(),
+                           headers={**world.h("bidder"), **key})
+        results.append((resp.status_code, resp.get_json()))
+
+    threads = [threading.Thread(target=submit) for _ in range(6)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert {status for status, _ in results} == {201}, results
+    assert len({body["id"] for _, body in results}) == 1
+    with world.app.app_context():
+        session = world.app.extensions["coprocure"].session_factory()
+        assert session.scalar(select(func.count()).select_from(Bid)) == 1
+        session.close()
+
+
+def test_concurrent_submits_without_a_key_leave_one_live_bid(world):
+    t = world.published()
+    results, barrier = [], threading.Barrier(4)
+
+    def submit():
+        client = world.app.test_client()
+        barrier.wait()
+        resp = client.post(f"/api/v1/tenders/{t['id']}/bids", json=bid_body(),
+                           headers=world.h("bidder"))
+        results.append(resp.status_code)
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(results) == [201, 409, 409, 409]

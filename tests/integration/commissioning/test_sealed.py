@@ -1,0 +1,147 @@
+"""Sealed bids: the access matrix before and after the deadline, and encryption at rest."""
+
+from __future__ import annotations
+
+import base64
+import os
+
+import pytest
+from sqlalchemy import text
+
+from services.commissioning.service_layer.closing import record_scoring_result
+from services.commissioning.service_layer.context import context_from_app
+
+from .conftest import bid_body
+
+NOT_OWNERS = ("commissioner", "colleague", "other_commissioner", "bidder2", "evaluator",
+              "panel_evaluator", "moderator", "auditor", "admin")
+
+
+def _set_panel(world, tender_id):
+    payload = {"schema_version": 1, "event_id": f"panel-{tender_id}", "event_type": "PanelSet",
+               "tender_id": tender_id,
+               "data": {"evaluators": [world.actors["panel_evaluator"].user_id],
+                        "moderator": world.actors["moderator"].user_id}}
+    record_scoring_result(context_from_app(world.app), payload, world.clock())
+
+
+def _problem(resp):
+    body = resp.get_json()
+    return resp.status_code, body["title"], body["detail"]
+
+
+def test_before_the_deadline_only_the_bidders_organisation_reads_its_bid(world):
+    t = world.published()
+    bid = world.bid(t["id"]).get_json()
+    _set_panel(world, t["id"])
+    for who in ("bidder", "bidder_colleague"):
+        assert world.get(f"/bids/{bid['id']}", who=who).status_code == 200
+    absent = _problem(world.get("/bids/bid_00000000000000000000000000000000", who="auditor"))
+    empty = world.published()  # a tender with no bids at all
+    empty_list = _problem(world.get(f"/tenders/{empty['id']}/bids", who="auditor"))
+    for who in NOT_OWNERS:
+        resp = world.get(f"/bids/{bid['id']}", who=who)
+        assert resp.status_code == 404
+        status, title, detail = _problem(resp)
+        assert (status, title) == absent[:2] and detail == absent[2].replace(
+            "bid_00000000000000000000000000000000", bid["id"])
+        if who == "bidder2":
+            continue  # bidders list only their own organisation's bids (below)
+        # Listing is refused identically whether the tender has one bid or none: no count.
+        assert _problem(world.get(f"/tenders/{t['id']}/bids", who=who)) == empty_list
+    # The tender document carries no hint of how many bids exist.
+    doc = world.get(f"/tenders/{t['id']}", who="commissioner").get_json()
+    assert doc == world.get(f"/tenders/{empty['id']}", who="commissioner").get_json() | {
+        k: doc[k] for k in ("id", "created_at", "updated_at", "published_at")}
+    # A bidder sees only its own organisation's bids in the list.
+    assert world.get(f"/tenders/{t['id']}/bids", who="bidder2").status_code == 200
+    assert world.get(f"/tenders/{t['id']}/bids", who="bidder2").get_json()["items"] == []
+
+
+def test_after_the_deadline_owner_panel_auditor_admin_read_and_evaluators_never_see_price(world):
+    t = world.published()
+    bid = world.bid(t["id"]).get_json()
+    withdrawn = world.bid(t["id"], who="bidder2").get_json()
+    world.post(f"/bids/{withdrawn['id']}/withdraw", who="bidder2")
+    _set_panel(world, t["id"])
+    world.pass_deadline(t)
+    expected = {"commissioner": "full", "colleague": "full", "auditor": "full", "admin": "full",
+                "panel_evaluator": "no_price", "moderator": "no_price",
+                "bidder": "full", "bidder_colleague": "full",
+                "evaluator": None, "other_commissioner": None, "bidder2": None}
+    for who, access in expected.items():
+        resp = world.get(f"/bids/{bid['id']}", who=who)
+        if access is None:
+            assert resp.status_code == 404, who
+            continue
+        assert resp.status_code == 200, who
+        doc = resp.get_json()
+        assert ("price" in doc) == (access == "full"), who
+        assert doc["responses"] == bid_body()["responses"]
+    for who in ("commissioner", "auditor", "admin", "panel_evaluator", "moderator"):
+        items = world.get(f"/tenders/{t['id']}/bids", who=who).get_json()["items"]
+        assert [b["id"] for b in items] == [bid["id"]], who  # withdrawn bids are not listed
+        assert all(("price" in b) == (who not in ("panel_evaluator", "moderator"))
+                   for b in items)
+    for who in ("evaluator", "other_commissioner"):
+        assert world.get(f"/tenders/{t['id']}/bids", who=who).status_code == 404
+    # Withdrawn bids stay visible to their own organisation only.
+    assert world.get(f"/bids/{withdrawn['id']}", who="bidder2").status_code == 200
+    assert world.get(f"/bids/{withdrawn['id']}", who="auditor").status_code == 404
+
+
+def test_database_holds_no_plaintext_price_or_narrative(world, database_urls):
+    t = world.published()
+    narrative = "UNIQUE-NARRATIVE-" + os.urandom(8).hex()
+    body = bid_body(price={"amount": "398123.45", "currency": "GBP"})
+    body["responses"][0]["narrative"] = narrative
+    assert world.bid(t["id"], body=body).status_code == 201
+    engine = world.app.extensions["coprocure"].engine
+    dump = []
+    with engine.connect() as conn:
+        for table in ("tenders", "bids", "idempotency_keys", "outbox", "questions"):
+            for row in conn.execute(text(f"SELECT * FROM {table}")):  # noqa: S608
+                for value in row:
+                    if isinstance(value, memoryview):
+                        value = bytes(value)
+                    dump.append(value if isinstance(value, bytes) else str(value).encode())
+    blob = b"\n".join(dump)
+    for secret in (narrative, "398123.45", "398123", "UCLA 3-item", "governance_seats"):
+        assert secret.encode() not in blob
+        assert base64.b64encode(secret.encode()) not in blob
+    assert b"GBP" not in b"\n".join(d for d in dump if b"398" in d)
+
+
+def test_wrong_master_key_cannot_open_bids(make_app):
+    from .conftest import Clock, World, cast
+
+    clock = Clock()
+    key_a = base64.b64encode(os.urandom(32)).decode()
+    app = make_app("commissioning", CLOCK=clock, MASTER_KEY=key_a)
+    w = World(app=app, client=app.test_client(), clock=clock, actors=cast())
+    t = w.published()
+    bid = w.bid(t["id"]).get_json()
+    assert w.get(f"/bids/{bid['id']}", who="bidder").status_code == 200
+    from cryptography.exceptions import InvalidTag
+
+    from services.commissioning.crypto import master_key_bytes, unwrap_data_key
+    from services.commissioning.tables import Tender
+
+    with app.extensions["coprocure"].session_factory() as session:
+        row = session.get(Tender, t["id"])
+        with pytest.raises(InvalidTag):
+            unwrap_data_key(master_key_bytes(base64.b64encode(os.urandom(32)).decode()),
+                            row.wrapped_data_key, t["id"])
+        with pytest.raises(InvalidTag):  # keys are bound to their tender
+            unwrap_data_key(master_key_bytes(key_a), row.wrapped_data_key, "tnd_other")
+
+
+def test_bids_of_a_tender_cancelled_before_opening_stay_sealed(world):
+    t = world.published()
+    bid = world.bid(t["id"]).get_json()
+    world.post(f"/tenders/{t['id']}/cancel", {"reason": "Budget withdrawn"})
+    world.pass_deadline(t)
+    for who in ("commissioner", "auditor", "admin"):
+        assert world.get(f"/bids/{bid['id']}", who=who).status_code == 404
+        assert world.get(f"/tenders/{t['id']}/bids", who=who).status_code == 404
+    assert world.get(f"/bids/{bid['id']}", who="bidder").status_code == 200

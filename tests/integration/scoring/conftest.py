@@ -1,0 +1,24 @@
+"""Fixtures of the scoring integration tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.scoring import runtime
+from tests.integration.scoring.harness import Harness
+
+
+@pytest.fixture
+def scoring(make_app, database_urls, redis_url, redis_conn, monkeypatch) -> Harness:
+    """The scoring app plus the worker's runtime pointed at the same database and Redis."""
+    app = make_app("scoring")
+    monkeypatch.setenv("COPROCURE_SCORING_DATABASE_URL", database_urls["scoring"])
+    monkeypatch.setenv("COPROCURE_REDIS_URL", redis_url)
+    monkeypatch.setenv("COPROCURE_ASSERTION_KEY", app.config["ASSERTION_KEY"])
+    runtime.settings.cache_clear()
+    runtime.get_resources.cache_clear()
+    yield Harness(app=app, redis=redis_conn)
+    if runtime.get_resources.cache_info().currsize:
+        runtime.get_resources().dispose()
+    runtime.settings.cache_clear()
+    runtime.get_resources.cache_clear()

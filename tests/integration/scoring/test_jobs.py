@@ -1,0 +1,136 @@
+"""Jobs are idempotent: running one twice records its effect once."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from services.scoring.orm.runs import ScoringRun
+from services.scoring.orm.tenders import Assessment, Bid, Tender
+from shared.contracts import ASSESS_TENDER, RECORD_TENDER, RUN_SCORING
+from tests.integration.scoring import payloads
+from tests.integration.scoring.scenario import Scenario
+
+
+def _count(h, model) -> int:
+    with h.session_factory() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_assess_tender_twice_records_once(scoring):
+    s = Scenario(scoring)
+    h = s.h
+    h.publish(payloads.published(s.doc))
+    # The same message delivered twice under different job ids (e.g. a relay re-send).
+    h.enqueue(ASSESS_TENDER, s.closing, "assess-a")
+    h.enqueue(ASSESS_TENDER, s.closing, "assess-b")
+    # And the same snapshot under a fresh event id.
+    h.enqueue(ASSESS_TENDER, {**s.closing, "event_id": "evt-again"}, "assess-c")
+    h.work()
+    assert _count(h, Bid) == 3 and _count(h, Assessment) == 3
+    assert [m["event_type"] for m in h.messages()] == ["TenderAssessed"]
+    with h.session_factory() as session:
+        tender = session.get(Tender, s.tender_id)
+        assert tender.status == "evaluating"
+        assert tender.snapshot_sha256 == s.closing["snapshot_sha256"]
+
+
+def test_a_different_snapshot_for_a_closed_tender_is_refused(scoring):
+    s = Scenario(scoring)
+    s.publish_and_close()
+    forged = payloads.closed(s.doc, s.bids[:1])
+    s.h.enqueue(ASSESS_TENDER, forged, "assess-forged")
+    try:
+        s.h.work()
+    except AssertionError as exc:
+        assert "already closed with snapshot" in str(exc)
+    else:
+        raise AssertionError("a second snapshot must not be accepted")
+    assert _count(s.h, Bid) == 3
+
+
+def test_record_tender_is_idempotent_and_keeps_the_newest_version(scoring):
+    s = Scenario(scoring)
+    h = s.h
+    v1 = payloads.published(s.doc)
+    v2 = payloads.published({**s.doc, "version": 2, "title": "Amended title"}, "TenderAmended")
+    h.enqueue(RECORD_TENDER, v2)
+    h.enqueue(RECORD_TENDER, v1)  # out of order: must not overwrite version 2
+    h.enqueue(RECORD_TENDER, v1)
+    h.work()
+    with h.session_factory() as session:
+        tender = session.get(Tender, s.tender_id)
+        assert tender.version == 2 and tender.document["title"] == "Amended title"
+        assert tender.organisation_id == s.council
+
+
+def test_run_scoring_twice_records_once(scoring):
+    s = Scenario(scoring)
+    h, t = s.h, s.tender_id
+    s.publish_and_close()
+    s.set_panel()
+    s.declare_none()
+    s.score_all({b: {k: [4, 4, 4] for k in payloads.KEYS} for b in s.bid_ids})
+    started = h.post(s.owner, f"/tenders/{t}/scoring-runs")
+    assert started.status_code == 202
+    run_id = started.json["run_id"]
+    # A double click with unchanged inputs returns the same pending run.
+    again = h.post(s.owner, f"/tenders/{t}/scoring-runs")
+    assert again.status_code == 202 and again.json["run_id"] == run_id
+    h.work()
+    first = h.get(s.owner, f"/scoring-runs/{run_id}").json
+    assert first["status"] == "completed"
+    payload = {"schema_version": 1, "event_id": f"run-{run_id}", "run_id": run_id,
+               "tender_id": t}
+    h.enqueue(RUN_SCORING, payload, f"run-{run_id}-redelivered")
+    h.work()
+    second = h.get(s.owner, f"/scoring-runs/{run_id}").json
+    assert second == first
+    assert [m["event_type"] for m in h.messages()].count("ScoringRunCompleted") == 1
+    assert _count(h, ScoringRun) == 1
+    # A new request after completion is a new run over the same frozen inputs.
+    rerun = h.post(s.owner, f"/tenders/{t}/scoring-runs").json
+    assert rerun["run_id"] != run_id and rerun["input_sha256"] == first["input_sha256"]
+    h.work()
+    assert h.get(s.owner, f"/scoring-runs/{rerun['run_id']}").json["output_sha256"] == \
+        first["output_sha256"]
+
+
+def test_scoring_run_waits_for_a_complete_panel(scoring):
+    s = Scenario(scoring)
+    h, t = s.h, s.tender_id
+    s.publish_and_close()
+    s.set_panel()
+    s.declare_none()
+    s.score_all({b: {k: [4, 4, 4] for k in payloads.KEYS} for b in s.bid_ids[:2]})
+    for key in payloads.KEYS[:-1]:
+        s.score_all({s.cheap: {key: [3, 3, 3]}})
+    refused = h.post(s.owner, f"/tenders/{t}/scoring-runs")
+    assert refused.status_code == 409
+    assert refused.json["missing"] == [{"bid_id": s.cheap, "criterion_key": "SV", "scored": 0,
+                                        "required": 3}]
+    assert s.cheap in refused.json["detail"] and "SV" in refused.json["detail"]
+    assert _count(h, ScoringRun) == 0
+
+
+def test_a_run_that_cannot_be_computed_is_failed_not_retried(scoring):
+    s = Scenario(scoring, mode="automatic")
+    s.doc["price"]["formula"] = "lowest_wins_everything"  # commissioning would have refused it
+    s.closing = payloads.closed(s.doc, s.bids)
+    s.publish_and_close()
+    started = s.h.post(s.owner, f"/tenders/{s.tender_id}/scoring-runs")
+    assert started.status_code == 202
+    s.h.work()  # raises if the job itself failed or was scheduled for a retry
+    run = s.h.get(s.owner, f"/scoring-runs/{started.json['run_id']}").json
+    assert run["status"] == "failed" and "lowest_wins_everything" in run["error"]
+    assert run["output_sha256"] is None and run["ranking"] == []
+    assert "ScoringRunCompleted" not in [m["event_type"] for m in s.h.messages()]
+    assert s.h.post(s.owner, f"/tenders/{s.tender_id}/award",
+                    {"bid_id": s.strong}).status_code == 409
+
+
+def test_a_closing_that_arrives_before_the_publication_still_assesses(scoring):
+    s = Scenario(scoring)
+    s.h.close(s.closing)  # no TenderPublished seen (e.g. scoring was down when it was sent)
+    s.h.publish(payloads.published(s.doc))  # arriving late, it must not reopen the tender
+    doc = s.h.get(s.owner, f"/tenders/{s.tender_id}/evaluation").json
+    assert doc["status"] == "evaluating" and len(doc["bids"]) == 3

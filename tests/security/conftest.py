@@ -1,0 +1,179 @@
+"""Security suite fixtures: the real platform, real users of every role, their tokens."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+PASSWORD = "security suite passphrase"
+ROLES = ("admin", "commissioner", "bidder", "evaluator", "moderator", "auditor")
+
+
+@dataclass
+class Actor:
+    """A signed-in user of the platform."""
+
+    role: str
+    user: dict
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def _email(tag: str) -> str:
+    return f"{tag}-{uuid.uuid4().hex[:10]}@example.org"
+
+
+@pytest.fixture(scope="session")
+def gw(platform) -> httpx.Client:
+    """A client for the platform's gateway."""
+    with httpx.Client(base_url=platform.url(), timeout=30) as client:
+        yield client
+
+
+def login(gw: httpx.Client, email: str, password: str = PASSWORD) -> str:
+    resp = gw.post("/api/v1/auth/token", json={"email": email, "password": password})
+    assert resp.status_code == 200, resp.text
+    return resp.json()["access_token"]
+
+
+@pytest.fixture(scope="session")
+def admin(platform, gw) -> Actor:
+    """The first admin, created with `coprocure users create` against the platform."""
+    email = _email("admin")
+    out = subprocess.run(
+        [sys.executable, "-m", "services.cli", "users", "create", "--email", email,
+         "--password", PASSWORD, "--role", "admin", "--organisation", "Platform Operators"],
+        env=platform.environment(), capture_output=True, text=True, check=True)
+    user_id = out.stdout.strip().splitlines()[-1]
+    token = login(gw, email)
+    me = gw.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()
+    assert me["id"] == user_id
+    return Actor("admin", me, token)
+
+
+@pytest.fixture(scope="session")
+def staff_org(gw, admin) -> dict:
+    resp = gw.post("/api/v1/organisations", headers=admin.headers,
+                   json={"name": f"Borough Council {uuid.uuid4().hex[:6]}",
+                         "kind": "commissioning_body"})
+    assert resp.status_code == 201, resp.text
+    return resp.json()
+
+
+def make_staff(gw, admin: Actor, org: dict, role: str, lived_experience: bool = False) -> Actor:
+    """An admin-created staff user, signed in."""
+    email = _email(role)
+    resp = gw.post("/api/v1/users", headers=admin.headers, json={
+        "email": email, "password": PASSWORD, "roles": [role],
+        "organisation_id": org["id"], "lived_experience": lived_experience})
+    assert resp.status_code == 201, resp.text
+    return Actor(role, resp.json(), login(gw, email))
+
+
+def make_bidder(gw) -> Actor:
+    """A self-registered bidder organisation's user, signed in."""
+    email = _email("bidder")
+    resp = gw.post("/api/v1/auth/register", json={
+        "email": email, "password": PASSWORD,
+        "organisation": {"name": f"Bidder {uuid.uuid4().hex[:8]} CIC", "kind": "cic"}})
+    assert resp.status_code == 201, resp.text
+    return Actor("bidder", resp.json(), login(gw, email))
+
+
+@pytest.fixture(scope="session")
+def actors(gw, admin, staff_org) -> dict[str, Actor]:
+    """One signed-in user per role (staff in one council; the bidder in its own CIC)."""
+    out = {"admin": admin, "bidder": make_bidder(gw)}
+    for role in ("commissioner", "evaluator", "moderator", "auditor"):
+        out[role] = make_staff(gw, admin, staff_org, role, lived_experience=role == "evaluator")
+    return out
+
+
+def tender_body(**overrides) -> dict:
+    """A complete tender per API.md, deadlines in the future."""
+    now = datetime.now(UTC)
+    body = {
+        "title": "Community wellbeing and loneliness service",
+        "description": "Reduce loneliness among isolated older people, co-produced.",
+        "service_area": "adult_social_care",
+        "estimated_value": {"amount": "450000.00", "currency": "GBP"},
+        "clarification_deadline": (now + timedelta(days=10)).isoformat().replace("+00:00", "Z"),
+        "submission_deadline": (now + timedelta(days=20)).isoformat().replace("+00:00", "Z"),
+        "evaluation": {"mode": "panel", "min_evaluators": 3, "require_lived_experience": True,
+                       "min_quality_share": 0.6, "standstill_working_days": 8},
+        "price": {"weight": 30, "formula": "absolute_benchmark",
+                  "ceiling": {"amount": "450000.00", "currency": "GBP"},
+                  "floor": {"amount": "250000.00", "currency": "GBP"}},
+    }
+    body.update(overrides)
+    return body
+
+
+def bid_body() -> dict:
+    """A bid per API.md."""
+    return {
+        "price": {"amount": "398000.00", "currency": "GBP"},
+        "responses": [{"criterion_key": "Q1", "narrative": "We will reduce loneliness.",
+                       "outcome_commitments": [{
+                           "statement": "Isolated older people feel less lonely",
+                           "declared_level": "outcome",
+                           "indicator": {"name": "UCLA 3-item loneliness score",
+                                         "unit": "scale", "instrument": "UCLA-3"},
+                           "baseline": {"value": 7.1, "date": "2026-09-01",
+                                        "source": "intake survey"},
+                           "target": {"value": 5.5, "by": "2028-03-31"},
+                           "sustainment_period_months": 9, "validation_method": "pre_post",
+                           "assessed_by": ["people_using_service", "independent"],
+                           "co_defined_with_users": True, "reporting_frequency": "quarterly"}]}],
+        "coproduction": {
+            "stages": {"commissioning": "co-design", "design": "co-production",
+                       "delivery": "co-production", "assessment": "engagement"},
+            "power_sharing": ["governance_seats", "paid_lived_experience_roles"],
+            "principles": ["assets", "capabilities", "reciprocity"],
+            "reciprocity_offers": ["training", "expenses"]},
+    }
+
+
+def create_tender(gw, commissioner: Actor, publish: bool = True, **overrides) -> dict:
+    """A tender owned by the commissioner's organisation (published unless asked not to)."""
+    resp = gw.post("/api/v1/tenders", headers=commissioner.headers, json=tender_body(**overrides))
+    assert resp.status_code == 201, resp.text
+    tender = resp.json()
+    if publish:
+        pub = gw.post(f"/api/v1/tenders/{tender['id']}/publish", headers=commissioner.headers)
+        assert pub.status_code == 200, pub.text
+        tender = pub.json()
+    return tender
+
+
+def submit_bid(gw, bidder: Actor, tender_id: str) -> dict:
+    resp = gw.post(f"/api/v1/tenders/{tender_id}/bids", headers=bidder.headers, json=bid_body())
+    assert resp.status_code == 201, resp.text
+    return resp.json()
+
+
+def wait_for(predicate, timeout: float = 20.0, interval: float = 0.2):
+    """Poll until the predicate returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError("condition not met")
+
+
+def log_text(platform, name: str) -> str:
+    """A platform process's log so far."""
+    path = platform.root / "logs" / f"{name}.log"
+    return path.read_text(errors="replace") if path.exists() else ""

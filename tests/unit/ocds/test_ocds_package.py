@@ -1,0 +1,99 @@
+"""The OCDS release package builder, validated offline against 1.1.5 + extensions."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from services.scoring.audit.ocds import OCID_PREFIX, release_package
+from tests.unit.ocds.validate import bid_details_before, codelist_errors, package_errors
+
+TENDER = {
+    "id": "tnd_1", "organisation_id": "org_council", "title": "Community wellbeing service",
+    "description": "Reduce loneliness.", "published_at": "2026-10-01T09:00:00Z",
+    "estimated_value": {"amount": "450000.00", "currency": "GBP"},
+    "clarification_deadline": "2026-10-20T12:00:00Z",
+    "submission_deadline": "2026-11-01T12:00:00Z",
+    "price": {"weight": 30, "formula": "absolute_benchmark"},
+    "criteria": [{"key": "Q1", "title": "Outcomes framework", "weight": 40, "minimum_score": 3,
+                  "description": "Changes in people's lives"},
+                 {"key": "Q2", "title": "Depth of co-production", "weight": 30}],
+}
+BIDS = [
+    {"bid_id": "bid_a", "organisation_id": "org_a", "organisation_name": "Together CIC",
+     "submitted_at": "2026-10-30T10:00:00Z", "price": {"amount": "398000.50",
+                                                       "currency": "GBP"}},
+    {"bid_id": "bid_b", "organisation_id": "org_b", "organisation_name": None,
+     "submitted_at": "2026-10-31T10:00:00Z", "price": {"amount": "350000.00",
+                                                       "currency": "GBP"}},
+]
+RANKING = [{"bid_id": "bid_a", "rank": 1, "passed": True, "total": 81.5},
+           {"bid_id": "bid_b", "rank": 2, "passed": False, "total": 40.0}]
+
+
+def build(**changes):
+    args = dict(tender=copy.deepcopy(TENDER), evaluation={"mode": "panel",
+                                                          "min_quality_share": 0.6},
+                published_at=TENDER["published_at"], opened_at="2026-11-01T12:00:05Z",
+                bids=copy.deepcopy(BIDS), ranking=RANKING,
+                award={"bid_id": "bid_a", "awarded_at": "2026-11-20T15:00:00Z",
+                       "justification": None},
+                buyer_name="Borough Council", uri="https://example.org/api/v1/tenders/tnd_1/ocds",
+                published_date="2026-11-21T00:00:00Z", award_status="pending")
+    args.update(changes)
+    return release_package(**args)
+
+
+def test_package_validates_with_zero_errors():
+    package = build()
+    assert package_errors(package) == []
+    assert bid_details_before(package, TENDER["submission_deadline"]) == []
+
+
+def test_package_content():
+    package = build()
+    tags = [r["tag"] for r in package["releases"]]
+    assert tags == [["tender"], ["tenderUpdate"], ["award"]]
+    assert all(r["ocid"] == OCID_PREFIX + "tnd_1" for r in package["releases"])
+    final = package["releases"][-1]
+    tender = final["tender"]
+    assert tender["awardCriteria"] == "ratedCriteria" and "Q1 40" in tender["awardCriteriaDetails"]
+    assert tender["tenderPeriod"] == {"startDate": "2026-10-01T09:00:00Z",
+                                      "endDate": "2026-11-01T12:00:00Z"}
+    assert tender["enquiryPeriod"]["endDate"] == "2026-10-20T12:00:00Z"
+    criteria = tender["lots"][0]["awardCriteria"]["criteria"]
+    assert [(c["type"], c["numbers"][0]["number"]) for c in criteria] == \
+        [("quality", 40), ("quality", 30), ("price", 30)]
+    assert criteria[0]["numbers"][1] == {"number": 3, "threshold": "minimumScore"}
+    roles = {p["id"]: p["roles"] for p in final["parties"]}
+    assert roles == {"org_council": ["buyer", "procuringEntity"],
+                     "org_a": ["tenderer", "supplier"], "org_b": ["tenderer"]}
+    details = {d["id"]: d for d in final["bids"]["details"]}
+    assert details["bid_a"]["value"] == {"amount": 398000.5, "currency": "GBP"}
+    assert details["bid_b"]["status"] == "disqualified" and details["bid_a"]["rank"] == 1
+    assert final["awards"][0]["relatedBids"] == ["bid_a"]
+    assert final["awards"][0]["suppliers"] == [{"id": "org_a", "name": "Together CIC"}]
+    assert "details" not in package["releases"][1]["bids"]
+
+
+def test_validator_catches_mistakes():
+    package = build()
+    package["releases"][0]["tender"]["awardCriteria"] = "bestValue"  # not a 1.1 code
+    package["releases"][2]["parties"][0]["roles"] = ["boss"]  # open codelist, still checked
+    package["releases"][2]["id"] = package["releases"][0]["id"]
+    package["releases"][1]["date"] = "2025-01-01T00:00:00Z"
+    package["releases"][2]["bids"]["details"][0]["value"]["amount"] = "1.00"
+    package["releases"][2]["awards"][0]["date"] = "20 November"
+    errors = package_errors(package)
+    for needle in ("awardCriteria.csv", "partyRole.csv", "not unique", "dates decrease",
+                   "'1.00' is not of type 'number'",
+                   "'20 November' is not a 'date-time'"):
+        assert any(needle in e for e in errors), (needle, errors)
+    early = build(award={"bid_id": "bid_a", "awarded_at": "2026-10-15T00:00:00Z"})
+    assert bid_details_before(early, TENDER["submission_deadline"]) == [f"{OCID_PREFIX}tnd_1-award"]
+
+
+@pytest.mark.parametrize("status", ["pending", "active"])
+def test_award_status_codes(status):
+    assert codelist_errors(build(award_status=status)["releases"][2]) == []
