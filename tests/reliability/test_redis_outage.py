@@ -40,56 +40,57 @@ def delivered_once(plat, world: World, tender_id: str) -> None:
 
 def test_redis_outage_loses_nothing(plat):
     world = World(plat)
-    closing = world.publish(6)
-    world.submit_bids(closing)
-    wait_until(lambda: count(plat, "commissioning", "SELECT count(*) FROM outbox "
-                             "WHERE sent_at IS NULL") == 0 or None, timeout=30,
-               what="TenderPublished to be relayed")
-    # The relay is down when the tender closes, so TenderClosed is still in the outbox when
-    # Redis goes down too.
-    plat.stop("relay-commissioning")
-    world.wait_for_status(closing["id"], "closed")
-    assert count(plat, "commissioning", PENDING, p=f"assess-{closing['id']}-%") == 1
+    assessed = world.publish(6)
+    world.submit_bids(assessed)
+    waiting = world.publish(16)
+    world.wait_for_assessments(assessed["id"], 3, timeout=60)
+    world.wait_for_status(assessed["id"], "evaluating")
     plat.stop("redis")
-    plat.start_relay("commissioning")
 
-    # Without Redis the API keeps working: publish a tender, submit and read bids.
+    # Without Redis the API keeps working: bids, a new tender, a scoring run request, reads.
     started = time.monotonic()
+    receipts = world.submit_bids(waiting)
     tender = world.publish(6)
-    receipts = world.submit_bids(tender)
-    assert [r["status"] for r in receipts] == ["submitted"] * 3
+    receipts += world.submit_bids(tender)
+    assert [r["status"] for r in receipts] == ["submitted"] * 6
     own = world.bidders[0][0].get(f"/bids/{receipts[0]['id']}")
     assert own["id"] == receipts[0]["id"]
-    assert world.status(tender["id"]) == "published"
+    run_id = world.request_run(assessed["id"])
+    assert world.run(run_id)["status"] == "queued"
     assert time.monotonic() - started < 60  # no request waited on Redis for long
 
-    # The outbox holds the events and the relay keeps trying.
+    # The outboxes hold the events, and the relays keep trying.
     assert count(plat, "commissioning", PENDING, p=f"tender-{tender['id']}-%") == 1
-    # (the relay sends in order and stops at the first failure, so the oldest row counts up)
-    wait_until(lambda: count(plat, "commissioning", "SELECT count(*) FROM outbox WHERE "
-                             "sent_at IS NULL AND attempts >= 1 AND last_error IS NOT NULL "
-                             "AND job_id LIKE :p", p=f"assess-{closing['id']}-%"),
-               timeout=30, what="the relay to try and fail")
-    pending = count(plat, "commissioning", "SELECT count(*) FROM outbox WHERE sent_at IS NULL")
-    assert pending >= 2
+    assert count(plat, "scoring", PENDING, p=f"run-{run_id}") == 1
+    for service in ("commissioning", "scoring"):
+        wait_until(lambda s=service: count(plat, s, "SELECT count(*) FROM outbox WHERE "
+                                           "sent_at IS NULL AND attempts >= 1 AND "
+                                           "last_error IS NOT NULL"),
+                   timeout=30, what=f"the {service} relay to try and fail")
 
     # Deadlines don't depend on the queue: a late bid is refused by the server clock.
-    world.wait_for_deadline(tender)
+    world.wait_for_deadline(waiting)
     client, make = world.bidders[0]
-    late = client.request("POST", f"/tenders/{tender['id']}/bids", json=make(),
-                          expect=(409, 422))
-    assert late.headers["content-type"].startswith("application/problem+json")
+    for late_for in (waiting, tender):
+        late = client.request("POST", f"/tenders/{late_for['id']}/bids", json=make(),
+                              expect=(409, 422))
+        assert late.headers["content-type"].startswith("application/problem+json")
 
     plat.restart_redis()
     back = time.monotonic()
-    world.wait_for_assessments(closing["id"], 3, timeout=120)
-    world.wait_for_assessments(tender["id"], 3, timeout=120)  # closed by the sweeper
-    print(f"\nafter Redis returned: both tenders assessed in {time.monotonic() - back:.1f} s")
-    wait_until(lambda: count(plat, "commissioning", "SELECT count(*) FROM outbox "
-                             "WHERE sent_at IS NULL") == 0 or None, timeout=60,
-               what="the commissioning outbox to drain")
-    for tid in (closing["id"], tender["id"]):
+    for tid in (waiting["id"], tender["id"]):  # closed by the sweeper once Redis is back
+        world.wait_for_assessments(tid, 3, timeout=150)
+    assert world.wait_for_run(run_id, timeout=150)["status"] == "completed"
+    print(f"\nafter Redis returned: everything delivered in {time.monotonic() - back:.1f} s")
+    for service in ("commissioning", "scoring"):
+        wait_until(lambda s=service: count(plat, s, "SELECT count(*) FROM outbox "
+                                           "WHERE sent_at IS NULL") == 0 or None, timeout=60,
+                   what=f"the {service} outbox to drain")
+    for tid in (assessed["id"], waiting["id"], tender["id"]):
         delivered_once(plat, world, tid)
-        world.wait_for_status(tid, "evaluating")
+        world.wait_for_status(tid, "evaluating", "scored")
     assert count(plat, "scoring", "SELECT count(*) FROM processed_events WHERE event_id LIKE :p",
                  p=f"tender-{tender['id']}-%") == 1  # TenderPublished, once
+    assert count(plat, "scoring", "SELECT count(*) FROM scoring_runs WHERE tender_id = :t",
+                 t=assessed["id"]) == 1
+    world.wait_for_status(assessed["id"], "scored")
