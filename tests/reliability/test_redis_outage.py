@@ -94,3 +94,5 @@ def test_redis_outage_loses_nothing(plat):
     assert count(plat, "scoring", "SELECT count(*) FROM scoring_runs WHERE tender_id = :t",
                  t=assessed["id"]) == 1
     world.wait_for_status(assessed["id"], "scored")
+    exited = {name: proc.returncode for name, proc in plat.procs.items() if proc.poll() is not None}
+    assert exited == {}, "no process may die of a Redis outage"
