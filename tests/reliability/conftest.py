@@ -7,6 +7,7 @@ import os
 import pytest
 
 from services.platform import Platform, free_port
+from shared.queue import redis_from_url
 
 # Fast failure detection for the tests: the janitor runs every second and a busy worker
 # renews its heartbeat every second (rq adds 60 s, so a dead worker's job is abandoned ~61 s
@@ -30,6 +31,10 @@ def start_platform(tmp_path_factory, database_urls):
                 extra[f"COPROCURE_{service.upper()}_DATABASE_URL"] = url
         if os.environ.get("COPROCURE_REDIS_URL") and not own_redis:
             extra["COPROCURE_REDIS_URL"] = os.environ["COPROCURE_REDIS_URL"]
+            # This run's own Redis database (never 0 or 1): no jobs left by an earlier module.
+            conn = redis_from_url(extra["COPROCURE_REDIS_URL"])
+            conn.flushdb()
+            conn.close()
         extra.update(env)
         plat = Platform(root=root, ports=ports, extra_env=extra,
                         gunicorn_workers=gunicorn_workers, own_redis=own_redis)
