@@ -8,6 +8,8 @@ import sys
 import time
 
 import click
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rich.console import Console
 
 from shared.config import DEFAULT_PORTS, SERVICES, database_url, env, env_bool
@@ -79,9 +81,20 @@ def worker(queue: str, burst: bool) -> None:
     if table is not None:
         handlers.append(exception_handler(lambda: runtime.get_resources().session_factory, table))
     conn = redis_from_url(_redis_url())
-    w = Worker([get_queue(queue, conn)], connection=conn, serializer=JSONSerializer,
-               exception_handlers=handlers)
-    w.work(burst=burst, with_scheduler=True, logging_level=env("LOG_LEVEL", "INFO"))
+    # How often a busy worker renews its heartbeat; rq adds 60 s to make the TTL after which
+    # the janitor treats a dead worker's job as abandoned (DESIGN.md §5, docs/deploy.md).
+    monitoring = int(env("JOB_MONITORING_INTERVAL", "30"))
+    while True:
+        w = Worker([get_queue(queue, conn)], connection=conn, serializer=JSONSerializer,
+                   exception_handlers=handlers, job_monitoring_interval=monitoring)
+        try:
+            w.work(burst=burst, with_scheduler=True, logging_level=env("LOG_LEVEL", "INFO"))
+            return
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            # rq quits when Redis vanishes outside its dequeue retry loop (e.g. right after a
+            # job); start a fresh worker instead, so a Redis restart needs no process restart.
+            console.print(f"worker: Redis unavailable ({exc!r}); starting again")
+            time.sleep(1)
 
 
 @main.command()
