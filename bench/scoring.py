@@ -9,8 +9,8 @@ tender, the outbox relay delivers the real ``TenderClosed`` (every opened bid) a
 scoring worker runs ``assess_tender``. The commissioner then asks for a scoring run through the
 gateway and the bench waits for the worker's ``run_scoring``.
 Baselines, in this process on the same inputs: ``assess_bids`` on the delivered TenderClosed
-payload and ``compute_scoring_run`` on the run's frozen inputs; plus a what-if
-(``bench/scoring_whatif.py``) showing where assessment time goes.
+payload and ``compute_scoring_run`` on the run's frozen inputs; plus a ladder of
+``assess_bids`` at growing sizes showing it scales as O(n log n).
 """
 
 from __future__ import annotations
@@ -118,33 +118,19 @@ def scoring_run(report: Report, commissioner: Any, extra: dict[str, str], tender
 
 
 def baselines(report: Report, payload: dict[str, Any] | None, inputs: dict[str, Any] | None,
-              n: int, shipped_max: int) -> None:
+              n: int) -> None:
     """The pure scoring functions on the same inputs, in this process."""
-    from bench.scoring_whatif import assess_bids_sorted_median
     from services.scoring.domain import assess_bids, compute_scoring_run
 
     if payload is not None:
         contents = {b["bid_id"]: b["content"] for b in payload["bids"]}
-        if n <= shipped_max:
-            t0 = time.perf_counter()
-            shipped = assess_bids(contents, payload["tender"])
-            took = time.perf_counter() - t0
-            report.add("baseline_assess_bids_s", round(took, 2), f"({n / took:,.1f} bids/s)")
-            if "close_to_assessed_s" in report.figures:
-                report.add("ratio_worker_over_pure_bids_per_s",
-                           round(took / report.figures["close_to_assessed_s"], 3))
-        else:
-            shipped = None
-            report.add("baseline_assess_bids_s", f"skipped above {shipped_max} bids "
-                       "(O(n^2): see the ladder)")
         t0 = time.perf_counter()
-        fast = assess_bids_sorted_median(contents, payload["tender"])
+        assess_bids(contents, payload["tender"])
         took = time.perf_counter() - t0
-        report.add("whatif_sorted_median_assess_bids_s", round(took, 2),
-                   f"({n / took:,.1f} bids/s)")
-        if shipped is not None:
-            report.add("whatif_identical_to_shipped",
-                       all(shipped[k].to_dict() == fast[k].to_dict() for k in shipped))
+        report.add("baseline_assess_bids_s", round(took, 2), f"({n / took:,.1f} bids/s)")
+        if "close_to_assessed_s" in report.figures:
+            report.add("ratio_worker_over_pure_bids_per_s",
+                       round(took / report.figures["close_to_assessed_s"], 3))
     if inputs is not None:
         t0 = time.perf_counter()
         compute_scoring_run(inputs)
@@ -156,8 +142,7 @@ def baselines(report: Report, payload: dict[str, Any] | None, inputs: dict[str, 
 
 
 def ladder(report: Report, sizes: list[int], tender: dict[str, Any]) -> None:
-    """Shipped ``assess_bids`` vs the what-if at growing sizes: how time grows with n."""
-    from bench.scoring_whatif import assess_bids_sorted_median
+    """``assess_bids`` at growing sizes: time per bid should stay flat (it is O(n log n))."""
     from services.scoring.domain import assess_bids
 
     rng = random.Random(4)
@@ -165,14 +150,9 @@ def ladder(report: Report, sizes: list[int], tender: dict[str, Any]) -> None:
         bids = {f"bid_{i:06d}": bid_body(rng) for i in range(n)}
         t0 = time.perf_counter()
         assess_bids(bids, tender)
-        shipped = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        assess_bids_sorted_median(bids, tender)
-        fast = time.perf_counter() - t0
-        report.add(f"ladder.n{n}", {"shipped_s": round(shipped, 2),
-                                    "shipped_bids_per_s": round(n / shipped, 1),
-                                    "whatif_s": round(fast, 2),
-                                    "whatif_bids_per_s": round(n / fast, 1)})
+        took = time.perf_counter() - t0
+        report.add(f"ladder.n{n}", {"assess_bids_s": round(took, 2),
+                                    "bids_per_s": round(n / took, 1)})
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -182,9 +162,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--full", action="store_true", help="10,000 bids")
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds to wait for each step (default 300, --full 1800)")
-    parser.add_argument("--shipped-max", type=int, default=2000,
-                        help="largest n to time the shipped assess_bids in-process")
-    parser.add_argument("--ladder", default="250,500,1000",
+    parser.add_argument("--ladder", default="1000,2000,4000",
                         help="sizes for the in-process scaling ladder ('' to skip)")
     parser.add_argument("--json", help="append the figures as a JSON line to this file")
     args = parser.parse_args(argv)
@@ -210,7 +188,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         inputs = None
         if "close_to_assessed_s" in report.figures:
             inputs = scoring_run(report, commissioner, extra, tender["id"], n, timeout)
-    baselines(report, payload, inputs, n, args.shipped_max)
+    baselines(report, payload, inputs, n)
     if args.ladder:
         doc = payload["tender"] if payload else commissioner.get(f"/tenders/{tender['id']}")
         ladder(report, [int(s) for s in args.ladder.split(",")], doc)
