@@ -8,7 +8,7 @@ import structlog
 from flask import Flask, Response, json, request
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 from werkzeug.exceptions import HTTPException
 
@@ -132,6 +132,15 @@ def _redis_unavailable(exc: Exception) -> Response:
                                     headers={"Retry-After": "5"}))
 
 
+def _unstorable_value(exc: Exception) -> Response:
+    # e.g. a NUL character PostgreSQL cannot store, or a number out of the column's range
+    log.warning("unstorable_value", error=repr(exc)[:500])
+    return problem_response(Problem(422, "Validation error",
+                                    "A value in the request cannot be stored (for example it "
+                                    "contains a NUL character or is out of range).",
+                                    type_=TYPE_BASE + "validation-error"))
+
+
 def _unexpected(exc: Exception) -> Response:
     log.exception("unhandled_exception", error=repr(exc))
     return problem_response(Problem(500, "Internal server error",
@@ -142,6 +151,7 @@ def register_problem_handlers(app: Flask) -> None:
     """Make every error in the app an RFC 9457 problem document."""
     app.register_error_handler(Problem, problem_response)
     app.register_error_handler(HTTPException, _http_exception)
+    app.register_error_handler(DataError, _unstorable_value)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(InterfaceError, _database_unavailable)
     app.register_error_handler(SATimeoutError, _database_unavailable)

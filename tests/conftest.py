@@ -17,6 +17,11 @@ from sqlalchemy import MetaData, text
 _TMP = Path(tempfile.mkdtemp(prefix="coprocure-tests-"))
 os.environ.setdefault("COPROCURE_VAR_DIR", str(_TMP / "var"))
 os.environ.setdefault("COPROCURE_SANDBOX", "1")
+# One set of keys for every app and platform of the run: on PostgreSQL they share databases,
+# and a tender sealed under one platform's master key must open under another's.
+for _name in ("MASTER_KEY", "AUDIT_SIGNING_KEY"):
+    os.environ.setdefault(f"COPROCURE_{_name}", base64.b64encode(_name.encode().ljust(32, b"k")
+                                                                [:32]).decode())
 
 from services.platform import free_port, migrations_path, redis_server_command, wait_for_port  # noqa: E402
 from shared.config import SERVICES  # noqa: E402

@@ -43,25 +43,28 @@ def open_bids(ctx: Context, session: Session, tender: Tender) -> list[dict[str, 
     return opened
 
 
-def close_tender(ctx: Context, tender_id: str, now: datetime) -> bool:
-    """Close one tender whose deadline has passed, open its bids and emit TenderClosed."""
+def close_tender(ctx: Context, tender_id: str, now: datetime) -> str | None:
+    """Close one tender whose deadline has passed, open its bids and emit TenderClosed.
+
+    Returns the TenderClosed job id, or None if there was nothing to close.
+    """
     with transaction(ctx.session_factory) as session:
         tender = session.scalars(select(Tender).where(Tender.id == tender_id)
                                  .with_for_update()).first()
         if (tender is None or tender.status != lifecycle.PUBLISHED
                 or tender.submission_deadline is None or now < tender.submission_deadline):
-            return False  # already closed, cancelled, amended to a later deadline, or not due
+            return None  # already closed, cancelled, amended to a later deadline, or not due
         tender.status = next_state(tender.status, "close")
         tender.closed_at = tender.opened_at = tender.updated_at = now
         doc = tender_doc(tender)
         bids = open_bids(ctx, session, tender)
         snapshot = sha256_canonical({"tender": doc, "bids": bids})
-        emit_tender_closed(session, {
+        job_id = emit_tender_closed(session, {
             "schema_version": SCHEMA_VERSION, "event_type": "TenderClosed",
             "tender_id": tender.id, "closed_at": doc["closed_at"], "opened_at": doc["opened_at"],
             "snapshot_sha256": snapshot, "tender": doc, "bids": bids})
         log.info("tender_closed_and_bids_opened", tender_id=tender.id, bids=len(bids))
-        return True
+        return job_id
 
 
 def conclude_tender(ctx: Context, tender_id: str, now: datetime) -> bool:
@@ -79,7 +82,7 @@ def conclude_tender(ctx: Context, tender_id: str, now: datetime) -> bool:
 
 def close_due(ctx: Context, now: datetime, tender_id: str | None = None) -> dict[str, int]:
     """Close every published tender past its deadline and conclude past standstills."""
-    closed = concluded = 0
+    concluded = 0
     with ctx.session_factory() as session:
         due = select(Tender.id).where(Tender.status == lifecycle.PUBLISHED,
                                       Tender.submission_deadline <= now)
@@ -89,12 +92,11 @@ def close_due(ctx: Context, now: datetime, tender_id: str | None = None) -> dict
             due, ending = due.where(Tender.id == tender_id), ending.where(Tender.id == tender_id)
         due_ids = list(session.scalars(due.order_by(Tender.submission_deadline)))
         ending_ids = list(session.scalars(ending))
-    for tid in due_ids:
-        closed += close_tender(ctx, tid, now)
+    sent = [job for job in (close_tender(ctx, tid, now) for tid in due_ids) if job]
+    closed = len(sent)
     for tid in ending_ids:
         concluded += conclude_tender(ctx, tid, now)
-    if closed:
-        send_events_now(ctx)  # assessment starts now, not at the relay's next poll
+    send_events_now(ctx, sent)  # assessment starts now, not at the relay's next poll
     return {"closed": closed, "concluded": concluded}
 
 

@@ -29,20 +29,22 @@ SUFFIX = {"TenderPublished": "published", "TenderAmended": "amended",
 
 
 def emit_tender_event(session: Session, tender: Tender, event_type: str) -> str:
-    """TenderPublished/Amended/Cancelled for scoring, in the caller's transaction."""
+    """TenderPublished/Amended/Cancelled for scoring, in the caller's transaction; its job id."""
     job_id = f"tender-{tender.id}-v{tender.version}-{SUFFIX[event_type]}"
     payload = {"schema_version": SCHEMA_VERSION, "event_id": job_id, "event_type": event_type,
                "tender_id": tender.id, "tender": tender_doc(tender)}
-    return add_event(session, outbox, event_type=event_type, queue=JOB_QUEUES[RECORD_TENDER],
-                     job_name=RECORD_TENDER, job_id=job_id, payload=payload)
+    add_event(session, outbox, event_type=event_type, queue=JOB_QUEUES[RECORD_TENDER],
+              job_name=RECORD_TENDER, job_id=job_id, payload=payload)
+    return job_id
 
 
 def emit_tender_closed(session: Session, payload: dict[str, Any]) -> str:
-    """``TenderClosed`` for ``assess_tender``, deduplicated by the snapshot hash."""
+    """``TenderClosed`` for ``assess_tender``, deduplicated by the snapshot hash; its job id."""
     job_id = f"assess-{payload['tender_id']}-{payload['snapshot_sha256'][:32]}"
     payload = {**payload, "event_id": job_id}
-    return add_event(session, outbox, event_type="TenderClosed", queue=JOB_QUEUES[ASSESS_TENDER],
-                     job_name=ASSESS_TENDER, job_id=job_id, payload=payload)
+    add_event(session, outbox, event_type="TenderClosed", queue=JOB_QUEUES[ASSESS_TENDER],
+              job_name=ASSESS_TENDER, job_id=job_id, payload=payload)
+    return job_id
 
 
 def schedule_close(ctx: Context, tender_id: str, version: int, deadline: datetime) -> bool:
@@ -59,6 +61,6 @@ def schedule_close(ctx: Context, tender_id: str, version: int, deadline: datetim
     return True
 
 
-def send_events_now(ctx: Context) -> int:
-    """After a commit, hand its outbox events to rq at once (the relay retries on failure)."""
-    return send_now(ctx.session_factory, outbox, ctx.redis)
+def send_events_now(ctx: Context, job_ids: list[str]) -> int:
+    """After a commit, hand its own outbox events to rq at once (the relay retries failures)."""
+    return send_now(ctx.session_factory, outbox, ctx.redis, job_ids) if job_ids else 0

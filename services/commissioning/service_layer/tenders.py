@@ -130,9 +130,9 @@ def publish_tender(ctx: Context, identity: Identity, tender_id: str) -> dict[str
                                      + ", ".join(sorted(errors)))
         tender.status = status
         tender.published_at = tender.updated_at = now
-        emit_tender_event(session, tender, "TenderPublished")
+        sent = [emit_tender_event(session, tender, "TenderPublished")]
         doc = tender_doc(tender)
-    send_events_now(ctx)  # scoring learns of the tender at once, so a panel can be set
+    send_events_now(ctx, sent)  # scoring learns of the tender at once, so a panel can be set
     schedule_close(ctx, tender.id, tender.version, tender.submission_deadline)
     return doc
 
@@ -167,9 +167,9 @@ def amend_tender(ctx: Context, identity: Identity, tender_id: str, changes: dict
         tender.amendments = [*(tender.amendments or []), {
             "version": tender.version, "reason": reason, "changes": jsonable(changes),
             "amended_at": jsonable(now)}]
-        emit_tender_event(session, tender, "TenderAmended")
+        sent = [emit_tender_event(session, tender, "TenderAmended")]
         result = tender_doc(tender)
-    send_events_now(ctx)
+    send_events_now(ctx, sent)
     if deadline_moved:
         schedule_close(ctx, tender.id, tender.version, tender.submission_deadline)
     return result
@@ -183,10 +183,11 @@ def cancel_tender(ctx: Context, identity: Identity, tender_id: str, reason: str)
         tender.status = transition(tender, "cancel")
         tender.cancelled_at = tender.updated_at = now
         tender.cancel_reason = reason
+        sent = []
         if tender.published_at is not None:  # scoring never heard of a draft
-            emit_tender_event(session, tender, "TenderCancelled")
+            sent.append(emit_tender_event(session, tender, "TenderCancelled"))
         doc = tender_doc(tender)
-    send_events_now(ctx)
+    send_events_now(ctx, sent)
     return doc
 
 

@@ -152,4 +152,6 @@ def unsafe_path_reason(raw_uri: str, path: str) -> str | None:
         segments = candidate.split("/")
         if any(s in (".", "..") for s in segments):
             return "path traversal is not accepted"
+    if "?" in raw_uri and "\x00" in unquote(raw_uri.split("?", 1)[1]):
+        return "NUL characters are not accepted in query strings"
     return None

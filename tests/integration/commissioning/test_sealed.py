@@ -145,3 +145,13 @@ def test_bids_of_a_tender_cancelled_before_opening_stay_sealed(world):
         assert world.get(f"/bids/{bid['id']}", who=who).status_code == 404
         assert world.get(f"/tenders/{t['id']}/bids", who=who).status_code == 404
     assert world.get(f"/bids/{bid['id']}", who="bidder").status_code == 200
+
+
+def test_values_the_database_cannot_store_are_422_not_500(make_app):
+    from tests.conftest import auth_headers, identity
+
+    client = make_app("commissioning").test_client()
+    auditor = auth_headers(identity("auditor"))
+    # A NUL character cannot be stored or compared by PostgreSQL; SQLite simply finds nothing.
+    resp = client.get("/api/v1/tenders/tnd_\x00x", headers=auditor)
+    assert resp.status_code in (404, 422) and resp.mimetype == "application/problem+json"

@@ -208,7 +208,7 @@ def test_unknown_paths_are_404_and_not_forwarded(gw, upstreams, path):
     "/api/v1/tenders/..%2f..%2fadmin", "/api/v1/tenders/%2e%2e/admin",
     "/api/v1/tenders/x%2fy", "/api/v1/tenders/../me", "/api/v1/tenders/./x",
     "/api/v1/tenders//x", "/api/v1/tenders/%5c..%5cx", "/api/v1/tenders/x%00",
-    "/api/v1/tenders/%252e%252e",
+    "/api/v1/tenders/%252e%252e", "/api/v1/tenders?q=a%00b", "/api/v1/tenders?cursor=%00",
 ])
 def test_path_tricks_are_refused_and_not_forwarded(gw, upstreams, raw):
     client = gw.test_client()
