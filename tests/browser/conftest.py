@@ -53,7 +53,8 @@ def page(browser, request):
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:  # show where the browser was when it failed
         try:
-            print(f"\n==== browser at {tab.url}\n{tab.locator('body').inner_text(timeout=2000)[:3000]}")
+            text = tab.locator("body").inner_text(timeout=2000)[:3000]
+            print(f"\n==== browser at {tab.url}\n{text}")
         except Exception as exc:  # noqa: BLE001 - diagnostics only
             print(f"(no page text: {exc})")
     context.close()

@@ -11,7 +11,6 @@ import rfc8785
 from services.demo.client import Client
 
 
-
 def _open_tender(world) -> dict:
     """A published tender with one answered question (set up through the API)."""
     demo = world.demo(deadline_seconds=600)
@@ -140,9 +139,13 @@ def test_bidder_registers_reads_asks_bids_amends_and_withdraws(page, world, axe_
     assert "version 2" in page.locator(".govuk-notification-banner").inner_text()
     assert page.locator("text=/^[0-9a-f]{64}$/").first.inner_text() != sha1
 
-    # The home page lists the bid with its receipt; then withdraw it.
+    # The home page lists the bid (version, receipt, time left); then withdraw it.
     page.goto(world.url + "/portal/")
-    assert tender["title"] in page.locator("main").inner_text()
+    bids_table = page.locator("table.govuk-table").first.inner_text()
+    assert tender["title"] in bids_table and "Version 2 and receipt" in bids_table
+    assert "left" in bids_table
+    screenshot(page, "bidder-home")
+    axe_check(page, "bidder home with a bid")
     page.goto(f"{world.url}/portal/bids/{bid_id}")
     page.get_by_role("button", name="Withdraw the bid").click()
     page.wait_for_url(f"{world.url}/portal/bids/{bid_id}")

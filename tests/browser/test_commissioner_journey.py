@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 
-
 def _local(seconds: float) -> str:
     """A datetime-local value (UTC, with seconds) ``seconds`` from now."""
     moment = datetime.now(UTC) + timedelta(seconds=seconds)
@@ -108,7 +107,10 @@ def test_commissioner_creates_publishes_answers_scores_and_awards(page, world, s
     page.get_by_role("link", name="Evaluation and bids").click()
     strong = demo.users["strong"]["organisation"]["name"]
     page.get_by_role("link", name=f"Assessment summary of {strong}").click()
-    assert "Scores per criterion" in page.locator("main").inner_text()
+    text = page.locator("main").inner_text()
+    assert "Awarded the contract" in text and "Rank\t1 of 3" in text
+    assert "Evaluator: “Scored" in text and "Moderation: “Panel agreed" in text
+    screenshot(page, "assessment-summary")
     axe_check(page, "assessment summary")
     with page.expect_download() as pdf:
         page.get_by_role("link", name="Download as PDF").click()
@@ -119,5 +121,6 @@ def test_commissioner_creates_publishes_answers_scores_and_awards(page, world, s
     sign_in(page, world, "strong")
     page.goto(f"{world.url}/portal/bids/{demo.bids['strong']['id']}")
     page.get_by_role("link", name="Read your assessment summary").click()
-    assert "Scores per criterion" in page.locator("main").inner_text()
+    text = page.locator("main").inner_text()
+    assert "Scores per criterion" in text and "Awarded the contract" in text
     axe_check(page, "assessment summary (bidder)")

@@ -32,21 +32,31 @@ def _doc(title: str) -> FPDF:
 def summary_pdf(summary: dict[str, Any], bid_id: str) -> bytes:
     """One bidder's assessment summary."""
     pdf = _doc("Assessment summary")
-    _line(pdf, f"Bid {bid_id}")
+    for line in (summary.get("tender_title"), summary.get("organisation_name"), f"Bid {bid_id}"):
+        if line:
+            _line(pdf, line)
     total = summary.get("total")
     _line(pdf, f"Total: {float(total):.2f} points" if total is not None else "Total: -")
+    if summary.get("rank"):
+        _line(pdf, f"Rank {summary['rank']} of {summary.get('bids_ranked')}; "
+                   + ("awarded the contract" if summary.get("awarded") else "not awarded"))
     if "passed" in summary:
-        _line(pdf, "Thresholds: " + ("passed" if summary["passed"] else "not passed"))
+        _line(pdf, "Thresholds: " + ("passed" if summary["passed"] else "not passed: "
+                                     + "; ".join(summary.get("threshold_failures") or [])))
     pdf.ln(3)
     with pdf.table(col_widths=(40, 15, 15, 20, 100), text_align="LEFT") as table:
-        table.row(["Criterion", "Weight", "Score", "Points", "Reasons"])
+        table.row(["Criterion", "Weight", "Score", "Points", "Why"])
         for c in summary.get("criteria") or []:
             points = c.get("points")
-            table.row([_text(f"{c.get('criterion_key') or c.get('key', '')} "
-                             f"{c.get('title', '')}"),
-                       _text(c.get("weight")), _text(c.get("score", c.get("final"))),
+            panel = c.get("panel") or {}
+            why = [str(r) for r in c.get("reasons") or []]
+            why += [f"Evaluator: {j}" for j in panel.get("justifications") or []]
+            if panel.get("moderation_rationale"):
+                why.append(f"Moderation: {panel['moderation_rationale']}")
+            table.row([_text(f"{c.get('criterion_key', '')} {c.get('title', '')}"),
+                       _text(c.get("weight")), _text(c.get("score")),
                        _text(f"{float(points):.2f}" if points is not None else ""),
-                       _text("; ".join(str(r) for r in c.get("reasons") or []))])
+                       _text("; ".join(why))])
     return bytes(pdf.output())
 
 
