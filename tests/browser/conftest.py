@@ -159,8 +159,8 @@ class World:
 
 
 @pytest.fixture(scope="session")
-def world(platform) -> World:
-    """The platform (sandbox: deadlines may be seconds away) with an admin and a cast."""
+def world(platform_factory) -> World:
+    """A platform (sandbox: deadlines may be seconds away) with an admin and a cast."""
     import subprocess
     import sys
     import uuid
@@ -168,6 +168,10 @@ def world(platform) -> World:
     from services.demo import scenario
     from services.demo.client import Client
 
+    # With a configured Redis, keep the platform's queues on the Redis database we were given
+    # (the shared fixture would use database 1, where other runs' workers could take our jobs).
+    configured = os.environ.get("COPROCURE_REDIS_URL")
+    platform = platform_factory(**({"COPROCURE_REDIS_URL": configured} if configured else {}))
     email = f"admin+{uuid.uuid4().hex[:6]}@example.org"
     subprocess.run([sys.executable, "-m", "services.cli", "users", "create", "--email", email,
                     "--password", scenario.PASSWORD, "--role", "admin"],

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from playwright.sync_api import expect
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,7 @@ def test_auditor_filters_replays_exports_and_checks_proofs(page, world, awarded,
     page.goto(world.url + "/portal/audit")
     page.fill("#filter-tender_id", tid)
     page.get_by_role("button", name="Apply filters").click()
-    assert f"tender_id={tid}" in page.url
+    page.wait_for_url(f"**tender_id={tid}**")
     rows = page.locator("table.govuk-table tbody tr")
     assert rows.count() >= 5
     screenshot(page, "audit")
@@ -63,6 +64,7 @@ def test_auditor_filters_replays_exports_and_checks_proofs(page, world, awarded,
     first_type = demo.clients["auditor"].get(f"/audit/events?tender_id={tid}&limit=1")["items"][0]
     page.fill("#filter-type", first_type["event_type"])
     page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(f"**type={first_type['event_type']}**")
     label = first_type["event_type"].replace("_", " ").capitalize()
     cells = page.locator("table.govuk-table tbody tr td:nth-child(2)").all_inner_texts()
     assert cells and all(c.startswith(label) for c in cells), cells
@@ -75,7 +77,7 @@ def test_auditor_filters_replays_exports_and_checks_proofs(page, world, awarded,
     assert demo.run["output_sha256"] in page.locator("main").inner_text()
     axe_check(page, "scoring run (auditor)")
     page.get_by_role("button", name="Replay this run").click()
-    assert "The replay matches" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("The replay matches")
     screenshot(page, "replay")
     axe_check(page, "replay")
 
@@ -106,7 +108,7 @@ def test_auditor_filters_replays_exports_and_checks_proofs(page, world, awarded,
     page.goto(f"{world.url}/portal/audit?tender_id={tid}")
     seq = int(page.locator("table.govuk-table tbody tr").first.locator("td").first.inner_text())
     page.get_by_role("link", name=f"Inclusion proof for entry {seq}").click()
-    assert f"Inclusion proof for entry {seq}" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text(f"Inclusion proof for entry {seq}")
     screenshot(page, "inclusion-proof")
     axe_check(page, "inclusion proof")
     with page.expect_download() as proof_download:

@@ -7,6 +7,7 @@ import json
 import uuid
 
 import rfc8785
+from playwright.sync_api import expect
 
 from services.demo.client import Client
 
@@ -35,7 +36,7 @@ def test_bidder_registers_reads_asks_bids_amends_and_withdraws(page, world, axe_
     page.fill("#f-password_confirm", "a-long-enough-password")
     page.get_by_role("button", name="Register").click()
     page.wait_for_url(world.url + "/portal/")
-    assert "is registered" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("is registered")
     assert tender["title"] in page.content()  # open tenders, with a countdown
     axe_check(page, "bidder home")
 
@@ -50,7 +51,7 @@ def test_bidder_registers_reads_asks_bids_amends_and_withdraws(page, world, axe_
     page.goto(world.url + "/portal/tenders")
     page.fill("#q", "loneliness")
     page.get_by_role("button", name="Search").click()
-    assert "q=loneliness" in page.url
+    page.wait_for_url("**q=loneliness**")
     page.get_by_role("link", name=tender["title"]).first.click()
     page.wait_for_url(f"{world.url}/portal/tenders/{tid}")
     screenshot(page, "tender")
@@ -67,7 +68,7 @@ def test_bidder_registers_reads_asks_bids_amends_and_withdraws(page, world, axe_
     page.fill("#f-question", "Can volunteers' travel be costed within the price?")
     page.get_by_role("button", name="Send the question").click()
     page.wait_for_url(f"{world.url}/portal/tenders/{tid}")
-    assert "Your question was sent" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your question was sent")
     commissioner = world.cast.clients["commissioner"]
     asked = commissioner.get(f"/tenders/{tid}/questions")["items"]
     assert any(q["question"].startswith("Can volunteers' travel") for q in asked)
@@ -107,7 +108,7 @@ def test_bidder_registers_reads_asks_bids_amends_and_withdraws(page, world, axe_
     screenshot(page, "bid-form")
     page.get_by_role("button", name="Submit the bid").click()
     page.wait_for_url(f"{world.url}/portal/bids/*")
-    assert "Bid submitted (version 1)" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Bid submitted (version 1)")
     bid_id = page.url.rsplit("/", 1)[1]
     sha1 = page.locator("text=/^[0-9a-f]{64}$/").first.inner_text()
     screenshot(page, "bid-receipt")
@@ -136,7 +137,7 @@ def test_bidder_registers_reads_asks_bids_amends_and_withdraws(page, world, axe_
     page.fill("#f-price-amount", "391500.00")
     page.get_by_role("button", name="Submit the amended bid").click()
     page.wait_for_url(f"{world.url}/portal/bids/{bid_id}")
-    assert "version 2" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("version 2")
     assert page.locator("text=/^[0-9a-f]{64}$/").first.inner_text() != sha1
 
     # The home page lists the bid (version, receipt, time left); then withdraw it.
@@ -149,6 +150,6 @@ def test_bidder_registers_reads_asks_bids_amends_and_withdraws(page, world, axe_
     page.goto(f"{world.url}/portal/bids/{bid_id}")
     page.get_by_role("button", name="Withdraw the bid").click()
     page.wait_for_url(f"{world.url}/portal/bids/{bid_id}")
-    assert "withdrawn" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("withdrawn")
     assert token.get(f"/bids/{bid_id}")["status"] == "withdrawn"
     axe_check(page, "withdrawn bid")

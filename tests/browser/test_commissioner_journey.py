@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from playwright.sync_api import expect
+
 
 def _local(seconds: float) -> str:
     """A datetime-local value (UTC, with seconds) ``seconds`` from now."""
@@ -32,10 +34,10 @@ def test_commissioner_creates_publishes_answers_scores_and_awards(page, world, s
     page.get_by_role("button", name="Save draft").click()
     page.wait_for_url(f"{world.url}/portal/tenders/*")
     tid = page.url.rsplit("/", 1)[1]
-    assert "Draft" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Draft")
     page.get_by_role("button", name="Publish the tender").click()
-    assert "is published" in page.locator(".govuk-notification-banner").inner_text()
-    assert "Published" in page.locator("h1").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("is published")
+    expect(page.locator("h1")).to_contain_text("Published")
     axe_check(page, "published tender (owner)")
     demo.tender = demo.clients["commissioner"].get(f"/tenders/{tid}")
     assert [c["key"] for c in demo.tender["criteria"]] == ["Q1", "Q2", "Q3", "Q4", "Q5", "SV"]
@@ -52,17 +54,18 @@ def test_commissioner_creates_publishes_answers_scores_and_awards(page, world, s
     page.goto(f"{world.url}/portal/tenders/{tid}")
     page.fill(f"#f-answer-{question['id']}", "Quarterly reporting is required.")
     page.get_by_role("button", name="Publish the answer").click()
-    assert "Answer published" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Answer published")
     assert "A: Quarterly reporting is required." in page.locator("main").inner_text()
 
     # Set the panel (three evaluators, one with lived experience, and a moderator).
     page.get_by_role("link", name="Set the panel").click()
+    page.wait_for_url(f"{world.url}/portal/tenders/{tid}/panel")
     axe_check(page, "panel form")
     ids = [demo.users[f"evaluator{i}"]["id"] for i in (1, 2, 3)]
     page.fill("#f-evaluators", "\n".join(ids))
     page.fill("#f-moderator", demo.users["moderator"]["id"])
     page.get_by_role("button", name="Save the panel").click()
-    assert "Panel saved" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Panel saved")
 
     # After the deadline: the panel declares, scores and moderates (through the API).
     demo.wait_for_deadline()
@@ -74,11 +77,13 @@ def test_commissioner_creates_publishes_answers_scores_and_awards(page, world, s
     # Compare the bids side by side, with co-production depth charts.
     page.goto(f"{world.url}/portal/tenders/{tid}")
     page.get_by_role("link", name="Evaluation and bids").click()
+    page.wait_for_url(f"{world.url}/portal/tenders/{tid}/evaluation")
     text = page.locator("main").inner_text()
     for key in ("strong", "outputs", "lowprice"):
         assert demo.users[key]["organisation"]["name"] in text
     assert "Abnormally low price" in text
     assert page.locator("svg.app-chart").count() >= 3
+    assert page.locator("svg.app-chart rect").count() >= 3  # depth bars drawn from assessments
     screenshot(page, "evaluation")
     axe_check(page, "evaluation (commissioner)")
 
@@ -86,7 +91,7 @@ def test_commissioner_creates_publishes_answers_scores_and_awards(page, world, s
     page.get_by_role("button", name="Run scoring").first.click()
     page.wait_for_url(f"{world.url}/portal/scoring-runs/*")
     page.get_by_role("heading", name="Ranking").wait_for(timeout=60000)
-    assert "Completed" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Completed")
     assert page.locator("svg.app-chart").count() == 1
     rows = page.locator("table.govuk-table tbody tr")
     assert demo.users["strong"]["organisation"]["name"] in rows.first.inner_text()
@@ -99,7 +104,7 @@ def test_commissioner_creates_publishes_answers_scores_and_awards(page, world, s
     # Award to the top-ranked passing bid (checked by default).
     page.get_by_role("button", name="Award the contract").click()
     page.wait_for_url(f"{world.url}/portal/tenders/{tid}")
-    assert "Awarded" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Awarded")
     award = demo.wait_for_status("awarded", "concluded")
     assert award["status"] in ("awarded", "concluded")
 
@@ -107,6 +112,7 @@ def test_commissioner_creates_publishes_answers_scores_and_awards(page, world, s
     page.get_by_role("link", name="Evaluation and bids").click()
     strong = demo.users["strong"]["organisation"]["name"]
     page.get_by_role("link", name=f"Assessment summary of {strong}").click()
+    page.wait_for_url("**/summary")
     text = page.locator("main").inner_text()
     assert "Awarded the contract" in text and "Rank\t1 of 3" in text
     assert "Evaluator: “Scored" in text and "Moderation: “Panel agreed" in text
@@ -121,6 +127,7 @@ def test_commissioner_creates_publishes_answers_scores_and_awards(page, world, s
     sign_in(page, world, "strong")
     page.goto(f"{world.url}/portal/bids/{demo.bids['strong']['id']}")
     page.get_by_role("link", name="Read your assessment summary").click()
+    page.wait_for_url("**/summary")
     text = page.locator("main").inner_text()
     assert "Scores per criterion" in text and "Awarded the contract" in text
     axe_check(page, "assessment summary (bidder)")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from services.demo import scenario
 
@@ -33,13 +36,13 @@ def _score_by_api(demo, evaluator: int, skip: str | None = None) -> None:
 
 def _declare_no_conflicts(page, names: list[str], axe_check) -> None:
     page.get_by_role("link", name="Declare conflicts of interest").click()
-    assert "Before you see any bid" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Before you see any bid")
     axe_check(page, "conflicts form")
     for name in names:
         page.get_by_role("group", name=f"Do you have a conflict of interest with {name}?") \
             .get_by_label("No").check()
     page.get_by_role("button", name="Submit declarations").click()
-    assert "Declarations recorded" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Declarations recorded")
 
 
 def test_evaluator_declares_and_scores_criterion_by_criterion_without_price(
@@ -57,15 +60,15 @@ def test_evaluator_declares_and_scores_criterion_by_criterion_without_price(
     screenshot(page, "score")
     axe_check(page, "score form")
     for criterion, scores in scenario.PANEL_SCORES["strong"].items():
-        assert page.locator("h1").inner_text().startswith(f"Score {criterion}")
+        expect(page.locator("h1")).to_contain_text(f"Score {criterion}")
         text = page.locator("main").inner_text()
         assert "398,000" not in text and "398000" not in text  # price hidden
         assert "What each score means" in text and "Automated assessment" in text
         page.locator(f"input[name='score'][value='{scores[0]}']").check()
         page.fill("#f-justification", f"{criterion}: matches descriptor {scores[0]}.")
         page.get_by_role("button", name="Save and continue").click()
-        assert "recorded" in page.locator(".govuk-notification-banner").inner_text() or \
-            "scored" in page.locator(".govuk-notification-banner").inner_text()
+        expect(page.locator(".govuk-notification-banner")).to_contain_text(
+            re.compile("scored|recorded"))
     history = demo.clients["evaluator1"].get(f"/tenders/{tid}/bids/{strong}/scores")["items"]
     assert {s["criterion_key"] for s in history} == set(scenario.PANEL_SCORES["strong"])
 
@@ -73,7 +76,7 @@ def test_evaluator_declares_and_scores_criterion_by_criterion_without_price(
     page.goto(f"{world.url}/portal/tenders/{tid}/bids/{strong}/score?criterion_key=Q1")
     page.locator("input[name='score'][value='3']").check()
     page.get_by_role("button", name="Save and continue").click()
-    assert "Explain the score" in page.locator(".govuk-error-summary").inner_text()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Explain the score")
     assert page.is_checked("input[name='score'][value='3']")
     axe_check(page, "score form with errors")
 
@@ -99,13 +102,13 @@ def test_moderator_resolves_a_divergence(page, world, closed, sign_in, axe_check
     screenshot(page, "moderation")
     axe_check(page, "evaluation (moderator)")
     page.get_by_role("link", name=f"moderate Q4 for {names[0]}").click()
-    assert page.locator("h1").inner_text().startswith("Moderate Q4")
+    expect(page.locator("h1")).to_contain_text("Moderate Q4")
     assert "Panel scores: 4, 4, 2" in page.locator("main").inner_text()
     axe_check(page, "moderation form")
     page.locator("input[name='score'][value='3']").check()
     page.fill("#f-justification", "Panel agreed the risk register is thin on staffing.")
     page.get_by_role("button", name="Record the consensus score").click()
-    assert "recorded" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("recorded")
     doc = demo.clients["commissioner"].get(f"/tenders/{tid}/evaluation")
     q4 = next(d for d in doc["divergences"] if d["criterion_key"] == "Q4"
               and d["bid_id"] == demo.bids["strong"]["id"])
