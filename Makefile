@@ -26,9 +26,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-## bench: benchmarks that print figures (see docs/performance.md)
+## bench: benchmarks that print figures (see docs/performance.md); `make bench BENCH_ARGS=--full`
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m bench.run_all $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -38,7 +38,9 @@ timeout = _int("GUNICORN_TIMEOUT", 60)
 # On SIGTERM finish in-flight requests; keep this below the orchestrator's kill grace period
 # (Kubernetes terminationGracePeriodSeconds defaults to 30, compose stop_grace_period to 10).
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
-keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Longer than the gateway's pooled client keeps idle connections, so the pool never
+# reuses a socket gunicorn has just closed (seen as 502s in the deadline-rush bench).
+keepalive = _int("GUNICORN_KEEPALIVE", 75)
 # Recycle workers now and then so a slow leak never becomes an outage.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = max_requests // 10

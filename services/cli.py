@@ -8,9 +8,11 @@ import sys
 import time
 
 import click
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rich.console import Console
 
-from shared.config import SERVICES, database_url, env, env_bool
+from shared.config import DEFAULT_PORTS, SERVICES, database_url, env, env_bool
 from shared.queue import QUEUES, clean_started_registries, enqueue_job, get_queue, redis_from_url
 
 console = Console(stderr=True)
@@ -31,7 +33,9 @@ def dev(sandbox: bool | None) -> None:
     extra = {}
     if sandbox is not None:
         extra["COPROCURE_SANDBOX"] = "1" if sandbox else "0"
-    platform = Platform(root=default_root(), extra_env=extra)
+    ports = {name: int(env(f"{name.upper()}_PORT", str(port)))
+             for name, port in DEFAULT_PORTS.items()}
+    platform = Platform(root=default_root(), ports=ports, extra_env=extra)
     stopping = {"now": False}
 
     def _stop(*_):
@@ -66,20 +70,24 @@ def worker(queue: str, burst: bool) -> None:
     from rq import Worker
     from rq.serializers import JSONSerializer
 
-    from shared.failed_jobs import exception_handler
-
-    runtime = importlib.import_module(f"services.{queue}.runtime")
-    models = importlib.import_module(f"services.{queue}.models")
     # Import the jobs before forking, so each work horse starts warm instead of re-importing.
     importlib.import_module(f"services.{queue}.jobs")
-    handlers = []
-    table = getattr(models, "failed_jobs", None)
-    if table is not None:
-        handlers.append(exception_handler(lambda: runtime.get_resources().session_factory, table))
+    handlers = _failure_handlers(queue)
     conn = redis_from_url(_redis_url())
-    w = Worker([get_queue(queue, conn)], connection=conn, serializer=JSONSerializer,
-               exception_handlers=handlers)
-    w.work(burst=burst, with_scheduler=True, logging_level=env("LOG_LEVEL", "INFO"))
+    # How often a busy worker renews its heartbeat; rq adds 60 s to make the TTL after which
+    # the janitor treats a dead worker's job as abandoned (DESIGN.md §5, docs/deploy.md).
+    monitoring = int(env("JOB_MONITORING_INTERVAL", "30"))
+    while True:
+        w = Worker([get_queue(queue, conn)], connection=conn, serializer=JSONSerializer,
+                   exception_handlers=handlers, job_monitoring_interval=monitoring)
+        try:
+            w.work(burst=burst, with_scheduler=True, logging_level=env("LOG_LEVEL", "INFO"))
+            return
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            # rq quits when Redis vanishes outside its dequeue retry loop (e.g. right after a
+            # job); start a fresh worker instead, so a Redis restart needs no process restart.
+            console.print(f"worker: Redis unavailable ({exc!r}); starting again")
+            time.sleep(1)
 
 
 @main.command()
@@ -94,6 +102,8 @@ def scheduler(once: bool) -> None:
     # if the worker holding rq's scheduler lock dies, we take over when its lock lapses (61 s)
     # instead of waiting for rq's 10-minute fallback.
     rq_scheduler = RQScheduler(list(QUEUES), conn, serializer=JSONSerializer, interval=1)
+    # A dead worker's job with no retries left still reaches our failed_jobs table.
+    handlers = {name: _failure_handlers(name) for name in QUEUES}
     sweep_every = float(env("SWEEP_SECONDS", "1" if env_bool("SANDBOX") else "60"))
     janitor_every = float(env("JANITOR_SECONDS", "5"))
     last_sweep = last_janitor = 0.0
@@ -101,7 +111,7 @@ def scheduler(once: bool) -> None:
         now = time.time()
         try:
             if now - last_janitor >= janitor_every:
-                clean_started_registries(conn)
+                clean_started_registries(conn, handlers)
                 last_janitor = now
             if rq_scheduler.acquire_locks():
                 rq_scheduler.enqueue_scheduled_jobs()
@@ -165,6 +175,17 @@ def db_revision(service: str, message: str) -> None:
 
     upgrade(migrations_path(service), database_url(service))
     make_revision(migrations_path(service), database_url(service), message)
+
+
+def _failure_handlers(queue: str) -> list:
+    """rq exception handlers recording exhausted jobs in the queue's service database."""
+    from shared.failed_jobs import exception_handler
+
+    runtime = importlib.import_module(f"services.{queue}.runtime")
+    table = getattr(importlib.import_module(f"services.{queue}.models"), "failed_jobs", None)
+    if table is None:
+        return []
+    return [exception_handler(lambda: runtime.get_resources().session_factory, table)]
 
 
 def _redis_url() -> str:

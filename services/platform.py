@@ -68,12 +68,17 @@ class Platform:
     log_dir: Path | None = None
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     redis_url: str | None = None
+    own_redis: bool = False  # start the embedded Redis even if a Redis URL is configured
+    redis_port: int | None = None
+    process_env: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def environment(self) -> dict[str, str]:
         """The environment every child process gets."""
         environ = dict(os.environ)
         environ.update(self.extra_env)
         environ["COPROCURE_VAR_DIR"] = str(self.root)
+        for service, port in self.ports.items():
+            environ[f"COPROCURE_{service.upper()}_PORT"] = str(port)
         for service in SERVICES:
             key = f"COPROCURE_{service.upper()}_DATABASE_URL"
             environ[key] = database_url(service, environ)
@@ -85,25 +90,87 @@ class Platform:
         environ.setdefault("PYTHONUNBUFFERED", "1")
         return environ
 
-    def _spawn(self, name: str, argv: list[str]) -> None:
-        log_dir = self.log_dir or (self.root / "logs")
-        log_dir.mkdir(parents=True, exist_ok=True)
-        out = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
-        self.procs[name] = subprocess.Popen(argv, env=self.environment(), stdout=out,
+    def log_path(self, name: str) -> Path:
+        """The log file of one process."""
+        return (self.log_dir or (self.root / "logs")) / f"{name}.log"
+
+    def _spawn(self, name: str, argv: list[str], env_overrides: dict[str, str] | None = None
+               ) -> None:
+        path = self.log_path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        environ = self.environment()
+        environ.update(env_overrides or {})
+        self.process_env[name] = dict(env_overrides or {})
+        out = open(path, "ab")  # noqa: SIM115 - owned by the child
+        self.procs[name] = subprocess.Popen(argv, env=environ, stdout=out,
                                             stderr=subprocess.STDOUT, start_new_session=True)
 
     def start_redis(self) -> None:
-        """Start the embedded Redis unless a Redis URL is configured."""
+        """Start the embedded Redis unless a Redis URL is configured (and own_redis is off)."""
         configured = self.extra_env.get("COPROCURE_REDIS_URL") or env("REDIS_URL")
-        if configured:
+        if configured and not self.own_redis:
             self.redis_url = configured
             return
-        port = free_port()
+        port = self.redis_port or free_port()
         folder = self.root / "redis"
         folder.mkdir(parents=True, exist_ok=True)
         self._spawn("redis", redis_server_command(port, folder))
         wait_for_port(port)
+        self.redis_port = port
         self.redis_url = f"redis://127.0.0.1:{port}/0"
+
+    def restart_redis(self) -> None:
+        """Start the stopped embedded Redis again on the same port (its AOF restores the data)."""
+        if self.redis_port is None:
+            raise RuntimeError("this platform uses an external Redis")
+        self.stop("redis")
+        self.start_redis()
+
+    def start_worker(self, queue: str, name: str | None = None,
+                     env_overrides: dict[str, str] | None = None) -> str:
+        """Start one more rq worker for the queue (e.g. a replacement); returns its name."""
+        if name is None:
+            n = 2
+            while f"worker-{queue}-{n}" in self.procs:
+                n += 1
+            name = f"worker-{queue}-{n}"
+        self._spawn(name, [sys.executable, "-m", "services.cli", "worker", queue],
+                    env_overrides)
+        return name
+
+    def start_relay(self, service: str) -> None:
+        """(Re)start the outbox relay of a service."""
+        self.stop(f"relay-{service}")
+        self._spawn(f"relay-{service}", [sys.executable, "-m", "services.cli", "relay", service])
+
+    def start_service(self, service: str, env_overrides: dict[str, str] | None = None) -> None:
+        """(Re)start one HTTP service under gunicorn, e.g. with a different database URL."""
+        self.stop(service)
+        port = self.ports[service]
+        self._spawn(service, [
+            sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+            "--workers", str(self.gunicorn_workers), "--threads", "8",
+            "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "10",
+            "--no-control-socket", "--keep-alive", "75",
+            f"services.{service}.app:create_app()"], env_overrides)
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> list[int]:
+        """Signal one process and (for SIGKILL) its children, e.g. an rq work horse.
+
+        rq's work horse runs in its own process group, so killing the worker's group leaves it
+        running; a container or node dying takes both, which is what this simulates.
+        """
+        proc = self.procs[name]
+        pids = [proc.pid] + (child_pids(proc.pid) if sig == signal.SIGKILL else [])
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+        if sig == signal.SIGKILL:
+            proc.wait(15)
+            self.procs.pop(name, None)
+        return pids
 
     def start(self) -> None:
         """Start everything and return once each service's /readyz answers 200."""
@@ -112,18 +179,12 @@ class Platform:
         upgrade_all(self.environment())
         py = sys.executable
         for service in SERVICES:
-            port = self.ports[service]
-            self._spawn(service, [
-                py, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-                "--workers", str(self.gunicorn_workers), "--threads", "8",
-                "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "10",
-                "--no-control-socket",
-                f"services.{service}.app:create_app()"])
+            self.start_service(service)
         for queue in ("commissioning", "scoring"):
             self._spawn(f"worker-{queue}", [py, "-m", "services.cli", "worker", queue])
         self._spawn("scheduler", [py, "-m", "services.cli", "scheduler"])
         for service in ("commissioning", "scoring"):
-            self._spawn(f"relay-{service}", [py, "-m", "services.cli", "relay", service])
+            self.start_relay(service)
         self.wait_ready()
 
     def url(self, service: str = "gateway") -> str:
@@ -168,10 +229,29 @@ class Platform:
             try:
                 proc.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
+                strays = child_pids(proc.pid)  # e.g. an rq work horse in its own group
                 os.killpg(proc.pid, signal.SIGKILL)
+                for pid in strays:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
                 proc.wait()
         for n in names:
             self.procs.pop(n, None)
+
+
+def child_pids(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
 
 
 def default_root() -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
-from rq.exceptions import NoSuchJobError
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 from rq.registry import FailedJobRegistry
 from rq.serializers import JSONSerializer
@@ -67,7 +67,7 @@ def failed_jobs_blueprint(table: Table) -> Blueprint:
                 try:
                     job = Job.fetch(job_id, connection=res.redis, serializer=JSONSerializer)
                     FailedJobRegistry(queue=get_queue(row["queue"], res.redis)).requeue(job)
-                except (NoSuchJobError, ValueError) as exc:
+                except (NoSuchJobError, InvalidJobOperation, ValueError) as exc:
                     raise Problem(409, "Conflict", f"job {job_id} cannot be requeued: {exc}") \
                         from exc
                 session.execute(table.update().where(table.c.job_id == job_id)

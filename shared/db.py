@@ -64,6 +64,11 @@ def make_engine(url: str, **kwargs) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
+    # Without a connect timeout a database host that accepts but never answers (a hung server,
+    # a half-open network path) holds every request until the OS gives up, minutes later.
+    connect_args = dict(kwargs.pop("connect_args", {}) or {})
+    connect_args.setdefault("connect_timeout", 5)
+    kwargs["connect_args"] = connect_args
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)

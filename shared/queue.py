@@ -59,15 +59,20 @@ def enqueue_job(queue: Queue, func_name: str, payload: dict[str, Any], job_id: s
     return True
 
 
-def clean_started_registries(connection: Redis) -> int:
-    """Move jobs of dead workers out of the started registries so rq retries them."""
+def clean_started_registries(connection: Redis,
+                             handlers: dict[str, list] | None = None) -> int:
+    """Move jobs of dead workers out of the started registries so rq retries them.
+
+    ``handlers`` maps a queue to rq exception handlers run for jobs failed this way.
+    """
     moved = 0
     for name in QUEUES:
         queue = get_queue(name, connection)
         registry = StartedJobRegistry(queue=queue)
-        before = registry.count
-        registry.cleanup()
-        moved += max(0, before - registry.count)
+        # get_job_count(cleanup=False): ``count`` would clean up first, without our handlers.
+        before = registry.get_job_count(cleanup=False)
+        registry.cleanup(exception_handlers=(handlers or {}).get(name) or None)
+        moved += max(0, before - registry.get_job_count(cleanup=False))
     return moved
 
 

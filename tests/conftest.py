@@ -131,12 +131,14 @@ def auth_headers(who: Identity, key: str = TEST_ASSERTION_KEY) -> dict[str, str]
 
 
 def _platform_redis_url() -> str | None:
-    """A configured Redis, on its own database so in-process tests' flushes don't collide."""
+    """A configured Redis, on another database (n+8) so in-process tests' flushes don't hit
+    the platform's queues, and two test runs on different databases don't share workers."""
     url = os.environ.get("COPROCURE_REDIS_URL")
     if not url:
         return None
-    base = url.rsplit("/", 1)[0] if url.count("/") > 2 else url
-    return f"{base}/1"
+    base, _, db = url.rpartition("/") if url.count("/") > 2 else (url, "", "0")
+    number = int(db) if db.isdigit() else 0
+    return f"{base}/{(number + 8) % 16}"
 
 
 @pytest.fixture(scope="session")

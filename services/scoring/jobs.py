@@ -6,6 +6,7 @@ from typing import Any
 
 from services.scoring import runtime
 from services.scoring.service import intake, runs
+from shared.faults import pause_point
 
 
 def record_tender(payload: dict[str, Any]) -> bool:
@@ -15,9 +16,11 @@ def record_tender(payload: dict[str, Any]) -> bool:
 
 def assess_tender(payload: dict[str, Any]) -> bool:
     """``TenderClosed``: store the snapshot and opened bids, assess every bid (once)."""
+    pause_point("assess_tender")  # test hook (shared/faults.py), off unless configured
     return intake.assess_tender(runtime.get_resources().session_factory, payload)
 
 
 def run_scoring(payload: dict[str, Any]) -> bool:
     """``RunScoringRequested``: compute a queued scoring run from its frozen inputs (once)."""
+    pause_point("run_scoring")  # test hook (shared/faults.py), off unless configured
     return runs.execute_run(runtime.get_resources().session_factory, payload)

@@ -105,3 +105,20 @@ def test_dead_redis_fails_fast():
     dead = redis_from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
     with pytest.raises(RedisConnectionError):
         dead.ping()
+
+
+def test_requeue_of_a_job_no_longer_failed_is_409(make_app, redis_conn):
+    from datetime import UTC, datetime
+
+    from services.commissioning import models
+    from tests.conftest import auth_headers, identity
+
+    app = make_app("commissioning")
+    with app.extensions["coprocure"].session_factory() as session:
+        session.execute(models.failed_jobs.insert().values(
+            job_id="gone-1", queue="commissioning", func_name="x.y", args=[], error="boom",
+            failed_at=datetime.now(UTC)))
+        session.commit()
+    resp = app.test_client().post("/api/v1/admin/failed-jobs/gone-1/requeue",
+                                  headers=auth_headers(identity("admin")))
+    assert resp.status_code == 409 and resp.mimetype == "application/problem+json"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from services.scoring.domain import checks
@@ -95,7 +96,8 @@ def extract_facts(bid: Mapping[str, Any], tender: Mapping[str, Any]) -> BidFacts
 
 
 def assess_bid(
-    bid: Mapping[str, Any], tender: Mapping[str, Any], other_prices: Sequence[Any] | None = None
+    bid: Mapping[str, Any], tender: Mapping[str, Any], other_prices: Sequence[Any] | None = None,
+    *, others_median: Fraction | None = None,
 ) -> BidAssessment:
     """Assess one bid against its tender; other_prices (money of the other bids) feeds the
     abnormally-low-price flag."""
@@ -108,7 +110,7 @@ def assess_bid(
         coproduction=facts.coproduction,
         gates=tuple(checks.gates(facts, tender)),
         caps=tuple(found_caps),
-        flags=tuple(checks.flags(facts, tender, other_prices)),
+        flags=tuple(checks.flags(facts, tender, other_prices, others_median)),
         indicative_scores=scores,
         indicative_reasons=reasons,
     )
@@ -117,9 +119,15 @@ def assess_bid(
 def assess_bids(
     bids: Mapping[str, Mapping[str, Any]], tender: Mapping[str, Any]
 ) -> dict[str, BidAssessment]:
-    """Assess every bid of a tender, each compared with the prices of the others."""
+    """Assess every bid of a tender, each compared with the prices of the others.
+
+    The prices are sorted once and each bid's median-of-the-others read off the sorted list,
+    so a tender with 10,000 bids is O(n log n), not O(n² log n).
+    """
+    ordered = checks.valid_prices([as_mapping(b).get("price") for b in bids.values()])
     result = {}
     for bid_id in sorted(bids):
-        others = [as_mapping(bids[o]).get("price") for o in sorted(bids) if o != bid_id]
-        result[bid_id] = assess_bid(bids[bid_id], tender, others)
+        own = parse_amount(as_mapping(bids[bid_id]).get("price"))
+        result[bid_id] = assess_bid(bids[bid_id], tender, others_median=checks.median_of_others(
+            ordered, own if own is not None and own > 0 else None))
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,7 +27,6 @@ from services.scoring.domain.criteria import (
     SOCIAL_VALUE,
     Criterion,
 )
-from services.scoring.domain.moderation import median
 from services.scoring.domain.price import currency_of, parse_amount
 
 # Published thresholds for the flags (docs/scoring.md, "Flags").
@@ -130,11 +130,18 @@ def caps(facts: BidFacts) -> list[dict[str, Any]]:
 
 
 def flags(
-    facts: BidFacts, tender: Mapping[str, Any], other_prices: Sequence[Any] | None = None
+    facts: BidFacts, tender: Mapping[str, Any], other_prices: Sequence[Any] | None = None,
+    others_median: Fraction | None = None,
 ) -> list[dict[str, Any]]:
-    """Flags for the panel's attention; they never change points."""
+    """Flags for the panel's attention; they never change points.
+
+    ``others_median`` (the median of the other bids' valid prices) may be precomputed by a
+    caller assessing many bids; otherwise it is taken from ``other_prices``.
+    """
     found = []
-    low = _low_price_reasons(facts.price, tender, other_prices)
+    if others_median is None:
+        others_median = median_of_others(valid_prices(other_prices or ()), None)
+    low = _low_price_reasons(facts.price, tender, others_median)
     if low:
         found.append({"name": "abnormally_low_price", "detail": "; ".join(low)})
     implausible = [r for c in facts.commitments for r in _implausible(c)]
@@ -146,8 +153,32 @@ def flags(
     return found
 
 
+def valid_prices(prices: Sequence[Any]) -> list[Fraction]:
+    """The positive, parseable prices, sorted."""
+    return sorted(Fraction(p) for p in (parse_amount(o) for o in prices)
+                  if p is not None and p > 0)
+
+
+def median_of_others(ordered: list[Fraction], own: Decimal | None) -> Fraction | None:
+    """Median of the sorted prices with one copy of ``own`` left out (None: keep all)."""
+    drop = None
+    if own is not None and own > 0:
+        drop = bisect_left(ordered, Fraction(own))
+        if drop >= len(ordered) or ordered[drop] != Fraction(own):
+            drop = None
+    n = len(ordered) - (drop is not None)
+    if n <= 0:
+        return None
+
+    def at(i: int) -> Fraction:
+        return ordered[i + 1 if drop is not None and i >= drop else i]
+
+    mid = n // 2
+    return at(mid) if n % 2 else (at(mid - 1) + at(mid)) / 2
+
+
 def _low_price_reasons(
-    price: Decimal | None, tender: Mapping[str, Any], other_prices: Sequence[Any] | None
+    price: Decimal | None, tender: Mapping[str, Any], others_median: Fraction | None
 ) -> list[str]:
     if price is None or price <= 0:
         return []
@@ -155,12 +186,9 @@ def _low_price_reasons(
     floor = parse_amount(as_mapping(tender.get("price")).get("floor"))
     if floor is not None and floor > 0 and price < LOW_VS_FLOOR * floor:
         reasons.append(f"price {price} is below 80% of the floor {floor}")
-    others = [p for p in (parse_amount(o) for o in other_prices or ()) if p is not None and p > 0]
-    if others:
-        mid = median(Fraction(p) for p in others)
-        if Fraction(price) < LOW_VS_MEDIAN * mid:
-            shown = Decimal(mid.numerator) / Decimal(mid.denominator)
-            reasons.append(f"price {price} is below 70% of the median of the other bids ({shown})")
+    if others_median is not None and Fraction(price) < LOW_VS_MEDIAN * others_median:
+        shown = Decimal(others_median.numerator) / Decimal(others_median.denominator)
+        reasons.append(f"price {price} is below 70% of the median of the other bids ({shown})")
     return reasons
 
 

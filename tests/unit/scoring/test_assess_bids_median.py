@@ -1,0 +1,25 @@
+"""assess_bids' sorted-once median gives exactly what per-bid assessment with the others gives."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.scoring.domain import assess_bid, assess_bids
+
+TENDER = {"price": {"weight": 30, "formula": "absolute_benchmark",
+                    "ceiling": {"amount": "450000.00", "currency": "GBP"},
+                    "floor": {"amount": "250000.00", "currency": "GBP"}},
+          "criteria": [{"key": "Q1", "title": "Outcomes", "category": "outcomes", "weight": 70}]}
+
+amounts = st.one_of(st.integers(min_value=1, max_value=600).map(lambda k: f"{k * 1000}.00"),
+                    st.sampled_from(["0.00", "-5.00", "abc"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(amounts, min_size=1, max_size=12))
+def test_sorted_median_matches_per_bid_assessment(prices):
+    bids = {f"b{i:02d}": {"price": {"amount": a, "currency": "GBP"}, "responses": []}
+            for i, a in enumerate(prices)}
+    fast = assess_bids(bids, TENDER)
+    for bid_id, bid in bids.items():
+        others = [b["price"] for o, b in sorted(bids.items()) if o != bid_id]
+        assert fast[bid_id].to_dict() == assess_bid(bid, TENDER, others).to_dict()
