@@ -168,10 +168,9 @@ def world(platform_factory) -> World:
     from services.demo import scenario
     from services.demo.client import Client
 
-    # With a configured Redis, keep the platform's queues on the Redis database we were given
-    # (the shared fixture would use database 1, where other runs' workers could take our jobs).
-    configured = os.environ.get("COPROCURE_REDIS_URL")
-    platform = platform_factory(**({"COPROCURE_REDIS_URL": configured} if configured else {}))
+    # The shared factory keeps the platform's queues on their own Redis database (n+8), away
+    # from the in-process tests that flush theirs and run their own workers.
+    platform = platform_factory()
     email = f"admin+{uuid.uuid4().hex[:6]}@example.org"
     subprocess.run([sys.executable, "-m", "services.cli", "users", "create", "--email", email,
                     "--password", scenario.PASSWORD, "--role", "admin"],
