@@ -44,6 +44,16 @@ def _unlimited() -> bool:
     return request.path in ("/healthz", "/readyz")
 
 
+# One counter per request (one Redis round trip): signed-in callers are limited per token,
+# anonymous ones per IP. Sign-in and registration add their own, harder, limits.
+def _signed_in_or_unlimited() -> bool:
+    return _unlimited() or bool(request.headers.get("Authorization"))
+
+
+def _anonymous_or_unlimited() -> bool:
+    return _unlimited() or not request.headers.get("Authorization")
+
+
 def _too_many_handler(limiter: Limiter):
     def too_many(exc: RateLimitExceeded):
         retry_after = 1
@@ -82,9 +92,9 @@ def install_rate_limits(app: Flask) -> Limiter:
         key_prefix="coprocure-gw",
         application_limits=[
             ApplicationLimit(per_ip, key_function=client_ip, scope="ip",
-                             exempt_when=_unlimited),
+                             exempt_when=_signed_in_or_unlimited),
             ApplicationLimit(general, key_function=token_key, scope="token",
-                             exempt_when=_unlimited),
+                             exempt_when=_anonymous_or_unlimited),
             ApplicationLimit(login_ip, key_function=client_ip, scope="login-ip",
                              exempt_when=_not_login),
             ApplicationLimit(login_email, key_function=email_key, scope="login-email",

@@ -35,13 +35,28 @@ def browser():
         chromium.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item, so fixtures can tell a failed test."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     """A fresh browser context and page per test (CSP bypassed only so axe can be injected)."""
     context = browser.new_context(bypass_csp=True, viewport={"width": 1100, "height": 900})
     tab = context.new_page()
     tab.set_default_timeout(15000)
     yield tab
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:  # show where the browser was when it failed
+        try:
+            text = tab.locator("body").inner_text(timeout=2000)[:3000]
+            print(f"\n==== browser at {tab.url}\n{text}")
+        except Exception as exc:  # noqa: BLE001 - diagnostics only
+            print(f"(no page text: {exc})")
     context.close()
 
 
@@ -112,3 +127,71 @@ def gateway_server(tmp_path_factory) -> Iterator[str]:
     server.portal_app = app  # type: ignore[attr-defined]
     yield f"http://127.0.0.1:{server.port}"
     server.shutdown()
+
+
+# --- The real platform: journeys walk pages served by real gunicorn processes. ---------------
+
+
+class World:
+    """The running platform plus a demo cast (staff, bidders) made through the API."""
+
+    def __init__(self, platform, admin_token: str):
+        from services.demo.runner import DemoRun
+
+        self.platform = platform
+        self.url = platform.url()
+        self.admin_token = admin_token
+        self.cast = DemoRun(self.url, admin_token)
+        self.cast.create_staff()
+        self.cast.register_bidders()
+
+    def demo(self, deadline_seconds: float = 12.0):
+        """A fresh DemoRun sharing the cast (users, clients) for a new tender."""
+        from services.demo.runner import DemoRun
+
+        run = DemoRun(self.url, self.admin_token, deadline_seconds=deadline_seconds)
+        run.users, run.clients = self.cast.users, self.cast.clients
+        return run
+
+    def email(self, who: str) -> str:
+        """A cast member's email address."""
+        return self.cast.users[who]["email"]
+
+
+@pytest.fixture(scope="session")
+def world(platform_factory) -> World:
+    """A platform (sandbox: deadlines may be seconds away) with an admin and a cast."""
+    import subprocess
+    import sys
+    import uuid
+
+    from services.demo import scenario
+    from services.demo.client import Client
+
+    # The shared factory keeps the platform's queues on their own Redis database (n+8), away
+    # from the in-process tests that flush theirs and run their own workers.
+    platform = platform_factory()
+    email = f"admin+{uuid.uuid4().hex[:6]}@example.org"
+    subprocess.run([sys.executable, "-m", "services.cli", "users", "create", "--email", email,
+                    "--password", scenario.PASSWORD, "--role", "admin"],
+                   env=platform.environment(), check=True, capture_output=True)
+    return World(platform, Client(platform.url()).login(email, scenario.PASSWORD).token)
+
+
+def portal_sign_in(page, world: World, who: str, check=None) -> None:
+    """Sign in through the real sign-in form as a cast member."""
+    from services.demo import scenario
+
+    page.goto(world.url + "/portal/sign-in")
+    page.fill("#f-email", world.email(who))
+    page.fill("#f-password", scenario.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(world.url + "/portal/")
+    if check:
+        check(page, f"home of {who}")
+
+
+@pytest.fixture
+def sign_in():
+    """The helper that signs a cast member in through the sign-in form."""
+    return portal_sign_in

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 
 def test_root_redirects_to_sign_in_and_page_is_accessible(page, gateway_server, axe_check,
                                                            screenshot):
@@ -20,7 +22,7 @@ def test_sign_in_errors_show_in_an_error_summary(page, gateway_server, axe_check
     page.fill("#f-email", "someone@example.org")
     page.get_by_role("button", name="Sign in").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Enter your password" in summary.inner_text()
     assert page.title().startswith("Error:")
     # What was typed is kept; the summary links to the field.

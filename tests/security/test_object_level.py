@@ -43,8 +43,9 @@ def matrix(world) -> list[tuple[str, str, dict | None, dict[str, int]]]:
         ("POST", f"/tenders/{t}/questions", {"question": "Is TUPE expected?"}, {"bidder": 201}),
         ("GET", f"/bids/{b}", None, {"bidder": 200, "commissioner": 404, "evaluator": 404,
                                      "moderator": 404, "auditor": 404}),
-        ("GET", f"/tenders/{t}/bids", None, {"commissioner": 403, "evaluator": 403,
-                                             "moderator": 403, "auditor": 403}),
+        ("GET", f"/tenders/{t}/bids", None, {"bidder": 200, "commissioner": 403,
+                                             "evaluator": 403, "moderator": 403,
+                                             "auditor": 403}),
         ("GET", "/audit/tree-head", None, everyone),
         ("GET", "/audit/public-key", None, everyone),
         ("GET", "/audit/events", None, {"auditor": 200}),
@@ -119,3 +120,13 @@ def test_mass_assignment_on_registration_is_422(gw, field):
         "organisation": {"name": f"Org {uuid.uuid4().hex[:8]}", "kind": "charity"},
         field: ["admin"] if field == "roles" else "x"})
     assert resp.status_code == 422 and field in resp.json()["errors"]
+
+
+def test_a_bidder_lists_only_its_own_bids(gw, actors, world):
+    tid, bid_id = world["published"]["id"], world["bid"]["id"]
+    own = call(gw, actors, "bidder", "GET", f"/tenders/{tid}/bids")
+    assert own.status_code == 200 and [b["id"] for b in own.json()["items"]] == [bid_id]
+    stranger = make_bidder(gw)
+    other = gw.get(f"/api/v1/tenders/{tid}/bids", headers=stranger.headers)
+    assert other.status_code == 200 and other.json()["items"] == []
+    assert bid_id not in other.text

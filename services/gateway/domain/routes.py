@@ -72,7 +72,7 @@ ROUTES: tuple[Route, ...] = (
     _r("POST", "/tenders/{id}/questions/{qid}/answer", C, "commissioner"),
     # Bids (commissioning)
     _r("POST", "/tenders/{id}/bids", C, "bidder"),
-    _r("GET", "/tenders/{id}/bids", C, *PANEL_STAFF),
+    _r("GET", "/tenders/{id}/bids", C, "bidder", *PANEL_STAFF),  # a bidder: its own bids
     _r("GET", "/bids/{id}", C, "bidder", *PANEL_STAFF),
     _r("PUT", "/bids/{id}", C, "bidder"),
     _r("POST", "/bids/{id}/withdraw", C, "bidder"),

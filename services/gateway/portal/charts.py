@@ -68,9 +68,16 @@ def ranking_chart(ranking: list[dict[str, Any]], names: dict[str, str]) -> Marku
     return _svg(label_w + bar_w + 190, height + 20, "Ranking: points per criterion", desc, body)
 
 
-def depth_chart(stages: dict[str, str] | None) -> Markup:
+def _level(value: Any) -> str | None:
+    """A ladder rung from a bid (``"co-design"``) or an assessment (``{"level": ...}``)."""
+    if isinstance(value, dict):
+        value = value.get("level")
+    return str(value).replace("_", "-") if value else None
+
+
+def depth_chart(stages: dict[str, Any] | None) -> Markup:
     """Co-production depth per Four-Co stage on the ladder (coercion … co-production)."""
-    stages = stages or {}
+    stages = {stage: _level(value) for stage, value in (stages or {}).items()}
     label_w, step, row_h = 170, 60, 30
     width = label_w + step * len(LADDER) + 20
     body = []

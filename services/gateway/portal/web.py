@@ -10,8 +10,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import structlog
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 
 from services.gateway.portal.api import ApiProblem, ApiUnavailable
 from services.gateway.portal.blueprint import portal
@@ -173,6 +175,17 @@ def _bad_request(exc):
 def _not_found(exc):
     return render_template("portal/error.html", title="Page not found",
                            detail="If you typed the web address, check it is correct."), 404
+
+
+@portal.errorhandler(Exception)
+def _unexpected(exc: Exception):
+    """A page, not a JSON problem, when a portal page fails unexpectedly (and log it)."""
+    if isinstance(exc, HTTPException):
+        return render_template("portal/error.html", title=exc.name,
+                               detail=exc.description or ""), exc.code or 500
+    structlog.get_logger("coprocure.portal").exception("unhandled_exception", error=repr(exc))
+    return render_template("portal/error.html", title="Sorry, there is a problem with the service",
+                           detail="Try again later. The error has been logged."), 500
 
 
 def parse_time(value: str | None) -> datetime | None:

@@ -246,3 +246,14 @@ def test_general_rate_limit_per_token(make_app, make_user):
     codes = [client.get("/api/v1/me", headers=headers).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     assert client.get("/healthz").status_code == 200  # probes are never limited
+
+
+def test_anonymous_callers_are_limited_per_ip_and_signed_in_ones_per_token(make_app, make_user):
+    app = make_app("gateway", IP_RATE_LIMIT="2/minute", RATE_LIMIT="100/minute")
+    client = app.test_client()
+    user = make_user("bidder")
+    token = client.post(TOKEN, json={"email": user["email"], "password": PASSWORD}).json
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    anonymous = [client.get("/api/v1/me").status_code for _ in range(3)]
+    assert anonymous[-1] == 429  # the IP's anonymous budget is spent...
+    assert client.get("/api/v1/me", headers=headers).status_code == 200  # ...not the token's

@@ -22,9 +22,14 @@ def audit_events():
     query = {k: request.args.get(k, "").strip()[:200] for k in FILTERS}
     params = dict(query, limit=50, cursor=request.args.get("cursor"))
     page = api.get("/audit/events", params=params)
+    # Completed runs matching the same tender/time filters, whatever page of events is shown.
+    run_query = {k: query[k] for k in ("tender_id", "since", "until")}
+    runs = api.try_get("/audit/events", {"items": []},
+                       params=dict(run_query, type="scoring_run_completed", limit=20))["items"]
     head = api.try_get("/audit/tree-head")
     return render_template("portal/audit.html", title="Scoring history", query=query,
                            events=page.get("items", []), next_cursor=page.get("next_cursor"),
+                           runs=runs,
                            head=head, verified=verify_tree_head(head,
                                                                 api.try_get("/audit/public-key")))
 

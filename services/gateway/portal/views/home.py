@@ -14,17 +14,32 @@ from services.gateway.portal.web import login_required, roles
 SCORING_STATES = ("closed", "evaluating")
 
 
-def my_bids() -> list[dict[str, Any]]:
-    """The organisation's bids: ``GET /bids`` when the API offers it, else those made here."""
-    listed = api.try_get("/bids", params={"limit": 200})
-    if isinstance(listed, dict) and isinstance(listed.get("items"), list):
-        return listed["items"]
-    out = []
+def my_bids(tenders: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The organisation's bids: those made in this session, plus any the API lists.
+
+    The API has no ``GET /bids``. Commissioning answers ``GET /tenders/{id}/bids`` with a
+    bidder's own bids, but the gateway lets only staff call it (403 for bidders), so the
+    portal tries it once and otherwise relies on the bids remembered in this session.
+    """
+    found: dict[str, dict[str, Any]] = {}
     for bid_id in session.get("bids", [])[-20:]:
         bid = api.try_get(f"/bids/{bid_id}")
         if bid:
-            out.append(bid)
-    return out
+            found[bid["id"]] = bid
+    if tenders is None:
+        tenders = api.items("/tenders", pages=1)
+    for tender in tenders[:30]:
+        try:
+            listed = api.get(f"/tenders/{tender['id']}/bids", params={"limit": 50})
+        except api.ApiProblem as exc:
+            if exc.status in (401,) or exc.status >= 500:
+                raise
+            if exc.status == 403:
+                break  # the gateway does not let bidders list bids: no use asking again
+            continue
+        for bid in listed.get("items", []):
+            found[bid["id"]] = bid
+    return sorted(found.values(), key=lambda b: b.get("updated_at") or "", reverse=True)
 
 
 def remember_bid(bid_id: str) -> None:
@@ -63,9 +78,10 @@ def _commissioner() -> dict[str, Any]:
 
 
 def _bidder() -> dict[str, Any]:
-    open_tenders = api.items("/tenders", {"status": "published"}, pages=1)
-    bids = my_bids()
-    titles = {t["id"]: t for t in open_tenders}
+    tenders = api.items("/tenders", pages=1)
+    open_tenders = [t for t in tenders if t.get("status") == "published"]
+    bids = my_bids(tenders)
+    titles = {t["id"]: t for t in tenders}
     for bid in bids:
         bid["tender"] = titles.get(bid.get("tender_id")) or api.try_get(
             f"/tenders/{bid.get('tender_id')}", {})

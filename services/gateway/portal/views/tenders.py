@@ -173,11 +173,13 @@ def _staff(role: str) -> list[dict[str, Any]]:
 def tender_panel(tender_id: str):
     """Set the evaluation panel and its moderator."""
     tender = api.get(f"/tenders/{tender_id}")
-    current = api.try_get(f"/tenders/{tender_id}/panel", {}) or {}
-    values = {"evaluators": current.get("evaluators") or [],
-              "moderator": current.get("moderator") or ""}
-    if values["evaluators"] and isinstance(values["evaluators"][0], dict):
-        values["evaluators"] = [e.get("id") or e.get("user_id") for e in values["evaluators"]]
+    # There is no GET of the panel: the evaluation document carries it.
+    current = (api.try_get(f"/tenders/{tender_id}/evaluation", {}) or {}).get("panel") or {}
+    moderator = current.get("moderator") or ""
+    values = {"evaluators": [e.get("user_id") if isinstance(e, dict) else e
+                             for e in current.get("evaluators") or []],
+              "moderator": moderator.get("user_id", "") if isinstance(moderator, dict)
+              else moderator}
     errors = FormErrors()
     if request.method == "POST":
         chosen = request.form.getlist("evaluators")
