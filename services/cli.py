@@ -13,6 +13,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from rich.console import Console
 
 from shared.config import DEFAULT_PORTS, SERVICES, database_url, env, env_bool
+from shared.observability import configure_logging
 from shared.queue import QUEUES, clean_started_registries, enqueue_job, get_queue, redis_from_url
 
 console = Console(stderr=True)
@@ -21,6 +22,8 @@ console = Console(stderr=True)
 @click.group()
 def main() -> None:
     """coprocure: outcomes-based commissioning of co-produced public services."""
+    # Every process (workers, scheduler, relays too) logs JSON lines with the same processors.
+    configure_logging(env("LOG_LEVEL", "INFO") or "INFO")
 
 
 @main.command()

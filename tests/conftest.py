@@ -146,6 +146,31 @@ def _platform_redis_url() -> str | None:
     return f"{base}/{(number + 8) % 16}"
 
 
+_platform_count = 0
+
+
+def platform_databases(database_urls: dict[str, str]) -> dict[str, str]:
+    """Fresh PostgreSQL databases for one platform, so its sweeper and workers never touch the
+    rows of in-process tests (which share the configured databases). SQLite: none needed, the
+    platform keeps its files under its own var dir."""
+    import psycopg
+
+    global _platform_count
+    _platform_count += 1
+    urls = {}
+    for service, url in database_urls.items():
+        if url.startswith("sqlite"):
+            continue
+        plain = url.replace("postgresql+psycopg://", "postgresql://")
+        server, _, name = plain.rpartition("/")
+        fresh = f"{name}_p{_platform_count}"[:63]
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{fresh}"')
+        urls[service] = f"{server}/{fresh}"
+    return urls
+
+
 @pytest.fixture(scope="session")
 def platform_factory(tmp_path_factory, database_urls):
     """Start whole platforms as real processes, the way `coprocure dev` does; stop at the end."""
@@ -157,9 +182,8 @@ def platform_factory(tmp_path_factory, database_urls):
         root = tmp_path_factory.mktemp("platform")
         ports = {"gateway": free_port(), "commissioning": free_port(), "scoring": free_port()}
         extra = {"COPROCURE_SANDBOX": "1", "COPROCURE_VAR_DIR": str(root)}
-        for service, url in database_urls.items():
-            if not url.startswith("sqlite"):
-                extra[f"COPROCURE_{service.upper()}_DATABASE_URL"] = url
+        for service, url in platform_databases(database_urls).items():
+            extra[f"COPROCURE_{service.upper()}_DATABASE_URL"] = url
         if _platform_redis_url():
             extra["COPROCURE_REDIS_URL"] = _platform_redis_url()
         extra.update(env)

@@ -8,6 +8,7 @@ import pytest
 
 from services.platform import Platform, free_port
 from shared.queue import redis_from_url
+from tests.conftest import platform_databases
 
 # Fast failure detection for the tests: the janitor runs every second and a busy worker
 # renews its heartbeat every second (rq adds 60 s, so a dead worker's job is abandoned ~61 s
@@ -26,9 +27,9 @@ def start_platform(tmp_path_factory, database_urls):
         ports = {"gateway": free_port(), "commissioning": free_port(), "scoring": free_port()}
         extra = {"COPROCURE_SANDBOX": "1", "COPROCURE_VAR_DIR": str(root),
                  "COPROCURE_FAULT_DIR": str(root / "faults"), **FAST}
-        for service, url in database_urls.items():
-            if not url.startswith("sqlite"):  # CI PostgreSQL; SQLite gets fresh files per root
-                extra[f"COPROCURE_{service.upper()}_DATABASE_URL"] = url
+        # CI PostgreSQL: fresh databases per platform; SQLite gets fresh files per root.
+        for service, url in platform_databases(database_urls).items():
+            extra[f"COPROCURE_{service.upper()}_DATABASE_URL"] = url
         if os.environ.get("COPROCURE_REDIS_URL") and not own_redis:
             extra["COPROCURE_REDIS_URL"] = os.environ["COPROCURE_REDIS_URL"]
             # This run's own Redis database (never 0 or 1): no jobs left by an earlier module.

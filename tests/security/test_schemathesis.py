@@ -22,7 +22,7 @@ def run_schemathesis(platform, headers: dict[str, str], tmp_path: Path) -> None:
     for key, value in headers.items():
         argv += ["-H", f"{key}: {value}"]
     out = subprocess.run(argv, capture_output=True, text=True, timeout=600, cwd=tmp_path)
-    assert out.returncode == 0, out.stdout[-6000:] + out.stderr[-2000:]
+    assert out.returncode == 0, out.stdout[-20000:] + out.stderr[-2000:]
 
 
 def test_merged_spec_declares_bearer_and_every_service(gw):
