@@ -41,6 +41,8 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
 # Longer than the gateway's pooled client keeps idle connections, so the pool never
 # reuses a socket gunicorn has just closed (seen as 502s in the deadline-rush bench).
 keepalive = _int("GUNICORN_KEEPALIVE", 75)
+# Unlimited here: the gateway refuses over-long URIs itself, as a 414 problem+json.
+limit_request_line = _int("GUNICORN_LIMIT_REQUEST_LINE", 0)
 # Recycle workers now and then so a slow leak never becomes an outage.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = max_requests // 10

@@ -152,6 +152,8 @@ class Platform:
             "--workers", str(self.gunicorn_workers), "--threads", "8",
             "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "10",
             "--no-control-socket", "--keep-alive", "75",
+            # The gateway answers over-long URIs itself with a 414 problem (gunicorn: HTML).
+            "--limit-request-line", "0",
             f"services.{service}.app:create_app()"], env_overrides)
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> list[int]:

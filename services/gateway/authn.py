@@ -39,6 +39,9 @@ def unauthorized(detail: str) -> Problem:
                    headers={"WWW-Authenticate": 'Bearer realm="coprocure"'})
 
 
+MAX_URI_LENGTH = 8192
+
+
 def current_user_id() -> str | None:
     """The signed-in user's id (None when anonymous)."""
     return g.identity.user_id if g.get("identity") else None
@@ -51,6 +54,9 @@ def install_authentication(app: Flask) -> None:
     def _authenticate():
         raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") \
             or request.full_path
+        if len(raw) > MAX_URI_LENGTH:
+            return problem_response(Problem(414, "URI too long",
+                                            f"The request URI exceeds {MAX_URI_LENGTH} bytes"))
         reason = unsafe_path_reason(raw, request.path)
         if reason:
             return problem_response(Problem(400, "Bad request", reason))

@@ -235,3 +235,10 @@ def test_client_supplied_assertions_never_reach_services(gw, upstreams):
     assert seen["headers"][HEADER] != forged
     assert DIRECTORY_HEADER not in seen["headers"]
     assert verify_assertion(TEST_ASSERTION_KEY, seen["headers"][HEADER]).anonymous
+
+
+def test_over_long_uri_is_a_414_problem_and_not_forwarded(gw, upstreams):
+    raw = "/api/v1/tenders?" + "&".join(f"limit={i}" for i in range(2000))
+    resp = gw.test_client().get(raw, environ_overrides={"RAW_URI": raw})
+    assert resp.status_code == 414 and resp.mimetype == "application/problem+json"
+    assert all(not u.requests for u in upstreams.values())
