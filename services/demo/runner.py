@@ -78,10 +78,20 @@ class DemoRun:
         return self.tender
 
     def set_panel(self) -> dict[str, Any]:
-        """The commissioner forms the panel (one evaluator has lived experience)."""
-        return self.clients["commissioner"].put(f"/tenders/{self.tender['id']}/panel", {
-            "evaluators": [self.users[f"evaluator{i}"]["id"] for i in (1, 2, 3)],
-            "moderator": self.users["moderator"]["id"]})
+        """The commissioner forms the panel (one evaluator has lived experience).
+
+        Scoring learns of a published tender through the queue; on a busy platform that can
+        take longer than the service's own wait, so a 404 is retried for a while.
+        """
+        body = {"evaluators": [self.users[f"evaluator{i}"]["id"] for i in (1, 2, 3)],
+                "moderator": self.users["moderator"]["id"]}
+        path = f"/tenders/{self.tender['id']}/panel"
+        commissioner = self.clients["commissioner"]
+        resp = wait_until(lambda: (r := commissioner.request("PUT", path, json=body,
+                                                             expect=(200, 404))
+                                   ).status_code == 200 and r,
+                          timeout=60, what="scoring to know the tender")
+        return resp.json()
 
     def clarify(self) -> dict[str, Any]:
         """A bidder asks a question; the commissioner answers it for everyone."""

@@ -95,7 +95,7 @@ def viewer(identity: Identity, tender: Tender, panel: Panel) -> Viewer:
     )
 
 
-def await_tender(session_factory, tender_id: str, timeout: float = 5.0) -> None:
+def await_tender(session_factory, tender_id: str, timeout: float = 15.0) -> None:
     """Wait briefly for a just-published tender to arrive from commissioning's outbox.
 
     Scoring learns of tenders asynchronously (``record_tender``), usually within a few hundred
