@@ -14,11 +14,11 @@ from playwright.sync_api import expect
 @pytest.fixture(scope="module")
 def awarded(world):
     """A tender taken to award through the API (the auditor's subject)."""
-    demo = world.demo(deadline_seconds=6)
+    demo = world.demo(deadline_seconds=12)
     demo.publish_tender()
-    demo.set_panel()
     demo.clarify()
     demo.submit_bids()
+    demo.set_panel()
     demo.wait_for_deadline()
     demo.wait_for_assessment()
     demo.declare_conflicts()

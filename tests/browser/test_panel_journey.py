@@ -13,10 +13,10 @@ from services.demo import scenario
 @pytest.fixture(scope="module")
 def closed(world):
     """A tender past its deadline, with a panel, three bids and their automated assessments."""
-    demo = world.demo(deadline_seconds=6)
+    demo = world.demo(deadline_seconds=12)
     demo.publish_tender()
-    demo.set_panel()
     demo.submit_bids()
+    demo.set_panel()
     demo.wait_for_deadline()
     demo.wait_for_assessment()
     return demo

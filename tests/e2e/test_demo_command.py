@@ -13,7 +13,7 @@ def test_demo_prints_the_ranking_with_reasons(platform):
     env["COPROCURE_DEMO_ADMIN_PASSWORD"] = "demo-admin-password-for-tests"
     result = subprocess.run(
         [sys.executable, "-m", "services.cli", "demo", "--url", platform.url(),
-         "--deadline-seconds", "8"],
+         "--deadline-seconds", "12"],
         env=env, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = result.stdout

@@ -29,7 +29,7 @@ def _create_admin(platform) -> str:
 @pytest.fixture(scope="module")
 def tender_run(platform, tmp_path_factory):
     """The demo's steps, with checks in between; returns the run for later tests."""
-    demo = DemoRun(platform.url(), _create_admin(platform), deadline_seconds=12)
+    demo = DemoRun(platform.url(), _create_admin(platform), deadline_seconds=24)
     demo.create_staff()
     demo.register_bidders()
     me = demo.clients["evaluator3"].get("/me")
@@ -39,7 +39,6 @@ def tender_run(platform, tmp_path_factory):
     assert tender["status"] == "published"
     assert [c["key"] for c in tender["criteria"]] == ["Q1", "Q2", "Q3", "Q4", "Q5", "SV"]
     assert sum(c["weight"] for c in tender["criteria"]) + tender["price"]["weight"] == 100
-    demo.set_panel()
 
     answered = demo.clarify()
     questions = Client(platform.url()).get(f"/tenders/{tender['id']}/questions")["items"]
@@ -53,8 +52,10 @@ def tender_run(platform, tmp_path_factory):
         assert bid["status"] == "submitted" and bid["version"] == 1
         expected = hashlib.sha256(rfc8785.dumps(demo.bodies[key])).hexdigest()
         assert bid["receipt"]["content_sha256"] == expected
+    demo.set_panel()  # after the bids: it waits on the queue, which may be slow on a busy host
 
-    # Sealed until the deadline: nobody else can read a bid or count them.
+    # Sealed until the deadline: nobody else can read a bid or count them (evaluator1 sits on
+    # the panel by now).
     strong_id = demo.bids["strong"]["id"]
     for other in ("commissioner", "evaluator1", "auditor", "outputs"):
         resp = demo.clients[other].request("GET", f"/bids/{strong_id}", expect=(403, 404))
