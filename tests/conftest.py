@@ -135,15 +135,27 @@ def auth_headers(who: Identity, key: str = TEST_ASSERTION_KEY) -> dict[str, str]
     return {HEADER: sign_assertion(key, who)}
 
 
-def _platform_redis_url() -> str | None:
-    """A configured Redis, on another database (n+8) so in-process tests' flushes don't hit
-    the platform's queues, and two test runs on different databases don't share workers."""
+_redis_databases_taken = 0
+
+
+def platform_redis_url() -> str | None:
+    """A configured Redis, on a database of this platform's own (never the configured one):
+    platforms alive at once must not share queues, or one's workers run the other's jobs
+    against the wrong databases; in-process tests flush the configured database."""
+    from shared.queue import redis_from_url
+
+    global _redis_databases_taken
     url = os.environ.get("COPROCURE_REDIS_URL")
     if not url:
         return None
     base, _, db = url.rpartition("/") if url.count("/") > 2 else (url, "", "0")
     number = int(db) if db.isdigit() else 0
-    return f"{base}/{(number + 8) % 16}"
+    _redis_databases_taken += 1
+    own = f"{base}/{(number + 1 + (_redis_databases_taken - 1) % 15) % 16}"
+    conn = redis_from_url(own)
+    conn.flushdb()  # nothing left by an earlier platform or run
+    conn.close()
+    return own
 
 
 _platform_count = 0
@@ -184,8 +196,8 @@ def platform_factory(tmp_path_factory, database_urls):
         extra = {"COPROCURE_SANDBOX": "1", "COPROCURE_VAR_DIR": str(root)}
         for service, url in platform_databases(database_urls).items():
             extra[f"COPROCURE_{service.upper()}_DATABASE_URL"] = url
-        if _platform_redis_url():
-            extra["COPROCURE_REDIS_URL"] = _platform_redis_url()
+        if redis := platform_redis_url():
+            extra["COPROCURE_REDIS_URL"] = redis
         extra.update(env)
         plat = Platform(root=root, ports=ports, extra_env=extra, gunicorn_workers=1)
         started.append(plat)

@@ -168,8 +168,7 @@ def world(platform_factory) -> World:
     from services.demo import scenario
     from services.demo.client import Client
 
-    # The shared factory keeps the platform's queues on their own Redis database (n+8), away
-    # from the in-process tests that flush theirs and run their own workers.
+    # The shared factory gives each platform its own Redis database (tests/conftest.py).
     platform = platform_factory()
     email = f"admin+{uuid.uuid4().hex[:6]}@example.org"
     subprocess.run([sys.executable, "-m", "services.cli", "users", "create", "--email", email,

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from services.platform import Platform, free_port
-from shared.queue import redis_from_url
-from tests.conftest import platform_databases
+from tests.conftest import platform_databases, platform_redis_url
 
 # Fast failure detection for the tests: the janitor runs every second and a busy worker
 # renews its heartbeat every second (rq adds 60 s, so a dead worker's job is abandoned ~61 s
@@ -30,12 +27,8 @@ def start_platform(tmp_path_factory, database_urls):
         # CI PostgreSQL: fresh databases per platform; SQLite gets fresh files per root.
         for service, url in platform_databases(database_urls).items():
             extra[f"COPROCURE_{service.upper()}_DATABASE_URL"] = url
-        if os.environ.get("COPROCURE_REDIS_URL") and not own_redis:
-            extra["COPROCURE_REDIS_URL"] = os.environ["COPROCURE_REDIS_URL"]
-            # This run's own Redis database (never 0 or 1): no jobs left by an earlier module.
-            conn = redis_from_url(extra["COPROCURE_REDIS_URL"])
-            conn.flushdb()
-            conn.close()
+        if not own_redis and (redis := platform_redis_url()):
+            extra["COPROCURE_REDIS_URL"] = redis
         extra.update(env)
         plat = Platform(root=root, ports=ports, extra_env=extra,
                         gunicorn_workers=gunicorn_workers, own_redis=own_redis)
