@@ -79,9 +79,9 @@ def create_tender(ctx: Context, identity: Identity, data: dict[str, Any]) -> dic
         raise Problem(403, "Forbidden", "A commissioner must belong to an organisation")
     now = ctx.clock()
     doc = complete_document(data)
-    errors = check_deadlines(doc, now)
-    for path, msgs in check_structure(doc, check_weights=data.get("criteria") is not None).items():
-        errors.setdefault(path, []).extend(msgs)
+    # A draft may be incomplete (weights short of 100, deadlines not yet right): publishing
+    # checks completeness, as API.md says. Contradictions are refused at once.
+    errors = check_structure(doc, check_weights=False)
     if errors:
         raise validation_problem(errors)
     tender_id = new_id("tnd")
@@ -105,12 +105,7 @@ def update_tender(ctx: Context, identity: Identity, tender_id: str,
         tender = load_owned_tender(session, tender_id, identity)
         transition(tender, "edit")
         doc = _merge(working_doc(tender), changes)
-        errors = {}
-        if "clarification_deadline" in changes or "submission_deadline" in changes:
-            errors = check_deadlines(doc, now)
-        weights = "criteria" in changes and changes["criteria"] is not None
-        for path, msgs in check_structure(doc, check_weights=weights).items():
-            errors.setdefault(path, []).extend(msgs)
+        errors = check_structure(doc, check_weights=False)  # completeness: at publish
         if errors:
             raise validation_problem(errors)
         apply_doc(tender, doc)

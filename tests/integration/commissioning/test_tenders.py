@@ -30,14 +30,35 @@ def test_only_commissioners_create(world):
         assert world.post("/tenders", tender_body(world.clock()), who=who).status_code == 403
 
 
-def test_custom_criteria_must_sum_to_100_with_price(world):
+def test_custom_criteria_must_sum_to_100_with_price_to_publish(world):
     crit = [{"key": "Q1", "title": "Outcomes", "category": "outcomes", "weight": 50,
              "descriptors": {"0": "a", "1": "b", "3": "c", "5": "d"}}]
     resp = world.post("/tenders", tender_body(world.clock(), criteria=crit))
+    assert resp.status_code == 201  # a draft may be incomplete
+    draft = resp.get_json()
+    resp = world.post(f"/tenders/{draft['id']}/publish")
     assert resp.status_code == 422
     assert "criteria" in resp.get_json()["errors"]
+    assert "80" in resp.get_json()["errors"]["criteria"][0]  # says what the total is
     crit[0]["weight"] = 70
-    assert world.post("/tenders", tender_body(world.clock(), criteria=crit)).status_code == 201
+    assert world.patch(f"/tenders/{draft['id']}", {"criteria": crit}).status_code == 200
+    assert world.post(f"/tenders/{draft['id']}/publish").status_code == 200
+
+
+def test_drafts_with_deadlines_not_yet_right_publish_only_when_fixed(world):
+    now = world.clock()
+    for overrides, field in (
+            ({"submission_deadline": rfc(now - timedelta(seconds=1))}, "submission_deadline"),
+            ({"clarification_deadline": rfc(now + timedelta(days=30))},
+             "clarification_deadline")):
+        resp = world.post("/tenders", tender_body(now, **overrides))
+        assert resp.status_code == 201, resp.get_json()
+        draft = resp.get_json()
+        resp = world.post(f"/tenders/{draft['id']}/publish")
+        assert resp.status_code == 422
+        assert resp.headers["Content-Type"].startswith("application/problem+json")
+        assert field in resp.get_json()["errors"], resp.get_json()
+        assert world.get(f"/tenders/{draft['id']}").get_json()["status"] == "draft"
 
 
 def test_validation_names_the_field(world):
@@ -53,8 +74,6 @@ def test_validation_names_the_field(world):
         ({"price": {"weight": 30, "formula": "absolute_benchmark",
                     "ceiling": {"amount": "100.00", "currency": "GBP"},
                     "floor": {"amount": "200.00", "currency": "GBP"}}}, "price.floor"),
-        ({"submission_deadline": rfc(now - timedelta(seconds=1))}, "submission_deadline"),
-        ({"clarification_deadline": rfc(now + timedelta(days=30))}, "clarification_deadline"),
         ({"submission_deadline": "2030-04-01T12:00:00"}, "submission_deadline"),  # no offset
         ({"title": ""}, "title"),
         ({"title": 12}, "title"),
