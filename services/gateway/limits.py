@@ -40,6 +40,10 @@ def _not_login() -> bool:
     return request.method != "POST" or request.endpoint not in LOGIN_ENDPOINTS
 
 
+def _failed(response) -> bool:
+    return response.status_code >= 400
+
+
 def _unlimited() -> bool:
     return request.path in ("/healthz", "/readyz")
 
@@ -97,8 +101,9 @@ def install_rate_limits(app: Flask) -> Limiter:
                              exempt_when=_anonymous_or_unlimited),
             ApplicationLimit(login_ip, key_function=client_ip, scope="login-ip",
                              exempt_when=_not_login),
+            # Per account, only failures count: guessing is stopped, signing in often is not.
             ApplicationLimit(login_email, key_function=email_key, scope="login-email",
-                             exempt_when=_not_login),
+                             exempt_when=_not_login, deduct_when=_failed),
         ],
     )
     limiter.init_app(app)

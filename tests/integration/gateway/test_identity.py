@@ -237,6 +237,18 @@ def test_login_flood_is_429_with_retry_after(make_app, make_user):
     assert int(resp.headers["Retry-After"]) > 0
 
 
+def test_successful_sign_ins_do_not_spend_the_accounts_guessing_budget(make_app, make_user):
+    app = make_app("gateway", LOGIN_RATE_LIMIT="3/minute")
+    client = app.test_client()
+    user = make_user("bidder")
+    ok = [client.post(TOKEN, json={"email": user["email"], "password": PASSWORD}).status_code
+          for _ in range(6)]
+    assert ok == [200] * 6
+    wrong = [client.post(TOKEN, json={"email": user["email"], "password": "w" * 14}).status_code
+             for _ in range(4)]
+    assert wrong == [401, 401, 401, 429]
+
+
 def test_general_rate_limit_per_token(make_app, make_user):
     app = make_app("gateway", RATE_LIMIT="3/minute")
     client = app.test_client()
