@@ -1,4 +1,5 @@
-"""Classify one outcome commitment: structured fields first, wording second.
+"""Classify one outcome commitment: the statement's plain wording, then structured fields,
+then the rest of the wording.
 
 The bidder's `declared_level` is never evidence; it is only a last resort when nothing in the
 structured fields or the wording says what is being measured.
@@ -180,14 +181,45 @@ def verifiability(commitment: Mapping[str, Any], wording: str = "") -> Verifiabi
     )
 
 
+def _statement_kind(
+    statement: str, structured_sustain: bool
+) -> tuple[str, str | None, float, list[str]] | None:
+    """What the statement itself plainly commits to, when it speaks of no change in a person.
+
+    The commitment is what the bidder will be held to: "40 sessions delivered" counts activity
+    even if the indicator names a wellbeing scale, and "job start" is a status at the point
+    of service whatever sustainment period is filled in.
+    """
+    if SATISFACTION_RE.search(statement):
+        return OUTPUT, None, 0.85, [R11]
+    if (INSTRUMENT_RE.search(statement) or SCALE_CHANGE_RE.search(statement)
+            or STATE_CHANGE_RE.search(statement)):
+        return None  # a change is described: the structured evidence decides
+    status = bool(STATUS_RE.search(statement))
+    if status and SUSTAIN_RE.search(statement):
+        return OUTCOME, HARD, 0.85 if structured_sustain else 0.8, [R3, R4]
+    if ENGAGEMENT_RE.search(statement):
+        return ENGAGEMENT, None, 0.8, [R2]
+    if ACTIVITY_NOUN_RE.search(statement):
+        return OUTPUT, None, 0.85, [R1]
+    if status and STATUS_ENTRY_RE.search(statement):
+        return INTERMEDIATE, None, 0.75, [R3]
+    if ACTIVITY_VERB_RE.search(statement):
+        return OUTPUT, None, 0.8, [R1]
+    return None
+
+
 def _base_kind(
     c: Mapping[str, Any], statement: str, wording: str
 ) -> tuple[str, str | None, float, list[str]]:
     """First matching rule in published precedence order → (label, type, confidence, rules)."""
+    structured_sustain = sustainment_months(c) is not None
+    plain = _statement_kind(statement, structured_sustain)
+    if plain is not None:
+        return plain
     indicator = as_mapping(c.get("indicator"))
     instrument = text(indicator.get("instrument"))
     unit = text(indicator.get("unit")).lower()
-    structured_sustain = sustainment_months(c) is not None
     status = bool(STATUS_RE.search(wording))
     sustain_words = bool(SUSTAIN_RE.search(statement))
     scale_change = bool(SCALE_CHANGE_RE.search(wording))

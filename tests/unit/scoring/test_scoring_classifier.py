@@ -5,6 +5,10 @@ from __future__ import annotations
 import pytest
 
 from services.scoring.domain.classifier import (
+    ENGAGEMENT,
+    INTERMEDIATE,
+    OUTCOME,
+    OUTPUT,
     R1,
     R2,
     R3,
@@ -325,3 +329,41 @@ MORE_WORDING = [
 @pytest.mark.parametrize(("statement", "label"), MORE_WORDING, ids=[m[0] for m in MORE_WORDING])
 def test_more_wording(statement, label):
     assert classify_commitment({"statement": statement}).label == label
+
+
+# API.md's example commitment (a validated scale, baseline, target, method, sustainment) with
+# only the statement changed: the statement is what the bidder commits to, so it decides.
+API_EXAMPLE = {
+    "declared_level": "outcome",
+    "indicator": {"name": "UCLA 3-item loneliness score", "unit": "scale",
+                  "instrument": "UCLA-3"},
+    "baseline": {"value": 7.1, "date": "2026-09-01", "source": "intake survey"},
+    "target": {"value": 5.5, "by": "2028-03-31"},
+    "sustainment_period_months": 9,
+    "validation_method": "pre_post",
+    "assessed_by": ["people_using_service", "independent"],
+    "co_defined_with_users": True,
+    "reporting_frequency": "quarterly",
+}
+
+
+@pytest.mark.parametrize(
+    ("statement", "label", "outcome_type"),
+    [
+        ("40 peer-support sessions delivered", OUTPUT, None),
+        ("120 people engaged", ENGAGEMENT, None),
+        ("job start", INTERMEDIATE, None),
+        ("job sustained 13 weeks", OUTCOME, "hard"),
+        ("tenancy sustained 12 months", OUTCOME, "hard"),
+        ("90% satisfied with the service", OUTPUT, None),
+        ("UCLA loneliness score down at least 1 point at 9 months vs intake", OUTCOME, "soft"),
+        ("10 apprenticeships created", OUTPUT, None),
+        ("Isolated older people feel less lonely", OUTCOME, "soft"),
+        ("People attending the peer groups feel less isolated", OUTCOME, "soft"),
+    ],
+)
+def test_the_statement_outranks_a_mismatched_indicator(statement, label, outcome_type):
+    result = classify_commitment({**API_EXAMPLE, "statement": statement})
+    assert (result.label, result.outcome_type) == (label, outcome_type), result.rules
+    if label != OUTCOME:
+        assert R13 in result.rules
