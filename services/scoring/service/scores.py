@@ -116,8 +116,8 @@ def submit_score(session_factory: SessionFactory, identity: Identity, tender_id:
             ).first()
             reason = (body.get("reason") or "").strip() or None
             if previous is not None and reason is None:
-                raise validation_problem({"reason": [
-                    "Required when changing a score you already submitted."]})
+                # API.md's body has no `reason`: the new justification says why it changed.
+                reason = body["justification"].strip()
             row = Score(id=new_id("scr"), tender_id=tender.id, bid_id=bid_id,
                         criterion_key=body["criterion_key"], evaluator_id=identity.user_id,
                         score=body["score"], justification=body["justification"].strip(),
