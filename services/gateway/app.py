@@ -69,5 +69,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     install_authentication(app)
     install_proxy(app)
     install_openapi(app)
+    _operations_under_api_prefix(app)
     app.register_blueprint(portal)  # the web portal at /portal (and / when free)
     return app
+
+
+OPERATIONS = ("/healthz", "/readyz", "/openapi.json", "/docs")
+
+
+def _operations_under_api_prefix(app: Flask) -> None:
+    """API.md serves everything under /api/v1: the operations endpoints answer there too."""
+    endpoints = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules()}
+    for path in OPERATIONS:
+        endpoint = endpoints[path]
+        app.add_url_rule("/api/v1" + path, endpoint=f"api_v1_{endpoint}",
+                         view_func=app.view_functions[endpoint], methods=["GET"])

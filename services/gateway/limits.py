@@ -45,7 +45,7 @@ def _failed(response) -> bool:
 
 
 def _unlimited() -> bool:
-    return request.path in ("/healthz", "/readyz")
+    return request.path in ("/healthz", "/readyz", "/api/v1/healthz", "/api/v1/readyz")
 
 
 # One counter per request (one Redis round trip): signed-in callers are limited per token,

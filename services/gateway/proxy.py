@@ -30,7 +30,7 @@ FORWARD_REQUEST_HEADERS = ("Content-Type", "Accept", "Accept-Language", "Idempot
                            "If-Match", "If-None-Match")
 PASS_RESPONSE_HEADERS = ("Content-Type", "Location", "Retry-After", "Content-Disposition",
                          "ETag", "Last-Modified", "Cache-Control", "Link", "Allow",
-                         "Idempotent-Replayed", "Deprecation", "Sunset")
+                         "Idempotent-Replayed", "Deprecation", "Sunset", "X-Audit-Tree-Size")
 _lock = threading.Lock()
 
 

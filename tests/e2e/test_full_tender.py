@@ -126,6 +126,7 @@ def test_auditor_replays_exports_and_verifies(tender_run, platform, tmp_path):
     assert len(types) >= 5, types
     export = auditor.request("GET", "/audit/export?format=jsonl")
     (tmp_path / "export.jsonl").write_bytes(export.content)
+    assert int(export.headers["X-Audit-Tree-Size"]) == export.content.count(b"\n") > 0
     (tmp_path / "head.json").write_text(json.dumps(Client(platform.url()).get("/audit/tree-head")))
     (tmp_path / "key.json").write_text(json.dumps(Client(platform.url()).get("/audit/public-key")))
     result = subprocess.run(

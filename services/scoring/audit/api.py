@@ -35,6 +35,26 @@ class TreeHeadView(MethodView):
             return heads.current_tree_head(session)
 
 
+@bp.route("/audit/tree-heads")
+class TreeHeadsView(MethodView):
+    @bp.arguments(schemas.TreeHeadsQuery, location="query", unknown=RAISE)
+    @bp.response(200, schemas.TreeHeadList)
+    def get(self, args):
+        """The most recent signed tree heads (milestones included), newest first."""
+        with resources().session_factory() as session:
+            return {"items": heads.tree_heads(session, args["limit"])}
+
+
+@bp.route("/audit/events/<int:seq>")
+class EventView(MethodView):
+    @bp.response(200)
+    def get(self, seq: int):
+        """One entry, its leaf hash and (unless withheld) its payload (auditor)."""
+        require_roles("auditor")
+        with resources().session_factory() as session:
+            return queries.event(session, seq)
+
+
 @bp.route("/audit/public-key")
 class PublicKeyView(MethodView):
     @bp.response(200, schemas.PublicKey)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.scoring.audit.models import AuditEntry
-from services.scoring.audit.store import log_size
+from services.scoring.audit.queries import size_or_current
 from shared.audit.export import OPTIONAL_FIELDS, REQUIRED_FIELDS
 
 BATCH = 1000
@@ -25,8 +25,7 @@ CSV_COLUMNS = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS, "leaf_hash")
 def export_size(session_factory: Callable[[], Session], tree_size: int | None) -> int:
     """The number of entries an export will carry (the current size unless a prefix is asked)."""
     with session_factory() as session:
-        size = log_size(session)
-    return size if tree_size is None else min(tree_size, size)
+        return size_or_current(session, tree_size)  # a prefix larger than the log is a 400
 
 
 def _batches(session_factory: Callable[[], Session], size: int

@@ -60,7 +60,15 @@ def list_events(session: Session, args: dict[str, Any]) -> dict[str, Any]:
             "next_cursor": encode_cursor({"seq": items[-1]["seq"]}) if more else None}
 
 
-def _size_or_current(session: Session, requested: int | None) -> int:
+def event(session: Session, seq: int) -> dict[str, Any]:
+    """One entry by its ``seq`` (with its payload unless withheld); 404 if there is none."""
+    entry = session.get(AuditEntry, seq)
+    if entry is None:
+        raise Problem(404, "Not Found", f"No audit entry with seq {seq}.")
+    return event_document(entry, session.get(AuditPayload, seq))
+
+
+def size_or_current(session: Session, requested: int | None) -> int:
     size = log_size(session)
     if requested is None:
         return size
@@ -71,7 +79,7 @@ def _size_or_current(session: Session, requested: int | None) -> int:
 
 def inclusion(session: Session, seq: int, tree_size: int | None) -> dict[str, Any]:
     """``{leaf_index, tree_size, audit_path, leaf_hash, root_hash}`` for entry ``seq``."""
-    size = _size_or_current(session, tree_size)
+    size = size_or_current(session, tree_size)
     store = SqlNodeStore(session)
     try:
         path = merkle.inclusion_proof(store, seq, size)  # one batched read of O(log n) nodes
@@ -86,7 +94,7 @@ def inclusion(session: Session, seq: int, tree_size: int | None) -> dict[str, An
 
 def consistency(session: Session, first: int, second: int | None) -> dict[str, Any]:
     """``{first, second, proof, first_root, second_root}`` between two tree sizes."""
-    size = _size_or_current(session, second)
+    size = size_or_current(session, second)
     store = SqlNodeStore(session)
     try:
         proof = merkle.consistency_proof(store, first, size)

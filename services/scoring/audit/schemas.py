@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from shared.schemas import PageQuerySchema
 
@@ -108,3 +108,18 @@ class EventPage(Schema):
 
     items = fields.List(fields.Dict())
     next_cursor = fields.String(allow_none=True)
+
+
+class TreeHeadsQuery(Schema):
+    """How many of the most recent heads to list."""
+
+    class Meta:
+        unknown = RAISE
+
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class TreeHeadList(Schema):
+    """Published tree heads, newest first."""
+
+    items = fields.List(fields.Nested(TreeHead))

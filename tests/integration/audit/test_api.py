@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 
@@ -113,6 +114,7 @@ def test_inclusion_and_consistency_proofs_verify(app):
     ("/audit/events?colour=red", 422, "colour"),
     ("/audit/events?limit=abc", 422, "limit"),
     ("/audit/export?format=xml", 422, "format"),
+    ("/audit/export?tree_size=99", 400, None),  # a prefix beyond the log
 ])
 def test_bad_queries_are_problems_naming_the_field(app, path, status, field):
     fill(app, 5)
@@ -203,3 +205,16 @@ def test_csv_export_has_a_header_and_one_row_per_entry(app):
     assert rows[5]["object_id"] == entries[5]["object_id"]
     assert rows[5]["score"] == str(entries[5]["score"]) and rows[5]["model_version"] == ""
     assert len(rows[0]["leaf_hash"]) == 64
+
+
+def test_one_entry_by_seq_and_the_history_of_tree_heads(app):
+    entries = fill(app, 7)
+    one = get(app, "/audit/events/3").json
+    assert one["seq"] == 3 and one["object_id"] == entries[3]["object_id"]
+    assert one["leaf_hash"] == hashlib.sha256(b"\x00" + merkle_line(entries[3])).hexdigest()
+    assert get(app, "/audit/events/7").status_code == 404
+    assert get(app, "/audit/events/3", ANONYMOUS).status_code == 401
+    head = get(app, "/audit/tree-head", ANONYMOUS).json
+    listed = get(app, "/audit/tree-heads?limit=5", ANONYMOUS).json["items"]
+    assert listed[0]["tree_size"] == 7 and listed[0]["signature"] == head["signature"]
+    assert get(app, "/audit/tree-heads?limit=0", ANONYMOUS).status_code == 422

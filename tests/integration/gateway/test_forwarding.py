@@ -242,3 +242,15 @@ def test_over_long_uri_is_a_414_problem_and_not_forwarded(gw, upstreams):
     resp = gw.test_client().get(raw, environ_overrides={"RAW_URI": raw})
     assert resp.status_code == 414 and resp.mimetype == "application/problem+json"
     assert all(not u.requests for u in upstreams.values())
+
+
+def test_operations_answer_under_the_api_prefix_too(client):
+    """API.md: everything is served under /api/v1; the operations endpoints also at the root."""
+    for path in ("/healthz", "/openapi.json", "/docs"):
+        root, prefixed = client.get(path), client.get("/api/v1" + path)
+        assert root.status_code == prefixed.status_code == 200, path
+        assert root.mimetype == prefixed.mimetype, path
+    assert client.get("/api/v1/healthz").json["status"] == "ok"
+    assert client.get("/api/v1/openapi.json").json["openapi"].startswith("3.1")
+    ready = client.get("/api/v1/readyz")
+    assert ready.status_code in (200, 503) and "checks" in ready.json
