@@ -85,7 +85,7 @@ class Token(StrictSchema):
     access_token = fields.String()
     token_type = fields.String()
     expires_in = fields.Integer()
-    expires_at = fields.DateTime()
+    expires_at = fields.String()  # RFC 3339 UTC with a Z, as every timestamp
     user = fields.Nested(User)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import UTC
 
 from flask import current_app, g
 from flask.views import MethodView
@@ -61,7 +62,8 @@ class Token(MethodView):
         issued = accounts.issue_token(resources().session_factory, body["email"],
                                       body["password"], ttl, now())
         return {"access_token": issued.access_token, "token_type": "Bearer",
-                "expires_in": issued.expires_in, "expires_at": issued.expires_at,
+                "expires_in": issued.expires_in,
+                "expires_at": issued.expires_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
                 "user": issued.user}
 
     @blp.response(204)
