@@ -74,6 +74,7 @@ def test_token_me_and_token_stored_hashed(client, gateway):
     body = resp.json
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == 8 * 3600
+    assert body["expires_at"].endswith("Z")
     assert body["user"]["email"] == "me@example.org"
     token = body["access_token"]
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
