@@ -17,9 +17,8 @@ SCORING_STATES = ("closed", "evaluating")
 def my_bids(tenders: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The organisation's bids: those made in this session, plus any the API lists.
 
-    The API has no ``GET /bids``. Commissioning answers ``GET /tenders/{id}/bids`` with a
-    bidder's own bids, but the gateway lets only staff call it (403 for bidders), so the
-    portal tries it once and otherwise relies on the bids remembered in this session.
+    The API has no ``GET /bids``; ``GET /tenders/{id}/bids`` answers a bidder with its own
+    organisation's bids, so the portal asks it for each tender on the page.
     """
     found: dict[str, dict[str, Any]] = {}
     for bid_id in session.get("bids", [])[-20:]:
