@@ -26,6 +26,14 @@ def _create_admin(platform) -> str:
     return Client(platform.url()).login(email, scenario.PASSWORD).token
 
 
+def _register_bidder(platform, email: str) -> Client:
+    api = Client(platform.url())
+    api.post("/auth/register", {"email": email, "password": scenario.PASSWORD,
+                                "organisation": {"name": f"Latecomers {email}",
+                                                 "kind": "cooperative"}})
+    return api.login(email, scenario.PASSWORD)
+
+
 @pytest.fixture(scope="module")
 def tender_run(platform, tmp_path_factory):
     """The demo's steps, with checks in between; returns the run for later tests."""
@@ -57,16 +65,22 @@ def tender_run(platform, tmp_path_factory):
     # Sealed until the deadline: nobody else can read a bid or count them (evaluator1 sits on
     # the panel by now).
     strong_id = demo.bids["strong"]["id"]
-    for other in ("commissioner", "evaluator1", "auditor", "outputs"):
+    for other in ("commissioner", "evaluator1", "moderator", "auditor", "outputs"):
         resp = demo.clients[other].request("GET", f"/bids/{strong_id}", expect=(403, 404))
         assert resp.headers["content-type"].startswith("application/problem+json"), other
     demo.clients["commissioner"].request("GET", f"/tenders/{tender['id']}/bids", expect=(403, 404))
     assert demo.clients["strong"].get(f"/bids/{strong_id}")["id"] == strong_id
 
+    # An organisation with no bid yet, so only the deadline can refuse it.
+    latecomer = _register_bidder(platform, f"late+{demo.suffix}@bidders.example")
     demo.wait_for_deadline()
-    late = demo.clients["strong"].request("POST", f"/tenders/{tender['id']}/bids",
-                                          json=scenario.low_price_bid(), expect=(409, 422))
+    late = latecomer.request("POST", f"/tenders/{tender['id']}/bids",
+                             json=scenario.low_price_bid(), expect=409)
     assert late.headers["content-type"].startswith("application/problem+json")
+    assert late.json()["detail"] == "submission deadline has passed"
+    amend = demo.clients["strong"].request("PUT", f"/bids/{strong_id}",
+                                           json=demo.bodies["strong"], expect=409)
+    assert amend.json()["detail"] == "submission deadline has passed"
 
     evaluation = demo.wait_for_assessment()
     demo.wait_for_status("evaluating")
