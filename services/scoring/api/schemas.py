@@ -185,6 +185,8 @@ class Replay(StrictSchema):
     original_input_sha256 = fields.String()
     model_version = fields.String()
     original_model_version = fields.String()
+    compared_with = fields.String(metadata={
+        "description": "where the original hashes come from: the tamper-evident audit log"})
     replayed_at = fields.String()
 
 

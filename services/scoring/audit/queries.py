@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from services.scoring.audit.models import AuditEntry, AuditPayload
 from services.scoring.audit.store import SqlNodeStore, log_size
 from shared.audit import merkle
+from shared.audit.canonical import sha256_hex
 from shared.problems import Problem, validation_problem
 from shared.schemas import decode_cursor, encode_cursor
 
@@ -66,6 +67,24 @@ def event(session: Session, seq: int) -> dict[str, Any]:
     if entry is None:
         raise Problem(404, "Not Found", f"No audit entry with seq {seq}.")
     return event_document(entry, session.get(AuditPayload, seq))
+
+
+def recorded(session: Session, event_type: str, object_id: str
+             ) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
+    """The latest logged entry of this type for the object and its payload, the payload only
+    if it still hashes to the entry's ``payload_sha256`` (the entry is what the tree covers)."""
+    row = session.scalars(select(AuditEntry).where(
+        AuditEntry.event_type == event_type, AuditEntry.object_id == object_id)
+        .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    if row is None:
+        return None
+    entry = json.loads(row.line)
+    stored = session.get(AuditPayload, row.seq)
+    payload = None
+    if stored is not None and sha256_hex(stored.payload.encode("utf-8")) == entry[
+            "payload_sha256"]:
+        payload = json.loads(stored.payload)
+    return entry, payload
 
 
 def size_or_current(session: Session, requested: int | None) -> int:

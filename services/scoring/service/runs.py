@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.scoring import events
+from services.scoring.audit.queries import recorded
 from services.scoring.domain import (
     MODEL_VERSION,
     ScoringInputError,
@@ -197,6 +198,16 @@ def get_run(session_factory: SessionFactory, identity: Identity, run_id: str) ->
         return run_document(_visible_run(session, identity, run_id))
 
 
+def _logged_hashes(session: Session, run: ScoringRun) -> tuple[str | None, str | None]:
+    """The run's input hash (``scoring_run_requested``) and output hash
+    (``scoring_run_completed``) as the audit log recorded them."""
+    requested = recorded(session, events.SCORING_RUN_REQUESTED, run.id)
+    completed = recorded(session, events.SCORING_RUN_COMPLETED, run.id)
+    if requested is None or completed is None:
+        raise Problem(409, "Conflict", "The audit log holds no complete record of this run.")
+    return requested[0].get("inputs_sha256"), (completed[1] or {}).get("output_sha256")
+
+
 def replay(session_factory: SessionFactory, identity: Identity, run_id: str) -> dict[str, Any]:
     """Recompute a completed run from its stored inputs and compare output hashes (auditor)."""
     with transaction(session_factory) as session:
@@ -206,18 +217,22 @@ def replay(session_factory: SessionFactory, identity: Identity, run_id: str) -> 
         if run.status != COMPLETED:
             raise Problem(409, "Conflict", f"The run is {run.status}; only completed runs can "
                                            "be replayed.")
+        logged_inputs, logged_output = _logged_hashes(session, run)
         result = compute_scoring_run(run.inputs)
+        # The tamper-evident log, not the mutable runs table, says what the run was: the
+        # stored inputs must hash to the logged input hash, the output to the logged output.
         row = Replay(id=new_id("rpl"), run_id=run.id, model_version=result["model_version"],
                      output_sha256=result["output_sha256"],
-                     matches=result["output_sha256"] == run.output_sha256,
+                     matches=(result["output_sha256"] == logged_output
+                              and result["input_sha256"] == logged_inputs),
                      actor_id=identity.user_id, created_at=utcnow())
         session.add(row)
         doc = {"run_id": run.id, "matches": row.matches, "output_sha256": row.output_sha256,
-               "original_output_sha256": run.output_sha256,
+               "original_output_sha256": logged_output,
                "input_sha256": result["input_sha256"],
-               "original_input_sha256": run.input_sha256,
+               "original_input_sha256": logged_inputs,
                "model_version": row.model_version, "original_model_version": run.model_version,
-               "replayed_at": iso(row.created_at)}
+               "compared_with": "audit log", "replayed_at": iso(row.created_at)}
         events.record(session, event_type=events.SCORING_RUN_REPLAYED, tender_id=run.tender_id,
                       object_type="scoring_run", object_id=run.id,
                       **events.actor_of(identity, "auditor"), payload=doc,

@@ -99,3 +99,33 @@ def test_the_scoring_trail_is_logged_and_verifies(scoring, tmp_path):
     result = CliRunner().invoke(verify_command, [str(export), "--tree-head", str(head),
                                                  "--public-key", str(key)])
     assert result.exit_code == 0, result.output
+
+
+def test_replay_compares_with_the_log_not_the_runs_table(scoring):
+    """Someone with database access rewrites a run's stored inputs and output hash: the
+    replay still answers from the audit log, so it reports the mismatch."""
+    from sqlalchemy import update
+
+    from services.scoring.orm.runs import ScoringRun
+
+    s = _scenario(scoring)
+    h = s.h
+    s.publish_and_close()
+    run = _award(s)
+    with h.session_factory() as session:
+        stored = session.get(ScoringRun, run["run_id"])
+        inputs = json.loads(json.dumps(stored.inputs))
+        inputs["bids"][0]["price"] = {"amount": "1.00", "currency": "GBP"}
+        session.execute(update(ScoringRun).where(ScoringRun.id == run["run_id"])
+                        .values(output_sha256="0" * 64))
+        session.commit()
+    honest = h.post(s.auditor, f"/scoring-runs/{run['run_id']}/replay").json
+    assert honest["matches"] is True and honest["compared_with"] == "audit log"
+    assert honest["original_output_sha256"] == run["output_sha256"]  # the log's, not "000…"
+    with h.session_factory() as session:
+        session.execute(update(ScoringRun).where(ScoringRun.id == run["run_id"])
+                        .values(inputs=inputs))
+        session.commit()
+    tampered = h.post(s.auditor, f"/scoring-runs/{run['run_id']}/replay").json
+    assert tampered["matches"] is False
+    assert tampered["input_sha256"] != tampered["original_input_sha256"] == run["input_sha256"]
