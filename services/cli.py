@@ -13,6 +13,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from rich.console import Console
 
 from shared.config import DEFAULT_PORTS, SERVICES, database_url, env, env_bool
+from shared.contracts import PUBLISH_TREE_HEAD
 from shared.observability import configure_logging
 from shared.queue import QUEUES, clean_started_registries, enqueue_job, get_queue, redis_from_url
 
@@ -109,7 +110,8 @@ def scheduler(once: bool) -> None:
     handlers = {name: _failure_handlers(name) for name in QUEUES}
     sweep_every = float(env("SWEEP_SECONDS", "1" if env_bool("SANDBOX") else "60"))
     janitor_every = float(env("JANITOR_SECONDS", "5"))
-    last_sweep = last_janitor = 0.0
+    head_every = float(env("TREE_HEAD_SECONDS", "60" if env_bool("SANDBOX") else "3600"))
+    last_sweep = last_janitor = last_head = 0.0
     while True:
         now = time.time()
         try:
@@ -118,6 +120,12 @@ def scheduler(once: bool) -> None:
                 last_janitor = now
             if rq_scheduler.acquire_locks():
                 rq_scheduler.enqueue_scheduled_jobs()
+            if now - last_head >= head_every:
+                slot = int(now // head_every)
+                enqueue_job(get_queue("scoring", conn), PUBLISH_TREE_HEAD,
+                            {"schema_version": 1, "slot": slot}, job_id=f"tree-head-{slot}",
+                            result_ttl=60, failure_ttl=3600)
+                last_head = now
         except Exception as exc:  # Redis down: keep ticking, it comes back
             console.print(f"scheduler: {exc!r}")
         if now - last_sweep >= sweep_every:

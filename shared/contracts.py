@@ -19,6 +19,7 @@ RECORD_SCORING_RESULT = "services.commissioning.jobs.record_scoring_result"
 RECORD_TENDER = "services.scoring.jobs.record_tender"
 ASSESS_TENDER = "services.scoring.jobs.assess_tender"
 RUN_SCORING = "services.scoring.jobs.run_scoring"
+PUBLISH_TREE_HEAD = "services.scoring.jobs.publish_tree_head"
 
 JOB_QUEUES = {
     CLOSE_DUE_TENDERS: "commissioning",
@@ -26,6 +27,7 @@ JOB_QUEUES = {
     RECORD_TENDER: "scoring",
     ASSESS_TENDER: "scoring",
     RUN_SCORING: "scoring",
+    PUBLISH_TREE_HEAD: "scoring",
 }
 
 
@@ -115,6 +117,16 @@ class CloseDueTenders(Schema):
     schema_version = fields.Integer(required=True)
     slot = fields.Integer(load_default=None, allow_none=True)
     tender_id = fields.String(load_default=None, allow_none=True)
+
+
+class PublishTreeHead(Schema):
+    """scheduler → scoring (``publish_tree_head``): the periodic signed tree head."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    schema_version = fields.Integer(required=True)
+    slot = fields.Integer(load_default=None, allow_none=True)
 
 
 def load_payload(schema: type[Schema], payload: Any) -> dict[str, Any]:

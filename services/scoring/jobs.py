@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from services.scoring import runtime
+from services.scoring.audit import heads
 from services.scoring.service import intake, runs
+from shared.contracts import PublishTreeHead, load_payload
 from shared.faults import pause_point
 
 
@@ -24,3 +26,9 @@ def run_scoring(payload: dict[str, Any]) -> bool:
     """``RunScoringRequested``: compute a queued scoring run from its frozen inputs (once)."""
     pause_point("run_scoring")  # test hook (shared/faults.py), off unless configured
     return runs.execute_run(runtime.get_resources().session_factory, payload)
+
+
+def publish_tree_head(payload: dict[str, Any]) -> bool:
+    """The periodic tree head (DESIGN §6): signs one if the log grew since the last head."""
+    load_payload(PublishTreeHead, payload)
+    return heads.publish_periodic_head(runtime.get_resources().session_factory)

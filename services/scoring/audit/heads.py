@@ -1,4 +1,4 @@
-"""Signed tree heads (Ed25519, C2SP checkpoint body): at milestones and on request."""
+"""Signed tree heads (Ed25519, C2SP checkpoint body): at milestones, periodically, on request."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from services.scoring.audit.models import AuditTreeHead
-from services.scoring.audit.store import SqlNodeStore, log_size
+from services.scoring.audit.store import SqlNodeStore, lock_log, log_size
 from services.scoring.orm.common import iso, utcnow
 from shared.audit import checkpoint
 from shared.audit.merkle import root
 from shared.config import secret
+from shared.db import transaction
 
 ON_REQUEST = "on_request"
+PERIODIC = "periodic"
 
 
 def signing_seed() -> str:
@@ -80,3 +82,16 @@ def tree_heads(session: Session, limit: int = 50) -> list[dict[str, Any]]:
     rows = session.scalars(select(AuditTreeHead).order_by(AuditTreeHead.id.desc())
                            .limit(limit)).all()
     return [head_document(r) for r in rows]
+
+
+def publish_periodic_head(session_factory) -> bool:
+    """Sign a ``periodic`` head if the log has grown past the latest head; False if not."""
+    with transaction(session_factory) as session:
+        lock_log(session)  # one head per size, even with two schedulers
+        size = log_size(session)
+        latest = session.scalars(select(AuditTreeHead.tree_size)
+                                 .order_by(AuditTreeHead.id.desc()).limit(1)).first()
+        if latest is not None and latest >= size:
+            return False
+        publish_tree_head(session, PERIODIC)
+        return True

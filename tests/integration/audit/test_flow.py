@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from click.testing import CliRunner
 
 from shared.audit.verify import verify_command
-from tests.integration.audit.helpers import ANONYMOUS
+from tests.integration.audit.helpers import ANONYMOUS, fill
 from tests.integration.scoring import payloads
 from tests.integration.scoring.scenario import Scenario
 from tests.unit.ocds.validate import bid_details_before, package_errors
@@ -129,3 +129,29 @@ def test_replay_compares_with_the_log_not_the_runs_table(scoring):
     tampered = h.post(s.auditor, f"/scoring-runs/{run['run_id']}/replay").json
     assert tampered["matches"] is False
     assert tampered["input_sha256"] != tampered["original_input_sha256"] == run["input_sha256"]
+
+
+def test_periodic_tree_head_job_signs_only_when_the_log_grew(scoring):
+    """The scheduler's `publish_tree_head` job, run by a real rq worker (DESIGN §6)."""
+    from services.scoring.audit.heads import tree_heads
+    from shared.contracts import PUBLISH_TREE_HEAD
+    from shared.queue import enqueue_job, get_queue
+
+    s = _scenario(scoring)
+    h = s.h
+    s.publish_and_close()  # bids opened: the log has entries and a milestone head
+
+    def tick(slot: int) -> list[dict]:
+        enqueue_job(get_queue("scoring", h.redis), PUBLISH_TREE_HEAD,
+                    {"schema_version": 1, "slot": slot}, job_id=f"tree-head-{slot}")
+        h.work()
+        with h.session_factory() as session:
+            return tree_heads(session)
+
+    before = tick(1)
+    assert before[0]["milestone"] == "bids_opened"  # nothing new since the milestone head
+    fill(h.app, 3, tender_id=s.tender_id)
+    after = tick(2)
+    assert after[0]["milestone"] == "periodic"
+    assert after[0]["tree_size"] == before[0]["tree_size"] + 3
+    assert len(tick(3)) == len(after)  # no growth, no new head
