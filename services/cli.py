@@ -82,9 +82,10 @@ def worker(queue: str, burst: bool) -> None:
     # the janitor treats a dead worker's job as abandoned (DESIGN.md §5, docs/deploy.md).
     monitoring = int(env("JOB_MONITORING_INTERVAL", "30"))
     while True:
-        w = Worker([get_queue(queue, conn)], connection=conn, serializer=JSONSerializer,
-                   exception_handlers=handlers, job_monitoring_interval=monitoring)
         try:
+            # Inside the try: building a worker talks to Redis too (CLIENT SETNAME).
+            w = Worker([get_queue(queue, conn)], connection=conn, serializer=JSONSerializer,
+                       exception_handlers=handlers, job_monitoring_interval=monitoring)
             w.work(burst=burst, with_scheduler=True, logging_level=env("LOG_LEVEL", "INFO"))
             return
         except (RedisConnectionError, RedisTimeoutError) as exc:
