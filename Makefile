@@ -29,6 +29,7 @@ lint: $(STAMP)
 ## bench: benchmarks that print figures (see docs/performance.md); `make bench BENCH_ARGS=--full`
 BENCH_ARGS ?=
 bench: $(STAMP)
+	@sh bench/install_tools.sh || echo "wrk not installed: the gateway bench uses httpx"
 	$(BIN)/python -m bench.run_all $(BENCH_ARGS)
 
 clean:
