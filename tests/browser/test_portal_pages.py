@@ -85,3 +85,23 @@ def test_tender_form_prefills_default_criteria_and_totals_weights_live(
     assert page.input_value("#f-title") == "Community wellbeing and loneliness service"
     assert page.input_value("#f-criteria-0-weight") == "25"
     axe_check(page, "tender form with errors")
+
+
+def test_tender_form_works_without_javascript(browser, gateway_server, signed_in):
+    """No script at all: the form renders complete, and the server does the checking."""
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        signed_in(page, gateway_server, ["commissioner"])
+        page.goto(gateway_server + "/portal/tenders/new")
+        assert page.input_value("#f-criteria-5-key") == "SV"  # defaults served, not scripted
+        page.fill("#f-title", "Peer support for carers")
+        page.fill("#f-criteria-0-weight", "30")
+        page.get_by_role("button", name="Save draft").click()
+        summary = page.locator(".govuk-error-summary")
+        assert "add up to 110" in summary.inner_text()
+        assert page.input_value("#f-title") == "Peer support for carers"
+        assert page.input_value("#f-criteria-0-weight") == "30"
+    finally:
+        context.close()
