@@ -24,6 +24,7 @@ from services.scoring.domain.classifier import (
     R14,
     classify_commitment,
 )
+from tests.unit.scoring.builders import UCLA
 
 FULL = {  # structured pieces that make an outcome verifiable
     "baseline": {"value": 10, "date": "2026-09-01", "source": "referral records"},
@@ -333,20 +334,6 @@ def test_more_wording(statement, label):
 
 # API.md's example commitment (a validated scale, baseline, target, method, sustainment) with
 # only the statement changed: the statement is what the bidder commits to, so it decides.
-API_EXAMPLE = {
-    "declared_level": "outcome",
-    "indicator": {"name": "UCLA 3-item loneliness score", "unit": "scale",
-                  "instrument": "UCLA-3"},
-    "baseline": {"value": 7.1, "date": "2026-09-01", "source": "intake survey"},
-    "target": {"value": 5.5, "by": "2028-03-31"},
-    "sustainment_period_months": 9,
-    "validation_method": "pre_post",
-    "assessed_by": ["people_using_service", "independent"],
-    "co_defined_with_users": True,
-    "reporting_frequency": "quarterly",
-}
-
-
 @pytest.mark.parametrize(
     ("statement", "label", "outcome_type"),
     [
@@ -363,7 +350,7 @@ API_EXAMPLE = {
     ],
 )
 def test_the_statement_outranks_a_mismatched_indicator(statement, label, outcome_type):
-    result = classify_commitment({**API_EXAMPLE, "statement": statement})
+    result = classify_commitment({**UCLA, "statement": statement})
     assert (result.label, result.outcome_type) == (label, outcome_type), result.rules
     if label != OUTCOME:
         assert R13 in result.rules
