@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 SUBMITTED = "submitted"
@@ -34,6 +35,10 @@ class TenderFacts:
     organisation_id: str
     submission_deadline: datetime | None
     panel_user_ids: frozenset[str]
+    # Members who have declared their conflicts, and per member the bids a conflict blocks
+    # (DESIGN §4: declarations come before any bid is visible; a conflict blocks that bid).
+    panel_declared: frozenset[str] = frozenset()
+    panel_blocked: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def is_open_for_bids(deadline: datetime | None, now: datetime) -> bool:
@@ -62,14 +67,24 @@ def opened_access(viewer: Viewer, tender: TenderFacts, now: datetime) -> str | N
     return None
 
 
-def bid_access(viewer: Viewer, tender: TenderFacts, bid_org: str, bid_status: str,
-               now: datetime) -> str | None:
+def panel_may_read(viewer: Viewer, tender: TenderFacts, bid_id: str) -> bool:
+    """A panel member reads an opened bid once declared, unless a conflict blocks it."""
+    user = viewer.user_id
+    return (user in tender.panel_declared
+            and bid_id not in tender.panel_blocked.get(user or "", frozenset()))
+
+
+def bid_access(viewer: Viewer, tender: TenderFacts, bid_id: str, bid_org: str,
+               bid_status: str, now: datetime) -> str | None:
     """How much of one bid the viewer may see: "full", "no_price" or None (looks absent)."""
     if viewer.organisation_id is not None and viewer.organisation_id == bid_org:
         return "full"
     if bid_status != SUBMITTED:
         return None  # withdrawn bids were never opened
-    return opened_access(viewer, tender, now)
+    access = opened_access(viewer, tender, now)
+    if access == "no_price" and not panel_may_read(viewer, tender, bid_id):
+        return None
+    return access
 
 
 def needs_confirmation(bid_tender_version: int, tender_version: int, bid_status: str) -> bool:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import rfc8785
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -210,8 +210,8 @@ def get_bid(ctx: Context, identity: Identity, bid_id: str) -> dict[str, Any]:
         tender = session.get(Tender, bid.tender_id) if bid is not None else None
         if bid is None or tender is None:
             raise not_found("bid", bid_id)
-        access = bid_access(viewer_of(identity), facts_of(tender), bid.organisation_id,
-                            bid.status, now)
+        access = bid_access(viewer_of(identity), facts_of(tender), bid.id,
+                            bid.organisation_id, bid.status, now)
         if access is None:
             raise not_found("bid", bid_id)
         return bid_doc(bid, tender, _content(ctx, tender, bid), with_price=access == "full")
@@ -226,10 +226,16 @@ def list_bids(ctx: Context, identity: Identity, tender_id: str,
             tender = load_tender(session, tender_id, identity)
         except Problem:
             raise SEALED from None
-        access = opened_access(viewer_of(identity), facts_of(tender), now)
+        viewer, facts = viewer_of(identity), facts_of(tender)
+        access = opened_access(viewer, facts, now)
         stmt = select(Bid).where(Bid.tender_id == tender.id)
         if access is not None:
             stmt = stmt.where(Bid.status == SUBMITTED)
+            if access == "no_price":  # a panel member: declared first, conflicts blocked
+                if viewer.user_id not in facts.panel_declared:
+                    stmt = stmt.where(false())
+                elif blocked := facts.panel_blocked.get(viewer.user_id or ""):
+                    stmt = stmt.where(Bid.id.not_in(blocked))
         elif identity.has_role("bidder") and identity.organisation_id:
             stmt = stmt.where(Bid.organisation_id == identity.organisation_id)
         else:

@@ -118,7 +118,16 @@ def _apply(tender: Tender, event_type: str, data: dict[str, Any], now: datetime)
         evaluators = data.get("evaluators") or []
         if not isinstance(evaluators, list) or not all(isinstance(e, str) for e in evaluators):
             raise ValueError("PanelSet.evaluators must be a list of user ids")
-        tender.panel = {"evaluators": evaluators, "moderator": data.get("moderator")}
+        declared = data.get("declared") or []
+        blocked = data.get("blocked") or {}
+        if not isinstance(declared, list) or not all(isinstance(u, str) for u in declared):
+            raise ValueError("PanelSet.declared must be a list of user ids")
+        if not isinstance(blocked, dict) or not all(
+                isinstance(b, list) and all(isinstance(i, str) for i in b)
+                for b in blocked.values()):
+            raise ValueError("PanelSet.blocked must map user ids to lists of bid ids")
+        tender.panel = {"evaluators": evaluators, "moderator": data.get("moderator"),
+                        "declared": declared, "blocked": blocked}
         return "panel set"
     action = {"TenderAssessed": "assess", "ScoringRunCompleted": "score",
               "BidAwarded": "award"}[event_type]

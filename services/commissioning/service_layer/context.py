@@ -58,9 +58,12 @@ def facts_of(tender: Tender) -> TenderFacts:
         members.add(panel["moderator"])
     # A tender cancelled before its bids were opened keeps them sealed for good.
     never_opened = tender.status == "cancelled" and tender.opened_at is None
+    blocked = panel.get("blocked") or {}
     return TenderFacts(organisation_id=tender.organisation_id,
                        submission_deadline=None if never_opened else tender.submission_deadline,
-                       panel_user_ids=frozenset(members))
+                       panel_user_ids=frozenset(members),
+                       panel_declared=frozenset(panel.get("declared") or []),
+                       panel_blocked={u: frozenset(b) for u, b in blocked.items()})
 
 
 def can_see_tender(tender: Tender, identity: Identity) -> bool:

@@ -17,11 +17,16 @@ NOT_OWNERS = ("commissioner", "colleague", "other_commissioner", "bidder2", "eva
               "panel_evaluator", "moderator", "auditor", "admin")
 
 
-def _set_panel(world, tender_id):
-    payload = {"schema_version": 1, "event_id": f"panel-{tender_id}", "event_type": "PanelSet",
+def _set_panel(world, tender_id, *, declared=("panel_evaluator", "moderator"), blocked=None,
+               event="panel"):
+    """PanelSet as scoring sends it: members, who has declared, bids each conflict blocks."""
+    members = [world.actors[w].user_id for w in ("panel_evaluator", "moderator")]
+    payload = {"schema_version": 1, "event_id": f"{event}-{tender_id}", "event_type": "PanelSet",
                "tender_id": tender_id,
-               "data": {"evaluators": [world.actors["panel_evaluator"].user_id],
-                        "moderator": world.actors["moderator"].user_id}}
+               "data": {"evaluators": members[:1], "moderator": members[1],
+                        "declared": [world.actors[w].user_id for w in declared],
+                        "blocked": {world.actors[w].user_id: ids
+                                    for w, ids in (blocked or {}).items()}}}
     record_scoring_result(context_from_app(world.app), payload, world.clock())
 
 
@@ -88,6 +93,23 @@ def test_after_the_deadline_owner_panel_auditor_admin_read_and_evaluators_never_
     # Withdrawn bids stay visible to their own organisation only.
     assert world.get(f"/bids/{withdrawn['id']}", who="bidder2").status_code == 200
     assert world.get(f"/bids/{withdrawn['id']}", who="auditor").status_code == 404
+
+
+def test_panel_members_read_opened_bids_only_after_declaring_and_never_a_conflicted_one(world):
+    t = world.published()
+    mine = world.bid(t["id"]).get_json()
+    other = world.bid(t["id"], who="bidder2").get_json()
+    world.pass_deadline(t)
+    _set_panel(world, t["id"], declared=(), event="panel-1")  # nobody has declared yet
+    for who in ("panel_evaluator", "moderator"):
+        assert world.get(f"/bids/{mine['id']}", who=who).status_code == 404, who
+        assert world.get(f"/tenders/{t['id']}/bids", who=who).get_json()["items"] == [], who
+    _set_panel(world, t["id"], blocked={"panel_evaluator": [other["id"]]}, event="panel-2")
+    assert world.get(f"/bids/{mine['id']}", who="panel_evaluator").status_code == 200
+    assert world.get(f"/bids/{other['id']}", who="panel_evaluator").status_code == 404
+    listed = world.get(f"/tenders/{t['id']}/bids", who="panel_evaluator").get_json()["items"]
+    assert [b["id"] for b in listed] == [mine["id"]]
+    assert world.get(f"/bids/{other['id']}", who="moderator").status_code == 200
 
 
 def test_database_holds_no_plaintext_price_or_narrative(world, database_urls):

@@ -48,11 +48,13 @@ def test_deadline_is_exclusive_to_the_microsecond():
 
 
 def test_bid_access_matrix():
-    facts = TenderFacts("org_c", NOW, frozenset({"usr_panel"}))
+    facts = TenderFacts("org_c", NOW, frozenset({"usr_panel", "usr_late", "usr_conflicted"}),
+                        panel_declared=frozenset({"usr_panel", "usr_conflicted"}),
+                        panel_blocked={"usr_conflicted": frozenset({"bid_b"})})
     before, after = NOW - timedelta(microseconds=1), NOW
 
-    def access(user, org, roles, when, status="submitted"):
-        return bid_access(Viewer(user, org, roles), facts, "org_b", status, when)
+    def access(user, org, roles, when, status="submitted", bid="bid_b"):
+        return bid_access(Viewer(user, org, roles), facts, bid, "org_b", status, when)
 
     assert access("u", "org_b", ("bidder",), before) == "full"
     for viewer in [("u", "org_c", ("commissioner",)), ("a", "org_x", ("auditor",)),
@@ -61,6 +63,10 @@ def test_bid_access_matrix():
     assert access("u", "org_c", ("commissioner",), after) == "full"
     assert access("a", "org_x", ("auditor",), after) == "full"
     assert access("usr_panel", "org_c", ("evaluator",), after) == "no_price"
+    # Not before declaring conflicts, and never a bid a declared conflict blocks.
+    assert access("usr_late", "org_c", ("evaluator",), after) is None
+    assert access("usr_conflicted", "org_c", ("evaluator",), after) is None
+    assert access("usr_conflicted", "org_c", ("evaluator",), after, bid="bid_x") == "no_price"
     assert access("usr_other", "org_c", ("evaluator",), after) is None
     assert access("u", "org_other", ("commissioner",), after) is None
     assert access("u", "org_c", ("commissioner",), after, status="withdrawn") is None
