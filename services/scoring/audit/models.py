@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.scoring.db import Base
@@ -18,17 +18,21 @@ class AuditEntry(Base):
     """One log entry: queryable columns plus ``line``, the exact RFC 8785 bytes hashed as leaf."""
 
     __tablename__ = "audit_entries"
+    # Auditor pages filter on one column and go in seq order (migration 0004).
+    __table_args__ = tuple(Index(f"ix_audit_entries_{c}_seq", c, "seq") for c in (
+        "tender_id", "bid_id", "actor_id", "evaluator_id", "criterion_key", "event_type",
+        "object_id"))
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    event_type: Mapped[str] = mapped_column(String(60), index=True)
-    tender_id: Mapped[str] = mapped_column(String(64), index=True)
+    event_type: Mapped[str] = mapped_column(String(60))
+    tender_id: Mapped[str] = mapped_column(String(64))
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[str] = mapped_column(String(64))
-    bid_id: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
-    criterion_key: Mapped[str | None] = mapped_column(String(40), index=True, nullable=True)
-    actor_id: Mapped[str] = mapped_column(String(64), index=True)
+    bid_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    criterion_key: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    actor_id: Mapped[str] = mapped_column(String(64))
     actor_role: Mapped[str] = mapped_column(String(40))
-    evaluator_id: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
+    evaluator_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     line: Mapped[str] = mapped_column(Text)
     leaf_hash: Mapped[str] = mapped_column(String(64))
