@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 
@@ -51,6 +52,19 @@ def test_auditor_filters_replays_exports_and_checks_proofs(page, world, awarded,
     demo, tid = awarded, awarded.tender["id"]
     sign_in(page, world, "auditor", axe_check)
     assert "verified with the published Ed25519 key" in page.locator("main").inner_text()
+
+    # Home: recent scoring runs (newest first) linking to each run, and the latest events.
+    run_id = demo.run["run_id"]
+    row = page.locator("table.app-recent-runs tbody tr", has_text=f"Run {run_id}")
+    expect(row.get_by_role("link", name=f"Run {run_id}")) \
+        .to_have_attribute("href", re.compile(rf"/portal/scoring-runs/{run_id}\b"))
+    expect(row).to_contain_text(demo.tender["title"])
+    expect(row).to_contain_text(demo.run["output_sha256"][:12])
+    completed = demo.clients["auditor"].get(
+        f"/audit/events?tender_id={tid}&type=scoring_run_completed")["items"][-1]
+    events = page.locator("table.govuk-table", has=page.locator("caption", has_text="Audit events"))
+    seqs = [int(s) for s in events.locator("tbody tr td:first-child").all_inner_texts()]
+    assert seqs and seqs == sorted(seqs, reverse=True) and seqs[0] > completed["seq"], seqs
 
     # Filter the scoring history by tender, then by event type.
     page.goto(world.url + "/portal/audit")

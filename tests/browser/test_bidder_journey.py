@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 
 import rfc8785
@@ -39,6 +40,17 @@ def test_bidder_registers_reads_asks_bids_amends_and_withdraws(page, world, axe_
     expect(page.locator(".govuk-notification-banner")).to_contain_text("is registered")
     assert tender["title"] in page.content()  # open tenders, with a countdown
     axe_check(page, "bidder home")
+
+    # The countdown: the server renders the time left (read here without running scripts)...
+    html = page.request.get(world.url + "/portal/").text()
+    served = re.search(rf'/portal/tenders/{tid}".*?data-countdown-seconds="(\d+)">([^<]+)<',
+                       html, re.S)
+    assert served and int(served.group(1)) > 0 and served.group(2).endswith("min left"), served
+    # ...and where JavaScript runs it counts down every second.
+    countdown = page.locator(f"li:has(a[href='/portal/tenders/{tid}']) [data-countdown-seconds]")
+    expect(countdown).to_have_text(re.compile(r"^\d+ min \d+ sec left$"))
+    shown = countdown.inner_text()
+    expect(countdown).not_to_have_text(shown, timeout=10000)
 
     # Sign out and back in through the form.
     page.get_by_role("button", name="Sign out").click()

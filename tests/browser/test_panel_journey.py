@@ -34,6 +34,15 @@ def _score_by_api(demo, evaluator: int, skip: str | None = None) -> None:
                  "justification": f"Scored against the descriptors for {criterion}."})
 
 
+def _work(page, tid: str):
+    """The home page's card of panel work for one tender."""
+    return page.locator(f".app-panel-work[data-tender-id='{tid}']")
+
+
+def _row(card, key: str):
+    return card.locator(".govuk-summary-list__row", has_text=key)
+
+
 def _declare_no_conflicts(page, names: list[str], axe_check) -> None:
     page.get_by_role("link", name="Declare conflicts of interest").click()
     expect(page.locator("main")).to_contain_text("Before you see any bid")
@@ -49,8 +58,17 @@ def test_evaluator_declares_and_scores_criterion_by_criterion_without_price(
         page, world, closed, sign_in, axe_check, screenshot):
     demo, tid = closed, closed.tender["id"]
     names = [demo.users[k]["organisation"]["name"] for k in ("strong", "outputs", "lowprice")]
+    title = demo.tender["title"]
     sign_in(page, world, "evaluator1", axe_check)
-    assert demo.tender["title"] in page.locator("main").inner_text()  # work waiting
+    # The home page says what is waiting on this tender: conflicts first, then scores.
+    card = _work(page, tid)
+    expect(card).to_contain_text(title)
+    expect(_row(card, "Conflicts of interest")).to_contain_text("To declare")
+    expect(_row(card, "Conflicts of interest")).to_contain_text("for 3 bidders")
+    expect(_row(card, "Scores to give")).to_contain_text("Declare your conflicts first")
+    assert card.get_by_text("Divergences to moderate").count() == 0  # not the moderator
+    expect(card.get_by_role("link", name=f"Declare conflicts for {title}")) \
+        .to_have_attribute("href", f"/portal/tenders/{tid}/conflicts")
     page.goto(f"{world.url}/portal/tenders/{tid}/evaluation")
     _declare_no_conflicts(page, names, axe_check)
 
@@ -71,6 +89,20 @@ def test_evaluator_declares_and_scores_criterion_by_criterion_without_price(
             re.compile("scored|recorded"))
     history = demo.clients["evaluator1"].get(f"/tenders/{tid}/bids/{strong}/scores")["items"]
     assert {s["criterion_key"] for s in history} == set(scenario.PANEL_SCORES["strong"])
+
+    # Home: conflicts declared, and how many bid × criterion scores remain (one bid done).
+    page.goto(world.url + "/portal/")
+    card = _work(page, tid)
+    total = sum(len(criteria) for criteria in scenario.PANEL_SCORES.values())
+    left = total - len(scenario.PANEL_SCORES["strong"])
+    expect(_row(card, "Conflicts of interest")).to_contain_text("Declared")
+    expect(_row(card, "Scores to give")).to_contain_text(
+        f"{left} of {total} bid criteria still to score")
+    axe_check(page, "evaluator home with scores to give")
+    card.get_by_role("link", name=f"Continue scoring {title}").click()
+    page.wait_for_url(re.compile(rf"/portal/tenders/{tid}/bids/[^/]+/score\?criterion_key="))
+    assert strong not in page.url  # the next bid still to score
+    expect(page.locator("h1")).to_contain_text("Score")
 
     # A missing justification is caught and what was chosen is kept.
     page.goto(f"{world.url}/portal/tenders/{tid}/bids/{strong}/score?criterion_key=Q1")
@@ -93,7 +125,12 @@ def test_moderator_resolves_a_divergence(page, world, closed, sign_in, axe_check
     _score_by_api(demo, 2)
     _score_by_api(demo, 3)
     names = [demo.users[k]["organisation"]["name"] for k in ("strong", "outputs", "lowprice")]
+    title = demo.tender["title"]
     sign_in(page, world, "moderator", axe_check)
+    card = _work(page, tid)
+    expect(_row(card, "Conflicts of interest")).to_contain_text("To declare")
+    expect(_row(card, "Divergences to moderate")).to_contain_text("Declare your conflicts first")
+    assert card.get_by_text("Scores to give").count() == 0  # a moderator does not score
     page.goto(f"{world.url}/portal/tenders/{tid}/evaluation")
     _declare_no_conflicts(page, names, axe_check)
     text = page.locator("main").inner_text()
@@ -101,7 +138,15 @@ def test_moderator_resolves_a_divergence(page, world, closed, sign_in, axe_check
     assert page.locator("svg.app-chart").count() >= 1  # the divergence chart
     screenshot(page, "moderation")
     axe_check(page, "evaluation (moderator)")
-    page.get_by_role("link", name=f"moderate Q4 for {names[0]}").click()
+    assert page.get_by_role("link", name=f"moderate Q4 for {names[0]}").count() == 1
+
+    # Home lists the divergences still to moderate and links to the next one.
+    page.goto(world.url + "/portal/")
+    row = _row(_work(page, tid), "Divergences to moderate")
+    expect(row).to_contain_text("1 to moderate")
+    expect(row).to_contain_text("Q4: scores 4, 4, 2")
+    axe_check(page, "moderator home with a divergence")
+    row.get_by_role("link", name=f"Moderate Q4 of {title}").click()
     expect(page.locator("h1")).to_contain_text("Moderate Q4")
     assert "Panel scores: 4, 4, 2" in page.locator("main").inner_text()
     axe_check(page, "moderation form")
@@ -113,3 +158,5 @@ def test_moderator_resolves_a_divergence(page, world, closed, sign_in, axe_check
     q4 = next(d for d in doc["divergences"] if d["criterion_key"] == "Q4"
               and d["bid_id"] == demo.bids["strong"]["id"])
     assert q4["moderated"] is True and q4["moderation"]["score"] == 3
+    page.goto(world.url + "/portal/")
+    expect(_row(_work(page, tid), "Divergences to moderate")).to_contain_text("All 1 moderated")

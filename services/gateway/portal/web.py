@@ -210,13 +210,19 @@ def when(value: str | None) -> str:
     return f"{hour} UTC on {moment.day} {moment.strftime('%B %Y')}"
 
 
+@portal.app_template_filter("seconds_left")
+def seconds_left(value: str | None) -> int | None:
+    """Whole seconds until a deadline (negative once past; None if absent or bad)."""
+    moment = parse_time(value)
+    return None if moment is None else int((moment - datetime.now(UTC)).total_seconds())
+
+
 @portal.app_template_filter("countdown")
 def countdown(value: str | None) -> str:
-    """Time left until a deadline, in words."""
-    moment = parse_time(value)
-    if not moment:
+    """Time left until a deadline, in words (static/portal.js keeps it ticking)."""
+    seconds = seconds_left(value)
+    if seconds is None:
         return ""
-    seconds = int((moment - datetime.now(UTC)).total_seconds())
     if seconds <= 0:
         return "closed"
     days, rest = divmod(seconds, 86400)

@@ -14,3 +14,37 @@ if (total) {
   inputs.forEach((el) => el.addEventListener('input', update))
   update()
 }
+
+// Deadline countdowns: the server renders the time left (so it reads right without
+// JavaScript) and the whole seconds left in data-countdown-seconds; where scripts run, count
+// down from that every second (from the server's clock, not this computer's).
+const countdowns = [...document.querySelectorAll('[data-countdown-seconds]')]
+if (countdowns.length) {
+  const loaded = performance.now()
+  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`
+  const words = (seconds) => {
+    if (seconds <= 0) return 'closed'
+    const days = Math.floor(seconds / 86400)
+    const hours = Math.floor((seconds % 86400) / 3600)
+    const minutes = Math.floor((seconds % 3600) / 60)
+    const secs = seconds % 60
+    if (days) return `${plural(days, 'day')} ${plural(hours, 'hour')} left`
+    if (hours) return `${plural(hours, 'hour')} ${minutes} min ${secs} sec left`
+    if (minutes) return `${minutes} min ${secs} sec left`
+    return `${plural(secs, 'second')} left`
+  }
+  const tick = () => {
+    const elapsed = Math.floor((performance.now() - loaded) / 1000)
+    let running = false
+    for (const el of countdowns) {
+      const left = parseInt(el.dataset.countdownSeconds, 10) - elapsed
+      if (Number.isNaN(left)) continue
+      const text = words(left)
+      if (el.textContent !== text) el.textContent = text
+      running = running || left > 0
+    }
+    if (!running) clearInterval(timer)
+  }
+  const timer = setInterval(tick, 1000)
+  tick()
+}

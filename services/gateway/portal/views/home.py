@@ -87,23 +87,94 @@ def _bidder() -> dict[str, Any]:
     return {"open": open_tenders, "bids": bids}
 
 
+def panel_work(tender: dict[str, Any], doc: dict[str, Any], me: str | None) -> dict | None:
+    """What one panel member still has to do on one tender (None if not on its panel).
+
+    From the evaluation document: ``conflicts_declared`` and ``my_scores`` are there only for
+    panel members; ``panel.progress`` lists each bid × criterion the member may see (none
+    before declaring); the moderator sees every divergence, each marked ``moderated``.
+    """
+    if "conflicts_declared" not in doc:
+        return None  # the owner or an auditor: not panel work
+    panel = doc.get("panel") or {}
+    evaluator = any(e.get("user_id") == me for e in panel.get("evaluators") or [])
+    moderator = bool(me) and (panel.get("moderator") or {}).get("user_id") == me
+    declared = bool(doc.get("conflicts_declared"))
+    mine = {(s.get("bid_id"), s.get("criterion_key")) for s in doc.get("my_scores") or []}
+    scorable = (panel.get("progress") or []) if evaluator and declared else []
+    to_score = [p for p in scorable if (p.get("bid_id"), p.get("criterion_key")) not in mine]
+    divergences = (doc.get("divergences") or []) if moderator and declared else []
+    to_moderate = [d for d in divergences if not d.get("moderated")]
+    return {"tender": tender, "evaluator": evaluator, "moderator": moderator,
+            "declared": declared, "bidders": len(doc.get("bidders") or []),
+            "scorable": len(scorable), "to_score": to_score, "divergences": divergences,
+            "to_moderate": to_moderate,
+            "needs": not declared or bool(to_score) or bool(to_moderate)}
+
+
 def _panel() -> dict[str, Any]:
     tenders = [t for t in api.items("/tenders", pages=2)
                if t.get("status") in SCORING_STATES + ("scored",)]
+    me = (session.get("user") or {}).get("id")
     work = []
     for tender in tenders[:20]:
         doc = api.try_get(f"/tenders/{tender['id']}/evaluation")
-        if doc:
-            work.append({"tender": tender, "evaluation": doc,
-                         "divergences": doc.get("divergences") or []})
-    return {"work": work}
+        found = panel_work(tender, doc, me) if doc else None
+        if found:
+            work.append(found)
+    work.sort(key=lambda w: not w["needs"])  # work waiting first (a stable sort)
+    return {"work": work, "waiting": sum(1 for w in work if w["needs"])}
+
+
+def recent_runs(count: int = 10) -> list[dict[str, Any]]:
+    """The latest completed scoring runs, newest first, from their audit entries.
+
+    The API lists runs only as ``scoring_run_completed`` audit events, oldest first, so the
+    portal reads to the last page (bounded) and keeps the end.
+    """
+    found: list[dict[str, Any]] = []
+    query: dict[str, Any] = {"type": "scoring_run_completed", "limit": 200}
+    for _ in range(5):
+        page = api.try_get("/audit/events", None, params=query)
+        if not page:
+            break
+        found.extend(page.get("items", []))
+        if not page.get("next_cursor"):
+            break
+        query["cursor"] = page["next_cursor"]
+    runs = list(reversed(found[-count:]))
+    titles: dict[str, Any] = {}
+    for run in runs:
+        tid = run.get("tender_id")
+        if tid and tid not in titles:
+            titles[tid] = api.try_get(f"/tenders/{tid}", {})
+        run["tender"] = titles.get(tid) or {}
+    return runs
+
+
+def recent_events(head: dict[str, Any] | None, count: int = 10) -> list[dict[str, Any]]:
+    """The log's last entries, newest first.
+
+    ``GET /audit/events`` pages from the oldest entry, so the portal reads the entry ``count``
+    before the signed tree head's end and asks for the entries since its time.
+    """
+    size = int((head or {}).get("tree_size") or 0)
+    first = max(size - count, 0)
+    anchor = api.try_get(f"/audit/events/{first}") if size > count else None
+    params: dict[str, Any] = {"limit": count}
+    if anchor and anchor.get("occurred_at"):
+        params.update(since=anchor["occurred_at"], limit=200)
+    rows = api.try_get("/audit/events", {"items": []}, params=params)["items"]
+    if "since" in params:
+        rows = [e for e in rows if int(e.get("seq", 0)) >= first]
+    return sorted(rows, key=lambda e: int(e.get("seq", 0)), reverse=True)[:count]
 
 
 def _auditor() -> dict[str, Any]:
-    events = api.try_get("/audit/events", {"items": []}, params={"limit": 10})["items"]
     head = api.try_get("/audit/tree-head")
     key = api.try_get("/audit/public-key")
-    return {"events": events, "head": head, "verified": verify_tree_head(head, key)}
+    return {"events": recent_events(head), "runs": recent_runs(), "head": head,
+            "verified": verify_tree_head(head, key)}
 
 
 @portal.route("/")
