@@ -269,7 +269,7 @@ def append(store: NodeStore, leaf: bytes, size: int) -> list[NewNode]:
     return new
 
 
-class _Overlay:
+class Overlay:
     """A store view that sees nodes not yet persisted on top of a base store."""
 
     def __init__(self, base: NodeStore) -> None:
@@ -284,7 +284,7 @@ class _Overlay:
 
 def append_many(store: NodeStore, leaves: Iterable[bytes], size: int) -> list[NewNode]:
     """Return the perfect nodes to persist when appending ``leaves`` after ``size`` leaves."""
-    overlay = _Overlay(store)
+    overlay = Overlay(store)
     new: list[NewNode] = []
     for offset, leaf in enumerate(leaves):
         nodes = append(overlay, leaf, size + offset)

@@ -9,6 +9,7 @@ while every proof still works.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -22,11 +23,12 @@ from services.scoring.audit.models import AuditEntry, AuditPayload
 from services.scoring.audit.store import SqlNodeStore, lock_log, log_size
 from services.scoring.orm.common import iso, utcnow
 from shared.audit.canonical import canonical_json, sha256_hex
-from shared.audit.merkle import append, leaf_hash
+from shared.audit.merkle import Overlay, append, leaf_hash
 
 # Events after which a signed tree head is published (at the end of their transaction).
 MILESTONES = frozenset({"bids_opened", "scoring_run_completed", "bid_awarded"})
 _PENDING = "audit_milestones"
+_TAIL = "audit_tail"
 
 
 def _score_value(score: Any) -> Any:
@@ -57,8 +59,8 @@ def append_event(session: Session, *, event_type: str, tender_id: str, object_ty
                  withhold_payload: bool = False) -> dict[str, Any]:
     """Append one entry, its payload and its new Merkle nodes; return the entry."""
     payload_bytes = canonical_json(payload)
-    lock_log(session)
-    seq = log_size(session)
+    tail = _tail(session)
+    seq = tail.size
     when = occurred_at or utcnow()
     entry: dict[str, Any] = {
         "seq": seq, "event_type": event_type, "tender_id": tender_id,
@@ -79,11 +81,36 @@ def append_event(session: Session, *, event_type: str, tender_id: str, object_ty
         line=line.decode("utf-8"), leaf_hash=leaf.hex()))
     session.execute(insert(AuditPayload).values(
         seq=seq, payload=payload_bytes.decode("utf-8"), withheld=withhold_payload))
-    store = SqlNodeStore(session)
-    store.put_nodes(append(store, leaf, seq))
+    nodes = append(tail.nodes, leaf, seq)
+    tail.nodes.base.put_nodes(nodes)
+    tail.nodes.pending.update(((lv, ix), h) for lv, ix, h in nodes)
+    tail.size = seq + 1
     if event_type in MILESTONES:
         session.info.setdefault(_PENDING, []).append(event_type)
     return entry
+
+
+@dataclass
+class _Tail:
+    """The log's end as this transaction sees it, once the append lock is held: later
+    appends in the same transaction skip the lock, the size query and re-reading nodes."""
+
+    size: int
+    nodes: Overlay
+
+
+def _tail(session: Session) -> _Tail:
+    tail = session.info.get(_TAIL)
+    if tail is None:
+        lock_log(session)
+        tail = session.info[_TAIL] = _Tail(log_size(session), Overlay(SqlNodeStore(session)))
+    return tail
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_tail(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction: the lock is gone with it
+        session.info.pop(_TAIL, None)
 
 
 @event.listens_for(Session, "before_commit")
