@@ -179,10 +179,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         body["evaluation"] = {"mode": "automatic", "min_quality_share": 0.6,
                               "standstill_working_days": 0}
         draft = commissioner.post("/tenders", body)
-        plat.stop("scheduler")  # nothing closes the tender while it is being seeded
+        # Nothing closes the tender while it is being seeded: neither the sweeper nor the
+        # scheduled close (moved onto the queue by a worker's own rq scheduler).
+        plat.stop("scheduler")
+        plat.stop("worker-commissioning")
         tender = commissioner.post(f"/tenders/{draft['id']}/publish")
         seed_bids(plat, tender, n, report)
         restarted = time.time()
+        plat._spawn("worker-commissioning",
+                    [sys.executable, "-m", "services.cli", "worker", "commissioning"])
         plat._spawn("scheduler", [sys.executable, "-m", "services.cli", "scheduler"])
         payload = close_and_assess(report, extra, tender["id"], n, timeout, restarted)
         inputs = None
