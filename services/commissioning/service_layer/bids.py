@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import rfc8785
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -231,11 +231,9 @@ def list_bids(ctx: Context, identity: Identity, tender_id: str,
         stmt = select(Bid).where(Bid.tender_id == tender.id)
         if access is not None:
             stmt = stmt.where(Bid.status == SUBMITTED)
-            if access == "no_price":  # a panel member: declared first, conflicts blocked
-                if viewer.user_id not in facts.panel_declared:
-                    stmt = stmt.where(false())
-                elif blocked := facts.panel_blocked.get(viewer.user_id or ""):
-                    stmt = stmt.where(Bid.id.not_in(blocked))
+            blocked = facts.panel_blocked.get(viewer.user_id or "")
+            if access == "no_price" and blocked:  # a panel member's declared conflicts
+                stmt = stmt.where(Bid.id.not_in(blocked))
         elif identity.has_role("bidder") and identity.organisation_id:
             stmt = stmt.where(Bid.organisation_id == identity.organisation_id)
         else:
