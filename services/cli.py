@@ -13,7 +13,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from rich.console import Console
 
 from shared.config import DEFAULT_PORTS, SERVICES, database_url, env, env_bool
-from shared.contracts import PUBLISH_TREE_HEAD
+from shared.contracts import CLOSE_DUE_TENDERS, PUBLISH_TREE_HEAD
 from shared.observability import configure_logging
 from shared.queue import QUEUES, clean_started_registries, enqueue_job, get_queue, redis_from_url
 
@@ -137,15 +137,12 @@ def scheduler(once: bool) -> None:
         time.sleep(0.2)
 
 
-SWEEP_JOB = "services.commissioning.jobs.close_due_tenders"
-
-
 def _sweep(conn, slot: int) -> None:
     """Enqueue the close sweeper; with Redis down, run it here against the database, so
     tenders still close on time and their TenderClosed events wait in the outbox."""
     payload = {"schema_version": 1, "slot": slot}
     try:
-        enqueue_job(get_queue("commissioning", conn), SWEEP_JOB, payload,
+        enqueue_job(get_queue("commissioning", conn), CLOSE_DUE_TENDERS, payload,
                     job_id=f"sweep-{slot}", result_ttl=60, failure_ttl=3600)
         return
     except (RedisConnectionError, RedisTimeoutError) as exc:
@@ -153,7 +150,7 @@ def _sweep(conn, slot: int) -> None:
     except Exception as exc:
         console.print(f"scheduler: cannot enqueue the sweeper: {exc!r}")
         return
-    module, _, name = SWEEP_JOB.rpartition(".")
+    module, _, name = CLOSE_DUE_TENDERS.rpartition(".")
     try:
         getattr(importlib.import_module(module), name)(payload)
     except Exception as exc:  # the database may be down too: the next tick retries

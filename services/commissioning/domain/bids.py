@@ -35,9 +35,8 @@ class TenderFacts:
     organisation_id: str
     submission_deadline: datetime | None
     panel_user_ids: frozenset[str]
-    # Members who have declared their conflicts, and per member the bids a declared conflict
-    # blocks (DESIGN §4: "a declared conflict with a bidder blocks that bid").
-    panel_declared: frozenset[str] = frozenset()
+    # Per member, the bids a declared conflict blocks (DESIGN §4: "a declared conflict with a
+    # bidder blocks that bid").
     panel_blocked: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 

@@ -62,7 +62,6 @@ def facts_of(tender: Tender) -> TenderFacts:
     return TenderFacts(organisation_id=tender.organisation_id,
                        submission_deadline=None if never_opened else tender.submission_deadline,
                        panel_user_ids=frozenset(members),
-                       panel_declared=frozenset(panel.get("declared") or []),
                        panel_blocked={u: frozenset(b) for u, b in blocked.items()})
 
 

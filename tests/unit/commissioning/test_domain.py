@@ -49,7 +49,6 @@ def test_deadline_is_exclusive_to_the_microsecond():
 
 def test_bid_access_matrix():
     facts = TenderFacts("org_c", NOW, frozenset({"usr_panel", "usr_late", "usr_conflicted"}),
-                        panel_declared=frozenset({"usr_panel", "usr_conflicted"}),
                         panel_blocked={"usr_conflicted": frozenset({"bid_b"})})
     before, after = NOW - timedelta(microseconds=1), NOW
 
