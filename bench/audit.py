@@ -40,9 +40,9 @@ from bench.audit_load import (
 )
 from bench.common import Report, header, recreate_database, summary_ms
 from services.platform import migrations_path
-from services.scoring.audit import heads, queries
-from services.scoring.audit.log import append_event
-from shared.audit.canonical import canonical_json
+from services.scoring.adapters.audit_log import append_event
+from services.scoring.service_layer import audit_queries as queries
+from services.scoring.service_layer import tree_heads as heads
 from shared.audit.merkle import (
     MemoryNodeStore,
     hashes_from_hex,
@@ -52,6 +52,7 @@ from shared.audit.merkle import (
     verify_consistency,
     verify_inclusion,
 )
+from shared.canonical import canonical_json
 from shared.db import make_engine, transaction
 from shared.migrate import upgrade
 

@@ -30,14 +30,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.scoring.audit.heads import publish_tree_head
-from services.scoring.audit.log import MILESTONES, _bid_and_criterion, _score_value, append_event
-from services.scoring.audit.models import AuditEntry, AuditNode, AuditPayload
-from services.scoring.audit.store import SqlNodeStore, lock_log, log_size
-from services.scoring.orm.common import iso
-from shared.audit.canonical import canonical_json, sha256_hex
+from services.scoring.adapters.audit_log import (
+    MILESTONES,
+    _bid_and_criterion,
+    _score_value,
+    append_event,
+)
+from services.scoring.adapters.audit_store import SqlNodeStore, lock_log, log_size
+from services.scoring.adapters.tables.audit import AuditEntry, AuditNode, AuditPayload
+from services.scoring.service_layer.tree_heads import publish_tree_head
 from shared.audit.merkle import MemoryNodeStore, append_many, leaf_hash
+from shared.canonical import canonical_json, sha256_hex
 from shared.db import transaction
+from shared.time import rfc3339
 
 # (event_type, object_type, actor role, weight): milestones (which sign a head) are rare.
 EVENTS = [("bid_assessed", "bid", "system", 30), ("score_recorded", "score", "evaluator", 45),
@@ -98,7 +103,7 @@ def entry_rows(events: Sequence[dict[str, Any]], size: int
             "seq": seq, "event_type": ev["event_type"], "tender_id": ev["tender_id"],
             "object_type": ev["object_type"], "object_id": ev["object_id"],
             "actor_id": ev["actor_id"], "actor_role": ev["actor_role"],
-            "occurred_at": iso(ev["occurred_at"]), "request_id": ev["request_id"],
+            "occurred_at": rfc3339(ev["occurred_at"]), "request_id": ev["request_id"],
             "payload_sha256": sha256_hex(payload_bytes),
         }
         optional = {"model_version": ev.get("model_version"),
@@ -188,7 +193,7 @@ def _peak_rss_mb() -> float:
 
 def export_file(url: str, path: str) -> int:
     """Stream the whole log with ``export.jsonl_chunks`` to ``path``; return its size."""
-    from services.scoring.audit.export import export_size, jsonl_chunks
+    from services.scoring.service_layer.audit_export import export_size, jsonl_chunks
     from shared.db import make_engine
 
     engine = make_engine(url)

@@ -36,12 +36,12 @@ from shared.identity import Identity
 def seed_bids(plat: Any, tender: dict[str, Any], n: int, report: Report) -> None:
     """Submit ``n`` sealed bids through the commissioning service layer (clock before deadline)."""
     os.environ.update(plat.environment())
-    from services.commissioning.runtime import get_context
+    from services.commissioning.context import process_context
 
     # Imported by name: the commissioning service layer is resolved at run time.
     submit_bid = importlib.import_module("services.commissioning.service_layer.bids").submit_bid
 
-    ctx = get_context()
+    ctx = process_context()
     frozen = ctx.clock()  # just after publication, before the deadline
     ctx.clock = lambda: frozen
     rng = random.Random(3)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import signal
 import sys
 import time
@@ -15,7 +14,14 @@ from rich.console import Console
 from shared.config import DEFAULT_PORTS, SERVICES, database_url, env, env_bool
 from shared.contracts import CLOSE_DUE_TENDERS, PUBLISH_TREE_HEAD
 from shared.observability import configure_logging
-from shared.queue import QUEUES, clean_started_registries, enqueue_job, get_queue, redis_from_url
+from shared.queue import (
+    QUEUES,
+    clean_started_registries,
+    enqueue_job,
+    get_queue,
+    redis_from_url,
+    registered_job_class,
+)
 
 console = Console(stderr=True)
 
@@ -74,8 +80,10 @@ def worker(queue: str, burst: bool) -> None:
     from rq import Worker
     from rq.serializers import JSONSerializer
 
-    # Import the jobs before forking, so each work horse starts warm instead of re-importing.
-    importlib.import_module(f"services.{queue}.jobs")
+    from services.wiring import job_registry
+
+    # The registry imports every job before forking, so each work horse starts warm.
+    job_class = registered_job_class(job_registry())
     handlers = _failure_handlers(queue)
     conn = redis_from_url(_redis_url())
     # How often a busy worker renews its heartbeat; rq adds 60 s to make the TTL after which
@@ -85,7 +93,8 @@ def worker(queue: str, burst: bool) -> None:
         try:
             # Inside the try: building a worker talks to Redis too (CLIENT SETNAME).
             w = Worker([get_queue(queue, conn)], connection=conn, serializer=JSONSerializer,
-                       exception_handlers=handlers, job_monitoring_interval=monitoring)
+                       exception_handlers=handlers, job_monitoring_interval=monitoring,
+                       job_class=job_class)
             w.work(burst=burst, with_scheduler=True, logging_level=env("LOG_LEVEL", "INFO"))
             return
         except (RedisConnectionError, RedisTimeoutError) as exc:
@@ -150,9 +159,10 @@ def _sweep(conn, slot: int) -> None:
     except Exception as exc:
         console.print(f"scheduler: cannot enqueue the sweeper: {exc!r}")
         return
-    module, _, name = CLOSE_DUE_TENDERS.rpartition(".")
+    from services.wiring import JOBS
+
     try:
-        getattr(importlib.import_module(module), name)(payload)
+        JOBS[CLOSE_DUE_TENDERS](payload)
     except Exception as exc:  # the database may be down too: the next tick retries
         console.print(f"scheduler: in-process sweep failed: {exc!r}")
 
@@ -161,18 +171,13 @@ def _sweep(conn, slot: int) -> None:
 @click.argument("service", type=click.Choice(["commissioning", "scoring"]))
 def relay(service: str) -> None:
     """Relay the service's transactional outbox to rq until stopped."""
+    from services.wiring import OWNERS
     from shared.outbox import run_relay
 
-    runtime = importlib.import_module(f"services.{service}.runtime")
-    models = importlib.import_module(f"services.{service}.models")
-    table = getattr(models, "outbox", None)
-    if table is None:
-        console.print(f"{service} has no outbox; relay idle")
-        signal.pause()
-        return
+    owner = OWNERS[service]
     stop = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__("now", True))
-    run_relay(runtime.get_resources().session_factory, table, redis_from_url(_redis_url()),
+    run_relay(owner.session_factory(), owner.outbox, redis_from_url(_redis_url()),
               stop=lambda: stop["now"])
 
 
@@ -207,13 +212,11 @@ def db_revision(service: str, message: str) -> None:
 
 def _failure_handlers(queue: str) -> list:
     """rq exception handlers recording exhausted jobs in the queue's service database."""
+    from services.wiring import OWNERS
     from shared.failed_jobs import exception_handler
 
-    runtime = importlib.import_module(f"services.{queue}.runtime")
-    table = getattr(importlib.import_module(f"services.{queue}.models"), "failed_jobs", None)
-    if table is None:
-        return []
-    return [exception_handler(lambda: runtime.get_resources().session_factory, table)]
+    owner = OWNERS[queue]
+    return [exception_handler(owner.session_factory, owner.failed_jobs)]
 
 
 def _redis_url() -> str:
@@ -223,18 +226,15 @@ def _redis_url() -> str:
     return url
 
 
-def _mount_optional(group: click.Group, module: str, attr: str, name: str) -> None:
-    """Mount a command that lives in a service or shared module, if present."""
-    try:
-        command = getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError):
-        return
-    group.add_command(command, name)
+def _register_commands() -> None:
+    """Every service's and tool's commands, by name (an import error here is a real error)."""
+    from services.demo.command import demo
+    from services.gateway.entrypoints.cli import users
+    from shared.audit.verify import verify_command
 
-
-_mount_optional(main, "services.gateway.commands", "users", "users")
-_mount_optional(main, "services.admin_cli", "queues", "queues")
-_mount_optional(main, "services.demo.command", "demo", "demo")
+    main.add_command(users, "users")
+    main.add_command(demo, "demo")
+    audit.add_command(verify_command, "verify")
 
 
 @main.group()
@@ -242,7 +242,7 @@ def audit() -> None:
     """Audit log tools (offline verification)."""
 
 
-_mount_optional(audit, "shared.audit.verify", "verify_command", "verify")
+_register_commands()
 
 
 if __name__ == "__main__":

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import structlog
 from redis import Redis
 from rq import Queue, Retry
 from rq.exceptions import DuplicateJobError
+from rq.job import Job
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
 
@@ -90,3 +92,25 @@ def queue_stats(connection: Redis) -> dict[str, dict[str, int]]:
             "finished": queue.finished_job_registry.count,
         }
     return stats
+
+
+class UnknownJob(LookupError):
+    """A job name no registry lists (a producer newer than this worker, or a typo)."""
+
+
+def registered_job_class(jobs: Mapping[str, Callable[..., Any]]) -> type[Job]:
+    """An rq Job class resolving job names through ``jobs`` instead of importing by path.
+
+    Job names stay the queue contract's dotted strings; which function runs for each is
+    decided by the composition root's registry, so nothing is imported by convention.
+    """
+
+    class RegisteredJob(Job):
+        @property
+        def func(self):  # noqa: D102 - rq's own hook
+            try:
+                return jobs[self.func_name]
+            except KeyError:
+                raise UnknownJob(f"no job is registered as {self.func_name!r}") from None
+
+    return RegisteredJob

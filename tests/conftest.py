@@ -98,14 +98,20 @@ def wipe(url: str, metadata: MetaData) -> None:
 @pytest.fixture
 def make_app(database_urls: dict[str, str], redis_url: str, redis_conn) -> Callable:
     """Build a service's app on a clean database and a flushed Redis."""
-    import importlib
+    from services.commissioning import app as commissioning_app
+    from services.commissioning.adapters import tables as commissioning_tables
+    from services.gateway import app as gateway_app
+    from services.gateway.adapters import tables as gateway_tables
+    from services.scoring import app as scoring_app
+    from services.scoring.adapters import tables as scoring_tables
 
+    apps = {"gateway": (gateway_app, gateway_tables), "scoring": (scoring_app, scoring_tables),
+            "commissioning": (commissioning_app, commissioning_tables)}
     built = []
 
     def factory(service: str, **config):
-        models = importlib.import_module(f"services.{service}.models")
-        wipe(database_urls[service], models.metadata)
-        app_module = importlib.import_module(f"services.{service}.app")
+        app_module, tables = apps[service]
+        wipe(database_urls[service], tables.metadata)
         cfg = {"DATABASE_URL": database_urls[service], "REDIS_URL": redis_url,
                "ASSERTION_KEY": TEST_ASSERTION_KEY, "TESTING": True, "SANDBOX": True}
         cfg.update(config)

@@ -17,9 +17,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     it), ``PERIODS`` (minimum periods, from the environment or zero in sandbox) and
     ``MASTER_KEY`` (base64 key wrapping the per-tender bid keys; ``COPROCURE_MASTER_KEY``).
     """
-    from services.commissioning import models
+    from services.commissioning.adapters import tables as models
+    from services.commissioning.entrypoints.api import bids, questions, tenders
     from services.commissioning.settings import commissioning_settings
-    from services.commissioning.views import bids, questions, tenders
     from shared.admin import failed_jobs_blueprint
 
     blueprints: list = [tenders.bp, questions.bp, bids.bp,

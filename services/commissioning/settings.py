@@ -17,20 +17,12 @@ days as in the Procurement Act 2023); the scoring service computes its end at aw
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
-from services.commissioning.crypto import master_key_bytes
+from services.commissioning.adapters.crypto import master_key_bytes
 from services.commissioning.domain.tenders import Periods
 from shared.config import env, env_bool, secret
-
-Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    """The server clock: aware UTC with microseconds."""
-    return datetime.now(UTC)
+from shared.time import now
 
 
 def _days(name: str, default: str, environ: dict | None) -> float:
@@ -58,7 +50,7 @@ def commissioning_settings(config: dict[str, Any]) -> dict[str, Any]:
     """Fill CLOCK, PERIODS and MASTER_KEY in a service config (explicit values win)."""
     out: dict[str, Any] = {}
     if not config.get("CLOCK"):
-        out["CLOCK"] = system_clock
+        out["CLOCK"] = now
     if not config.get("PERIODS"):
         out["PERIODS"] = periods_from_env(sandbox=bool(config.get("SANDBOX")))
     out["MASTER_KEY"] = config.get("MASTER_KEY") or secret("MASTER_KEY")

@@ -11,11 +11,14 @@ from shared.web import create_service_app
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the scoring service app (nothing is built at import)."""
-    from services.scoring import models
-    from services.scoring.api import panel, runs
-    from services.scoring.audit import api as audit_api
+    from services.scoring.adapters import tables as models
+    from services.scoring.entrypoints.api import audit as audit_api
+    from services.scoring.entrypoints.api import panel, runs
+    from services.scoring.settings import scoring_settings
     from shared.admin import failed_jobs_blueprint
 
     blueprints = [panel.bp, runs.bp, audit_api.bp, failed_jobs_blueprint(models.failed_jobs)]
-    return create_service_app("scoring", config, blueprints=blueprints,
-                              title="coprocure scoring service")
+    app = create_service_app("scoring", config, blueprints=blueprints,
+                             title="coprocure scoring service")
+    app.config.update(scoring_settings(app.config))
+    return app

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from shared.audit.canonical import canonical_json
 from shared.audit.merkle import TreeBuilder, leaf_hash
+from shared.canonical import canonical_json
 
 __all__ = [
     "OPTIONAL_FIELDS",

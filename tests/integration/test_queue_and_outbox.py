@@ -5,15 +5,15 @@ import zlib
 
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
-from rq import Retry, SimpleWorker
+from rq import Retry
 from rq.registry import FailedJobRegistry
-from rq.serializers import JSONSerializer
 from sqlalchemy import Table, select
 
 from shared.db import make_engine, make_metadata, make_session_factory
 from shared.failed_jobs import exception_handler, failed_jobs_table
 from shared.outbox import add_event, outbox_table, pending_count, relay_pending
 from shared.queue import enqueue_job, get_queue, queue_stats, redis_from_url
+from tests.support.workers import make_worker, run_burst
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def test_enqueue_by_name_runs_once_with_json(redis_conn, job_env):
     assert enqueue_job(queue, "tests.jobsamples.record", {"key": "a"}, job_id="job-a")
     assert not enqueue_job(queue, "tests.jobsamples.record", {"key": "a"}, job_id="job-a")
     assert queue.count == 1
-    SimpleWorker([queue], connection=redis_conn, serializer=JSONSerializer).work(burst=True)
+    run_burst([queue], redis_conn)
     assert int(redis_conn.get("ran:a")) == 1
     raw = zlib.decompress(redis_conn.hget("rq:job:job-a", "data"))
     assert json.loads(raw)[2] == [{"key": "a"}]  # JSON (func, instance, args, kwargs), no pickle
@@ -79,7 +79,7 @@ def test_relay_survives_redis_down_and_delivers_once(tables, redis_conn, job_env
     assert relay_pending(factory, outbox, redis_conn) == 3
     queue = get_queue("scoring", redis_conn)
     assert queue.count == 3
-    SimpleWorker([queue], connection=redis_conn, serializer=JSONSerializer).work(burst=True)
+    run_burst([queue], redis_conn)
     assert int(redis_conn.get("ran:e")) == 3
 
 
@@ -89,10 +89,9 @@ def test_exhausted_job_lands_in_failed_registry_and_our_table(tables, redis_conn
     enqueue_job(queue, "tests.jobsamples.always_fails", {"key": "f"}, job_id="fail-1",
                 retry=Retry(max=1))
     handler = exception_handler(lambda: factory, failed)
-    worker = SimpleWorker([queue], connection=redis_conn, serializer=JSONSerializer,
-                          exception_handlers=[handler])
-    worker.work(burst=True)  # first attempt; the retry is re-queued immediately (no interval)
-    worker.work(burst=True)
+    worker = make_worker([queue], redis_conn, exception_handlers=[handler])
+    run_burst(worker)  # first attempt; the retry is re-queued immediately (no interval)
+    run_burst(worker)
     assert "fail-1" in FailedJobRegistry(queue=queue).get_job_ids()
     with factory() as session:
         row = session.execute(select(failed)).mappings().one()
@@ -110,7 +109,7 @@ def test_dead_redis_fails_fast():
 def test_requeue_of_a_job_no_longer_failed_is_409(make_app, redis_conn):
     from datetime import UTC, datetime
 
-    from services.commissioning import models
+    from services.commissioning.adapters import tables as models
     from tests.conftest import auth_headers, identity
 
     app = make_app("commissioning")

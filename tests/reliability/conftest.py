@@ -11,7 +11,9 @@ from tests.conftest import platform_databases, platform_redis_url
 # renews its heartbeat every second (rq adds 60 s, so a dead worker's job is abandoned ~61 s
 # after its last heartbeat; the default of 30 s makes that 90 s, see docs/deploy.md).
 FAST = {"COPROCURE_JANITOR_SECONDS": "1", "COPROCURE_JOB_MONITORING_INTERVAL": "1",
-        "COPROCURE_SWEEP_SECONDS": "1"}
+        "COPROCURE_SWEEP_SECONDS": "1",
+        # The fault jobs these tests enqueue on the real workers (a test hook, services/wiring).
+        "COPROCURE_TEST_JOB_MODULES": "tests.jobsamples,tests.reliability.faultjobs"}
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ import jwt
 import pytest
 from sqlalchemy import update
 
+from services.gateway.adapters.tables import ApiToken
 from services.gateway.domain.identity import token_digest
-from services.gateway.orm import ApiToken
 from shared.config import database_url
 from shared.db import make_engine
 from shared.identity import HEADER, Identity, sign_assertion

@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from services.commissioning import models  # noqa: F401  (registers every table on the metadata)
-from services.commissioning.db import metadata
+from services.commissioning.adapters import tables as models  # noqa: F401  (registers every table on the metadata)
+from services.commissioning.adapters.tables import metadata
 from shared.migrate import run_env
 
 run_env(context, metadata)

@@ -12,7 +12,9 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.commissioning.crypto import decrypt_content, encrypt_content, unwrap_data_key
+from services.commissioning.adapters.crypto import decrypt_content, encrypt_content, unwrap_data_key
+from services.commissioning.adapters.tables import Bid, IdempotencyRecord, Tender
+from services.commissioning.context import Context
 from services.commissioning.domain import lifecycle
 from services.commissioning.domain.bids import (
     SUBMITTED,
@@ -21,24 +23,17 @@ from services.commissioning.domain.bids import (
     is_open_for_bids,
     opened_access,
 )
-from services.commissioning.service_layer.context import (
-    Context,
-    facts_of,
-    load_tender,
-    new_id,
-    not_found,
-    viewer_of,
-)
-from services.commissioning.service_layer.documents import (
+from services.commissioning.service_layer.access import facts_of, load_tender, not_found, viewer_of
+from services.commissioning.service_layer.read_models import (
     bid_doc,
     jsonable,
     parse_cursor,
     receipt_doc,
 )
 from services.commissioning.service_layer.tenders import deadline_passed, transition
-from services.commissioning.tables import Bid, IdempotencyRecord, Tender
 from shared.db import transaction
 from shared.identity import Identity
+from shared.ids import new_id
 from shared.problems import Problem, validation_problem
 from shared.schemas import encode_cursor
 

@@ -11,17 +11,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.commissioning.crypto import decrypt_content, unwrap_data_key
+from services.commissioning.adapters.crypto import decrypt_content, unwrap_data_key
+from services.commissioning.adapters.outbox import emit_tender_closed, send_events_now
+from services.commissioning.adapters.tables import Bid, ProcessedEvent, Tender
+from services.commissioning.context import Context
 from services.commissioning.domain import lifecycle
 from services.commissioning.domain.bids import SUBMITTED
 from services.commissioning.domain.lifecycle import is_terminal, next_state
-from services.commissioning.schemas.common import rfc3339
-from services.commissioning.service_layer.context import Context
-from services.commissioning.service_layer.documents import sha256_canonical, tender_doc
-from services.commissioning.service_layer.events import emit_tender_closed, send_events_now
-from services.commissioning.tables import Bid, ProcessedEvent, Tender
+from services.commissioning.service_layer.read_models import tender_doc
+from shared.canonical import canonical_sha256
 from shared.contracts import SCHEMA_VERSION, ScoringResult, load_payload
 from shared.db import transaction
+from shared.time import rfc3339
 
 log = structlog.get_logger("coprocure.commissioning")
 BATCH = 100
@@ -58,7 +59,7 @@ def close_tender(ctx: Context, tender_id: str, now: datetime) -> str | None:
         tender.closed_at = tender.opened_at = tender.updated_at = now
         doc = tender_doc(tender)
         bids = open_bids(ctx, session, tender)
-        snapshot = sha256_canonical({"tender": doc, "bids": bids})
+        snapshot = canonical_sha256({"tender": doc, "bids": bids})
         job_id = emit_tender_closed(session, {
             "schema_version": SCHEMA_VERSION, "event_type": "TenderClosed",
             "tender_id": tender.id, "closed_at": doc["closed_at"], "opened_at": doc["opened_at"],

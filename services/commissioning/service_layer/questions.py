@@ -6,21 +6,21 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from services.commissioning.adapters.tables import Question, Tender
+from services.commissioning.context import Context
 from services.commissioning.domain import lifecycle
-from services.commissioning.schemas.common import rfc3339
-from services.commissioning.service_layer.context import (
-    Context,
+from services.commissioning.service_layer.access import (
     is_owner,
     load_owned_tender,
     load_tender,
-    new_id,
     not_found,
 )
 from services.commissioning.service_layer.tenders import transition
-from services.commissioning.tables import Question, Tender
 from shared.db import transaction
 from shared.identity import Identity
+from shared.ids import new_id
 from shared.problems import Problem
+from shared.time import rfc3339
 
 MAX_QUESTIONS = 1000
 

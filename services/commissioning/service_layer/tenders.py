@@ -6,7 +6,14 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
-from services.commissioning.crypto import new_wrapped_data_key
+from services.commissioning.adapters.crypto import new_wrapped_data_key
+from services.commissioning.adapters.outbox import (
+    emit_tender_event,
+    schedule_close,
+    send_events_now,
+)
+from services.commissioning.adapters.tables import Tender
+from services.commissioning.context import Context
 from services.commissioning.domain import lifecycle
 from services.commissioning.domain.lifecycle import IllegalTransition, next_state
 from services.commissioning.domain.tenders import (
@@ -16,27 +23,17 @@ from services.commissioning.domain.tenders import (
     check_structure,
     complete_document,
 )
-from services.commissioning.service_layer.context import (
-    Context,
-    load_owned_tender,
-    load_tender,
-    new_id,
-)
-from services.commissioning.service_layer.documents import (
+from services.commissioning.service_layer.access import load_owned_tender, load_tender
+from services.commissioning.service_layer.read_models import (
     apply_doc,
     jsonable,
     parse_cursor,
     tender_doc,
     working_doc,
 )
-from services.commissioning.service_layer.events import (
-    emit_tender_event,
-    schedule_close,
-    send_events_now,
-)
-from services.commissioning.tables import Tender
 from shared.db import transaction
 from shared.identity import Identity
+from shared.ids import new_id
 from shared.problems import Problem, validation_problem
 from shared.schemas import encode_cursor
 

@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from services.gateway import models  # noqa: F401  (registers every table on the metadata)
-from services.gateway.db import metadata
+from services.gateway.adapters import tables as models  # noqa: F401  (registers every table on the metadata)
+from services.gateway.adapters.tables import metadata
 from shared.migrate import run_env
 
 run_env(context, metadata)

@@ -12,7 +12,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from services.scoring.domain.canonical import canonical_json, canonical_sha256
 from services.scoring.domain.checks import price_gate
 from services.scoring.domain.classifier import as_mapping
 from services.scoring.domain.criteria import (
@@ -34,6 +33,7 @@ from services.scoring.domain.price import (
     price_points_exact,
 )
 from services.scoring.domain.version import MODEL_VERSION
+from shared.canonical import canonical_json, canonical_sha256
 
 MODES = ("panel", "automatic")
 DEFAULT_MIN_QUALITY_SHARE = Fraction(3, 5)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.scoring.audit.log import append_event
+from services.scoring.adapters.audit_log import append_event
 from shared.db import transaction
 from tests.conftest import auth_headers, identity
 

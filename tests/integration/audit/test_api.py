@@ -50,7 +50,7 @@ def test_signing_key_comes_from_configuration(make_app):
 def test_milestone_events_publish_a_head_in_their_transaction(app):
     fill(app, 3)
     fill(app, 1, start=3, per_tx=1, tender_id="tnd_b")
-    from services.scoring.audit.log import append_event
+    from services.scoring.adapters.audit_log import append_event
     from shared.db import transaction
 
     with transaction(app.extensions["coprocure"].session_factory) as session:
@@ -61,7 +61,7 @@ def test_milestone_events_publish_a_head_in_their_transaction(app):
         append_event(session, event_type="bid_awarded", tender_id="tnd_a", object_type="bid",
                      object_id="bid_1", actor_id="usr_c", actor_role="commissioner",
                      request_id="r", payload={"bid_id": "bid_1"}, score=81.25)
-    from services.scoring.audit.heads import tree_heads
+    from services.scoring.service_layer.tree_heads import tree_heads
 
     with app.extensions["coprocure"].session_factory() as session:
         heads = tree_heads(session)
@@ -190,7 +190,7 @@ def test_jsonl_export_is_the_canonical_lines_and_verifies(app, tmp_path):
 
 
 def merkle_line(entry) -> bytes:
-    from shared.audit.canonical import canonical_json
+    from shared.canonical import canonical_json
 
     return canonical_json(entry)
 

@@ -85,7 +85,7 @@ def test_the_scoring_trail_is_logged_and_verifies(scoring, tmp_path):
     assert [e["seq"] for e in events] == list(range(len(events)))
     awarded = events[types.index("bid_awarded")]
     assert {"model_version", "inputs_sha256", "score"} <= awarded.keys()
-    from services.scoring.audit.heads import tree_heads
+    from services.scoring.service_layer.tree_heads import tree_heads
 
     with h.session_factory() as session:
         milestones = [head["milestone"] for head in tree_heads(session)]
@@ -106,7 +106,7 @@ def test_replay_compares_with_the_log_not_the_runs_table(scoring):
     replay still answers from the audit log, so it reports the mismatch."""
     from sqlalchemy import update
 
-    from services.scoring.orm.runs import ScoringRun
+    from services.scoring.adapters.tables.runs import ScoringRun
 
     s = _scenario(scoring)
     h = s.h
@@ -133,7 +133,7 @@ def test_replay_compares_with_the_log_not_the_runs_table(scoring):
 
 def test_periodic_tree_head_job_signs_only_when_the_log_grew(scoring):
     """The scheduler's `publish_tree_head` job, run by a real rq worker (DESIGN §6)."""
-    from services.scoring.audit.heads import tree_heads
+    from services.scoring.service_layer.tree_heads import tree_heads
     from shared.contracts import PUBLISH_TREE_HEAD
     from shared.queue import enqueue_job, get_queue
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from services.scoring.audit.models import AuditEntry
-from services.scoring.audit.store import SqlNodeStore, log_size
+from services.scoring.adapters.audit_store import SqlNodeStore, log_size
+from services.scoring.adapters.tables.audit import AuditEntry
 from shared.audit import merkle
 from tests.integration.audit.helpers import fill
 

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from shared.audit.canonical import canonical_json
 from shared.audit.verify import verify_command
+from shared.canonical import canonical_json
 from tests.integration.audit.helpers import ANONYMOUS, fill, get
 
 GUARDED = ("audit_entries", "audit_payloads", "audit_nodes", "audit_tree_heads")

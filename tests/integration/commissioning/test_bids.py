@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import rfc8785
 from sqlalchemy import func, select
 
-from services.commissioning.tables import Bid, IdempotencyRecord
+from services.commissioning.adapters.tables import Bid, IdempotencyRecord
 
 from .conftest import bid_body
 

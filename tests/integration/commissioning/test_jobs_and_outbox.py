@@ -7,14 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import rfc8785
-from rq import SimpleWorker
 from rq.registry import ScheduledJobRegistry
-from rq.serializers import JSONSerializer
 from sqlalchemy import select
 
-from services.commissioning import models, runtime
+from services.commissioning import context as runtime
+from services.commissioning.adapters import tables as models
+from services.commissioning.context import context_from_app
 from services.commissioning.service_layer import closing, tenders
-from services.commissioning.service_layer.context import context_from_app
 from shared.contracts import (
     ASSESS_TENDER,
     CLOSE_DUE_TENDERS,
@@ -25,6 +24,7 @@ from shared.contracts import (
 )
 from shared.outbox import relay_pending
 from shared.queue import enqueue_job, get_queue
+from tests.support.workers import run_burst
 
 from .conftest import BID_BODY, Clock, World, cast, rfc
 
@@ -60,7 +60,7 @@ def test_close_job_closes_once_and_assess_is_enqueued_once(job_world, redis_conn
     for slot in (1, 2):  # the sweeper runs twice
         enqueue_job(queue, CLOSE_DUE_TENDERS, {"schema_version": 1, "slot": slot},
                     job_id=f"sweep-{slot}")
-    SimpleWorker([queue], connection=redis_conn, serializer=JSONSerializer).work(burst=True)
+    run_burst([queue], redis_conn)
     assert queue.failed_job_registry.count == 0
     doc = w.get(f"/tenders/{t['id']}").get_json()
     assert doc["status"] == "closed" and doc["opened_at"]
@@ -95,7 +95,7 @@ def test_record_scoring_result_job_moves_the_tender_once(job_world, redis_conn):
     w = job_world
     t = w.published(clarification_deadline=rfc(w.clock() + timedelta(minutes=30)),
                     submission_deadline=rfc(w.clock() + timedelta(hours=1)))
-    closing.close_due(runtime.get_context(), datetime.now(UTC))
+    closing.close_due(runtime.process_context(), datetime.now(UTC))
     queue = get_queue("commissioning", redis_conn)
     events = [("e-assessed", "TenderAssessed", {}),
               ("e-run", "ScoringRunCompleted", {"run_id": "run_1", "output_sha256": "0" * 64}),
@@ -110,12 +110,12 @@ def test_record_scoring_result_job_moves_the_tender_once(job_world, redis_conn):
     enqueue_job(queue, RECORD_SCORING_RESULT, {
         "schema_version": 1, "event_id": "e-assessed", "event_type": "TenderAssessed",
         "tender_id": t["id"]}, job_id="result-e-assessed-redelivered")
-    SimpleWorker([queue], connection=redis_conn, serializer=JSONSerializer).work(burst=True)
+    run_burst([queue], redis_conn)
     assert queue.failed_job_registry.count == 0
     assert w.get(f"/tenders/{t['id']}").get_json()["status"] == "awarded"
     enqueue_job(queue, CLOSE_DUE_TENDERS, {"schema_version": 1, "tender_id": t["id"]},
                 job_id="sweep-conclude")
-    SimpleWorker([queue], connection=redis_conn, serializer=JSONSerializer).work(burst=True)
+    run_burst([queue], redis_conn)
     assert w.get(f"/tenders/{t['id']}").get_json()["status"] == "concluded"
 
 

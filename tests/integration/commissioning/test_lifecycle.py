@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from services.commissioning.context import context_from_app
 from services.commissioning.domain.lifecycle import IllegalTransition
 from services.commissioning.service_layer.closing import close_due, record_scoring_result
-from services.commissioning.service_layer.context import context_from_app
 
 from .conftest import rfc
 

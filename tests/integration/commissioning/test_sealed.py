@@ -8,8 +8,8 @@ import os
 import pytest
 from sqlalchemy import text
 
+from services.commissioning.context import context_from_app
 from services.commissioning.service_layer.closing import record_scoring_result
-from services.commissioning.service_layer.context import context_from_app
 
 from .conftest import bid_body
 
@@ -146,8 +146,8 @@ def test_wrong_master_key_cannot_open_bids(make_app):
     assert w.get(f"/bids/{bid['id']}", who="bidder").status_code == 200
     from cryptography.exceptions import InvalidTag
 
-    from services.commissioning.crypto import master_key_bytes, unwrap_data_key
-    from services.commissioning.tables import Tender
+    from services.commissioning.adapters.crypto import master_key_bytes, unwrap_data_key
+    from services.commissioning.adapters.tables import Tender
 
     with app.extensions["coprocure"].session_factory() as session:
         row = session.get(Tender, t["id"])

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.gateway import accounts
+from services.gateway.service_layer import accounts
 
 PASSWORD = "correct horse battery staple"
 

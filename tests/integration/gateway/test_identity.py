@@ -7,7 +7,7 @@ from datetime import timedelta
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from services.gateway.orm import ApiToken, User
+from services.gateway.adapters.tables import ApiToken, User
 from tests.integration.gateway.conftest import PASSWORD, unique_email
 
 REG = "/api/v1/auth/register"
@@ -196,7 +196,8 @@ def test_organisation_visible_to_members_and_admins_only(client, make_user, logi
 
 
 def test_cli_creates_users_and_their_organisation(gateway, client, monkeypatch, database_urls):
-    from services.gateway import commands, runtime
+    from services.gateway import context as runtime
+    from services.gateway.entrypoints import cli as commands
 
     monkeypatch.setenv("COPROCURE_GATEWAY_DATABASE_URL", database_urls["gateway"])
     runtime.settings.cache_clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.scoring import runtime
+from services.scoring import context as runtime
 from tests.integration.scoring.harness import Harness
 
 

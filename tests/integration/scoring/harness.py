@@ -6,11 +6,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from rq import SimpleWorker
-from rq.serializers import JSONSerializer
 from sqlalchemy import select
 
-from services.scoring import models
+from services.scoring.adapters import tables as models
 from shared.contracts import ASSESS_TENDER, RECORD_TENDER
 from shared.identity import (
     DIRECTORY_HEADER,
@@ -22,6 +20,7 @@ from shared.identity import (
 )
 from shared.outbox import relay_pending
 from shared.queue import enqueue_job, get_queue
+from tests.support.workers import run_burst
 
 
 def person(role: str, *, organisation_id: str | None = None, lived_experience: bool = False,
@@ -93,8 +92,7 @@ class Harness:
             errors.append(f"job {job.id} failed: {exc_type.__name__}: {exc_value}")
             return True
 
-        SimpleWorker([queue], connection=self.redis, serializer=JSONSerializer,
-                     exception_handlers=[collect]).work(burst=True)
+        run_burst([queue], self.redis, exception_handlers=[collect])
         relay_pending(self.session_factory, models.outbox, self.redis)
         if errors:  # a failing job is a test failure, not noise
             raise AssertionError("; ".join(errors))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.scoring.standstill import add_working_days
+from services.scoring.domain.standstill import add_working_days
 from tests.integration.scoring.scenario import Scenario
 
 

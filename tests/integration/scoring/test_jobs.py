@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from services.scoring.orm.runs import ScoringRun
-from services.scoring.orm.tenders import Assessment, Bid, Tender
+from services.scoring.adapters.tables.runs import ScoringRun
+from services.scoring.adapters.tables.tenders import Assessment, Bid, Tender
 from shared.contracts import ASSESS_TENDER, RECORD_TENDER, RUN_SCORING
 from tests.integration.scoring import payloads
 from tests.integration.scoring.scenario import Scenario

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.audit.canonical import sha256_hex
+from shared.canonical import sha256_hex
 
 
 def make_entry(seq: int) -> dict:

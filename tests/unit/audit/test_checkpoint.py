@@ -8,7 +8,6 @@ import hashlib
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from shared.audit.canonical import canonical_json, sha256_hex
 from shared.audit.checkpoint import (
     CheckpointError,
     checkpoint_body,
@@ -26,6 +25,7 @@ from shared.audit.checkpoint import (
     verify_checkpoint,
     verify_signed_note,
 )
+from shared.canonical import canonical_json, sha256_hex
 
 ROOT = hashlib.sha256(b"some root").digest()
 ROOT_B64 = base64.b64encode(ROOT).decode()

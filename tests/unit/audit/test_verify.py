@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from shared.audit.canonical import canonical_json
 from shared.audit.checkpoint import public_key_b64, public_key_document, tree_head
 from shared.audit.export import entry_line, scan_export, write_export
 from shared.audit.merkle import (
@@ -23,6 +22,7 @@ from shared.audit.merkle import (
     root,
 )
 from shared.audit.verify import verify_command, verify_export
+from shared.canonical import canonical_json
 from tests.unit.audit.helpers import make_entry
 
 ROOT_DIR = Path(__file__).resolve().parents[3]

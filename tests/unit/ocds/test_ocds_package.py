@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from services.scoring.audit.ocds import OCID_PREFIX, release_package
+from services.scoring.domain.ocds import OCID_PREFIX, release_package
 from tests.unit.ocds.validate import bid_details_before, codelist_errors, package_errors
 
 TENDER = {

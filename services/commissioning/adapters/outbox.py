@@ -1,0 +1,65 @@
+"""Outgoing events (transactional outbox) and the best-effort scheduled close."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import structlog
+from sqlalchemy.orm import Session
+
+from services.commissioning.adapters.tables import Tender, outbox
+from services.commissioning.context import Context
+from services.commissioning.service_layer.read_models import tender_doc
+from shared.contracts import (
+    ASSESS_TENDER,
+    CLOSE_DUE_TENDERS,
+    JOB_QUEUES,
+    RECORD_TENDER,
+    SCHEMA_VERSION,
+)
+from shared.outbox import add_event, send_now
+from shared.queue import default_retry, get_queue
+
+log = structlog.get_logger("coprocure.commissioning")
+
+SUFFIX = {"TenderPublished": "published", "TenderAmended": "amended",
+          "TenderCancelled": "cancelled"}
+
+
+def emit_tender_event(session: Session, tender: Tender, event_type: str) -> str:
+    """TenderPublished/Amended/Cancelled for scoring, in the caller's transaction; its job id."""
+    job_id = f"tender-{tender.id}-v{tender.version}-{SUFFIX[event_type]}"
+    payload = {"schema_version": SCHEMA_VERSION, "event_id": job_id, "event_type": event_type,
+               "tender_id": tender.id, "tender": tender_doc(tender)}
+    add_event(session, outbox, event_type=event_type, queue=JOB_QUEUES[RECORD_TENDER],
+              job_name=RECORD_TENDER, job_id=job_id, payload=payload)
+    return job_id
+
+
+def emit_tender_closed(session: Session, payload: dict[str, Any]) -> str:
+    """``TenderClosed`` for ``assess_tender``, deduplicated by the snapshot hash; its job id."""
+    job_id = f"assess-{payload['tender_id']}-{payload['snapshot_sha256'][:32]}"
+    payload = {**payload, "event_id": job_id}
+    add_event(session, outbox, event_type="TenderClosed", queue=JOB_QUEUES[ASSESS_TENDER],
+              job_name=ASSESS_TENDER, job_id=job_id, payload=payload)
+    return job_id
+
+
+def schedule_close(ctx: Context, tender_id: str, version: int, deadline: datetime) -> bool:
+    """Ask rq to close the tender at its deadline; the sweeper catches up if this fails."""
+    try:
+        queue = get_queue(JOB_QUEUES[CLOSE_DUE_TENDERS], ctx.redis())
+        queue.enqueue_at(deadline, CLOSE_DUE_TENDERS,
+                         {"schema_version": SCHEMA_VERSION, "tender_id": tender_id},
+                         job_id=f"close-{tender_id}-v{version}", retry=default_retry(),
+                         result_ttl=3600, failure_ttl=30 * 24 * 3600)
+    except Exception as exc:  # Redis down or not configured: never fail the publish
+        log.warning("close_not_scheduled", tender_id=tender_id, error=repr(exc))
+        return False
+    return True
+
+
+def send_events_now(ctx: Context, job_ids: list[str]) -> int:
+    """After a commit, hand its own outbox events to rq at once (the relay retries failures)."""
+    return send_now(ctx.session_factory, outbox, ctx.redis, job_ids) if job_ids else 0

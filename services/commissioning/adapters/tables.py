@@ -1,0 +1,141 @@
+"""ORM models of the commissioning service: tenders, sealed bids, questions, idempotency."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db import UTCDateTime, make_metadata
+from shared.failed_jobs import failed_jobs_table
+from shared.outbox import outbox_table
+
+metadata = make_metadata()
+
+
+class Base(DeclarativeBase):
+    """Declarative base bound to this service's metadata."""
+
+    metadata = metadata
+
+
+class Tender(Base):
+    """A tender: the published document, its lifecycle state and its sealed-bid data key."""
+
+    __tablename__ = "tenders"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    organisation_id: Mapped[str] = mapped_column(String(100), index=True)
+    organisation_name: Mapped[str | None] = mapped_column(String(300))
+    owner_user_id: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    service_area: Mapped[str | None] = mapped_column(String(100), index=True)
+    estimated_value: Mapped[dict | None] = mapped_column(JSON)
+    clarification_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submission_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    price: Mapped[dict[str, Any]] = mapped_column(JSON)
+    evaluation: Mapped[dict[str, Any]] = mapped_column(JSON)
+    amendments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    panel: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    wrapped_data_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    evaluation_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_run: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    award: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    awarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    standstill_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Bid(Base):
+    """A sealed bid: metadata in clear, content (price, responses, plan) encrypted."""
+
+    __tablename__ = "bids"
+    # One live bid per organisation per tender: live_org is NULL once withdrawn.
+    __table_args__ = (UniqueConstraint("tender_id", "live_org"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tender_id: Mapped[str] = mapped_column(ForeignKey("tenders.id"), index=True)
+    organisation_id: Mapped[str] = mapped_column(String(100), index=True)
+    organisation_name: Mapped[str | None] = mapped_column(String(300))
+    submitted_by_user_id: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))
+    live_org: Mapped[str | None] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+    tender_version: Mapped[int] = mapped_column(Integer)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Question(Base):
+    """A clarification question; the asker is shown only to the owner commissioner."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tender_id: Mapped[str] = mapped_column(ForeignKey("tenders.id"), index=True)
+    asker_user_id: Mapped[str] = mapped_column(String(100))
+    asker_organisation_id: Mapped[str | None] = mapped_column(String(100))
+    asker_organisation_name: Mapped[str | None] = mapped_column(String(300))
+    question: Mapped[str] = mapped_column(Text)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_user_id: Mapped[str | None] = mapped_column(String(100))
+
+
+class IdempotencyRecord(Base):
+    """The stored response of a submit made with an ``Idempotency-Key``."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(200))
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    response_status: Mapped[int] = mapped_column(Integer)
+    response_body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ProcessedEvent(Base):
+    """Incoming queue events already applied (idempotent consumer)."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(40))
+    tender_id: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(200))
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# The transactional outbox and the record of exhausted jobs, in this service's database.
+outbox = outbox_table(metadata)
+failed_jobs = failed_jobs_table(metadata)

@@ -1,0 +1,71 @@
+"""What a commissioning use case receives: sessions, the clock, periods, the master key, Redis.
+
+Requests build it from their app (``context_from_app``, where tests may control the clock);
+jobs and relays build it once per process from the environment (``process_context``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from redis import Redis
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.commissioning.adapters.crypto import master_key_bytes
+from services.commissioning.domain.tenders import Periods
+from services.commissioning.settings import commissioning_settings
+from shared.config import load_settings
+from shared.time import Clock, now
+from shared.web import Resources, build_resources
+
+
+@dataclass
+class Context:
+    """Dependencies of the use cases; built per request (views) or per process (jobs)."""
+
+    session_factory: sessionmaker[Session]
+    clock: Clock
+    periods: Periods
+    master_key: bytes
+    redis: Callable[[], Redis]
+
+
+def context_from_app(app) -> Context:
+    """The context of a Flask app (its clock may be a test's controlled clock)."""
+    res = app.extensions["coprocure"]
+    return Context(session_factory=res.session_factory, clock=app.config["CLOCK"],
+                   periods=app.config["PERIODS"],
+                   master_key=master_key_bytes(app.config["MASTER_KEY"]),
+                   redis=lambda: res.redis)
+
+
+@lru_cache(maxsize=1)
+def settings() -> dict:
+    """This process's settings for the commissioning service."""
+    base = load_settings("commissioning")
+    base.update(commissioning_settings(base))
+    return base
+
+
+@lru_cache(maxsize=1)
+def get_resources() -> Resources:
+    """The engine, session factory and Redis URL for this process (built on first use)."""
+    return build_resources(settings())
+
+
+def process_context() -> Context:
+    """The use-case context for jobs and relays: this process's resources and the real clock."""
+    res = get_resources()
+    conf = settings()
+    return Context(session_factory=res.session_factory, clock=now, periods=conf["PERIODS"],
+                   master_key=master_key_bytes(conf["MASTER_KEY"]), redis=lambda: res.redis)
+
+
+def reset() -> None:
+    """Forget cached settings and resources (tests that change the environment)."""
+    if get_resources.cache_info().currsize:
+        get_resources().dispose()
+    get_resources.cache_clear()
+    settings.cache_clear()

@@ -1,0 +1,174 @@
+"""Bid schemas: BidSubmit (the API.md body, strictly typed and bounded) and the responses."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from services.commissioning.domain.bids import (
+    ASSESSORS,
+    DECLARED_LEVELS,
+    LADDER,
+    UNITS,
+    VALIDATION_METHODS,
+)
+from shared.fields import (
+    BoundedDate,
+    StrictBoolean,
+    StrictInteger,
+    StrictNumber,
+    Text,
+)
+from shared.schemas import MoneySchema, StrictSchema
+
+MAX_NARRATIVE = 20_000
+MAX_COMMITMENTS = 50
+MAX_RESPONSES = 20
+SHORT = validate.Length(1, 100)
+
+
+class PositiveMoney(MoneySchema):
+    """Money with an amount above zero."""
+
+    @validates("amount")
+    def _positive(self, value: str, **_: Any) -> None:
+        try:
+            if Decimal(value) <= 0:
+                raise ValidationError("Must be greater than 0.")
+        except ArithmeticError:
+            return  # the base validator names the format error
+
+
+class IndicatorSchema(StrictSchema):
+    name = Text(required=True, validate=validate.Length(1, 300))
+    unit = Text(required=True, validate=validate.OneOf(UNITS))
+    instrument = Text(allow_none=True, validate=validate.Length(max=300))
+
+
+class BaselineSchema(StrictSchema):
+    value = StrictNumber(required=True)
+    date = BoundedDate(allow_none=True)
+    source = Text(allow_none=True, validate=validate.Length(max=500))
+
+
+class TargetSchema(StrictSchema):
+    value = StrictNumber(required=True)
+    by = BoundedDate(allow_none=True)
+
+
+class OutcomeCommitmentSchema(StrictSchema):
+    """One structured outcome commitment (DESIGN §4)."""
+
+    statement = Text(required=True, validate=validate.Length(1, 2000))
+    declared_level = Text(required=True, validate=validate.OneOf(DECLARED_LEVELS))
+    indicator = fields.Nested(IndicatorSchema, allow_none=True)
+    baseline = fields.Nested(BaselineSchema, allow_none=True)
+    target = fields.Nested(TargetSchema, allow_none=True)
+    sustainment_period_months = StrictInteger(allow_none=True, validate=validate.Range(0, 240))
+    validation_method = Text(allow_none=True, validate=validate.OneOf(VALIDATION_METHODS))
+    assessed_by = fields.List(Text(validate=validate.OneOf(ASSESSORS)),
+                              validate=validate.Length(max=len(ASSESSORS)))
+    co_defined_with_users = StrictBoolean()
+    reporting_frequency = Text(allow_none=True, validate=validate.Length(max=50))
+
+    @validates("assessed_by")
+    def _unique(self, value: list[str], **_: Any) -> None:
+        if len(set(value)) != len(value):
+            raise ValidationError("Each assessor may appear once.")
+
+
+class ResponseSchema(StrictSchema):
+    """The bid's response to one criterion."""
+
+    criterion_key = Text(required=True, validate=validate.Length(1, 32))
+    narrative = Text(load_default="", validate=validate.Length(max=MAX_NARRATIVE))
+    outcome_commitments = fields.List(fields.Nested(OutcomeCommitmentSchema),
+                                      validate=validate.Length(max=MAX_COMMITMENTS))
+
+
+class StagesSchema(StrictSchema):
+    """Ladder level per Four-Co stage."""
+
+    commissioning = Text(allow_none=True, validate=validate.OneOf(LADDER))
+    design = Text(allow_none=True, validate=validate.OneOf(LADDER))
+    delivery = Text(allow_none=True, validate=validate.OneOf(LADDER))
+    assessment = Text(allow_none=True, validate=validate.OneOf(LADDER))
+
+
+class CoproductionSchema(StrictSchema):
+    """The co-production plan."""
+
+    stages = fields.Nested(StagesSchema, required=True)
+    power_sharing = fields.List(Text(validate=SHORT), validate=validate.Length(max=20))
+    principles = fields.List(Text(validate=SHORT), validate=validate.Length(max=20))
+    reciprocity_offers = fields.List(Text(validate=SHORT), validate=validate.Length(max=20))
+
+
+class BidSubmit(StrictSchema):
+    """A bid's content: price, responses per criterion, co-production plan."""
+
+    price = fields.Nested(PositiveMoney, required=True)
+    responses = fields.List(fields.Nested(ResponseSchema), required=True,
+                            validate=validate.Length(max=MAX_RESPONSES))
+    coproduction = fields.Nested(CoproductionSchema, required=True)
+
+    @validates_schema
+    def _distinct_keys(self, data: dict[str, Any], **_: Any) -> None:
+        keys = [r["criterion_key"] for r in data.get("responses") or []]
+        for i, key in enumerate(keys):
+            if key in keys[:i]:
+                raise ValidationError({"responses": {i: {"criterion_key": [
+                    f"Duplicate response for criterion {key!r}."]}}})
+
+
+class ReceiptOut(Schema):
+    bid_id = fields.String()
+    version = fields.Integer()
+    submitted_at = fields.String(metadata={"format": "date-time"})
+    content_sha256 = fields.String()
+
+
+class BidReceipt(Schema):
+    """What a submit or replace returns."""
+
+    class Meta:
+        ordered = True
+
+    id = fields.String()
+    version = fields.Integer()
+    status = fields.String()
+    tender_id = fields.String()
+    tender_version = fields.Integer()
+    receipt = fields.Nested(ReceiptOut)
+
+
+class Bid(Schema):
+    """A bid as its reader may see it (``price`` absent for panel members)."""
+
+    class Meta:
+        ordered = True
+
+    id = fields.String()
+    tender_id = fields.String()
+    organisation_id = fields.String()
+    organisation_name = fields.String(allow_none=True)
+    status = fields.String()
+    version = fields.Integer()
+    tender_version = fields.Integer()
+    needs_confirmation = fields.Boolean()
+    submitted_at = fields.String(metadata={"format": "date-time"})
+    updated_at = fields.String(metadata={"format": "date-time"})
+    withdrawn_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    receipt = fields.Nested(ReceiptOut)
+    price = fields.Dict()
+    responses = fields.List(fields.Dict())
+    coproduction = fields.Dict()
+
+
+class BidList(Schema):
+    """A page of bids."""
+
+    items = fields.List(fields.Nested(Bid))
+    next_cursor = fields.String(allow_none=True)

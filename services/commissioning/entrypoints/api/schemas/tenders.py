@@ -1,0 +1,200 @@
+"""Tender schemas per verb: TenderCreate, TenderUpdate, AmendmentCreate, Tender (response)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from services.commissioning.domain.lifecycle import STATES
+from services.commissioning.domain.tenders import CATEGORIES, FORMULAS, MODES
+from shared.fields import (
+    StrictBoolean,
+    StrictInteger,
+    StrictNumber,
+    Text,
+    UTCDateTime,
+)
+from shared.schemas import MoneySchema, PageQuerySchema, StrictSchema
+
+KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
+SCORES = ("0", "1", "2", "3", "4", "5")
+
+
+class CriterionSchema(StrictSchema):
+    """One quality criterion: key, title, category, weight, descriptors, minimum score."""
+
+    key = Text(required=True, validate=validate.Regexp(
+        KEY_PATTERN, error="Letters, digits, _ or -, starting with a letter (max 32)."))
+    title = Text(required=True, validate=validate.Length(1, 300))
+    category = Text(required=True, validate=validate.OneOf(CATEGORIES))
+    weight = StrictInteger(required=True, validate=validate.Range(1, 100))
+    description = Text(validate=validate.Length(max=10_000))
+    minimum_score = StrictInteger(allow_none=True, validate=validate.Range(0, 5))
+    outcomes_sought = fields.List(Text(validate=validate.Length(1, 500)),
+                                  validate=validate.Length(max=20))
+    descriptors = fields.Dict(keys=Text(validate=validate.OneOf(SCORES)),
+                              values=Text(validate=validate.Length(1, 2000)),
+                              metadata={"description": "Descriptors for scores 0, 1, 3, 5 "
+                                        "(2 and 4 optional)."})
+
+    @validates("descriptors")
+    def _descriptors(self, value: dict[str, str], **_: Any) -> None:
+        missing = [k for k in ("0", "1", "3", "5") if k not in value]
+        if value and missing:
+            raise ValidationError(f"Descriptors for scores {', '.join(missing)} are required.")
+
+
+class PriceSchema(StrictSchema):
+    """Price weight and formula; ceiling and floor for absolute_benchmark."""
+
+    weight = StrictInteger(required=True, validate=validate.Range(0, 100))
+    formula = Text(required=True, validate=validate.OneOf(FORMULAS))
+    ceiling = fields.Nested(MoneySchema, allow_none=True)
+    floor = fields.Nested(MoneySchema, allow_none=True)
+
+
+class EvaluationSchema(StrictSchema):
+    """Evaluation mode and panel/threshold settings (omitted fields take the defaults)."""
+
+    mode = Text(validate=validate.OneOf(MODES))
+    min_evaluators = StrictInteger(validate=validate.Range(1, 20))
+    require_lived_experience = StrictBoolean()
+    min_quality_share = StrictNumber(limit=1, validate=validate.Range(0, 1))
+    standstill_working_days = StrictInteger(validate=validate.Range(0, 60))
+
+
+class TenderCreate(StrictSchema):
+    """A new draft; omitted criteria, price and evaluation take the published defaults."""
+
+    title = Text(required=True, validate=validate.Length(1, 300))
+    description = Text(validate=validate.Length(max=50_000))
+    service_area = Text(allow_none=True, validate=validate.Length(1, 100))
+    estimated_value = fields.Nested(MoneySchema, allow_none=True)
+    clarification_deadline = UTCDateTime(allow_none=True)
+    submission_deadline = UTCDateTime(allow_none=True)
+    evaluation = fields.Nested(EvaluationSchema, allow_none=True)
+    price = fields.Nested(PriceSchema, allow_none=True)
+    criteria = fields.List(fields.Nested(CriterionSchema), allow_none=True,
+                           validate=validate.Length(1, 20))
+
+
+class TenderUpdate(TenderCreate):
+    """A partial change to a draft (or the ``changes`` of an amendment)."""
+
+    title = Text(validate=validate.Length(1, 300))
+
+
+class AmendmentCreate(StrictSchema):
+    """``{changes, reason}`` on a published tender."""
+
+    changes = fields.Nested(TenderUpdate, required=True)
+    reason = Text(required=True, validate=validate.Length(1, 5000))
+
+    @validates("changes")
+    def _changes(self, value: dict[str, Any], **_: Any) -> None:
+        if not value:
+            raise ValidationError("At least one change is required.")
+
+
+class CancelRequest(StrictSchema):
+    """``{reason}`` for cancelling a tender."""
+
+    reason = Text(required=True, validate=validate.Length(1, 5000))
+
+
+class TenderQuery(PageQuerySchema):
+    """Filters of ``GET /tenders``."""
+
+    status = fields.String(validate=validate.OneOf(STATES))
+    q = fields.String(validate=validate.Length(1, 200))
+    service_area = fields.String(validate=validate.Length(1, 100))
+
+
+# ---- responses -------------------------------------------------------------------------------
+
+class _Out(Schema):
+    class Meta:
+        ordered = True
+
+
+class MoneyOut(_Out):
+    amount = fields.String()
+    currency = fields.String()
+
+
+class CriterionOut(_Out):
+    key = fields.String()
+    title = fields.String()
+    category = fields.String()
+    weight = fields.Integer()
+    description = fields.String()
+    minimum_score = fields.Integer(allow_none=True)
+    outcomes_sought = fields.List(fields.String())
+    descriptors = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class PriceOut(_Out):
+    weight = fields.Integer()
+    formula = fields.String()
+    ceiling = fields.Nested(MoneyOut, allow_none=True)
+    floor = fields.Nested(MoneyOut, allow_none=True)
+
+
+class EvaluationOut(_Out):
+    mode = fields.String()
+    min_evaluators = fields.Integer()
+    require_lived_experience = fields.Boolean()
+    min_quality_share = fields.Float()
+    standstill_working_days = fields.Integer()
+
+
+class AmendmentOut(_Out):
+    version = fields.Integer()
+    reason = fields.String()
+    changes = fields.Dict()
+    amended_at = fields.String(metadata={"format": "date-time"})
+
+
+def _ts(**kwargs: Any) -> fields.String:
+    return fields.String(allow_none=True, metadata={"format": "date-time"}, **kwargs)
+
+
+class Tender(_Out):
+    """A tender as clients see it (no bid count, ever, before the deadline)."""
+
+    id = fields.String()
+    status = fields.String()
+    version = fields.Integer()
+    title = fields.String()
+    description = fields.String()
+    service_area = fields.String(allow_none=True)
+    estimated_value = fields.Nested(MoneyOut, allow_none=True)
+    clarification_deadline = _ts()
+    submission_deadline = _ts()
+    evaluation = fields.Nested(EvaluationOut)
+    price = fields.Nested(PriceOut)
+    criteria = fields.List(fields.Nested(CriterionOut))
+    tie_break = fields.List(fields.Dict())
+    organisation_id = fields.String()
+    organisation_name = fields.String(allow_none=True)
+    owner_user_id = fields.String()
+    created_at = _ts()
+    updated_at = _ts()
+    published_at = _ts()
+    closed_at = _ts()
+    opened_at = _ts()
+    cancelled_at = _ts()
+    cancel_reason = fields.String(allow_none=True)
+    awarded_at = _ts()
+    award = fields.Dict(allow_none=True)
+    standstill_ends_at = _ts()
+    concluded_at = _ts()
+    amendments = fields.List(fields.Nested(AmendmentOut))
+
+
+class TenderList(_Out):
+    """A page of tenders."""
+
+    items = fields.List(fields.Nested(Tender))
+    next_cursor = fields.String(allow_none=True)

@@ -1,0 +1,22 @@
+"""rq jobs of the commissioning service: thin wrappers over the service layer (real clock)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.commissioning import context as runtime
+from services.commissioning.service_layer import closing
+from shared.contracts import CloseDueTenders, load_payload
+
+
+def close_due_tenders(payload: dict[str, Any]) -> dict[str, int]:
+    """Close every published tender past its deadline (or the one named); conclude standstills."""
+    data = load_payload(CloseDueTenders, payload)
+    ctx = runtime.process_context()
+    return closing.close_due(ctx, ctx.clock(), data.get("tender_id"))
+
+
+def record_scoring_result(payload: dict[str, Any]) -> str:
+    """Apply a ScoringResult event once."""
+    ctx = runtime.process_context()
+    return closing.record_scoring_result(ctx, payload, ctx.clock())

@@ -1,0 +1,119 @@
+"""Documents built from rows: the public tender, bid views, and the JSON form of changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from services.commissioning.adapters.tables import Bid, Tender
+from services.commissioning.domain.bids import needs_confirmation
+from services.commissioning.domain.tenders import tie_break
+from shared.problems import validation_problem
+from shared.schemas import decode_cursor
+from shared.time import rfc3339
+
+DOC_FIELDS = ("title", "description", "service_area", "estimated_value", "clarification_deadline",
+              "submission_deadline", "evaluation", "price", "criteria")
+
+
+def parse_cursor(raw: str | None) -> tuple[datetime, str] | None:
+    """Decode a ``{"c": created_at, "i": id}`` keyset cursor (422 naming ``cursor`` if bad)."""
+    cursor = decode_cursor(raw)
+    if cursor is None:
+        return None
+    try:
+        created = datetime.fromisoformat(str(cursor["c"]).replace("Z", "+00:00"))
+        last_id = cursor["i"]
+    except (KeyError, ValueError) as exc:
+        raise validation_problem({"cursor": ["Invalid cursor."]}) from exc
+    if created.tzinfo is None or not isinstance(last_id, str):
+        raise validation_problem({"cursor": ["Invalid cursor."]})
+    return created, last_id
+
+
+def jsonable(value: Any) -> Any:
+    """Datetimes as RFC 3339 strings, recursively."""
+    if isinstance(value, datetime):
+        return rfc3339(value)
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def working_doc(tender: Tender) -> dict[str, Any]:
+    """The editable part of a tender, with datetimes, for validation and merging."""
+    return {name: getattr(tender, name) for name in DOC_FIELDS}
+
+
+def apply_doc(tender: Tender, doc: dict[str, Any]) -> None:
+    """Write a working document back to the row (whole JSON values, so changes are seen)."""
+    for name in DOC_FIELDS:
+        setattr(tender, name, doc.get(name))
+
+
+def tender_doc(tender: Tender) -> dict[str, Any]:
+    """The public tender document (GET /tenders/{id}, outbox events, the close snapshot)."""
+    return {
+        "id": tender.id,
+        "status": tender.status,
+        "version": tender.version,
+        "title": tender.title,
+        "description": tender.description,
+        "service_area": tender.service_area,
+        "estimated_value": tender.estimated_value,
+        "clarification_deadline": rfc3339(tender.clarification_deadline),
+        "submission_deadline": rfc3339(tender.submission_deadline),
+        "evaluation": tender.evaluation,
+        "price": tender.price,
+        "criteria": tender.criteria,
+        "tie_break": tie_break(tender.criteria),
+        "organisation_id": tender.organisation_id,
+        "organisation_name": tender.organisation_name,
+        "owner_user_id": tender.owner_user_id,
+        "created_at": rfc3339(tender.created_at),
+        "updated_at": rfc3339(tender.updated_at),
+        "published_at": rfc3339(tender.published_at),
+        "closed_at": rfc3339(tender.closed_at),
+        "opened_at": rfc3339(tender.opened_at),
+        "cancelled_at": rfc3339(tender.cancelled_at),
+        "cancel_reason": tender.cancel_reason,
+        "awarded_at": rfc3339(tender.awarded_at),
+        "award": tender.award,
+        "standstill_ends_at": rfc3339(tender.standstill_ends_at),
+        "concluded_at": rfc3339(tender.concluded_at),
+        "amendments": list(tender.amendments or []),
+    }
+
+
+def receipt(bid: Bid) -> dict[str, Any]:
+    """The receipt of the bid's current version."""
+    return {"bid_id": bid.id, "version": bid.version, "submitted_at": rfc3339(bid.submitted_at),
+            "content_sha256": bid.content_sha256}
+
+
+def receipt_doc(bid: Bid) -> dict[str, Any]:
+    """What a submit or replace returns."""
+    return {"id": bid.id, "version": bid.version, "status": bid.status,
+            "tender_id": bid.tender_id, "tender_version": bid.tender_version,
+            "receipt": receipt(bid)}
+
+
+def bid_doc(bid: Bid, tender: Tender, content: dict[str, Any] | None,
+            with_price: bool = True) -> dict[str, Any]:
+    """A bid as a reader sees it; ``content`` is the decrypted body."""
+    doc: dict[str, Any] = {
+        "id": bid.id, "tender_id": bid.tender_id, "organisation_id": bid.organisation_id,
+        "organisation_name": bid.organisation_name, "status": bid.status,
+        "version": bid.version, "tender_version": bid.tender_version,
+        "needs_confirmation": needs_confirmation(bid.tender_version, tender.version, bid.status),
+        "submitted_at": rfc3339(bid.submitted_at), "updated_at": rfc3339(bid.updated_at),
+        "withdrawn_at": rfc3339(bid.withdrawn_at), "receipt": receipt(bid),
+    }
+    if content is not None:
+        if with_price:
+            doc["price"] = content["price"]
+        doc["responses"] = content["responses"]
+        doc["coproduction"] = content["coproduction"]
+    return doc

@@ -1,0 +1,78 @@
+"""Bearer-token authentication and path safety, run before every gateway request."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, g, request
+
+from services.gateway.domain.routes import unsafe_path_reason
+from services.gateway.service_layer import accounts
+from shared.identity import Identity
+from shared.problems import Problem, problem_response
+from shared.web import resources
+
+API_PREFIX = "/api/v1"
+
+
+def now() -> datetime:
+    """The gateway's clock (``CLOCK`` in config lets tests control time)."""
+    clock = current_app.config.get("CLOCK")
+    return clock() if clock else datetime.now(UTC)
+
+
+def bearer_token() -> str | None:
+    """The presented bearer token; raises 401 for a malformed Authorization header."""
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > 512:
+        raise unauthorized("Use 'Authorization: Bearer <token>'")
+    return token
+
+
+def unauthorized(detail: str) -> Problem:
+    """A 401 problem with the Bearer challenge."""
+    return Problem(401, "Unauthorized", detail,
+                   headers={"WWW-Authenticate": 'Bearer realm="coprocure"'})
+
+
+MAX_URI_LENGTH = 8192
+
+
+def current_user_id() -> str | None:
+    """The signed-in user's id (None when anonymous)."""
+    return g.identity.user_id if g.get("identity") else None
+
+
+def install_authentication(app: Flask) -> None:
+    """Refuse unsafe request lines, then resolve the bearer token to an identity."""
+
+    @app.before_request
+    def _authenticate():
+        raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") \
+            or request.full_path
+        if len(raw) > MAX_URI_LENGTH:
+            return problem_response(Problem(414, "URI too long",
+                                            f"The request URI exceeds {MAX_URI_LENGTH} bytes"))
+        reason = unsafe_path_reason(raw, request.path)
+        if reason:
+            return problem_response(Problem(400, "Bad request", reason))
+        g.identity = Identity(request_id=g.get("request_id"))
+        if not request.path.startswith(API_PREFIX):
+            return None
+        try:
+            token = bearer_token()
+            if token is None:
+                return None
+            user = accounts.user_for_token(resources().session_factory, token, now())
+            if user is None:
+                raise unauthorized("The token is invalid, expired or revoked")
+        except Problem as problem:
+            return problem_response(problem)
+        g.user = user
+        g.token = token
+        g.identity = accounts.identity_of(user, g.get("request_id"))
+        return None

@@ -1,0 +1,37 @@
+"""`coprocure users ...`: create users (the first admin) from the command line."""
+
+from __future__ import annotations
+
+import click
+
+from shared.problems import Problem
+
+
+@click.group()
+def users() -> None:
+    """Manage gateway users."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice(["admin", "commissioner", "bidder", "evaluator", "moderator",
+                                 "auditor"]))
+@click.option("--organisation", default=None, help="Organisation name (created if missing)")
+@click.option("--lived-experience", is_flag=True, default=False)
+def create(email: str, password: str, roles: tuple[str, ...], organisation: str | None,
+           lived_experience: bool) -> None:
+    """Create a user; prints its id."""
+    from services.gateway.context import get_resources
+    from services.gateway.service_layer import accounts
+
+    try:
+        user = accounts.create_user_with_org_name(
+            get_resources().session_factory, email, password, list(roles), organisation,
+            lived_experience)
+    except Problem as problem:
+        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in (problem.errors or {}).items())
+        raise click.ClickException(f"{problem.detail}{' — ' + errors if errors else ''}") \
+            from problem
+    click.echo(user["id"])

@@ -1,0 +1,112 @@
+"""Sign in, sign out and bidder self-registration."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import redirect, render_template, request, session, url_for
+
+from services.gateway.entrypoints.portal import api
+from services.gateway.entrypoints.portal.api import ApiProblem
+from services.gateway.entrypoints.portal.blueprint import portal
+from services.gateway.entrypoints.portal.web import FormErrors, done, problem_errors
+
+ORG_KINDS = [("social_enterprise", "Social enterprise"), ("charity", "Charity"),
+             ("cic", "Community interest company (CIC)"), ("cooperative", "Co-operative"),
+             ("mutual", "Mutual"), ("other", "Other")]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths under /portal (no open redirects)."""
+    if target and target.startswith("/portal") and not urlsplit(target).netloc \
+            and not target.startswith("//"):
+        return target
+    return url_for("portal.home")
+
+
+def _start_session(token: str, fallback_user: dict | None = None) -> None:
+    me = api.get("/me", token=token) if fallback_user is None else fallback_user
+    csrf = session.get("csrf")
+    session.clear()
+    session.permanent = True
+    session["token"] = token
+    session["user"] = {"id": me.get("id"), "email": me.get("email"),
+                       "roles": me.get("roles") or [],
+                       "organisation": me.get("organisation"),
+                       "lived_experience": me.get("lived_experience", False)}
+    if csrf:
+        session["csrf"] = csrf
+
+
+@portal.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    """The sign-in form."""
+    values = {"email": "", "next": request.values.get("next", "")}
+    errors = FormErrors()
+    if request.method == "POST":
+        values["email"] = request.form.get("email", "").strip()
+        password = request.form.get("password", "")
+        if not values["email"]:
+            errors.add("email", "Enter your email address")
+        if not password:
+            errors.add("password", "Enter your password")
+        if not errors:
+            try:
+                body = api.post("/auth/token", {"email": values["email"], "password": password},
+                                anonymous=True)
+                _start_session(body["access_token"])
+                return redirect(_safe_next(values["next"]))
+            except ApiProblem as exc:
+                if exc.status in (400, 401, 403, 422):
+                    errors.add("email", "Enter a correct email address and password")
+                else:
+                    raise
+    return render_template("portal/sign_in.html", title="Sign in", values=values,
+                           errors=errors), (200 if not errors else 422)
+
+
+@portal.route("/sign-out", methods=["POST"])
+def sign_out():
+    """Forget the token (the API token simply expires)."""
+    session.clear()
+    return done("You have signed out.", "portal.sign_in")
+
+
+@portal.route("/register", methods=["GET", "POST"])
+def register():
+    """A social enterprise registers itself and its first user (a bidder)."""
+    fields = {"organisation.name", "organisation.kind", "email", "password"}
+    values = {"email": "", "organisation": {"name": "", "kind": ""}}
+    errors = FormErrors()
+    if request.method == "POST":
+        form = request.form
+        values = {"email": form.get("email", "").strip(),
+                  "organisation": {"name": form.get("organisation.name", "").strip(),
+                                   "kind": form.get("organisation.kind", "")}}
+        password = form.get("password", "")
+        if not values["organisation"]["name"]:
+            errors.add("organisation.name", "Enter your organisation's name")
+        if values["organisation"]["kind"] not in dict(ORG_KINDS):
+            errors.add("organisation.kind", "Select what kind of organisation it is")
+        if not values["email"] or "@" not in values["email"]:
+            errors.add("email", "Enter an email address in the correct format, "
+                                "like name@example.org")
+        if len(password) < 12:
+            errors.add("password", "Enter a password of at least 12 characters")
+        elif password != form.get("password_confirm", ""):
+            errors.add("password", "The passwords do not match")
+        if not errors:
+            try:
+                api.post("/auth/register", {**values, "password": password}, anonymous=True)
+                body = api.post("/auth/token", {"email": values["email"], "password": password},
+                                anonymous=True)
+                _start_session(body["access_token"])
+                return done("Your organisation is registered. You can now bid for tenders.",
+                            "portal.home")
+            except ApiProblem as exc:
+                if exc.status >= 500:
+                    raise
+                errors = problem_errors(exc, fields)
+    return render_template("portal/register.html", title="Register your organisation",
+                           values=values, errors=errors, kinds=ORG_KINDS), \
+        (200 if not errors else 422)

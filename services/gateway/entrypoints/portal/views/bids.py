@@ -1,0 +1,129 @@
+"""A bidder's sealed bid: write, submit, receipt, amend, withdraw, assessment summary."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from flask import Response, render_template, request
+
+from services.gateway.entrypoints.portal import api, bidform, defaults
+from services.gateway.entrypoints.portal.api import ApiProblem
+from services.gateway.entrypoints.portal.blueprint import portal
+from services.gateway.entrypoints.portal.charts import depth_chart
+from services.gateway.entrypoints.portal.pdf import summary_pdf
+from services.gateway.entrypoints.portal.views.home import remember_bid
+from services.gateway.entrypoints.portal.web import FormErrors, done, login_required
+
+
+def _quality(tender: dict) -> list[dict]:
+    return [c for c in tender.get("criteria") or [] if c.get("key") != "PRICE"]
+
+
+def _render(tender, values, errors, bid=None):
+    return render_template("portal/bid_form.html",
+                           title="Amend your bid" if bid else "Write your bid",
+                           tender=tender, criteria=_quality(tender), values=values,
+                           errors=errors, bid=bid, d=defaults,
+                           idempotency_key=request.form.get("idempotency_key")
+                           or str(uuid.uuid4())), (422 if errors else 200)
+
+
+def _submit(tender: dict, bid: dict | None):
+    body, values = bidform.parse_bid(request.form, _quality(tender))
+    if request.form.get("add_commitment"):
+        return _render(tender, values, FormErrors(), bid)
+    errors = FormErrors()
+    if not body["price"]["amount"]:
+        errors.add("price.amount", "Enter your price")
+    if not errors:
+        try:
+            if bid:
+                saved = api.put(f"/bids/{bid['id']}", body)
+            else:
+                saved = api.post(f"/tenders/{tender['id']}/bids", body,
+                                 headers={"Idempotency-Key": request.form["idempotency_key"]})
+            remember_bid(saved["id"])
+            return done(f"Bid submitted (version {saved.get('version', 1)}). Keep your receipt.",
+                        "portal.bid_show", bid_id=saved["id"])
+        except ApiProblem as exc:
+            if exc.status >= 500 or exc.status == 401:
+                raise
+            mapped = bidform.remap_errors(exc.errors or {"_": [exc.message]}, body, values)
+            errors = FormErrors(mapped, bidform.known_fields(values))
+    return _render(tender, values, errors, bid)
+
+
+@portal.route("/tenders/<tender_id>/bid", methods=["GET", "POST"])
+@login_required("bidder")
+def bid_new(tender_id: str):
+    """Write a bid criterion by criterion, then submit it."""
+    tender = api.get(f"/tenders/{tender_id}")
+    if request.method == "GET":
+        return _render(tender, bidform.bid_values(None, _quality(tender)), FormErrors())
+    return _submit(tender, None)
+
+
+@portal.route("/bids/<bid_id>/edit", methods=["GET", "POST"])
+@login_required("bidder")
+def bid_edit(bid_id: str):
+    """Amend a submitted bid before the deadline (a new version and receipt)."""
+    bid = api.get(f"/bids/{bid_id}")
+    tender = api.get(f"/tenders/{bid['tender_id']}")
+    if request.method == "GET":
+        return _render(tender, bidform.bid_values(bid, _quality(tender)), FormErrors(), bid)
+    return _submit(tender, bid)
+
+
+@portal.route("/bids/<bid_id>")
+@login_required()
+def bid_show(bid_id: str):
+    """A bid with its receipt (the owner) or its text (panel, after the deadline)."""
+    bid = api.get(f"/bids/{bid_id}")
+    tender = api.try_get(f"/tenders/{bid.get('tender_id')}", {}) or {}
+    summary = None
+    if tender.get("status") in ("awarded", "concluded"):
+        summary = api.try_get(f"/bids/{bid_id}/assessment-summary")
+    return render_template("portal/bid_show.html", title="Your bid", bid=bid, tender=tender,
+                           summary=summary, criteria=_quality(tender),
+                           depth=depth_chart((bid.get("coproduction") or {}).get("stages")))
+
+
+@portal.route("/bids/<bid_id>/receipt.json")
+@login_required("bidder")
+def bid_receipt(bid_id: str):
+    """Download the receipt (bid id, version, server time, SHA-256 of the canonical body)."""
+    bid = api.get(f"/bids/{bid_id}")
+    receipt = {"bid_id": bid["id"], "tender_id": bid.get("tender_id"),
+               "version": bid.get("version"), **(bid.get("receipt") or {})}
+    return Response(json.dumps(receipt, indent=2) + "\n", mimetype="application/json",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="receipt-{bid["id"]}-v{bid.get("version")}'
+                             f'.json"'})
+
+
+@portal.route("/bids/<bid_id>/withdraw", methods=["POST"])
+@login_required("bidder")
+def bid_withdraw(bid_id: str):
+    """Withdraw the bid before the deadline."""
+    api.post(f"/bids/{bid_id}/withdraw")
+    return done("Your bid is withdrawn.", "portal.bid_show", bid_id=bid_id)
+
+
+@portal.route("/bids/<bid_id>/summary")
+@login_required()
+def bid_summary(bid_id: str):
+    """The assessment summary (owner after award, commissioner, auditor)."""
+    summary = api.get(f"/bids/{bid_id}/assessment-summary")
+    return render_template("portal/summary.html", title="Assessment summary",
+                           summary=summary, bid_id=bid_id)
+
+
+@portal.route("/bids/<bid_id>/summary.pdf")
+@login_required()
+def bid_summary_pdf(bid_id: str):
+    """The assessment summary as a PDF."""
+    summary = api.get(f"/bids/{bid_id}/assessment-summary")
+    return Response(summary_pdf(summary, bid_id), mimetype="application/pdf",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="assessment-summary-{bid_id}.pdf"'})

@@ -1,0 +1,181 @@
+"""Forward /api/v1/... to the owning service: route table, signed identity, pooled HTTP."""
+
+from __future__ import annotations
+
+import json
+import threading
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+from flask import Flask, Response, current_app, g, request, stream_with_context
+
+from services.gateway.domain.routes import resolve
+from services.gateway.entrypoints.authn import unauthorized
+from services.gateway.service_layer import accounts
+from shared.identity import (
+    DIRECTORY_HEADER,
+    HEADER,
+    DirectoryUser,
+    sign_assertion,
+    sign_directory,
+)
+from shared.problems import Problem
+from shared.schemas import MAX_PAGE_SIZE
+from shared.web import resources
+
+API_PREFIX = "/api/v1"
+# Request headers a client may pass on; everything else (Authorization, cookies, any
+# X-Coprocure-* a client forges, Host) is dropped.
+FORWARD_REQUEST_HEADERS = ("Content-Type", "Accept", "Accept-Language", "Idempotency-Key",
+                           "If-Match", "If-None-Match")
+PASS_RESPONSE_HEADERS = ("Content-Type", "Location", "Retry-After", "Content-Disposition",
+                         "ETag", "Last-Modified", "Cache-Control", "Link", "Allow",
+                         "Idempotent-Replayed", "Deprecation", "Sunset", "X-Audit-Tree-Size")
+_lock = threading.Lock()
+
+
+def http_client(app: Flask) -> httpx.Client:
+    """The process's pooled client (created on first use; never follows redirects)."""
+    client = app.extensions.get("gateway_http")
+    if client is None:
+        with _lock:
+            client = app.extensions.get("gateway_http")
+            if client is None:
+                cfg = app.config
+                client = httpx.Client(
+                    timeout=httpx.Timeout(cfg["UPSTREAM_READ_TIMEOUT"],
+                                          connect=cfg["UPSTREAM_CONNECT_TIMEOUT"]),
+                    limits=httpx.Limits(max_connections=cfg["UPSTREAM_POOL_SIZE"],
+                                        max_keepalive_connections=cfg["UPSTREAM_POOL_SIZE"]),
+                    follow_redirects=False, trust_env=False)
+                app.extensions["gateway_http"] = client
+    return client
+
+
+def upstream_url(service: str) -> str:
+    """The configured base URL of a service (never anything from the request)."""
+    url = current_app.config["UPSTREAMS"].get(service)
+    if not url:
+        raise Problem(502, "Bad gateway", f"The {service} service is not configured")
+    return url.rstrip("/")
+
+
+def clamped_query() -> str:
+    """The query string, with ``limit`` clamped to the maximum page size."""
+    args = request.args
+    if "limit" not in args:
+        return request.query_string.decode("latin-1")
+    pairs = []
+    for key, value in args.items(multi=True):
+        if key == "limit":
+            try:
+                value = str(min(int(value), MAX_PAGE_SIZE)) if int(value) > MAX_PAGE_SIZE \
+                    else value
+            except ValueError:
+                pass  # the service names the bad value
+        pairs.append((key, value))
+    return urlencode(pairs)
+
+
+def _directory_header(body: bytes) -> str:
+    """Vouch for the users a panel request names (evaluators and moderator)."""
+    try:
+        doc = json.loads(body or b"{}")
+    except ValueError:
+        doc = {}
+    named: list = []
+    if isinstance(doc, dict):
+        if isinstance(doc.get("evaluators"), list):
+            named.extend(doc["evaluators"])
+        named.append(doc.get("moderator"))
+    users = accounts.directory_users(resources().session_factory,
+                                     [u for u in named if isinstance(u, str)])
+    entries = [DirectoryUser(user_id=u.id, roles=tuple(u.roles),
+                             lived_experience=u.lived_experience,
+                             organisation_id=u.organisation_id, email=u.email) for u in users]
+    cfg = current_app.config
+    return sign_directory(cfg["ASSERTION_KEY"], entries, cfg["ASSERTION_TTL_SECONDS"])
+
+
+def _relative_location(value: str) -> str:
+    """Upstream Locations must not leak internal hosts."""
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return value
+
+
+def forward(subpath: str) -> Response:
+    """Authorize by the route table, then forward and pass the answer through."""
+    path = "/" + subpath
+    route = resolve(request.method, path)
+    if route is None:
+        raise Problem(404, "Not found", f"No such resource: {API_PREFIX}{path}")
+    identity = g.identity
+    if not route.allows(identity.roles, not identity.anonymous):
+        if identity.anonymous:
+            raise unauthorized("Sign in to do this")
+        raise Problem(403, "Forbidden", "Your role may not do this")
+    cfg = current_app.config
+    body = request.get_data(cache=False)  # honours MAX_CONTENT_LENGTH → 413
+    headers = {k: v for k in FORWARD_REQUEST_HEADERS if (v := request.headers.get(k))}
+    headers["X-Request-ID"] = g.request_id
+    headers["Accept-Encoding"] = "identity"
+    headers[HEADER] = sign_assertion(cfg["ASSERTION_KEY"], identity, cfg["ASSERTION_TTL_SECONDS"])
+    if route.directory:
+        headers[DIRECTORY_HEADER] = _directory_header(body)
+    url = upstream_url(route.upstream) + API_PREFIX + path
+    query = clamped_query()
+    client = http_client(current_app._get_current_object())  # type: ignore[attr-defined]
+    upstream_req = client.build_request(request.method, url, params=None, headers=headers,
+                                        content=body or None)
+    if query:
+        upstream_req.url = upstream_req.url.copy_with(query=query.encode("latin-1"))
+    try:
+        upstream = client.send(upstream_req, stream=True)
+    except httpx.TimeoutException as exc:
+        raise Problem(504, "Gateway timeout",
+                      f"The {route.upstream} service did not answer in time") from exc
+    except httpx.HTTPError as exc:
+        raise Problem(502, "Bad gateway",
+                      f"The {route.upstream} service is unavailable") from exc
+    return _pass_through(upstream, route.upstream)
+
+
+def _pass_through(upstream: httpx.Response, service: str) -> Response:
+    out_headers = {}
+    for name in PASS_RESPONSE_HEADERS:
+        value = upstream.headers.get(name)
+        if value is not None:
+            out_headers[name] = _relative_location(value) if name == "Location" else value
+
+    def chunks():
+        try:
+            yield from upstream.iter_raw(64 * 1024)
+        except httpx.HTTPError:
+            # Headers are gone already; cut the stream so the client sees a truncated body.
+            return
+        finally:
+            upstream.close()
+
+    if request.method == "HEAD":
+        upstream.close()
+        return Response(status=upstream.status_code, headers=out_headers)
+    length = upstream.headers.get("Content-Length")
+    if length is not None and int(length) <= 256 * 1024:
+        # Small bodies (nearly all): read them so a broken upstream becomes a clean 502.
+        try:
+            content = upstream.read()
+        except httpx.HTTPError as exc:
+            raise Problem(502, "Bad gateway", f"The {service} service broke off") from exc
+        finally:
+            upstream.close()
+        return Response(content, status=upstream.status_code, headers=out_headers)
+    return Response(stream_with_context(chunks()), status=upstream.status_code,
+                    headers=out_headers)
+
+
+def install_proxy(app: Flask) -> None:
+    """Mount the catch-all forwarding route under /api/v1."""
+    methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+    app.add_url_rule(f"{API_PREFIX}/<path:subpath>", "proxy", forward, methods=methods)

@@ -1,0 +1,68 @@
+"""What a scoring use case receives: sessions, the clock, Redis, the audit signing key.
+
+Requests build it from their app (``context_from_app``); jobs and relays build it once per
+process from the environment (``process_context``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from redis import Redis
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.scoring.settings import scoring_settings
+from shared.config import load_settings
+from shared.time import Clock, now
+from shared.web import Resources, build_resources
+
+
+@dataclass
+class Context:
+    """Dependencies of the use cases; built per request (views) or per process (jobs)."""
+
+    session_factory: sessionmaker[Session]
+    clock: Clock
+    redis: Callable[[], Redis]
+    signing_key: str | None = None  # base64 Ed25519 seed for tree heads (None: dev key)
+    sandbox: bool = False
+
+
+def context_from_app(app) -> Context:
+    """The context of a Flask app (its clock may be a test's controlled clock)."""
+    res = app.extensions["coprocure"]
+    return Context(session_factory=res.session_factory, clock=app.config["CLOCK"],
+                   redis=lambda: res.redis, signing_key=app.config.get("AUDIT_SIGNING_KEY"),
+                   sandbox=bool(app.config.get("SANDBOX")))
+
+
+@lru_cache(maxsize=1)
+def settings() -> dict:
+    """This process's settings for the scoring service."""
+    base = load_settings("scoring")
+    base.update(scoring_settings(base))
+    return base
+
+
+@lru_cache(maxsize=1)
+def get_resources() -> Resources:
+    """The engine, session factory and Redis URL for this process (built on first use)."""
+    return build_resources(settings())
+
+
+def process_context() -> Context:
+    """The use-case context for jobs and relays: this process's resources and the real clock."""
+    res = get_resources()
+    conf = settings()
+    return Context(session_factory=res.session_factory, clock=now, redis=lambda: res.redis,
+                   signing_key=conf.get("AUDIT_SIGNING_KEY"), sandbox=bool(conf.get("SANDBOX")))
+
+
+def reset() -> None:
+    """Forget cached settings and resources (tests that change the environment)."""
+    if get_resources.cache_info().currsize:
+        get_resources().dispose()
+    get_resources.cache_clear()
+    settings.cache_clear()

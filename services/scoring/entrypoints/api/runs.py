@@ -1,0 +1,70 @@
+"""Scoring runs, replays, the award and assessment summaries."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.scoring.adapters.outbox import send_now
+from services.scoring.entrypoints.api.schemas import panel as schemas
+from services.scoring.service_layer import award, runs, summary
+from shared.problems import Problem
+from shared.web import require_roles, resources
+
+bp = Blueprint("scoring_runs", __name__, url_prefix="",
+               description="Scoring runs, replay, award and assessment summaries")
+
+
+@bp.route("/tenders/<tender_id>/scoring-runs")
+class RunsView(MethodView):
+    @bp.response(202, schemas.ScoringRun)
+    def post(self, tender_id: str):
+        """Freeze the inputs and queue a scoring run (owner commissioner)."""
+        who = require_roles("commissioner")
+        res = resources()
+        doc, job_id = runs.request_run(res.session_factory, who, tender_id)
+        if job_id:
+            try:
+                send_now(res.session_factory, res.redis, job_id)
+            except Problem:
+                pass  # Redis not configured here: the outbox relay sends it
+        return doc
+
+
+@bp.route("/scoring-runs/<run_id>")
+class RunView(MethodView):
+    @bp.response(200, schemas.ScoringRun)
+    def get(self, run_id: str):
+        """A scoring run: status, hashes and ranking (owner commissioner, auditor)."""
+        who = require_roles("commissioner", "auditor")
+        return runs.get_run(resources().session_factory, who, run_id)
+
+
+@bp.route("/scoring-runs/<run_id>/replay")
+class ReplayView(MethodView):
+    @bp.response(200, schemas.Replay)
+    def post(self, run_id: str):
+        """Recompute a run from its stored inputs and compare the output hash (auditor)."""
+        who = require_roles("auditor")
+        return runs.replay(resources().session_factory, who, run_id)
+
+
+@bp.route("/tenders/<tender_id>/award")
+class AwardView(MethodView):
+    @bp.arguments(schemas.AwardCreate)
+    @bp.response(200, schemas.Award)
+    def post(self, body, tender_id: str):
+        """Award a passing bid of the latest completed run (owner commissioner)."""
+        who = require_roles("commissioner")
+        return award.award(resources().session_factory, who, tender_id, body,
+                           sandbox=bool(current_app.config.get("SANDBOX")))
+
+
+@bp.route("/bids/<bid_id>/assessment-summary")
+class SummaryView(MethodView):
+    @bp.response(200, schemas.AssessmentSummary)
+    def get(self, bid_id: str):
+        """A bid's assessment summary (owning organisation after award, owner, auditor)."""
+        who = require_roles("bidder", "commissioner", "auditor")
+        return summary.assessment_summary(resources().session_factory, who, bid_id)

@@ -1,0 +1,34 @@
+"""Scoring jobs (rq, JSON payloads): thin wrappers over the service layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.scoring import context as runtime
+from services.scoring.service_layer import intake, runs
+from services.scoring.service_layer import tree_heads as heads
+from shared.contracts import PublishTreeHead, load_payload
+from shared.faults import pause_point
+
+
+def record_tender(payload: dict[str, Any]) -> bool:
+    """``TenderPublished``/``TenderAmended``/``TenderCancelled``: keep the tender's document."""
+    return intake.record_tender(runtime.get_resources().session_factory, payload)
+
+
+def assess_tender(payload: dict[str, Any]) -> bool:
+    """``TenderClosed``: store the snapshot and opened bids, assess every bid (once)."""
+    pause_point("assess_tender")  # test hook (shared/faults.py), off unless configured
+    return intake.assess_tender(runtime.get_resources().session_factory, payload)
+
+
+def run_scoring(payload: dict[str, Any]) -> bool:
+    """``RunScoringRequested``: compute a queued scoring run from its frozen inputs (once)."""
+    pause_point("run_scoring")  # test hook (shared/faults.py), off unless configured
+    return runs.execute_run(runtime.get_resources().session_factory, payload)
+
+
+def publish_tree_head(payload: dict[str, Any]) -> bool:
+    """The periodic tree head (DESIGN §6): signs one if the log grew since the last head."""
+    load_payload(PublishTreeHead, payload)
+    return heads.publish_periodic_head(runtime.get_resources().session_factory)

@@ -1,1 +1,0 @@
-"""ORM records of the scoring service, split by resource."""

@@ -1,0 +1,124 @@
+"""Auditor reads: filtered entry pages, inclusion and consistency proofs (O(log n) reads)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.scoring.adapters.audit_store import SqlNodeStore, log_size
+from services.scoring.adapters.tables.audit import AuditEntry, AuditPayload
+from shared.audit import merkle
+from shared.canonical import sha256_hex
+from shared.problems import Problem, validation_problem
+from shared.schemas import decode_cursor, encode_cursor
+
+_FILTERS = {"tender_id": AuditEntry.tender_id, "bid_id": AuditEntry.bid_id,
+            "actor_id": AuditEntry.actor_id, "criterion_key": AuditEntry.criterion_key,
+            "evaluator_id": AuditEntry.evaluator_id, "type": AuditEntry.event_type,
+            "object_id": AuditEntry.object_id}
+
+
+def _bad_request(detail: str) -> Problem:
+    return Problem(400, "Bad Request", detail)
+
+
+def event_document(entry: AuditEntry, payload: AuditPayload | None) -> dict[str, Any]:
+    """An entry as stored (its canonical fields), its leaf hash and, unless withheld, payload."""
+    doc = json.loads(entry.line)
+    doc["leaf_hash"] = entry.leaf_hash
+    withheld = payload is None or payload.withheld
+    doc["payload_withheld"] = withheld
+    doc["payload"] = None if withheld else json.loads(payload.payload)
+    return doc
+
+
+def list_events(session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    """One page of entries matching the filters, in ``seq`` order, keyset-paginated."""
+    cursor = decode_cursor(args.get("cursor"))
+    after = -1
+    if cursor is not None:
+        after = cursor.get("seq")
+        if isinstance(after, bool) or not isinstance(after, int):
+            raise validation_problem({"cursor": ["Invalid cursor."]})
+    query = (select(AuditEntry, AuditPayload)
+             .join(AuditPayload, AuditPayload.seq == AuditEntry.seq, isouter=True)
+             .where(AuditEntry.seq > after))
+    for name, column in _FILTERS.items():
+        if args.get(name) is not None:
+            query = query.where(column == args[name])
+    if args.get("since") is not None:
+        query = query.where(AuditEntry.occurred_at >= args["since"])
+    if args.get("until") is not None:
+        query = query.where(AuditEntry.occurred_at < args["until"])
+    limit = args["limit"]
+    rows = session.execute(query.order_by(AuditEntry.seq).limit(limit + 1)).all()
+    items = [event_document(e, p) for e, p in rows[:limit]]
+    more = len(rows) > limit
+    return {"items": items,
+            "next_cursor": encode_cursor({"seq": items[-1]["seq"]}) if more else None}
+
+
+def event(session: Session, seq: int) -> dict[str, Any]:
+    """One entry by its ``seq`` (with its payload unless withheld); 404 if there is none."""
+    entry = session.get(AuditEntry, seq)
+    if entry is None:
+        raise Problem(404, "Not Found", f"No audit entry with seq {seq}.")
+    return event_document(entry, session.get(AuditPayload, seq))
+
+
+def recorded(session: Session, event_type: str, object_id: str
+             ) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
+    """The latest logged entry of this type for the object and its payload, the payload only
+    if it still hashes to the entry's ``payload_sha256`` (the entry is what the tree covers)."""
+    row = session.scalars(select(AuditEntry).where(
+        AuditEntry.event_type == event_type, AuditEntry.object_id == object_id)
+        .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    if row is None:
+        return None
+    entry = json.loads(row.line)
+    stored = session.get(AuditPayload, row.seq)
+    payload = None
+    if stored is not None and sha256_hex(stored.payload.encode("utf-8")) == entry[
+            "payload_sha256"]:
+        payload = json.loads(stored.payload)
+    return entry, payload
+
+
+def size_or_current(session: Session, requested: int | None) -> int:
+    size = log_size(session)
+    if requested is None:
+        return size
+    if requested > size:
+        raise _bad_request(f"tree_size {requested} exceeds the log's size {size}")
+    return requested
+
+
+def inclusion(session: Session, seq: int, tree_size: int | None) -> dict[str, Any]:
+    """``{leaf_index, tree_size, audit_path, leaf_hash, root_hash}`` for entry ``seq``."""
+    size = size_or_current(session, tree_size)
+    store = SqlNodeStore(session)
+    try:
+        path = merkle.inclusion_proof(store, seq, size)  # one batched read of O(log n) nodes
+    except ValueError as exc:  # seq >= tree_size
+        raise _bad_request(str(exc)) from exc
+    entry = session.get(AuditEntry, seq)
+    if entry is None:  # unreachable while seq < size and the log has no gaps
+        raise Problem(404, "Not Found", f"No audit entry with seq {seq}.")
+    return {"leaf_index": seq, "tree_size": size, "audit_path": [h.hex() for h in path],
+            "leaf_hash": entry.leaf_hash, "root_hash": merkle.root(store, size).hex()}
+
+
+def consistency(session: Session, first: int, second: int | None) -> dict[str, Any]:
+    """``{first, second, proof, first_root, second_root}`` between two tree sizes."""
+    size = size_or_current(session, second)
+    store = SqlNodeStore(session)
+    try:
+        proof = merkle.consistency_proof(store, first, size)
+    except ValueError as exc:
+        raise _bad_request(str(exc)) from exc
+    return {"first": first, "second": size, "proof": [h.hex() for h in proof],
+            "first_root": merkle.root(store, first).hex(),
+            "second_root": merkle.root(store, size).hex()}

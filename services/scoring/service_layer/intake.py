@@ -1,0 +1,144 @@
+"""Tenders arriving from commissioning: published documents and the frozen snapshot at close."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import structlog
+from sqlalchemy.orm import Session
+
+from services.scoring.adapters import audit_events as events
+from services.scoring.adapters.outbox import emit_result
+from services.scoring.adapters.tables.tenders import (
+    AWARDED,
+    CANCELLED,
+    EVALUATING,
+    PUBLISHED,
+    Assessment,
+    Bid,
+    ProcessedEvent,
+    Tender,
+)
+from services.scoring.domain import MODEL_VERSION, assess_bids, canonical_sha256
+from shared.contracts import TenderClosed, TenderPublished, load_payload
+from shared.db import transaction
+from shared.ids import new_id
+from shared.time import now as utcnow
+
+log = structlog.get_logger("coprocure.scoring.intake")
+SessionFactory = Callable[[], Session]
+
+
+def _already_processed(session: Session, event_id: str) -> bool:
+    return session.get(ProcessedEvent, event_id) is not None
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def record_tender(session_factory: SessionFactory, payload: dict[str, Any]) -> bool:
+    """Store or refresh a published tender's public document; False if already applied."""
+    data = load_payload(TenderPublished, payload)
+    doc = data["tender"]
+    with transaction(session_factory) as session:
+        if _already_processed(session, data["event_id"]):
+            return False
+        session.add(ProcessedEvent(event_id=data["event_id"], job="record_tender"))
+        tender = session.get(Tender, data["tender_id"])
+        version = int(doc.get("version") or 1)
+        cancelled = data["event_type"] == "TenderCancelled" or doc.get("status") == CANCELLED
+        if tender is None:
+            tender = Tender(id=data["tender_id"], document=doc, version=version,
+                            status=CANCELLED if cancelled else PUBLISHED)
+            session.add(tender)
+        elif tender.snapshot is None and version >= tender.version:
+            # Only a newer version replaces the document; the snapshot at close is final.
+            tender.document, tender.version = doc, version
+            tender.status = CANCELLED if cancelled else tender.status
+        elif cancelled and tender.status not in (AWARDED,):
+            tender.status = CANCELLED
+        tender.organisation_id = doc.get("organisation_id") or tender.organisation_id
+        tender.owner_user_id = doc.get("owner_user_id") or tender.owner_user_id
+        tender.updated_at = utcnow()
+    return True
+
+
+def assess_tender(session_factory: SessionFactory, payload: dict[str, Any]) -> bool:
+    """Store the frozen snapshot and opened bids, assess every bid; once per snapshot."""
+    data = load_payload(TenderClosed, payload)
+    snapshot = data["tender"]
+    with transaction(session_factory) as session:
+        if _already_processed(session, data["event_id"]):
+            return False
+        session.add(ProcessedEvent(event_id=data["event_id"], job="assess_tender"))
+        tender = session.get(Tender, data["tender_id"])
+        if tender is not None and tender.snapshot_sha256 is not None:
+            if tender.snapshot_sha256 != data["snapshot_sha256"]:
+                # A second, different snapshot would silently change what was assessed.
+                raise ValueError(f"tender {tender.id} already closed with snapshot "
+                                 f"{tender.snapshot_sha256}, refusing {data['snapshot_sha256']}")
+            return False  # the same snapshot under another event id: nothing new
+        if tender is None:
+            tender = Tender(id=data["tender_id"], document=snapshot, status=EVALUATING,
+                            version=int(snapshot.get("version") or 1))
+            session.add(tender)
+            session.flush()  # no ORM relationship orders it: insert the tender before its bids
+        _store_snapshot(session, tender, data, payload)
+    return True
+
+
+def _store_snapshot(session: Session, tender: Tender, data: dict[str, Any],
+                    raw: dict[str, Any]) -> None:
+    snapshot = data["tender"]
+    tender.snapshot, tender.snapshot_sha256 = snapshot, data["snapshot_sha256"]
+    tender.organisation_id = snapshot.get("organisation_id") or tender.organisation_id
+    tender.owner_user_id = snapshot.get("owner_user_id") or tender.owner_user_id
+    tender.closed_at = _parse_time(data["closed_at"])
+    tender.opened_at = _parse_time(data["opened_at"])
+    if tender.status != CANCELLED:
+        tender.status = EVALUATING
+    verified = canonical_sha256({"tender": raw.get("tender"), "bids": raw.get("bids")}) \
+        == data["snapshot_sha256"]
+    if not verified:
+        log.warning("snapshot_hash_mismatch", tender_id=tender.id)
+    contents = {}
+    for position, item in enumerate(data["bids"]):
+        session.add(Bid(id=item["bid_id"], tender_id=tender.id,
+                        organisation_id=item["organisation_id"],
+                        organisation_name=item.get("organisation_name"),
+                        version=item["version"], tender_version=item["tender_version"],
+                        submitted_at=item["submitted_at"], content_sha256=item["content_sha256"],
+                        content=item["content"], position=position))
+        contents[item["bid_id"]] = item["content"]
+    session.flush()
+    system = events.system_actor()
+    events.record(session, event_type=events.BIDS_OPENED, tender_id=tender.id,
+                  object_type="tender", object_id=tender.id, **system,
+                  payload={"snapshot_sha256": data["snapshot_sha256"],
+                           "snapshot_verified": verified, "opened_at": data["opened_at"],
+                           "bids": [{"bid_id": b["bid_id"], "content_sha256": b["content_sha256"]}
+                                    for b in data["bids"]]})
+    assessments = assess_bids(contents, snapshot)
+    for bid_id, assessment in assessments.items():
+        result = assessment.to_dict()
+        session.add(Assessment(id=new_id("asm"), tender_id=tender.id, bid_id=bid_id,
+                               snapshot_sha256=data["snapshot_sha256"],
+                               model_version=result["model_version"], result=result))
+        events.record(session, event_type=events.BID_ASSESSED, tender_id=tender.id,
+                      object_type="bid", object_id=bid_id, **system,
+                      payload={"bid_id": bid_id, "assessment_sha256": canonical_sha256(result)},
+                      model_version=result["model_version"],
+                      inputs_sha256=data["snapshot_sha256"])
+    tender.assessed_at = utcnow()
+    emit_result(session, event_type="TenderAssessed", tender_id=tender.id,
+                event_id=f"TenderAssessed-{data['snapshot_sha256'][:40]}",
+                data={"snapshot_sha256": data["snapshot_sha256"], "bids_assessed": len(contents),
+                      "model_version": MODEL_VERSION})

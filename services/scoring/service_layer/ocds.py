@@ -1,0 +1,49 @@
+"""Loading what the OCDS package needs from the scoring records (read-only)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.scoring.adapters.tables.runs import Award, ScoringRun
+from services.scoring.adapters.tables.tenders import Bid, Tender
+from services.scoring.domain.ocds import release_package
+from shared.problems import Problem
+from shared.time import now as utcnow
+from shared.time import rfc3339
+
+
+def _not_found() -> Problem:
+    return Problem(404, "Not Found", "No awarded tender with this id.")
+
+
+def ocds_package(session_factory: Callable[[], Session], tender_id: str,
+                 uri: str) -> dict[str, Any]:
+    """The OCDS release package of an awarded tender; 404 before the award."""
+    with session_factory() as session:
+        tender = session.get(Tender, tender_id)
+        award = session.get(Award, tender_id) if tender is not None else None
+        if tender is None or award is None:
+            raise _not_found()
+        run = session.get(ScoringRun, award.run_id)
+        bids = session.scalars(select(Bid).where(Bid.tender_id == tender.id)
+                               .order_by(Bid.position, Bid.id)).all()
+        doc = {**tender.frozen, "id": tender.id}
+        now = utcnow()
+        published = (doc.get("published_at") or doc.get("created_at")
+                     or doc.get("clarification_deadline") or doc.get("submission_deadline"))
+        opened = rfc3339(tender.opened_at or tender.closed_at) or doc.get("submission_deadline")
+        return release_package(
+            tender=doc, evaluation=tender.evaluation, published_at=published, opened_at=opened,
+            bids=[{"bid_id": b.id, "organisation_id": b.organisation_id,
+                   "organisation_name": b.organisation_name, "submitted_at": b.submitted_at,
+                   "price": (b.content or {}).get("price")} for b in bids],
+            ranking=(run.output or {}).get("ranking", []) if run else [],
+            award={"bid_id": award.bid_id, "awarded_at": rfc3339(award.awarded_at),
+                   "justification": award.justification},
+            buyer_name=doc.get("organisation_name") or doc.get("buyer_name"), uri=uri,
+            published_date=rfc3339(now),
+            award_status="pending" if award.standstill_ends_at > now else "active")

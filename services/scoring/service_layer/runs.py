@@ -1,0 +1,249 @@
+"""Scoring runs: frozen inputs at request time, computed by the worker, replayed by auditors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.scoring.adapters import audit_events as events
+from services.scoring.adapters.outbox import emit_result, queue_run
+from services.scoring.adapters.tables.runs import (
+    COMPLETED,
+    FAILED,
+    QUEUED,
+    RUNNING,
+    Replay,
+    ScoringRun,
+)
+from services.scoring.adapters.tables.tenders import AWARDED, CANCELLED, EVALUATING, SCORED, Tender
+from services.scoring.domain import (
+    MODEL_VERSION,
+    ScoringInputError,
+    canonical_sha256,
+    compute_scoring_run,
+    needs_moderation,
+    normalise_inputs,
+    quality_criteria,
+)
+from services.scoring.service_layer.access import bids_of, get_tender, load_panel, not_found, viewer
+from services.scoring.service_layer.audit_queries import recorded
+from services.scoring.service_layer.evaluation import assessments_by_bid
+from services.scoring.service_layer.scores import current_moderations, current_scores
+from shared.contracts import RunScoringRequested, load_payload
+from shared.db import transaction
+from shared.identity import Identity
+from shared.ids import new_id
+from shared.problems import Problem
+from shared.time import now as utcnow
+from shared.time import rfc3339
+
+SessionFactory = Callable[[], Session]
+
+
+def freeze_inputs(session: Session, tender: Tender) -> dict[str, Any]:
+    """Everything a run depends on, as it stands now (the scoring run's frozen inputs)."""
+    bids = bids_of(session, tender.id)
+    panel_mode = tender.evaluation["mode"] == "panel"
+    panel_scores: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    moderation: dict[str, dict[str, int]] = {}
+    if panel_mode:
+        for (bid_id, key), by_evaluator in current_scores(session, tender.id).items():
+            panel_scores.setdefault(bid_id, {})[key] = [
+                {"evaluator_id": e, "score": by_evaluator[e].score} for e in sorted(by_evaluator)]
+        for (bid_id, key), row in current_moderations(session, tender.id).items():
+            scores = [s["score"] for s in panel_scores.get(bid_id, {}).get(key, [])]
+            # A consensus settles a divergence; if the scores since changed and no longer
+            # diverge, the median of the current scores applies instead.
+            if needs_moderation(scores):
+                moderation.setdefault(bid_id, {})[key] = row.score
+    return {
+        "tender": tender.snapshot,
+        "bids": [{"bid_id": b.id, "organisation_id": b.organisation_id,
+                  "content_sha256": b.content_sha256, "price": b.content.get("price")}
+                 for b in bids],
+        "assessments": assessments_by_bid(session, tender),
+        "panel_scores": panel_scores,
+        "moderation": moderation,
+    }
+
+
+def _missing_scores(session: Session, tender: Tender) -> list[dict[str, Any]]:
+    required = int(tender.evaluation["min_evaluators"])
+    scores = current_scores(session, tender.id)
+    return [{"bid_id": b.id, "criterion_key": c.key,
+             "scored": len(scores.get((b.id, c.key), {})), "required": required}
+            for b in bids_of(session, tender.id) for c in quality_criteria(tender.frozen)
+            if len(scores.get((b.id, c.key), {})) < required]
+
+
+def request_run(session_factory: SessionFactory, identity: Identity,
+                tender_id: str) -> tuple[dict[str, Any], str | None]:
+    """Freeze inputs and queue a run (owner commissioner); returns (document, job id)."""
+    with transaction(session_factory) as session:
+        tender = get_tender(session, tender_id, for_update=True)
+        if not viewer(identity, tender, load_panel(session, tender.id)).owner:
+            raise not_found()
+        if tender.status not in (EVALUATING, SCORED):
+            detail = ("bids have not been opened and assessed yet"
+                      if tender.status not in (AWARDED, CANCELLED) else f"it is {tender.status}")
+            raise Problem(409, "Conflict", f"The tender cannot be scored: {detail}.")
+        if tender.evaluation["mode"] == "panel":
+            missing = _missing_scores(session, tender)
+            if missing:
+                names = ", ".join(f"{m['bid_id']}/{m['criterion_key']} "
+                                  f"({m['scored']} of {m['required']})" for m in missing[:10])
+                raise Problem(409, "Conflict", f"Panel scoring is incomplete: {names}"
+                              + (" …" if len(missing) > 10 else ""), missing=missing)
+        inputs = freeze_inputs(session, tender)
+        try:
+            input_sha = canonical_sha256(normalise_inputs(inputs))
+        except ScoringInputError as exc:
+            raise Problem(409, "Conflict", f"The tender cannot be scored: {exc}") from exc
+        in_flight = session.scalars(select(ScoringRun).where(
+            ScoringRun.tender_id == tender.id, ScoringRun.input_sha256 == input_sha,
+            ScoringRun.status.in_((QUEUED, RUNNING)))).first()
+        if in_flight is not None:  # a double click: same inputs, same pending run
+            return run_document(in_flight), None
+        run = ScoringRun(id=new_id("run"), tender_id=tender.id, status=QUEUED,
+                         mode=tender.evaluation["mode"], model_version=MODEL_VERSION,
+                         inputs=inputs, input_sha256=input_sha, requested_by=identity.user_id,
+                         request_id=identity.request_id, created_at=utcnow())
+        session.add(run)
+        session.flush()
+        job_id = queue_run(session, run.id, tender.id)
+        events.record(session, event_type=events.SCORING_RUN_REQUESTED, tender_id=tender.id,
+                      object_type="scoring_run", object_id=run.id,
+                      **events.actor_of(identity, "commissioner"),
+                      payload={"run_id": run.id, "mode": run.mode},
+                      model_version=MODEL_VERSION, inputs_sha256=input_sha)
+        doc = run_document(run)
+    return doc, job_id
+
+
+def execute_run(session_factory: SessionFactory, payload: dict[str, Any]) -> bool:
+    """The ``run_scoring`` job: compute a queued run; False if it already finished."""
+    data = load_payload(RunScoringRequested, payload)
+    with transaction(session_factory) as session:
+        run = _locked_run(session, data["run_id"])
+        if run.status in (COMPLETED, FAILED):
+            return False
+        run.status, run.started_at = RUNNING, run.started_at or utcnow()
+    with transaction(session_factory) as session:
+        run = _locked_run(session, data["run_id"])
+        if run.status in (COMPLETED, FAILED):
+            return False
+        try:
+            result = compute_scoring_run(run.inputs)
+        except Exception as exc:  # a pure function of stored inputs: retrying cannot help
+            error = str(exc) if isinstance(exc, ScoringInputError) else repr(exc)
+            run.status, run.error, run.completed_at = FAILED, error[:2000], utcnow()
+            events.record(session, event_type=events.SCORING_RUN_FAILED, tender_id=run.tender_id,
+                          object_type="scoring_run", object_id=run.id, **events.system_actor(),
+                          payload={"run_id": run.id, "error": run.error},
+                          model_version=run.model_version, inputs_sha256=run.input_sha256)
+            return True
+        _complete(session, run, result)
+    return True
+
+
+def _locked_run(session: Session, run_id: str) -> ScoringRun:
+    run = session.scalars(select(ScoringRun).where(ScoringRun.id == run_id)
+                          .with_for_update()).first()
+    if run is None:
+        raise ValueError(f"no scoring run {run_id}")
+    return run
+
+
+def _complete(session: Session, run: ScoringRun, result: dict[str, Any]) -> None:
+    run.output, run.output_sha256 = result, result["output_sha256"]
+    run.model_version = result["model_version"]
+    run.status, run.completed_at = COMPLETED, utcnow()
+    tender = session.get(Tender, run.tender_id)
+    if tender is not None and tender.status == EVALUATING:
+        tender.status = SCORED
+    compact = [{k: r[k] for k in ("bid_id", "rank", "total", "quality", "price_points", "passed")}
+               for r in result["ranking"]]
+    events.record(session, event_type=events.SCORING_RUN_COMPLETED, tender_id=run.tender_id,
+                  object_type="scoring_run", object_id=run.id, **events.system_actor(),
+                  payload={"run_id": run.id, "output_sha256": run.output_sha256,
+                           "ranking": compact},
+                  model_version=run.model_version, inputs_sha256=run.input_sha256)
+    emit_result(session, event_type="ScoringRunCompleted", tender_id=run.tender_id,
+                event_id=f"ScoringRunCompleted-{run.id}",
+                data={"run_id": run.id, "output_sha256": run.output_sha256, "ranking": compact})
+
+
+def run_document(run: ScoringRun) -> dict[str, Any]:
+    """``GET /scoring-runs/{id}``."""
+    output = run.output or {}
+    return {"run_id": run.id, "tender_id": run.tender_id, "status": run.status,
+            "mode": run.mode, "model_version": run.model_version,
+            "input_sha256": run.input_sha256, "output_sha256": run.output_sha256,
+            "created_at": rfc3339(run.created_at), "started_at": rfc3339(run.started_at),
+            "completed_at": rfc3339(run.completed_at), "error": run.error,
+            "price_formula": output.get("price_formula"),
+            "lowest_compliant_price": output.get("lowest_compliant_price"),
+            "tie_break_order": output.get("tie_break_order"),
+            "ranking": output.get("ranking", [])}
+
+
+def _visible_run(session: Session, identity: Identity, run_id: str) -> ScoringRun:
+    run = session.get(ScoringRun, run_id)
+    if run is None:
+        raise not_found("scoring run")
+    tender = get_tender(session, run.tender_id)
+    who = viewer(identity, tender, load_panel(session, tender.id))
+    if not (who.owner or who.auditor):
+        raise not_found("scoring run")
+    return run
+
+
+def get_run(session_factory: SessionFactory, identity: Identity, run_id: str) -> dict[str, Any]:
+    """A run for its tender's owner or an auditor."""
+    with session_factory() as session:
+        return run_document(_visible_run(session, identity, run_id))
+
+
+def _logged_hashes(session: Session, run: ScoringRun) -> tuple[str | None, str | None]:
+    """The run's input hash (``scoring_run_requested``) and output hash
+    (``scoring_run_completed``) as the audit log recorded them."""
+    requested = recorded(session, events.SCORING_RUN_REQUESTED, run.id)
+    completed = recorded(session, events.SCORING_RUN_COMPLETED, run.id)
+    if requested is None or completed is None:
+        raise Problem(409, "Conflict", "The audit log holds no complete record of this run.")
+    return requested[0].get("inputs_sha256"), (completed[1] or {}).get("output_sha256")
+
+
+def replay(session_factory: SessionFactory, identity: Identity, run_id: str) -> dict[str, Any]:
+    """Recompute a completed run from its stored inputs and compare output hashes (auditor)."""
+    with transaction(session_factory) as session:
+        run = _visible_run(session, identity, run_id)
+        if not identity.has_role("auditor"):
+            raise Problem(403, "Forbidden", "Requires role: auditor")
+        if run.status != COMPLETED:
+            raise Problem(409, "Conflict", f"The run is {run.status}; only completed runs can "
+                                           "be replayed.")
+        logged_inputs, logged_output = _logged_hashes(session, run)
+        result = compute_scoring_run(run.inputs)
+        # The tamper-evident log, not the mutable runs table, says what the run was: the
+        # stored inputs must hash to the logged input hash, the output to the logged output.
+        row = Replay(id=new_id("rpl"), run_id=run.id, model_version=result["model_version"],
+                     output_sha256=result["output_sha256"],
+                     matches=(result["output_sha256"] == logged_output
+                              and result["input_sha256"] == logged_inputs),
+                     actor_id=identity.user_id, created_at=utcnow())
+        session.add(row)
+        doc = {"run_id": run.id, "matches": row.matches, "output_sha256": row.output_sha256,
+               "original_output_sha256": logged_output,
+               "input_sha256": result["input_sha256"],
+               "original_input_sha256": logged_inputs,
+               "model_version": row.model_version, "original_model_version": run.model_version,
+               "compared_with": "audit log", "replayed_at": rfc3339(row.created_at)}
+        events.record(session, event_type=events.SCORING_RUN_REPLAYED, tender_id=run.tender_id,
+                      object_type="scoring_run", object_id=run.id,
+                      **events.actor_of(identity, "auditor"), payload=doc,
+                      model_version=row.model_version, inputs_sha256=run.input_sha256)
+    return doc

@@ -1,0 +1,1 @@
+"""What every test shares: builders of example payloads, workers, waiting, the platform."""

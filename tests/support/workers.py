@@ -1,0 +1,47 @@
+"""In-process rq workers for tests, as rq's own tests run them (burst, real Redis).
+
+``Worker.work`` installs SIGINT/SIGTERM handlers that raise ``StopRequested``; left in the
+pytest process they fire in a later, unrelated test. ``run_burst`` restores them.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from redis import Redis
+from rq import Queue, SimpleWorker
+from rq.serializers import JSONSerializer
+
+from services.wiring import JOBS
+from shared.queue import registered_job_class
+from tests import jobsamples
+
+# The services' jobs plus the samples the queue tests enqueue by name.
+TEST_JOBS: dict[str, Callable[..., Any]] = {
+    **{f"tests.jobsamples.{name}": getattr(jobsamples, name)
+       for name in ("record", "always_fails")},
+    **JOBS,
+}
+JOB_CLASS = registered_job_class(TEST_JOBS)
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def make_worker(queues: Iterable[Queue], connection: Redis, **kwargs: Any) -> SimpleWorker:
+    """A SimpleWorker with the JSON serializer and the registry's job class."""
+    return SimpleWorker(list(queues), connection=connection, serializer=JSONSerializer,
+                        job_class=JOB_CLASS, **kwargs)
+
+
+def run_burst(worker_or_queues: SimpleWorker | Iterable[Queue], connection: Redis | None = None,
+              **kwargs: Any) -> bool:
+    """Run every queued job once (burst), then put the process's signal handlers back."""
+    worker = worker_or_queues if isinstance(worker_or_queues, SimpleWorker) else \
+        make_worker(worker_or_queues, connection, **kwargs)
+    saved = {sig: signal.getsignal(sig) for sig in SIGNALS}
+    try:
+        return worker.work(burst=True)
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
