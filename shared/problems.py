@@ -12,6 +12,8 @@ from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 from werkzeug.exceptions import HTTPException
 
+from shared import errors
+
 PROBLEM_MIME = "application/problem+json"
 TYPE_BASE = "https://coprocure.org/problems/"
 log = structlog.get_logger("coprocure.problems")
@@ -52,6 +54,29 @@ def problem_response(problem: Problem) -> Response:
     for key, value in problem.headers.items():
         resp.headers[key] = value
     return resp
+
+
+# The one mapping from the service layers' errors to HTTP statuses.
+STATUS_OF = {
+    errors.BadRequest: 400,
+    errors.Unauthorized: 401,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.Gone: 410,
+    errors.TooLarge: 413,
+    errors.Invalid: 422,
+    errors.TooManyRequests: 429,
+    errors.Unavailable: 503,
+}
+
+
+def problem_from_error(error: errors.ServiceError) -> Problem:
+    """The problem document for a service error (its class decides the status)."""
+    status = next((code for cls, code in STATUS_OF.items() if isinstance(error, cls)), 400)
+    # Without an explicit type, Problem derives one from the title ("validation-error").
+    return Problem(status, error.title, error.detail, errors=error.errors, type_=error.type,
+                   headers=error.headers, **error.extra)
 
 
 def validation_problem(errors: dict[str, Any], detail: str | None = None) -> Problem:
@@ -150,6 +175,8 @@ def _unexpected(exc: Exception) -> Response:
 def register_problem_handlers(app: Flask) -> None:
     """Make every error in the app an RFC 9457 problem document."""
     app.register_error_handler(Problem, problem_response)
+    app.register_error_handler(errors.ServiceError,
+                               lambda exc: problem_response(problem_from_error(exc)))
     app.register_error_handler(HTTPException, _http_exception)
     app.register_error_handler(DataError, _unstorable_value)
     app.register_error_handler(OperationalError, _database_unavailable)

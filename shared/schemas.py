@@ -9,7 +9,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validates
 
-from shared.problems import validation_problem
+from shared.errors import Invalid
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
@@ -80,14 +80,14 @@ def encode_cursor(value: dict[str, Any]) -> str:
 
 
 def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
-    """Decode a cursor, raising a 422 problem naming ``cursor`` on garbage."""
+    """Decode a cursor, raising ``Invalid`` naming ``cursor`` on garbage."""
     if not cursor:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise validation_problem({"cursor": ["Invalid cursor."]}) from exc
+        raise Invalid({"cursor": ["Invalid cursor."]}) from exc
     if not isinstance(value, dict):
-        raise validation_problem({"cursor": ["Invalid cursor."]})
+        raise Invalid({"cursor": ["Invalid cursor."]})
     return value

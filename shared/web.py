@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shared.config import load_settings
 from shared.db import make_engine, make_session_factory, ping
+from shared.errors import Unavailable
 from shared.identity import HEADER, AssertionInvalid, Identity, verify_assertion
 from shared.observability import configure_logging, install_request_id
 from shared.problems import Problem, problem_response, register_problem_handlers
@@ -37,7 +38,7 @@ class Resources:
         """The Redis client (created on first use)."""
         if self._redis is None:
             if not self.redis_url:
-                raise Problem(503, "Service unavailable", "Redis is not configured")
+                raise Unavailable("Redis is not configured")
             self._redis = redis_from_url(self.redis_url)
         return self._redis
 

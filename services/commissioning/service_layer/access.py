@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from services.commissioning.adapters.tables import Tender
 from services.commissioning.domain.bids import TenderFacts, Viewer
+from shared.errors import Forbidden, NotFound
 from shared.identity import Identity
-from shared.problems import Problem
 
 
 def viewer_of(identity: Identity) -> Viewer:
@@ -44,9 +44,9 @@ def is_owner(tender: Tender, identity: Identity) -> bool:
     return identity.has_role("commissioner") and identity.organisation_id == tender.organisation_id
 
 
-def not_found(kind: str, id_: str) -> Problem:
+def not_found(kind: str, id_: str) -> NotFound:
     """The one 404 for absent and invisible objects alike."""
-    return Problem(404, "Not found", f"{kind} {id_} not found")
+    return NotFound(f"{kind} {id_} not found")
 
 
 def load_tender(session: Session, tender_id: str, identity: Identity | None,
@@ -65,5 +65,5 @@ def load_owned_tender(session: Session, tender_id: str, identity: Identity) -> T
     """A tender the caller owns, locked (404 if invisible, 403 if visible but not theirs)."""
     tender = load_tender(session, tender_id, identity, lock=True)
     if not is_owner(tender, identity):
-        raise Problem(403, "Forbidden", "Only the owner commissioner may do this")
+        raise Forbidden("Only the owner commissioner may do this")
     return tender

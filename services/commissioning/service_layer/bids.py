@@ -32,12 +32,12 @@ from services.commissioning.service_layer.read_models import (
 )
 from services.commissioning.service_layer.tenders import deadline_passed, transition
 from shared.db import transaction
+from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.identity import Identity
 from shared.ids import new_id
-from shared.problems import Problem, validation_problem
 from shared.schemas import encode_cursor
 
-SEALED = Problem(404, "Not found", "no bids are visible for this tender")
+SEALED = NotFound("no bids are visible for this tender")
 
 
 def canonical(body: Any) -> bytes:
@@ -45,13 +45,12 @@ def canonical(body: Any) -> bytes:
     try:
         return rfc8785.dumps(body)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
-        raise validation_problem({"_schema": [f"Not canonicalisable JSON: {exc}"]}) from exc
+        raise Invalid({"_schema": [f"Not canonicalisable JSON: {exc}"]}) from exc
 
 
 def _check_open(tender: Tender, now: datetime) -> None:
     if tender.status == lifecycle.CANCELLED:
-        raise Problem(409, "Conflict", "cannot bid on a tender that is cancelled",
-                      current_status=tender.status)
+        raise Conflict("cannot bid on a tender that is cancelled", current_status=tender.status)
     if not is_open_for_bids(tender.submission_deadline, now):
         raise deadline_passed()
     transition(tender, "bid")
@@ -69,7 +68,7 @@ def _check_against_tender(tender: Tender, body: dict[str, Any]) -> None:
     if currency and body["price"]["currency"] != currency:
         errors["price.currency"] = [f"Must be {currency}, the tender's currency."]
     if errors:
-        raise validation_problem(errors)
+        raise Invalid(errors)
 
 
 def _data_key(ctx: Context, tender: Tender) -> bytes:
@@ -82,9 +81,9 @@ def _stored(session: Session, org: str, key: str, fingerprint: str) -> dict[str,
     if record is None:
         return None
     if record.request_sha256 != fingerprint:
-        raise Problem(422, "Idempotency key reused",
-                      "This Idempotency-Key was used with a different request",
-                      errors={"Idempotency-Key": ["Already used with a different request."]})
+        raise Invalid({"Idempotency-Key": ["Already used with a different request."]},
+                      detail="This Idempotency-Key was used with a different request",
+                      title="Idempotency key reused")
     return {"status": record.response_status, "body": record.response_body}
 
 
@@ -93,7 +92,7 @@ def submit_bid(ctx: Context, identity: Identity, tender_id: str, body: dict[str,
     """Submit a sealed bid; a retry with the same Idempotency-Key returns the same response."""
     org = identity.organisation_id
     if not org:
-        raise Problem(403, "Forbidden", "A bidder must belong to an organisation")
+        raise Forbidden("A bidder must belong to an organisation")
     plaintext = canonical(body)
     content_sha = hashlib.sha256(plaintext).hexdigest()
     fingerprint = hashlib.sha256(f"{tender_id}\n{content_sha}".encode()).hexdigest()
@@ -142,8 +141,8 @@ def submit_bid(ctx: Context, identity: Identity, tender_id: str, body: dict[str,
         raise _duplicate(live) from None
 
 
-def _duplicate(live_id: str | None) -> Problem:
-    return Problem(409, "Conflict", "Your organisation already has a live bid on this tender; "
+def _duplicate(live_id: str | None) -> Conflict:
+    return Conflict("Your organisation already has a live bid on this tender; "
                    "amend it with PUT or withdraw it first", bid_id=live_id)
 
 
@@ -166,8 +165,7 @@ def replace_bid(ctx: Context, identity: Identity, bid_id: str,
         bid, tender = _own_bid(session, bid_id, identity)
         _check_open(tender, now)
         if bid.status != SUBMITTED:
-            raise Problem(409, "Conflict", f"cannot amend a bid that is {bid.status}",
-                          current_status=bid.status)
+            raise Conflict(f"cannot amend a bid that is {bid.status}", current_status=bid.status)
         _check_against_tender(tender, body)
         bid.version += 1
         bid.tender_version = tender.version
@@ -184,8 +182,7 @@ def withdraw_bid(ctx: Context, identity: Identity, bid_id: str) -> dict[str, Any
         bid, tender = _own_bid(session, bid_id, identity)
         _check_open(tender, now)
         if bid.status != SUBMITTED:
-            raise Problem(409, "Conflict", f"cannot withdraw a bid that is {bid.status}",
-                          current_status=bid.status)
+            raise Conflict(f"cannot withdraw a bid that is {bid.status}", current_status=bid.status)
         bid.status = WITHDRAWN
         bid.live_org = None
         bid.withdrawn_at = bid.updated_at = now
@@ -219,7 +216,7 @@ def list_bids(ctx: Context, identity: Identity, tender_id: str,
     with ctx.session_factory() as session:
         try:
             tender = load_tender(session, tender_id, identity)
-        except Problem:
+        except NotFound:
             raise SEALED from None
         viewer, facts = viewer_of(identity), facts_of(tender)
         access = opened_access(viewer, facts, now)

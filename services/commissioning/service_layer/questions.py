@@ -17,9 +17,9 @@ from services.commissioning.service_layer.access import (
 )
 from services.commissioning.service_layer.tenders import transition
 from shared.db import transaction
+from shared.errors import Conflict
 from shared.identity import Identity
 from shared.ids import new_id
-from shared.problems import Problem
 from shared.time import rfc3339
 
 MAX_QUESTIONS = 1000
@@ -47,12 +47,12 @@ def ask_question(ctx: Context, identity: Identity, tender_id: str, text: str) ->
         tender = load_tender(session, tender_id, identity, lock=True)
         transition(tender, "ask")
         if tender.clarification_deadline is None or now >= tender.clarification_deadline:
-            raise Problem(409, "Clarification period over",
-                          "the clarification deadline has passed")
+            raise Conflict("the clarification deadline has passed",
+                           title="Clarification period over")
         count = session.scalars(select(Question.id).where(Question.tender_id == tender.id)
                                 .limit(MAX_QUESTIONS)).all()
         if len(count) >= MAX_QUESTIONS:
-            raise Problem(409, "Conflict", "This tender has reached its limit of questions")
+            raise Conflict("This tender has reached its limit of questions")
         q = Question(id=new_id("q"), tender_id=tender.id, asker_user_id=identity.user_id,
                      asker_organisation_id=identity.organisation_id,
                      asker_organisation_name=identity.organisation_name, question=text,
@@ -74,7 +74,7 @@ def answer_question(ctx: Context, identity: Identity, tender_id: str, question_i
         if q is None:
             raise not_found("question", question_id)
         if q.answer is not None:
-            raise Problem(409, "Conflict", "This question has already been answered")
+            raise Conflict("This question has already been answered")
         q.answer, q.answered_at, q.answered_by_user_id = text, now, identity.user_id
         return question_doc(q, tender, identity)
 

@@ -8,7 +8,7 @@ from typing import Any
 from services.commissioning.adapters.tables import Bid, Tender
 from services.commissioning.domain.bids import needs_confirmation
 from services.commissioning.domain.tenders import tie_break
-from shared.problems import validation_problem
+from shared.errors import Invalid
 from shared.schemas import decode_cursor
 from shared.time import rfc3339
 
@@ -25,9 +25,9 @@ def parse_cursor(raw: str | None) -> tuple[datetime, str] | None:
         created = datetime.fromisoformat(str(cursor["c"]).replace("Z", "+00:00"))
         last_id = cursor["i"]
     except (KeyError, ValueError) as exc:
-        raise validation_problem({"cursor": ["Invalid cursor."]}) from exc
+        raise Invalid({"cursor": ["Invalid cursor."]}) from exc
     if created.tzinfo is None or not isinstance(last_id, str):
-        raise validation_problem({"cursor": ["Invalid cursor."]})
+        raise Invalid({"cursor": ["Invalid cursor."]})
     return created, last_id
 
 

@@ -32,15 +32,15 @@ from services.commissioning.service_layer.read_models import (
     working_doc,
 )
 from shared.db import transaction
+from shared.errors import Conflict, Forbidden, Invalid
 from shared.identity import Identity
 from shared.ids import new_id
-from shared.problems import Problem, validation_problem
 from shared.schemas import encode_cursor
 
 
-def conflict(exc: IllegalTransition) -> Problem:
+def conflict(exc: IllegalTransition) -> Conflict:
     """A 409 whose detail names the tender's current state."""
-    return Problem(409, "Conflict", str(exc), current_status=exc.state)
+    return Conflict(str(exc), current_status=exc.state)
 
 
 def transition(tender: Tender, action: str) -> str:
@@ -51,9 +51,9 @@ def transition(tender: Tender, action: str) -> str:
         raise conflict(exc) from None
 
 
-def deadline_passed() -> Problem:
+def deadline_passed() -> Conflict:
     """The one answer to anything attempted at or after the submission deadline."""
-    return Problem(409, "Deadline passed", "submission deadline has passed")
+    return Conflict("submission deadline has passed", title="Deadline passed")
 
 
 def _prefixed(errors: dict[str, list[str]], prefix: str) -> dict[str, list[str]]:
@@ -73,14 +73,14 @@ def _merge(doc: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
 def create_tender(ctx: Context, identity: Identity, data: dict[str, Any]) -> dict[str, Any]:
     """Create a draft owned by the caller's organisation."""
     if not identity.organisation_id:
-        raise Problem(403, "Forbidden", "A commissioner must belong to an organisation")
+        raise Forbidden("A commissioner must belong to an organisation")
     now = ctx.clock()
     doc = complete_document(data)
     # A draft may be incomplete (weights short of 100, deadlines not yet right): publishing
     # checks completeness, as API.md says. Contradictions are refused at once.
     errors = check_structure(doc, check_weights=False)
     if errors:
-        raise validation_problem(errors)
+        raise Invalid(errors)
     tender_id = new_id("tnd")
     tender = Tender(id=tender_id, status=lifecycle.DRAFT, version=1,
                     organisation_id=identity.organisation_id,
@@ -104,7 +104,7 @@ def update_tender(ctx: Context, identity: Identity, tender_id: str,
         doc = _merge(working_doc(tender), changes)
         errors = check_structure(doc, check_weights=False)  # completeness: at publish
         if errors:
-            raise validation_problem(errors)
+            raise Invalid(errors)
         apply_doc(tender, doc)
         tender.updated_at = now
         return tender_doc(tender)
@@ -118,7 +118,7 @@ def publish_tender(ctx: Context, identity: Identity, tender_id: str) -> dict[str
         status = transition(tender, "publish")
         errors = check_publishable(working_doc(tender), now, ctx.periods)
         if errors:
-            raise validation_problem(errors, "The tender is not ready to publish: "
+            raise Invalid(errors, "The tender is not ready to publish: "
                                      + ", ".join(sorted(errors)))
         tender.status = status
         tender.published_at = tender.updated_at = now
@@ -151,7 +151,7 @@ def amend_tender(ctx: Context, identity: Identity, tender_id: str, changes: dict
                                           ctx.periods).items():
             errors.setdefault(path, []).extend(msgs)
         if errors:
-            raise validation_problem(errors)
+            raise Invalid(errors)
         deadline_moved = doc["submission_deadline"] != tender.submission_deadline
         apply_doc(tender, doc)
         tender.version += 1

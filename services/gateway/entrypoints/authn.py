@@ -8,8 +8,9 @@ from flask import Flask, current_app, g, request
 
 from services.gateway.domain.routes import unsafe_path_reason
 from services.gateway.service_layer import accounts
+from shared.errors import ServiceError
 from shared.identity import Identity
-from shared.problems import Problem, problem_response
+from shared.problems import Problem, problem_from_error, problem_response
 from shared.web import resources
 
 API_PREFIX = "/api/v1"
@@ -72,6 +73,8 @@ def install_authentication(app: Flask) -> None:
                 raise unauthorized("The token is invalid, expired or revoked")
         except Problem as problem:
             return problem_response(problem)
+        except ServiceError as error:
+            return problem_response(problem_from_error(error))
         g.user = user
         g.token = token
         g.identity = accounts.identity_of(user, g.get("request_id"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from shared.problems import Problem
+from shared.errors import ServiceError
 
 
 @click.group()
@@ -30,7 +30,7 @@ def create(email: str, password: str, roles: tuple[str, ...], organisation: str 
         user = accounts.create_user_with_org_name(
             get_resources().session_factory, email, password, list(roles), organisation,
             lived_experience)
-    except Problem as problem:
+    except ServiceError as problem:
         errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in (problem.errors or {}).items())
         raise click.ClickException(f"{problem.detail}{' — ' + errors if errors else ''}") \
             from problem

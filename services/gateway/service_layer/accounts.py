@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.gateway.adapters.tables import ApiToken, Organisation, User
 from services.gateway.domain import identity as rules
 from shared.db import transaction
+from shared.errors import Conflict, Invalid, Unauthorized
 from shared.identity import Identity
-from shared.problems import Problem, validation_problem
 
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so a miss costs as much as a wrong password.
@@ -64,22 +64,22 @@ def identity_of(user: User, request_id: str | None = None) -> Identity:
 def _check_password(password: str) -> None:
     problems = rules.password_problems(password)
     if problems:
-        raise validation_problem({"password": problems})
+        raise Invalid({"password": problems})
 
 
 def _check_email(email: str) -> str:
     normalised = rules.normalise_email(email)
     if not rules.email_is_valid(normalised):
-        raise validation_problem({"email": ["Not a valid email address."]})
+        raise Invalid({"email": ["Not a valid email address."]})
     return normalised
 
 
 def _new_organisation(session: Session, name: str, kind: str) -> Organisation:
     key = rules.organisation_key(name)
     if not key:
-        raise validation_problem({"organisation.name": ["Must not be blank."]})
+        raise Invalid({"organisation.name": ["Must not be blank."]})
     if session.scalar(select(Organisation).where(Organisation.name_key == key)):
-        raise Problem(409, "Conflict", f"An organisation named {name!r} already exists")
+        raise Conflict(f"An organisation named {name!r} already exists")
     org = Organisation(name=" ".join(name.split()), name_key=key, kind=kind)
     session.add(org)
     return org
@@ -91,9 +91,9 @@ def _new_user(session: Session, email: str, password: str, roles: Iterable[str],
     _check_password(password)
     roles = list(dict.fromkeys(roles))
     if not roles or rules.unknown_roles(roles):
-        raise validation_problem({"roles": [f"Each role must be one of {', '.join(rules.ROLES)}."]})
+        raise Invalid({"roles": [f"Each role must be one of {', '.join(rules.ROLES)}."]})
     if session.scalar(select(User).where(User.email == email)):
-        raise Problem(409, "Conflict", "A user with this email already exists")
+        raise Conflict("A user with this email already exists")
     user = User(email=email, password_hash=hash_password(password), roles=roles,
                 organisation=organisation, lived_experience=lived_experience, active=True)
     session.add(user)
@@ -104,7 +104,7 @@ def _commit(session: Session) -> None:
     try:
         session.flush()
     except IntegrityError as exc:  # a concurrent insert won the race for the unique key
-        raise Problem(409, "Conflict", "That email or organisation name is already taken") \
+        raise Conflict("That email or organisation name is already taken") \
             from exc
 
 
@@ -112,7 +112,7 @@ def register_bidder(factory: sessionmaker[Session], email: str, password: str,
                     org_name: str, org_kind: str) -> dict:
     """Self-service registration: a new bidder organisation and its first user."""
     if org_kind not in rules.BIDDER_KINDS:
-        raise validation_problem({"organisation.kind": [
+        raise Invalid({"organisation.kind": [
             f"Must be one of {', '.join(rules.BIDDER_KINDS)}."]})
     with transaction(factory) as session:
         _check_email(email)
@@ -126,7 +126,7 @@ def register_bidder(factory: sessionmaker[Session], email: str, password: str,
 def create_organisation(factory: sessionmaker[Session], name: str, kind: str) -> dict:
     """An admin creates an organisation (any kind, commissioning bodies included)."""
     if kind not in rules.ORG_KINDS:
-        raise validation_problem({"kind": [f"Must be one of {', '.join(rules.ORG_KINDS)}."]})
+        raise Invalid({"kind": [f"Must be one of {', '.join(rules.ORG_KINDS)}."]})
     with transaction(factory) as session:
         org = _new_organisation(session, name, kind)
         _commit(session)
@@ -148,7 +148,7 @@ def create_user(factory: sessionmaker[Session], email: str, password: str, roles
         if organisation_id is not None:
             org = session.get(Organisation, organisation_id)
             if org is None:
-                raise validation_problem({"organisation_id": ["No such organisation."]})
+                raise Invalid({"organisation_id": ["No such organisation."]})
         user = _new_user(session, email, password, roles, org, lived_experience)
         _commit(session)
         return user_document(user)
@@ -191,8 +191,7 @@ def issue_token(factory: sessionmaker[Session], email: str, password: str, ttl_s
         except (VerificationError, InvalidHashError):
             user = None
         if user is None or not user.active:
-            raise Problem(401, "Unauthorized", "Wrong email or password",
-                          headers={"WWW-Authenticate": "Bearer"})
+            raise Unauthorized("Wrong email or password", headers={"WWW-Authenticate": "Bearer"})
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         token = secrets.token_urlsafe(32)

@@ -16,13 +16,13 @@ from services.scoring.adapters.tables.panel import (
     PanelMember,
 )
 from services.scoring.adapters.tables.tenders import Bid, Tender
+from shared.errors import NotFound
 from shared.identity import Identity
-from shared.problems import Problem
 
 
-def not_found(what: str = "tender") -> Problem:
+def not_found(what: str = "tender") -> NotFound:
     """The same 404 for absent objects and objects the caller may not know about."""
-    return Problem(404, "Not found", f"No such {what}")
+    return NotFound(f"No such {what}")
 
 
 @dataclass

@@ -12,7 +12,7 @@ from services.scoring.adapters.audit_store import SqlNodeStore, log_size
 from services.scoring.adapters.tables.audit import AuditEntry, AuditPayload
 from shared.audit import merkle
 from shared.canonical import sha256_hex
-from shared.problems import Problem, validation_problem
+from shared.errors import BadRequest, Invalid, NotFound
 from shared.schemas import decode_cursor, encode_cursor
 
 _FILTERS = {"tender_id": AuditEntry.tender_id, "bid_id": AuditEntry.bid_id,
@@ -21,8 +21,8 @@ _FILTERS = {"tender_id": AuditEntry.tender_id, "bid_id": AuditEntry.bid_id,
             "object_id": AuditEntry.object_id}
 
 
-def _bad_request(detail: str) -> Problem:
-    return Problem(400, "Bad Request", detail)
+def _bad_request(detail: str) -> BadRequest:
+    return BadRequest(detail, title="Bad Request")
 
 
 def event_document(entry: AuditEntry, payload: AuditPayload | None) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def list_events(session: Session, args: dict[str, Any]) -> dict[str, Any]:
     if cursor is not None:
         after = cursor.get("seq")
         if isinstance(after, bool) or not isinstance(after, int):
-            raise validation_problem({"cursor": ["Invalid cursor."]})
+            raise Invalid({"cursor": ["Invalid cursor."]})
     query = (select(AuditEntry, AuditPayload)
              .join(AuditPayload, AuditPayload.seq == AuditEntry.seq, isouter=True)
              .where(AuditEntry.seq > after))
@@ -65,7 +65,7 @@ def event(session: Session, seq: int) -> dict[str, Any]:
     """One entry by its ``seq`` (with its payload unless withheld); 404 if there is none."""
     entry = session.get(AuditEntry, seq)
     if entry is None:
-        raise Problem(404, "Not Found", f"No audit entry with seq {seq}.")
+        raise NotFound(f"No audit entry with seq {seq}.", title="Not Found")
     return event_document(entry, session.get(AuditPayload, seq))
 
 
@@ -106,7 +106,7 @@ def inclusion(session: Session, seq: int, tree_size: int | None) -> dict[str, An
         raise _bad_request(str(exc)) from exc
     entry = session.get(AuditEntry, seq)
     if entry is None:  # unreachable while seq < size and the log has no gaps
-        raise Problem(404, "Not Found", f"No audit entry with seq {seq}.")
+        raise NotFound(f"No audit entry with seq {seq}.", title="Not Found")
     return {"leaf_index": seq, "tree_size": size, "audit_path": [h.hex() for h in path],
             "leaf_hash": entry.leaf_hash, "root_hash": merkle.root(store, size).hex()}
 

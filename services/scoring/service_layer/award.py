@@ -16,8 +16,8 @@ from services.scoring.adapters.tables.tenders import AWARDED, SCORED, Tender
 from services.scoring.domain.standstill import add_working_days
 from services.scoring.service_layer.access import get_tender, load_panel, not_found, viewer
 from shared.db import transaction
+from shared.errors import Conflict, Invalid
 from shared.identity import Identity
-from shared.problems import Problem, validation_problem
 from shared.time import now as utcnow
 from shared.time import rfc3339
 
@@ -53,29 +53,29 @@ def award(session_factory: SessionFactory, identity: Identity, tender_id: str,
             if not viewer(identity, tender, load_panel(session, tender.id)).owner:
                 raise not_found()
             if tender.status == AWARDED or session.get(Award, tender.id) is not None:
-                raise Problem(409, "Conflict", "This tender has already been awarded.")
+                raise Conflict("This tender has already been awarded.")
             run = latest_completed_run(session, tender.id)
             if tender.status != SCORED or run is None:
-                raise Problem(409, "Conflict", f"The tender is {tender.status}; it needs a "
+                raise Conflict(f"The tender is {tender.status}; it needs a "
                                                "completed scoring run before award.")
             pending = session.scalars(select(ScoringRun.id).where(
                 ScoringRun.tender_id == tender.id, ScoringRun.status.in_((QUEUED, RUNNING)),
                 ScoringRun.created_at > run.created_at).limit(1)).first()
             if pending:  # the commissioner asked for a newer result: award on that, not this
-                raise Problem(409, "Conflict", f"Scoring run {pending} is still in progress; "
+                raise Conflict(f"Scoring run {pending} is still in progress; "
                                                "award once it completes.")
             ranking = run.output["ranking"]
             entry = next((r for r in ranking if r["bid_id"] == body["bid_id"]), None)
             if entry is None:
-                raise validation_problem({"bid_id": [
+                raise Invalid({"bid_id": [
                     f"Not a bid ranked in the latest scoring run {run.id}."]})
             if not entry["passed"]:
-                raise Problem(409, "Conflict", "This bid failed the tender's thresholds and can "
+                raise Conflict("This bid failed the tender's thresholds and can "
                               "never be awarded: " + "; ".join(entry.get("failures") or []))
             justification = (body.get("justification") or "").strip() or None
             top = next((r for r in ranking if r["passed"]), None)
             if top is not None and top["bid_id"] != entry["bid_id"] and not justification:
-                raise validation_problem({"justification": [
+                raise Invalid({"justification": [
                     f"Required to award a bid ranked {entry['rank']} rather than the "
                     f"top-ranked bid {top['bid_id']}."]})
             now = utcnow()
@@ -99,5 +99,5 @@ def award(session_factory: SessionFactory, identity: Identity, tender_id: str,
                         data={k: doc[k] for k in ("bid_id", "run_id", "justification",
                                                   "awarded_at", "standstill_ends_at")})
     except IntegrityError as exc:
-        raise Problem(409, "Conflict", "This tender has already been awarded.") from exc
+        raise Conflict("This tender has already been awarded.") from exc
     return doc

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 from services.scoring.adapters.tables.runs import Award, ScoringRun
 from services.scoring.adapters.tables.tenders import Bid, Tender
 from services.scoring.domain.ocds import release_package
-from shared.problems import Problem
+from shared.errors import NotFound
 from shared.time import now as utcnow
 from shared.time import rfc3339
 
 
-def _not_found() -> Problem:
-    return Problem(404, "Not Found", "No awarded tender with this id.")
+def _not_found() -> NotFound:
+    return NotFound("No awarded tender with this id.", title="Not Found")
 
 
 def ocds_package(session_factory: Callable[[], Session], tender_id: str,

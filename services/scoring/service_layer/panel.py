@@ -29,9 +29,9 @@ from services.scoring.service_layer.access import (
     viewer,
 )
 from shared.db import transaction
+from shared.errors import Conflict, Invalid
 from shared.identity import DirectoryUser, Identity
 from shared.ids import new_id
-from shared.problems import Problem, validation_problem
 from shared.time import now as utcnow
 from shared.time import rfc3339
 
@@ -67,7 +67,7 @@ def _check_members(body: dict[str, Any], directory: dict[str, DirectoryUser],
         errors.setdefault("evaluators", []).append(
             "This tender requires at least one evaluator with lived experience.")
     if errors:
-        raise validation_problem(errors)
+        raise Invalid(errors)
 
 
 def set_panel(session_factory: SessionFactory, identity: Identity, tender_id: str,
@@ -81,15 +81,15 @@ def set_panel(session_factory: SessionFactory, identity: Identity, tender_id: st
             raise not_found()
         evaluation = tender.evaluation
         if evaluation["mode"] == "automatic":
-            raise Problem(409, "Conflict", "This tender is scored automatically; it has no panel.")
+            raise Conflict("This tender is scored automatically; it has no panel.")
         if tender.status in (SCORED, AWARDED, CANCELLED):
-            raise Problem(409, "Conflict", f"The panel cannot change once the tender is "
+            raise Conflict(f"The panel cannot change once the tender is "
                                            f"{tender.status}.")
         _check_members(body, directory, evaluation)
         removed = set(panel.evaluators) - set(body["evaluators"])
         if removed and session.scalars(select(Score.id).where(
                 Score.tender_id == tender.id, Score.evaluator_id.in_(removed)).limit(1)).first():
-            raise Problem(409, "Conflict", "Evaluators who have already scored cannot be "
+            raise Conflict("Evaluators who have already scored cannot be "
                                            "removed from the panel.")
         session.execute(delete(PanelMember).where(PanelMember.tender_id == tender.id))
         now = utcnow()
@@ -148,7 +148,7 @@ def declare_conflicts(session_factory: SessionFactory, identity: Identity, tende
                   for i, d in enumerate(body["declarations"])
                   if d.get("bid_id") and d["bid_id"] not in bids}
         if errors:
-            raise validation_problem(errors)
+            raise Invalid(errors)
         statement = ConflictStatement(id=new_id("coi"), tender_id=tender.id,
                                       user_id=identity.user_id, declared_at=utcnow())
         session.add(statement)
@@ -164,7 +164,7 @@ def declare_conflicts(session_factory: SessionFactory, identity: Identity, tende
             Score.tender_id == tender.id, Score.evaluator_id == identity.user_id)))
         if blocked & scored:
             # A conflict found after scoring must go to the commissioner, not silently hide.
-            raise Problem(409, "Conflict", "You have already scored a bid you now declare a "
+            raise Conflict("You have already scored a bid you now declare a "
                           "conflict with; ask the commissioner to replace you on the panel.")
         result = {"tender_id": tender.id, "user_id": identity.user_id,
                   "statement_id": statement.id, "declared_at": rfc3339(statement.declared_at),

@@ -34,9 +34,9 @@ from services.scoring.service_layer.evaluation import assessments_by_bid
 from services.scoring.service_layer.scores import current_moderations, current_scores
 from shared.contracts import RunScoringRequested, load_payload
 from shared.db import transaction
+from shared.errors import Conflict, Forbidden
 from shared.identity import Identity
 from shared.ids import new_id
-from shared.problems import Problem
 from shared.time import now as utcnow
 from shared.time import rfc3339
 
@@ -89,19 +89,19 @@ def request_run(session_factory: SessionFactory, identity: Identity,
         if tender.status not in (EVALUATING, SCORED):
             detail = ("bids have not been opened and assessed yet"
                       if tender.status not in (AWARDED, CANCELLED) else f"it is {tender.status}")
-            raise Problem(409, "Conflict", f"The tender cannot be scored: {detail}.")
+            raise Conflict(f"The tender cannot be scored: {detail}.")
         if tender.evaluation["mode"] == "panel":
             missing = _missing_scores(session, tender)
             if missing:
                 names = ", ".join(f"{m['bid_id']}/{m['criterion_key']} "
                                   f"({m['scored']} of {m['required']})" for m in missing[:10])
-                raise Problem(409, "Conflict", f"Panel scoring is incomplete: {names}"
+                raise Conflict(f"Panel scoring is incomplete: {names}"
                               + (" …" if len(missing) > 10 else ""), missing=missing)
         inputs = freeze_inputs(session, tender)
         try:
             input_sha = canonical_sha256(normalise_inputs(inputs))
         except ScoringInputError as exc:
-            raise Problem(409, "Conflict", f"The tender cannot be scored: {exc}") from exc
+            raise Conflict(f"The tender cannot be scored: {exc}") from exc
         in_flight = session.scalars(select(ScoringRun).where(
             ScoringRun.tender_id == tender.id, ScoringRun.input_sha256 == input_sha,
             ScoringRun.status.in_((QUEUED, RUNNING)))).first()
@@ -213,7 +213,7 @@ def _logged_hashes(session: Session, run: ScoringRun) -> tuple[str | None, str |
     requested = recorded(session, events.SCORING_RUN_REQUESTED, run.id)
     completed = recorded(session, events.SCORING_RUN_COMPLETED, run.id)
     if requested is None or completed is None:
-        raise Problem(409, "Conflict", "The audit log holds no complete record of this run.")
+        raise Conflict("The audit log holds no complete record of this run.")
     return requested[0].get("inputs_sha256"), (completed[1] or {}).get("output_sha256")
 
 
@@ -222,9 +222,9 @@ def replay(session_factory: SessionFactory, identity: Identity, run_id: str) -> 
     with transaction(session_factory) as session:
         run = _visible_run(session, identity, run_id)
         if not identity.has_role("auditor"):
-            raise Problem(403, "Forbidden", "Requires role: auditor")
+            raise Forbidden("Requires role: auditor")
         if run.status != COMPLETED:
-            raise Problem(409, "Conflict", f"The run is {run.status}; only completed runs can "
+            raise Conflict(f"The run is {run.status}; only completed runs can "
                                            "be replayed.")
         logged_inputs, logged_output = _logged_hashes(session, run)
         result = compute_scoring_run(run.inputs)

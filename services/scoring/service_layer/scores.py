@@ -27,9 +27,9 @@ from services.scoring.service_layer.access import (
     visible_bids,
 )
 from shared.db import transaction
+from shared.errors import Conflict, Forbidden, Invalid
 from shared.identity import Identity
 from shared.ids import new_id
-from shared.problems import Problem, validation_problem
 from shared.time import now as utcnow
 from shared.time import rfc3339
 
@@ -88,19 +88,19 @@ def _scoring_context(session: Session, identity: Identity, tender_id: str, bid_i
         raise not_found()
     get_bid(session, tender, bid_id)
     if tender.evaluation["mode"] == "automatic":
-        raise Problem(409, "Conflict", "This tender is scored automatically; the indicative "
+        raise Conflict("This tender is scored automatically; the indicative "
                                        "scores are final.")
     if not has_declared(session, tender.id, identity.user_id):
-        raise Problem(403, "Forbidden", "Declare your conflicts of interest for this tender "
+        raise Forbidden("Declare your conflicts of interest for this tender "
                                         "before scoring.")
     if bid_id in blocked_bids(session, tender.id, identity.user_id, bids_of(session, tender.id)):
-        raise Problem(403, "Forbidden", "You declared a conflict of interest with this bid.")
+        raise Forbidden("You declared a conflict of interest with this bid.")
     if tender.status not in (EVALUATING, SCORED):
-        raise Problem(409, "Conflict", f"The tender is {tender.status}; scores are accepted "
+        raise Conflict(f"The tender is {tender.status}; scores are accepted "
                                        "only while it is being evaluated.")
     keys = [c.key for c in quality_criteria(tender.frozen)]
     if criterion_key not in keys:
-        raise validation_problem({"criterion_key": [
+        raise Invalid({"criterion_key": [
             f"Must be a quality criterion of this tender: {', '.join(keys)}."]})
     return tender, who
 
@@ -136,7 +136,7 @@ def submit_score(session_factory: SessionFactory, identity: Identity, tender_id:
                                                           "revision", "supersedes")},
                           score=row.score, evaluator_id=identity.user_id)
     except IntegrityError as exc:
-        raise Problem(409, "Conflict", "This score changed concurrently; reload and retry.") \
+        raise Conflict("This score changed concurrently; reload and retry.") \
             from exc
     return result
 
@@ -151,7 +151,7 @@ def moderate(session_factory: SessionFactory, identity: Identity, tender_id: str
                                          moderating=True)
             scores = score_values(current_scores(session, tender.id).get((bid_id, key), {}))
             if not needs_moderation(scores):
-                raise Problem(409, "Conflict", f"Scores for {key} on this bid do not diverge by "
+                raise Conflict(f"Scores for {key} on this bid do not diverge by "
                                                f"2 or more ({scores}); no moderation needed.")
             previous = current_moderations(session, tender.id).get((bid_id, key))
             row = Moderation(id=new_id("mod"), tender_id=tender.id, bid_id=bid_id,
@@ -171,7 +171,7 @@ def moderate(session_factory: SessionFactory, identity: Identity, tender_id: str
                                                           "supersedes")},
                           score=row.score)
     except IntegrityError as exc:
-        raise Problem(409, "Conflict", "This moderation changed concurrently; retry.") from exc
+        raise Conflict("This moderation changed concurrently; retry.") from exc
     return result
 
 

@@ -14,8 +14,8 @@ from services.scoring.service_layer.access import load_panel, not_found, viewer
 from services.scoring.service_layer.award import award_document, latest_completed_run
 from services.scoring.service_layer.evaluation import assessments_by_bid
 from services.scoring.service_layer.scores import current_moderations, current_scores
+from shared.errors import Conflict, Forbidden
 from shared.identity import Identity
-from shared.problems import Problem
 
 SessionFactory = Callable[[], Session]
 QUOTE_LIMIT = 300
@@ -39,7 +39,7 @@ def _authorise(session: Session, identity: Identity, bid_id: str) -> tuple[Bid, 
         raise not_found("bid")
     awarded = session.get(Award, tender.id) is not None
     if not staff and not awarded:
-        raise Problem(403, "Forbidden", "Assessment summaries are published after the award.")
+        raise Forbidden("Assessment summaries are published after the award.")
     return bid, tender, staff
 
 
@@ -52,11 +52,11 @@ def assessment_summary(session_factory: SessionFactory, identity: Identity,
         run = session.get(ScoringRun, award.run_id) if award else \
             latest_completed_run(session, tender.id)
         if run is None:
-            raise Problem(409, "Conflict", "This tender has no completed scoring run yet.")
+            raise Conflict("This tender has no completed scoring run yet.")
         ranking = run.output["ranking"]
         entry = next((r for r in ranking if r["bid_id"] == bid.id), None)
         if entry is None:
-            raise Problem(409, "Conflict", "This bid is not part of the latest scoring run.")
+            raise Conflict("This bid is not part of the latest scoring run.")
         assessment = assessments_by_bid(session, tender).get(bid.id, {})
         comments = _panel_comments(session, tender, bid.id)
         criteria = [_criterion(c, entry, assessment, bid, comments)

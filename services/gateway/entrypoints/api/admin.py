@@ -15,6 +15,7 @@ from rq.serializers import JSONSerializer
 from services.gateway.entrypoints.api.identity import admin_only
 from services.gateway.entrypoints.api.schemas import identity as s
 from services.gateway.entrypoints.proxy import http_client, upstream_url
+from shared.errors import ServiceError
 from shared.identity import HEADER, sign_assertion
 from shared.problems import Problem
 from shared.queue import QUEUES, get_queue, queue_stats
@@ -73,7 +74,7 @@ class Queues(MethodView):
                     failed.append({**{k: item.get(k) for k in (
                         "job_id", "queue", "func_name", "error", "failed_at", "requeued_at")},
                         "service": service})
-            except (httpx.HTTPError, ValueError, Problem):
+            except (httpx.HTTPError, ValueError, Problem, ServiceError):
                 unavailable.append(service)
         redis = resources().redis
         try:
@@ -96,7 +97,7 @@ class Requeue(MethodView):
         for service in ("commissioning", "scoring"):
             try:
                 resp = _service_call(service, "POST", f"/admin/failed-jobs/{job_id}/requeue")
-            except (httpx.HTTPError, Problem):
+            except (httpx.HTTPError, Problem, ServiceError):
                 errors.append(service)
                 continue
             if resp.status_code == 404:

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from services.scoring.adapters.outbox import send_now
 from services.scoring.entrypoints.api.schemas import panel as schemas
 from services.scoring.service_layer import award, runs, summary
-from shared.problems import Problem
+from shared.errors import Unavailable
 from shared.web import require_roles, resources
 
 bp = Blueprint("scoring_runs", __name__, url_prefix="",
@@ -27,7 +27,7 @@ class RunsView(MethodView):
         if job_id:
             try:
                 send_now(res.session_factory, res.redis, job_id)
-            except Problem:
+            except Unavailable:
                 pass  # Redis not configured here: the outbox relay sends it
         return doc
 
