@@ -9,16 +9,6 @@ from datetime import datetime
 SUBMITTED = "submitted"
 WITHDRAWN = "withdrawn"
 
-LADDER = ("coercion", "educating", "informing", "consultation", "engagement", "co-design",
-          "co-production")
-STAGES = ("commissioning", "design", "delivery", "assessment")
-DECLARED_LEVELS = ("output", "intermediate", "outcome")
-UNITS = ("count", "percent", "scale", "binary")
-VALIDATION_METHODS = ("rct", "quasi_experimental", "historical_comparison", "pre_post",
-                      "ex_post_verification", "none")
-ASSESSORS = ("provider", "commissioner", "independent", "people_using_service")
-
-
 @dataclass(frozen=True)
 class Viewer:
     """Who is looking, as far as bid access is concerned."""

@@ -1,4 +1,4 @@
-"""Tender rules: the default criteria set, minimum periods and whole-document validation."""
+"""Tender rules: minimum periods and whole-document validation (defaults in shared)."""
 
 from __future__ import annotations
 
@@ -8,74 +8,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-CATEGORIES = ("outcomes", "coproduction_depth", "coproduction_principles", "delivery",
-              "co_assessment", "social_value", "quality")
-FORMULAS = ("absolute_benchmark", "relative_to_lowest", "linear_deduction", "fixed_price")
-MODES = ("panel", "automatic")
-TOTAL_WEIGHT = 100
-
-DEFAULT_EVALUATION: dict[str, Any] = {
-    "mode": "panel", "min_evaluators": 3, "require_lived_experience": True,
-    "min_quality_share": 0.6, "standstill_working_days": 8,
-}
-DEFAULT_PRICE: dict[str, Any] = {"weight": 30, "formula": "absolute_benchmark",
-                                 "ceiling": None, "floor": None}
-GENERIC_DESCRIPTORS = {
-    "0": "No response, or the response fails to address the requirement.",
-    "1": "Poor: significant gaps, weaknesses or unsupported claims.",
-    "3": "Good: meets the requirement with credible evidence and minor gaps.",
-    "5": "Excellent: fully meets the requirement with strong, specific, verifiable evidence.",
-}
-
-
-def _criterion(key: str, title: str, category: str, weight: int, description: str,
-               descriptors: dict[str, str]) -> dict[str, Any]:
-    return {"key": key, "title": title, "category": category, "weight": weight,
-            "description": description, "minimum_score": None, "outcomes_sought": [],
-            "descriptors": descriptors}
-
-
-DEFAULT_CRITERIA: list[dict[str, Any]] = [
-    _criterion("Q1", "Outcomes framework", "outcomes", 20,
-               "Changes in people's lives, each with indicator, baseline, target, validation "
-               "method and timeframe.",
-               {"0": "No outcomes, or only activity counts.",
-                "1": "Outputs or satisfaction measures presented as outcomes.",
-                "3": "Real outcomes with indicators, but baselines, targets or methods partly "
-                     "missing.",
-                "5": "Outcomes with indicator, baseline, target, credible validation method and "
-                     "sustainment period, co-defined with people using the service."}),
-    _criterion("Q2", "Depth of co-production", "coproduction_depth", 15,
-               "Co-production across co-commissioning, co-design, co-delivery and co-assessment, "
-               "on the ladder coercion to co-production.",
-               {"0": "No involvement of people using the service.",
-                "1": "Informing or consultation only.",
-                "3": "Co-design in some stages, with some power-sharing.",
-                "5": "Co-production across all four stages with real power-sharing (governance "
-                     "seats, budget rights, paid lived-experience roles)."}),
-    _criterion("Q3", "Co-production principles in practice", "coproduction_principles", 10,
-               "People as assets, building on capabilities, reciprocity, peer support, blurring "
-               "roles, facilitating rather than delivering; accessibility.",
-               {"0": "Principles absent.", "1": "Principles named but not evidenced.",
-                "3": "Several principles evidenced in practice.",
-                "5": "All principles evidenced with concrete, accessible practice."}),
-    _criterion("Q4", "Delivery, capacity and risk", "delivery", 10,
-               "Mobilisation, staffing, partnerships, safeguarding and risk management.",
-               {"0": "No credible delivery plan.", "1": "Major capacity or risk gaps.",
-                "3": "Credible plan with manageable risks.",
-                "5": "Robust, evidenced plan with mitigated risks."}),
-    _criterion("Q5", "Co-assessment and learning", "co_assessment", 5,
-               "People who use the service assess outcomes; learning loops.",
-               {"0": "No assessment by people using the service.",
-                "1": "Feedback collected but not used.",
-                "3": "People using the service assess some outcomes.",
-                "5": "People using the service co-assess all outcomes and shape improvements."}),
-    _criterion("SV", "Social value", "social_value", 10,
-               "Social value commitment with a metric and a timed delivery plan.",
-               {"0": "No social value commitment.", "1": "Vague commitment without a metric.",
-                "3": "Commitment with a metric and partial plan.",
-                "5": "Specific, measurable, timed commitments with reporting."}),
-]
+from shared.methodology import (
+    DEFAULT_EVALUATION,
+    DEFAULT_PRICE,
+    GENERIC_DESCRIPTORS,
+    TOTAL_WEIGHT,
+    default_criteria,
+)
 
 
 @dataclass(frozen=True)
@@ -93,9 +32,6 @@ class Periods:
         return cls(0, 0, 0, 0)
 
 
-def default_criteria() -> list[dict[str, Any]]:
-    """A fresh copy of the DESIGN §4 default criteria set."""
-    return deepcopy(DEFAULT_CRITERIA)
 
 
 def complete_document(doc: dict[str, Any]) -> dict[str, Any]:

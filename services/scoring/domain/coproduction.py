@@ -7,18 +7,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-LADDER = (
-    "coercion",
-    "educating",
-    "informing",
-    "consultation",
-    "engagement",
-    "co-design",
-    "co-production",
-)
+from shared.methodology import LADDER, STAGES
+from shared.methodology import PRINCIPLES as PRINCIPLES_IN_ORDER
+
 RANK = {level: rank for rank, level in enumerate(LADDER)}
 CODESIGN_RANK = RANK["co-design"]
-STAGES = ("commissioning", "design", "delivery", "assessment")
 
 # Aliases bidders use for the same stage or level; everything is matched after _slug().
 STAGE_ALIASES = {
@@ -67,15 +60,7 @@ PRINCIPLES = {
     "facilitating_not_delivering": "facilitating",
     "accessibility": "accessibility",
 }
-PRINCIPLE_ORDER = (
-    "assets",
-    "capabilities",
-    "reciprocity",
-    "peer_support",
-    "blurring_roles",
-    "facilitating",
-    "accessibility",
-)
+PRINCIPLE_ORDER = PRINCIPLES_IN_ORDER
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Award criteria of a tender: the DESIGN §4 default set and category lookup."""
+"""Award criteria of a tender: the default set (shared.methodology) and category lookup."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from shared import methodology
+from shared.methodology import CATEGORIES, DEFAULT_PRICE_WEIGHT  # noqa: F401  (re-exported)
+
 OUTCOMES = "outcomes"
 COPRODUCTION_DEPTH = "coproduction_depth"
 COPRODUCTION_PRINCIPLES = "coproduction_principles"
@@ -16,16 +19,6 @@ CO_ASSESSMENT = "co_assessment"
 SOCIAL_VALUE = "social_value"
 QUALITY = "quality"
 PRICE = "price"
-
-CATEGORIES = (
-    OUTCOMES,
-    COPRODUCTION_DEPTH,
-    COPRODUCTION_PRINCIPLES,
-    DELIVERY,
-    CO_ASSESSMENT,
-    SOCIAL_VALUE,
-    QUALITY,
-)
 
 # Used when a criterion omits its category, so the default keys keep working.
 DEFAULT_CATEGORY_BY_KEY = {
@@ -38,20 +31,9 @@ DEFAULT_CATEGORY_BY_KEY = {
     "PRICE": PRICE,
 }
 
-DEFAULT_CRITERIA: tuple[dict[str, Any], ...] = (
-    {"key": "Q1", "title": "Outcomes framework", "category": OUTCOMES, "weight": 20},
-    {"key": "Q2", "title": "Depth of co-production", "category": COPRODUCTION_DEPTH, "weight": 15},
-    {
-        "key": "Q3",
-        "title": "Co-production principles in practice",
-        "category": COPRODUCTION_PRINCIPLES,
-        "weight": 10,
-    },
-    {"key": "Q4", "title": "Delivery, capacity and risk", "category": DELIVERY, "weight": 10},
-    {"key": "Q5", "title": "Co-assessment and learning", "category": CO_ASSESSMENT, "weight": 5},
-    {"key": "SV", "title": "Social value", "category": SOCIAL_VALUE, "weight": 10},
-)
-DEFAULT_PRICE_WEIGHT = 30
+# What scoring needs of the published default set (a tender without criteria uses it).
+DEFAULT_CRITERIA: tuple[dict[str, Any], ...] = tuple(
+    {k: c[k] for k in ("key", "title", "category", "weight")} for c in methodology.DEFAULT_CRITERIA)
 
 
 class ScoringInputError(ValueError):

@@ -11,6 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from shared.methodology import DEFAULT_EVALUATION
+
 OCID_PREFIX = "ocds-coprocure-"
 EXTENSIONS = [
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/"
@@ -66,7 +68,7 @@ def _criteria(doc: dict[str, Any]) -> list[dict[str, Any]]:
 def _criteria_details(doc: dict[str, Any], evaluation: dict[str, Any]) -> str:
     weights = ", ".join(f"{c['key']} {c['weight']}" for c in doc.get("criteria") or [])
     price = doc.get("price") or {}
-    share = float(evaluation.get("min_quality_share", 0.6))
+    share = float(evaluation.get("min_quality_share", DEFAULT_EVALUATION["min_quality_share"]))
     return (f"Rated criteria, each quality criterion scored 0-5 (points = weight x score / 5): "
             f"{weights}; price {price.get('weight', 0)} by the "
             f"{price.get('formula', 'absolute_benchmark')} formula. A bid fails if a criterion "

@@ -34,9 +34,8 @@ from services.scoring.domain.price import (
 )
 from services.scoring.domain.version import MODEL_VERSION
 from shared.canonical import canonical_json, canonical_sha256
+from shared.methodology import DEFAULT_MIN_QUALITY_SHARE, MODES
 
-MODES = ("panel", "automatic")
-DEFAULT_MIN_QUALITY_SHARE = Fraction(3, 5)
 TIE_BREAK_LEVELS = (
     "higher Q1+Q2 points",
     "higher total quality",

@@ -7,19 +7,19 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from services.commissioning.domain.bids import (
-    ASSESSORS,
-    DECLARED_LEVELS,
-    LADDER,
-    UNITS,
-    VALIDATION_METHODS,
-)
 from shared.fields import (
     BoundedDate,
     StrictBoolean,
     StrictInteger,
     StrictNumber,
     Text,
+)
+from shared.methodology import (
+    ASSESSORS,
+    DECLARED_LEVELS,
+    LADDER,
+    UNITS,
+    VALIDATION_METHODS,
 )
 from shared.schemas import MoneySchema, StrictSchema
 

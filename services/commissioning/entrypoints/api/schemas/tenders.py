@@ -7,7 +7,6 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from services.commissioning.domain.lifecycle import STATES
-from services.commissioning.domain.tenders import CATEGORIES, FORMULAS, MODES
 from shared.fields import (
     StrictBoolean,
     StrictInteger,
@@ -15,6 +14,7 @@ from shared.fields import (
     Text,
     UTCDateTime,
 )
+from shared.methodology import CATEGORIES, FORMULAS, MODES
 from shared.schemas import MoneySchema, PageQuerySchema, StrictSchema
 
 KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"

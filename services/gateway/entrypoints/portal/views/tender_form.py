@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,11 +12,11 @@ from services.gateway.entrypoints.portal.api import ApiProblem
 from services.gateway.entrypoints.portal.blueprint import portal
 from services.gateway.entrypoints.portal.defaults import (
     CATEGORIES,
-    DEFAULT_CRITERIA,
     PRICE_FORMULAS,
     SERVICE_AREAS,
 )
 from services.gateway.entrypoints.portal.web import FormErrors, done, login_required, problem_errors
+from shared.methodology import DEFAULT_EVALUATION, DEFAULT_PRICE, default_criteria
 
 DESCRIPTOR_LEVELS = ("0", "1", "3", "5")
 
@@ -59,11 +58,11 @@ def blank_tender() -> dict[str, Any]:
         "estimated_value": {"amount": ""},
         "clarification_deadline": _local((now + timedelta(days=21)).isoformat()),
         "submission_deadline": _local((now + timedelta(days=35)).isoformat()),
-        "evaluation": {"mode": "panel", "min_evaluators": 3, "require_lived_experience": True,
-                       "min_quality_share": 60, "standstill_working_days": 8},
-        "price": {"weight": 30, "formula": "absolute_benchmark", "ceiling": {"amount": ""},
-                  "floor": {"amount": ""}},
-        "criteria": copy.deepcopy(DEFAULT_CRITERIA),
+        # The API's own defaults; the form shows the quality share in per cent.
+        "evaluation": {**DEFAULT_EVALUATION,
+                       "min_quality_share": round(DEFAULT_EVALUATION["min_quality_share"] * 100)},
+        "price": {**DEFAULT_PRICE, "ceiling": {"amount": ""}, "floor": {"amount": ""}},
+        "criteria": default_criteria(),
     }
 
 
