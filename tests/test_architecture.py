@@ -1,4 +1,5 @@
-"""Architecture rules: services never import each other; shared imports no service."""
+"""Architecture rules: one layout for every service, pure domains, service layers that raise
+errors rather than HTTP problems, services that never import each other."""
 
 import ast
 import subprocess
@@ -55,14 +56,78 @@ def test_shared_imports_no_service():
     assert offences == []
 
 
+# Every service has exactly these top-level entries (docs/architecture.md, "Layout of a service").
+LAYOUT_FILES = {"__init__.py", "app.py", "settings.py", "context.py"}
+LAYOUT_PACKAGES = {"domain", "service_layer", "adapters", "entrypoints", "migrations"}
+FRAMEWORKS = ("flask", "flask_smorest", "sqlalchemy", "marshmallow", "rq", "redis", "webargs",
+              "werkzeug", "alembic", "httpx", "requests", "psycopg")
+# What a domain module may use of shared/: plain data and pure functions.
+PURE_SHARED = ("shared.methodology", "shared.canonical", "shared.time", "shared.ids",
+               "shared.errors", "shared.identity")
+
+
+def _entries(folder: Path) -> tuple[set[str], set[str]]:
+    files = {p.name for p in folder.iterdir() if p.is_file() and p.suffix == ".py"}
+    packages = {p.name for p in folder.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    return files, packages
+
+
+def test_every_service_has_the_same_layout():
+    for service in SERVICES:
+        files, packages = _entries(ROOT / "services" / service)
+        assert (service, files) == (service, LAYOUT_FILES)
+        assert (service, packages) == (service, LAYOUT_PACKAGES)
+        entry_files, entry_packages = _entries(ROOT / "services" / service / "entrypoints")
+        assert "api" in entry_packages, service
+        assert (ROOT / "services" / service / "entrypoints" / "api" / "schemas").is_dir(), service
+        assert (ROOT / "services" / service / "migrations" / "env.py").is_file(), service
+        app = (ROOT / "services" / service / "app.py").read_text()
+        assert "def create_app(config: dict[str, Any] | None = None) -> Flask:" in app, service
+
+
+def test_services_with_a_queue_keep_their_jobs_in_entrypoints():
+    from shared.queue import QUEUES
+
+    for service in QUEUES:
+        assert (ROOT / "services" / service / "entrypoints" / "jobs.py").is_file(), service
+
+
 def test_domain_packages_are_pure():
-    banned = ("flask", "flask_smorest", "sqlalchemy", "marshmallow", "rq", "redis", "webargs")
     offences = []
     for path in (ROOT / "services").glob("*/domain/**/*.py"):
-        for name in _imports(path):
-            if name.split(".")[0] in banned:
-                offences.append(f"{path.relative_to(ROOT)} imports {name}")
+        service = path.relative_to(ROOT / "services").parts[0]
+        offences += [f"{path.relative_to(ROOT)} imports {name}" for name in _imports(path)
+                     if _impure_for_domain(name, service)]
     assert offences == []
+
+
+def _impure_for_domain(name: str, service: str) -> bool:
+    top = name.split(".")[0]
+    if top == "shared":
+        return name != "shared" and not name.startswith(PURE_SHARED)
+    if top == "services":
+        return not name.startswith(f"services.{service}.domain")
+    return top in FRAMEWORKS
+
+
+def test_service_layers_raise_errors_not_http_problems():
+    offences = []
+    for layer in ("service_layer", "adapters", "domain"):
+        for path in (ROOT / "services").glob(f"*/{layer}/**/*.py"):
+            for name in _imports(path):
+                if name.split(".")[0] in ("flask", "flask_smorest", "werkzeug") or \
+                        name in ("shared.problems", "shared.web") or ".entrypoints" in name:
+                    offences.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert offences == []
+
+
+def test_the_layout_test_sees_a_stray_module(tmp_path):
+    """The rule above must be able to fail: a service with an extra module does not match."""
+    (tmp_path / "domain").mkdir()
+    for name in LAYOUT_FILES | {"tables.py"}:
+        (tmp_path / name).write_text("")
+    files, _ = _entries(tmp_path)
+    assert files != LAYOUT_FILES
 
 
 def test_import_linter_contracts_hold():
