@@ -22,7 +22,7 @@ from services.commissioning.service_layer.read_models import tender_doc
 from shared.canonical import canonical_sha256
 from shared.contracts import SCHEMA_VERSION, ScoringResult, load_payload
 from shared.db import transaction
-from shared.time import rfc3339
+from shared.time import parse_rfc3339, rfc3339
 
 log = structlog.get_logger("coprocure.commissioning")
 BATCH = 100
@@ -102,15 +102,13 @@ def close_due(ctx: Context, now: datetime, tender_id: str | None = None) -> dict
 
 
 def _parse_ts(value: Any, name: str) -> datetime | None:
+    """An optional RFC 3339 field of a ScoringResult (``ValueError`` naming it if malformed)."""
     if value in (None, ""):
         return None
     try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return parse_rfc3339(value)
     except ValueError as exc:
         raise ValueError(f"invalid {name}: {value!r}") from exc
-    if parsed.tzinfo is None:
-        raise ValueError(f"{name} must carry a UTC offset")
-    return parsed
 
 
 def _apply(tender: Tender, event_type: str, data: dict[str, Any], now: datetime) -> str:

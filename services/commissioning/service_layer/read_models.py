@@ -10,7 +10,7 @@ from services.commissioning.domain.bids import needs_confirmation
 from services.commissioning.domain.tenders import tie_break
 from shared.errors import Invalid
 from shared.schemas import decode_cursor
-from shared.time import rfc3339
+from shared.time import parse_rfc3339, rfc3339
 
 DOC_FIELDS = ("title", "description", "service_area", "estimated_value", "clarification_deadline",
               "submission_deadline", "evaluation", "price", "criteria")
@@ -22,11 +22,11 @@ def parse_cursor(raw: str | None) -> tuple[datetime, str] | None:
     if cursor is None:
         return None
     try:
-        created = datetime.fromisoformat(str(cursor["c"]).replace("Z", "+00:00"))
+        created = parse_rfc3339(cursor["c"])
         last_id = cursor["i"]
     except (KeyError, ValueError) as exc:
         raise Invalid({"cursor": ["Invalid cursor."]}) from exc
-    if created.tzinfo is None or not isinstance(last_id, str):
+    if not isinstance(last_id, str):
         raise Invalid({"cursor": ["Invalid cursor."]})
     return created, last_id
 
