@@ -51,8 +51,7 @@ def dev(sandbox: bool | None) -> None:
     def _stop(*_):
         stopping["now"] = True
 
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     console.print(f"[bold]coprocure[/bold] starting (state in {platform.root})…")
     try:
         platform.start()
@@ -69,6 +68,8 @@ def dev(sandbox: bool | None) -> None:
     finally:
         console.print("stopping…")
         platform.stop()
+        for sig, handler in previous.items():  # the caller's handlers, as they were
+            signal.signal(sig, handler)
         console.print("stopped")
 
 
@@ -87,8 +88,10 @@ def worker(queue: str, burst: bool) -> None:
     handlers = _failure_handlers(queue)
     conn = redis_from_url(_redis_url())
     # How often a busy worker renews its heartbeat; rq adds 60 s to make the TTL after which
-    # the janitor treats a dead worker's job as abandoned (DESIGN.md §5, docs/deploy.md).
+    # the janitor treats a dead worker's job as abandoned (docs/architecture.md, "Workers and
+    # recovery"; docs/deploy.md).
     monitoring = int(env("JOB_MONITORING_INTERVAL", "30"))
+    w = None
     while True:
         try:
             # Inside the try: building a worker talks to Redis too (CLIENT SETNAME).
@@ -98,6 +101,8 @@ def worker(queue: str, burst: bool) -> None:
             w.work(burst=burst, with_scheduler=True, logging_level=env("LOG_LEVEL", "INFO"))
             return
         except (RedisConnectionError, RedisTimeoutError) as exc:
+            if w is not None and w._stop_requested:
+                return  # asked to stop (SIGTERM) and Redis went too: stopping is the answer
             # rq quits when Redis vanishes outside its dequeue retry loop (e.g. right after a
             # job); start a fresh worker instead, so a Redis restart needs no process restart.
             console.print(f"worker: Redis unavailable ({exc!r}); starting again")
@@ -176,9 +181,12 @@ def relay(service: str) -> None:
 
     owner = OWNERS[service]
     stop = {"now": False}
-    signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__("now", True))
-    run_relay(owner.session_factory(), owner.outbox, redis_from_url(_redis_url()),
-              stop=lambda: stop["now"])
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__("now", True))
+    try:
+        run_relay(owner.session_factory(), owner.outbox, redis_from_url(_redis_url()),
+                  stop=lambda: stop["now"])
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @main.group()

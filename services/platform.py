@@ -214,8 +214,14 @@ class Platform:
     def stop(self, name: str | None = None, sig: int = signal.SIGTERM,
              timeout: float = 15.0) -> None:
         """Stop one process or all of them (Redis last), killing stragglers."""
-        names = [name] if name else [n for n in self.procs if n != "redis"] + \
-            (["redis"] if "redis" in self.procs else [])
+        if name is None:
+            # Redis only once the rest has gone: a worker stopping warm still talks to it.
+            self._stop([n for n in self.procs if n != "redis"], sig, timeout)
+            self._stop([n for n in self.procs if n == "redis"], sig, timeout)
+        else:
+            self._stop([name], sig, timeout)
+
+    def _stop(self, names: list[str], sig: int, timeout: float) -> None:
         for n in names:
             proc = self.procs.get(n)
             if proc and proc.poll() is None:

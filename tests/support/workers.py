@@ -1,7 +1,8 @@
 """In-process rq workers for tests, as rq's own tests run them (burst, real Redis).
 
 ``Worker.work`` installs SIGINT/SIGTERM handlers that raise ``StopRequested``; left in the
-pytest process they fire in a later, unrelated test. ``run_burst`` restores them.
+pytest process they fire in a later, unrelated test. ``run_burst`` restores them. Jobs time
+out by a timer thread instead of SIGALRM, which would disarm pytest-timeout's own alarm.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from redis import Redis
 from rq import Queue, SimpleWorker
 from rq.serializers import JSONSerializer
+from rq.timeouts import TimerDeathPenalty
 
 from services.wiring import JOBS
 from shared.queue import registered_job_class
@@ -25,12 +27,18 @@ TEST_JOBS: dict[str, Callable[..., Any]] = {
     **JOBS,
 }
 JOB_CLASS = registered_job_class(TEST_JOBS)
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGALRM)
+
+
+class InProcessWorker(SimpleWorker):
+    """A SimpleWorker whose job timeouts leave the process's SIGALRM alone."""
+
+    death_penalty_class = TimerDeathPenalty
 
 
 def make_worker(queues: Iterable[Queue], connection: Redis, **kwargs: Any) -> SimpleWorker:
-    """A SimpleWorker with the JSON serializer and the registry's job class."""
-    return SimpleWorker(list(queues), connection=connection, serializer=JSONSerializer,
+    """An in-process worker with the JSON serializer and the registry's job class."""
+    return InProcessWorker(list(queues), connection=connection, serializer=JSONSerializer,
                         job_class=JOB_CLASS, **kwargs)
 
 
@@ -45,3 +53,5 @@ def run_burst(worker_or_queues: SimpleWorker | Iterable[Queue], connection: Redi
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
+        if worker.pubsub_thread is not None:  # rq's command listener
+            worker.pubsub_thread.join(5)
