@@ -8,7 +8,7 @@ Minimum periods (days; ``COPROCURE_SANDBOX=1`` makes them all zero):
   this long before the submission deadline, so answers reach every bidder in time (PCR 2015
   reg. 53(2): additional information no later than 6 days before the deadline).
 - ``COPROCURE_AMENDMENT_MIN_DAYS`` (7): an amendment made with less than this left before the
-  deadline must extend the deadline (DESIGN §3).
+  deadline must extend the deadline (docs/architecture.md, "Minimum periods and amendments").
 - ``COPROCURE_AMENDMENT_EXTENSION_DAYS`` (7): ...to at least this many days after the amendment.
 
 The standstill period is per tender (``evaluation.standstill_working_days``, default 8 working

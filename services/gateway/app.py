@@ -56,7 +56,7 @@ OPERATIONS = ("/healthz", "/readyz", "/openapi.json", "/docs")
 
 
 def _operations_under_api_prefix(app: Flask) -> None:
-    """API.md serves everything under /api/v1: the operations endpoints answer there too."""
+    """The API lives under /api/v1 (docs/api.md, "Base path"); so do the operations endpoints."""
     endpoints = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules()}
     for path in OPERATIONS:
         endpoint = endpoints[path]

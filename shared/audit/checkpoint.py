@@ -1,6 +1,6 @@
 """Signed tree heads: the C2SP tlog-checkpoint body, Ed25519 signatures, key helpers.
 
-The checkpoint (API.md, "Audit") is exactly three newline-terminated lines::
+The checkpoint (docs/api.md, "Checkpoint format") is exactly three newline-terminated lines::
 
     coprocure-audit
     <tree size in decimal>

@@ -25,8 +25,8 @@ class TenderFacts:
     organisation_id: str
     submission_deadline: datetime | None
     panel_user_ids: frozenset[str]
-    # Per member, the bids a declared conflict blocks (DESIGN §4: "a declared conflict with a
-    # bidder blocks that bid").
+    # Per member, the bids a declared conflict blocks: a declared conflict with a bidder
+    # blocks that bid (docs/architecture.md, "Conflicts of interest").
     panel_blocked: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
@@ -57,9 +57,9 @@ def opened_access(viewer: Viewer, tender: TenderFacts, now: datetime) -> str | N
 
 
 def panel_may_read(viewer: Viewer, tender: TenderFacts, bid_id: str) -> bool:
-    """A panel member reads an opened bid (API.md), unless a declared conflict blocks it.
+    """A panel member reads an opened bid, unless a declared conflict blocks it (docs/api.md).
 
-    Declaring before scoring is enforced by scoring; here API.md's "panel after the deadline"
+    Declaring before scoring is enforced by scoring; here docs/api.md's "panel after the deadline"
     holds, so a member who has not declared yet still reads bids (without price).
     """
     return bid_id not in tender.panel_blocked.get(viewer.user_id or "", frozenset())

@@ -77,7 +77,7 @@ def create_tender(ctx: Context, identity: Identity, data: dict[str, Any]) -> dic
     now = ctx.clock()
     doc = complete_document(data)
     # A draft may be incomplete (weights short of 100, deadlines not yet right): publishing
-    # checks completeness, as API.md says. Contradictions are refused at once.
+    # checks completeness (docs/api.md, "Tenders"). Contradictions are refused at once.
     errors = check_structure(doc, check_weights=False)
     if errors:
         raise Invalid(errors)

@@ -19,7 +19,7 @@ from services.scoring.domain.version import MODEL_VERSION
 
 @dataclass(frozen=True)
 class BidAssessment:
-    """Result of assess_bid; to_dict() is the API.md `assessment` document."""
+    """Result of assess_bid; to_dict() is the bid's `assessment` (docs/api.md, "Bids")."""
 
     commitments: tuple[AssessedCommitment, ...]
     coproduction: CoproductionSummary

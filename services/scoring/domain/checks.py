@@ -1,4 +1,4 @@
-"""Gates, caps and flags of the automated structural assessment (DESIGN §4)."""
+"""Gates, caps and flags of the automated structural assessment (docs/scoring.md)."""
 
 from __future__ import annotations
 

@@ -169,7 +169,7 @@ def sustainment_months(commitment: Mapping[str, Any]) -> Decimal | None:
 
 
 def verifiability(commitment: Mapping[str, Any], wording: str = "") -> Verifiability:
-    """Check the four pieces DESIGN §4 requires of a verifiable outcome."""
+    """Check the four pieces a verifiable outcome needs (docs/scoring.md)."""
     method = text(commitment.get("validation_method")).lower()
     target = as_mapping(commitment.get("target"))
     timeframe = bool(text(target.get("by"))) or sustainment_months(commitment) is not None

@@ -1,4 +1,4 @@
-"""Price formulas of DESIGN §4, computed exactly (Decimal money, Fraction points)."""
+"""Price formulas (docs/scoring.md), computed exactly (Decimal money, Fraction points)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Bid schemas: BidSubmit (the API.md body, strictly typed and bounded) and the responses."""
+"""Bid schemas: BidSubmit (docs/api.md, "Bid body"; typed and bounded) and the responses."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ class TargetSchema(StrictSchema):
 
 
 class OutcomeCommitmentSchema(StrictSchema):
-    """One structured outcome commitment (DESIGN §4)."""
+    """One structured outcome commitment (docs/architecture.md, "Outcome commitments")."""
 
     statement = Text(required=True, validate=validate.Length(1, 2000))
     declared_level = Text(required=True, validate=validate.OneOf(DECLARED_LEVELS))
