@@ -1,4 +1,4 @@
-"""What a gateway use case receives: sessions, the clock and the token lifetime.
+"""What a gateway use case receives: sessions, the clock, the token lifetime and Redis.
 
 Requests build it from their app (``context_from_app``, where tests may control the clock);
 the command line builds it once per process from the environment (``process_context``).
@@ -6,16 +6,23 @@ the command line builds it once per process from the environment (``process_cont
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.gateway.domain.identity import DEFAULT_TOKEN_TTL_SECONDS
 from services.gateway.settings import gateway_settings
 from shared.config import load_settings
+from shared.errors import Unavailable
 from shared.time import Clock, now
 from shared.web import Resources, build_resources
+
+
+def _no_redis() -> Redis:
+    raise Unavailable("Redis is not configured")
 
 
 @dataclass
@@ -25,13 +32,16 @@ class Context:
     session_factory: sessionmaker[Session]
     clock: Clock
     token_ttl_seconds: int = DEFAULT_TOKEN_TTL_SECONDS
+    # A getter, not a client: Redis is connected on first use, and only the admin views need it.
+    redis: Callable[[], Redis] = _no_redis
 
 
 def context_from_app(app) -> Context:
     """The context of a Flask app (its clock may be a test's controlled clock)."""
-    return Context(session_factory=app.extensions["coprocure"].session_factory,
-                   clock=app.config.get("CLOCK") or now,
-                   token_ttl_seconds=int(app.config["TOKEN_TTL_SECONDS"]))
+    res = app.extensions["coprocure"]
+    return Context(session_factory=res.session_factory, clock=app.config.get("CLOCK") or now,
+                   token_ttl_seconds=int(app.config["TOKEN_TTL_SECONDS"]),
+                   redis=lambda: res.redis)
 
 
 @lru_cache(maxsize=1)
@@ -48,8 +58,10 @@ def get_resources() -> Resources:
 
 def process_context() -> Context:
     """The use-case context for commands: this process's resources and the real clock."""
-    return Context(session_factory=get_resources().session_factory, clock=now,
-                   token_ttl_seconds=int(settings()["TOKEN_TTL_SECONDS"]))
+    res = get_resources()
+    return Context(session_factory=res.session_factory, clock=now,
+                   token_ttl_seconds=int(settings()["TOKEN_TTL_SECONDS"]),
+                   redis=lambda: res.redis)
 
 
 def reset() -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UTCDateTime, make_metadata
 from shared.ids import new_id
-from shared.time import now as utcnow
+from shared.time import now
 
 metadata = make_metadata()
 
@@ -31,7 +31,7 @@ class Organisation(Base):
     # Lower-cased, whitespace-collapsed name: unique, so nobody registers into someone else's.
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
 class User(Base):
@@ -48,7 +48,7 @@ class User(Base):
         ForeignKey("organisations.id"), index=True, nullable=True)
     lived_experience: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 

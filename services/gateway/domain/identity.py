@@ -6,7 +6,9 @@ import hashlib
 import re
 from datetime import datetime, timedelta
 
-ROLES = ("admin", "commissioner", "bidder", "evaluator", "moderator", "auditor")
+from shared.identity import ROLES
+
+# Roles held by the commissioner's own people (shared.identity has no such set yet).
 STAFF_ROLES = frozenset({"admin", "commissioner", "evaluator", "moderator", "auditor"})
 BIDDER_KINDS = ("social_enterprise", "charity", "cic", "cooperative", "mutual", "other")
 ORG_KINDS = (*BIDDER_KINDS, "commissioning_body")

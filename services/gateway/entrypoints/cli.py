@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from shared.errors import ServiceError
+from shared.identity import ROLES
 
 
 @click.group()
@@ -15,21 +16,20 @@ def users() -> None:
 @users.command("create")
 @click.option("--email", required=True)
 @click.option("--password", required=True)
-@click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(["admin", "commissioner", "bidder", "evaluator", "moderator",
-                                 "auditor"]))
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
 @click.option("--organisation", default=None, help="Organisation name (created if missing)")
 @click.option("--lived-experience", is_flag=True, default=False)
 def create(email: str, password: str, roles: tuple[str, ...], organisation: str | None,
            lived_experience: bool) -> None:
     """Create a user; prints its id."""
-    from services.gateway.context import get_resources
-    from services.gateway.service_layer import accounts
+    # Imported on use: loading the service layer hashes a dummy password, which
+    # `coprocure --help` need not pay for.
+    from services.gateway.context import process_context
+    from services.gateway.service_layer.users import create_user_with_org_name
 
     try:
-        user = accounts.create_user_with_org_name(
-            get_resources().session_factory, email, password, list(roles), organisation,
-            lived_experience)
+        user = create_user_with_org_name(process_context(), email, password, list(roles),
+                                         organisation, lived_experience)
     except ServiceError as problem:
         errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in (problem.errors or {}).items())
         raise click.ClickException(f"{problem.detail}{' — ' + errors if errors else ''}") \

@@ -9,9 +9,10 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 from flask import Flask, Response, current_app, g, request, stream_with_context
 
+from services.gateway.context import context_from_app
 from services.gateway.domain.routes import resolve
 from services.gateway.entrypoints.authn import unauthorized
-from services.gateway.service_layer import accounts
+from services.gateway.service_layer import users as user_service
 from shared.identity import (
     DIRECTORY_HEADER,
     HEADER,
@@ -21,7 +22,6 @@ from shared.identity import (
 )
 from shared.problems import Problem
 from shared.schemas import MAX_PAGE_SIZE
-from shared.web import resources
 
 API_PREFIX = "/api/v1"
 # Request headers a client may pass on; everything else (Authorization, cookies, any
@@ -88,8 +88,8 @@ def _directory_header(body: bytes) -> str:
         if isinstance(doc.get("evaluators"), list):
             named.extend(doc["evaluators"])
         named.append(doc.get("moderator"))
-    users = accounts.directory_users(resources().session_factory,
-                                     [u for u in named if isinstance(u, str)])
+    users = user_service.directory_users(context_from_app(current_app),
+                                         [u for u in named if isinstance(u, str)])
     entries = [DirectoryUser(user_id=u.id, roles=tuple(u.roles),
                              lived_experience=u.lived_experience,
                              organisation_id=u.organisation_id, email=u.email) for u in users]

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.gateway.service_layer import accounts
+from services.gateway.context import context_from_app
+from services.gateway.service_layer import users
 
 PASSWORD = "correct horse battery staple"
 
@@ -48,11 +49,10 @@ def make_user(gateway):
     """Create a user straight through the service layer (as the CLI does)."""
 
     def make(*roles: str, org: str | None = None, lived_experience: bool = False) -> dict:
-        factory = gateway.extensions["coprocure"].session_factory
         email = unique_email(roles[0] if roles else "user")
-        user = accounts.create_user_with_org_name(
-            factory, email, PASSWORD, list(roles), org or f"Org {uuid.uuid4().hex[:8]}",
-            lived_experience)
+        user = users.create_user_with_org_name(
+            context_from_app(gateway), email, PASSWORD, list(roles),
+            org or f"Org {uuid.uuid4().hex[:8]}", lived_experience)
         return {**user, "password": PASSWORD}
 
     return make

@@ -245,7 +245,7 @@ def test_over_long_uri_is_a_414_problem_and_not_forwarded(gw, upstreams):
 
 
 def test_operations_answer_under_the_api_prefix_too(client):
-    """API.md: everything is served under /api/v1; the operations endpoints also at the root."""
+    """docs/api.md, "Base path": everything is under /api/v1; operations also at the root."""
     for path in ("/healthz", "/openapi.json", "/docs"):
         root, prefixed = client.get(path), client.get("/api/v1" + path)
         assert root.status_code == prefixed.status_code == 200, path

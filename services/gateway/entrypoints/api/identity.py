@@ -2,43 +2,21 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from datetime import UTC
-
 from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from services.gateway.context import Context, context_from_app
 from services.gateway.entrypoints.api.schemas import identity as s
-from services.gateway.entrypoints.authn import bearer_token, now, unauthorized
-from services.gateway.service_layer import accounts
-from shared.problems import Problem
-from shared.web import current_identity, require_roles, resources
+from services.gateway.entrypoints.authn import admin_only, bearer_token, signed_in, unauthorized
+from services.gateway.service_layer import organisations, tokens, users
 
 blp = Blueprint("identity", __name__, description="Identity: accounts, tokens, organisations")
 
 
-def signed_in_user_id() -> str:
-    """The caller's user id; 401 when anonymous."""
-    identity = current_identity()
-    if identity.anonymous:
-        raise unauthorized("Sign in to do this")
-    return identity.user_id  # type: ignore[return-value]
-
-
-def admin_only(view: Callable) -> Callable:
-    """Check the role before the body is even parsed (no 422 oracle for outsiders)."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        identity = current_identity()
-        if identity.anonymous:
-            raise unauthorized("Sign in to do this")
-        require_roles("admin")
-        return view(*args, **kwargs)
-
-    return wrapper
+def ctx() -> Context:
+    """The use-case context of the current app."""
+    return context_from_app(current_app)
 
 
 @blp.route("/auth/register")
@@ -48,8 +26,8 @@ class Register(MethodView):
     def post(self, body):
         """Register a bidder organisation and its first user."""
         org = body["organisation"]
-        return accounts.register_bidder(resources().session_factory, body["email"],
-                                        body["password"], org["name"], org["kind"])
+        return users.register_bidder(ctx(), body["email"], body["password"], org["name"],
+                                     org["kind"])
 
 
 @blp.route("/auth/token")
@@ -58,13 +36,7 @@ class Token(MethodView):
     @blp.response(200, s.Token)
     def post(self, body):
         """Exchange email and password for a bearer token."""
-        ttl = int(current_app.config["TOKEN_TTL_SECONDS"])
-        issued = accounts.issue_token(resources().session_factory, body["email"],
-                                      body["password"], ttl, now())
-        return {"access_token": issued.access_token, "token_type": "Bearer",
-                "expires_in": issued.expires_in,
-                "expires_at": issued.expires_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-                "user": issued.user}
+        return tokens.issue_token(ctx(), body["email"], body["password"])
 
     @blp.response(204)
     def delete(self):
@@ -73,11 +45,11 @@ class Token(MethodView):
 
 
 def _revoke():
-    signed_in_user_id()
+    signed_in()
     token = bearer_token()
     if token is None:
         raise unauthorized("Sign in to do this")
-    accounts.revoke_token(resources().session_factory, token, now())
+    tokens.revoke_token(ctx(), token)
     return None
 
 
@@ -94,8 +66,8 @@ class Me(MethodView):
     @blp.response(200, s.User)
     def get(self):
         """The signed-in user, their roles and organisation."""
-        signed_in_user_id()
-        return accounts.user_document(g.user)
+        signed_in()
+        return users.user_document(g.user)
 
 
 @blp.route("/organisations")
@@ -105,8 +77,7 @@ class Organisations(MethodView):
     @blp.response(201, s.Organisation)
     def post(self, body):
         """Create an organisation (admin)."""
-        return accounts.create_organisation(resources().session_factory, body["name"],
-                                            body["kind"])
+        return organisations.create_organisation(ctx(), body["name"], body["kind"])
 
 
 @blp.route("/organisations/<org_id>")
@@ -114,15 +85,7 @@ class OrganisationById(MethodView):
     @blp.response(200, s.Organisation)
     def get(self, org_id: str):
         """One organisation (admins, and members of it)."""
-        identity = current_identity()
-        if identity.anonymous:
-            raise unauthorized("Sign in to do this")
-        org = None
-        if identity.has_role("admin") or identity.organisation_id == org_id:
-            org = accounts.get_organisation(resources().session_factory, org_id)
-        if org is None:  # same answer for "not yours" and "does not exist"
-            raise Problem(404, "Not found", "No such organisation")
-        return org
+        return organisations.get_organisation(ctx(), signed_in(), org_id)
 
 
 @blp.route("/users")
@@ -132,6 +95,5 @@ class Users(MethodView):
     @blp.response(201, s.User)
     def post(self, body):
         """Create a user with roles in an organisation (admin)."""
-        return accounts.create_user(resources().session_factory, body["email"],
-                                    body["password"], body["roles"], body["organisation_id"],
-                                    body.get("lived_experience", False))
+        return users.create_user(ctx(), body["email"], body["password"], body["roles"],
+                                 body["organisation_id"], body.get("lived_experience", False))

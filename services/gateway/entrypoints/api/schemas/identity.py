@@ -1,4 +1,4 @@
-"""Request and response schemas of the gateway's own endpoints."""
+"""Schemas of the identity endpoints: organisations, users, credentials and tokens."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from services.gateway.domain.identity import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
     ORG_KINDS,
-    ROLES,
 )
+from shared.identity import ROLES
 from shared.schemas import StrictSchema
 
 _password = {"required": True, "load_only": True,
@@ -87,35 +87,3 @@ class Token(StrictSchema):
     expires_in = fields.Integer()
     expires_at = fields.String()  # RFC 3339 UTC with a Z, as every timestamp
     user = fields.Nested(User)
-
-
-class QueueCounts(StrictSchema):
-    """Job counts of one rq queue by registry."""
-
-    queued = fields.Integer()
-    started = fields.Integer()
-    deferred = fields.Integer()
-    scheduled = fields.Integer()
-    failed = fields.Integer()
-    finished = fields.Integer()
-
-
-class FailedJob(StrictSchema):
-    """A job that exhausted its retries, as a service recorded it (or rq holds it)."""
-
-    job_id = fields.String()
-    queue = fields.String(allow_none=True)
-    func_name = fields.String(allow_none=True)
-    error = fields.String(allow_none=True)
-    failed_at = fields.String(allow_none=True)
-    requeued_at = fields.String(allow_none=True)
-    service = fields.String()
-
-
-class Queues(StrictSchema):
-    """Queue counts, failed jobs and any service that could not be asked."""
-
-    queues = fields.Dict(keys=fields.String(), values=fields.Nested(QueueCounts))
-    failed_jobs = fields.List(fields.Nested(FailedJob))
-    rq_failed = fields.List(fields.Nested(FailedJob))
-    unavailable = fields.List(fields.String())
