@@ -1,7 +1,7 @@
 """Audit at scale: append rate, proofs, auditor queries, export and offline verify.
 
 ``python -m bench.audit [--entries N] [--full]`` builds a log of N entries (default 100,000;
-``--full`` = 1,000,000) with the scoring service's real audit code (``services/scoring/audit``)
+``--full`` = 1,000,000) with the scoring service's real audit code (``services/scoring/adapters``)
 in a fresh PostgreSQL database (``coprocure_bench_audit``) migrated by the service's own Alembic
 migrations, and mirrors it in memory. The bulk load goes through ``append_event`` (many per
 transaction) or, with ``--load bulk`` (the default above 20,000 entries), ``append_event`` for
@@ -37,6 +37,7 @@ from bench.audit_load import (
     entry_rows,
     make_event,
     run_child,
+    service_context,
 )
 from bench.common import Report, header, recreate_database, summary_ms
 from services.platform import migrations_path
@@ -135,13 +136,13 @@ def proofs(report: Report, factory: sessionmaker, mem: MemoryNodeStore, size: in
     """``queries.inclusion`` / ``queries.consistency`` (one session each, as the API does),
     verified against the memory mirror; the memory proof as a baseline."""
     rng = random.Random(10)
+    ctx = service_context(factory)
     top = root(mem, size)
     inc, con, inc_mem = [], [], []
     for _ in range(samples):
         index = rng.randrange(size)
         t0 = time.perf_counter()
-        with factory() as session:
-            doc = queries.inclusion(session, index, None)
+        doc = queries.inclusion(ctx, index, None)
         inc.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         inclusion_proof(mem, index, size)
@@ -152,8 +153,7 @@ def proofs(report: Report, factory: sessionmaker, mem: MemoryNodeStore, size: in
         assert verify_inclusion(leaf, index, size, hashes_from_hex(doc["audit_path"]), top)
         m = rng.randrange(1, size)
         t0 = time.perf_counter()
-        with factory() as session:
-            doc = queries.consistency(session, m, None)
+        doc = queries.consistency(ctx, m, None)
         con.append(time.perf_counter() - t0)
         root_m = root(mem, m)
         assert doc["first_root"] == root_m.hex() and doc["second_root"] == top.hex()
@@ -188,6 +188,7 @@ def auditor_queries(report: Report, engine: Engine, factory: sessionmaker, tende
                     samples: int) -> None:
     """``queries.list_events``: the first page (100 entries) of the log for a random tender."""
     rng = random.Random(11)
+    ctx = service_context(factory)
     lat, rows = [], 0
     captured: list[tuple[str, Any]] = []
 
@@ -200,8 +201,7 @@ def auditor_queries(report: Report, engine: Engine, factory: sessionmaker, tende
         if i == 0:
             event.listen(engine, "before_cursor_execute", capture)
         t0 = time.perf_counter()
-        with factory() as session:
-            page = queries.list_events(session, {"tender_id": tender, "limit": 100})
+        page = queries.list_events(ctx, {"tender_id": tender, "limit": 100})
         lat.append(time.perf_counter() - t0)
         if i == 0:
             event.remove(engine, "before_cursor_execute", capture)
@@ -225,10 +225,10 @@ def export_and_verify(report: Report, url: str, factory: sessionmaker, mem: Memo
                f"{out.stat().st_size / 2**20:.0f} MiB)")
     report.add("export_peak_rss_mb", round(child["peak_rss_mb"], 1),
                f"(after imports {child['rss_start_mb']:.1f} MiB)")
-    with transaction(factory) as session:
-        head = heads.current_tree_head(session)
+    ctx = service_context(factory)
+    head = heads.current_tree_head(ctx)
     (folder / "tree-head.json").write_text(json.dumps(head))
-    (folder / "public-key.json").write_text(json.dumps(heads.public_key_document()))
+    (folder / "public-key.json").write_text(json.dumps(heads.public_key_document(ctx)))
     top = root(mem, size).hex()
     if head["tree_size"] != size or head["root_hash"] != top:
         raise RuntimeError(f"service tree head {head['tree_size']}/{head['root_hash']} is not "

@@ -1,7 +1,7 @@
 """Filling the scoring service's real audit log for ``bench.audit``, and its child processes.
 
-Two write paths, both into the service's own tables (``services/scoring/audit``, migrated by
-``services/scoring/migrations``):
+Two write paths, both into the service's own tables (``services/scoring/adapters/audit_log.py``,
+migrated by ``services/scoring/migrations``):
 
 * :func:`append_service` — ``append_event`` for every event, many per transaction;
 * :func:`append_bulk` — the service's lock (``lock_log``), size (``log_size``) and node reads
@@ -38,11 +38,12 @@ from services.scoring.adapters.audit_log import (
 )
 from services.scoring.adapters.audit_store import SqlNodeStore, lock_log, log_size
 from services.scoring.adapters.tables.audit import AuditEntry, AuditNode, AuditPayload
+from services.scoring.context import Context
 from services.scoring.service_layer.tree_heads import publish_tree_head
 from shared.audit.merkle import MemoryNodeStore, append_many, leaf_hash
 from shared.canonical import canonical_json, sha256_hex
 from shared.db import transaction
-from shared.time import rfc3339
+from shared.time import now, rfc3339
 
 # (event_type, object_type, actor role, weight): milestones (which sign a head) are rare.
 EVENTS = [("bid_assessed", "bid", "system", 30), ("score_recorded", "score", "evaluator", 45),
@@ -57,6 +58,16 @@ ENTRY_COLUMNS = ("seq", "event_type", "tender_id", "object_type", "object_id", "
                  "line", "leaf_hash")
 PAYLOAD_COLUMNS = ("seq", "payload", "withheld")
 Factory = Callable[[], Session]
+
+
+def _no_redis():
+    raise RuntimeError("the audit bench uses no Redis")
+
+
+def service_context(factory: sessionmaker) -> Context:
+    """What the bench calls the service layer with: its database and the real clock; no
+    signing key, so heads are signed with the ``AUDIT_SIGNING_KEY`` secret, as in a worker."""
+    return Context(session_factory=factory, clock=now, redis=_no_redis)
 
 
 def make_event(rng: random.Random, number: int, tenders: int) -> dict[str, Any]:
@@ -145,8 +156,9 @@ def append_bulk(factory: Factory, events: Sequence[dict[str, Any]]) -> int:
                     for row in rows:
                         copy.write_row(row)
         milestones = [ev["event_type"] for ev in events if ev["event_type"] in MILESTONES]
-        if milestones:
-            publish_tree_head(session, "+".join(dict.fromkeys(milestones)))
+        if milestones:  # stamped like the commit hook's heads: the latest entry's time
+            publish_tree_head(session, "+".join(dict.fromkeys(milestones)),
+                              now=max(ev["occurred_at"] for ev in events), seed=None)
     return size + len(events)
 
 
@@ -197,10 +209,10 @@ def export_file(url: str, path: str) -> int:
     from shared.db import make_engine
 
     engine = make_engine(url)
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
-    size = export_size(factory, None)
+    ctx = service_context(sessionmaker(bind=engine, expire_on_commit=False))
+    size = export_size(ctx, None)
     with open(path, "wb") as out:
-        for chunk in jsonl_chunks(factory, size):
+        for chunk in jsonl_chunks(ctx, size):
             out.write(chunk)
     engine.dispose()
     return size

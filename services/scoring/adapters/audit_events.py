@@ -1,11 +1,12 @@
-"""The one place scoring-relevant events are recorded for the audit log (DESIGN §6).
+"""The one place scoring-relevant events are recorded for the audit log.
 
 Every call site passes what ``services.scoring.adapters.audit_log.append_event`` takes, inside the
-caller's transaction, so wiring in the Merkle log is a one-line change here.
+caller's transaction, at the time the caller gives (docs/architecture.md, "Audit log").
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -34,7 +35,7 @@ SYSTEM_ACTOR = "system:scoring"
 
 def record(session: Session, *, event_type: str, tender_id: str, object_type: str,
            object_id: str, actor_id: str, actor_role: str, request_id: str | None,
-           payload: dict[str, Any], model_version: str | None = None,
+           payload: dict[str, Any], occurred_at: datetime, model_version: str | None = None,
            inputs_sha256: str | None = None, score: Any = None,
            evaluator_id: str | None = None) -> dict[str, Any]:
     """Append one scoring event to the audit log in the caller's transaction."""
@@ -43,7 +44,7 @@ def record(session: Session, *, event_type: str, tender_id: str, object_type: st
                  request_id=request_id, payload=payload, model_version=model_version,
                  inputs_sha256=inputs_sha256, score=score, evaluator_id=evaluator_id)
     log.info("scoring_event", **{k: v for k, v in entry.items() if k != "payload"})
-    return append_event(session, **entry)
+    return append_event(session, occurred_at=occurred_at, **entry)
 
 
 def actor_of(identity: Identity, role: str) -> dict[str, Any]:

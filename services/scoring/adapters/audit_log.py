@@ -1,10 +1,10 @@
-"""Appending to the audit log inside the caller's transaction (DESIGN §6).
+"""Appending to the audit log inside the caller's transaction.
 
 An entry is the RFC 8785 canonical JSON of ``seq, event_type, tender_id, object_type,
 object_id, actor_id, actor_role, occurred_at, request_id, payload_sha256`` plus, when given,
 ``model_version, inputs_sha256, score, evaluator_id``. Its exact bytes are stored as ``line``
 and exported verbatim; the payload sits beside it in ``audit_payloads`` so it can be withheld
-while every proof still works.
+while every proof still works (docs/architecture.md, "Log entries").
 """
 
 from __future__ import annotations
@@ -20,10 +20,9 @@ from sqlalchemy.orm import Session
 
 from services.scoring.adapters.audit_store import SqlNodeStore, lock_log, log_size
 from services.scoring.adapters.tables.audit import AuditEntry, AuditPayload
-from services.scoring.service_layer.tree_heads import publish_tree_head
+from services.scoring.service_layer.tree_heads import SIGNING_SEED, publish_tree_head
 from shared.audit.merkle import Overlay, append, leaf_hash
 from shared.canonical import canonical_json, sha256_hex
-from shared.time import now as utcnow
 from shared.time import rfc3339
 
 # Events after which a signed tree head is published (at the end of their transaction).
@@ -56,17 +55,19 @@ def append_event(session: Session, *, event_type: str, tender_id: str, object_ty
                  object_id: str, actor_id: str, actor_role: str, request_id: str | None,
                  payload: dict[str, Any], model_version: str | None = None,
                  inputs_sha256: str | None = None, score: Any = None,
-                 evaluator_id: str | None = None, occurred_at: datetime | None = None,
+                 occurred_at: datetime, evaluator_id: str | None = None,
                  withhold_payload: bool = False) -> dict[str, Any]:
-    """Append one entry, its payload and its new Merkle nodes; return the entry."""
+    """Append one entry, its payload and its new Merkle nodes; return the entry.
+
+    ``occurred_at`` is the caller's time (its context's clock): the log has no clock of its own.
+    """
     payload_bytes = canonical_json(payload)
     tail = _tail(session)
     seq = tail.size
-    when = occurred_at or utcnow()
     entry: dict[str, Any] = {
         "seq": seq, "event_type": event_type, "tender_id": tender_id,
         "object_type": object_type, "object_id": object_id, "actor_id": actor_id,
-        "actor_role": actor_role, "occurred_at": rfc3339(when), "request_id": request_id,
+        "actor_role": actor_role, "occurred_at": rfc3339(occurred_at), "request_id": request_id,
         "payload_sha256": sha256_hex(payload_bytes),
     }
     optional = {"model_version": model_version, "inputs_sha256": inputs_sha256,
@@ -78,7 +79,7 @@ def append_event(session: Session, *, event_type: str, tender_id: str, object_ty
     session.execute(insert(AuditEntry).values(
         seq=seq, event_type=event_type, tender_id=tender_id, object_type=object_type,
         object_id=object_id, bid_id=bid_id, criterion_key=criterion_key, actor_id=actor_id,
-        actor_role=actor_role, evaluator_id=evaluator_id, occurred_at=when,
+        actor_role=actor_role, evaluator_id=evaluator_id, occurred_at=occurred_at,
         line=line.decode("utf-8"), leaf_hash=leaf.hex()))
     session.execute(insert(AuditPayload).values(
         seq=seq, payload=payload_bytes.decode("utf-8"), withheld=withhold_payload))
@@ -86,6 +87,7 @@ def append_event(session: Session, *, event_type: str, tender_id: str, object_ty
     tail.nodes.base.put_nodes(nodes)
     tail.nodes.pending.update(((lv, ix), h) for lv, ix, h in nodes)
     tail.size = seq + 1
+    tail.last_at = occurred_at if tail.last_at is None else max(tail.last_at, occurred_at)
     if event_type in MILESTONES:
         session.info.setdefault(_PENDING, []).append(event_type)
     return entry
@@ -98,6 +100,7 @@ class _Tail:
 
     size: int
     nodes: Overlay
+    last_at: datetime | None = None  # the latest entry's time: a milestone head's timestamp
 
 
 def _tail(session: Session) -> _Tail:
@@ -112,6 +115,7 @@ def _tail(session: Session) -> _Tail:
 def _forget_tail(session: Session, transaction) -> None:
     if transaction.parent is None:  # the outermost transaction: the lock is gone with it
         session.info.pop(_TAIL, None)
+        session.info.pop(_PENDING, None)  # milestones of a transaction that never committed
 
 
 @event.listens_for(Session, "before_commit")
@@ -119,7 +123,10 @@ def _publish_milestone_heads(session: Session) -> None:
     """Sign one tree head covering every entry a milestone transaction wrote."""
     milestones = session.info.pop(_PENDING, None)
     if milestones:
-        publish_tree_head(session, "+".join(dict.fromkeys(milestones)))
+        # Stamped with the time the callers gave their entries; the key is the one the
+        # use case's unit of work named (none: the configured secret).
+        publish_tree_head(session, "+".join(dict.fromkeys(milestones)),
+                          now=session.info[_TAIL].last_at, seed=session.info.get(SIGNING_SEED))
 
 
 @event.listens_for(Session, "after_rollback")

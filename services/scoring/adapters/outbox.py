@@ -47,6 +47,7 @@ def queue_run(session: Session, run_id: str, tender_id: str) -> str:
     return job_id
 
 
-def send_now(session_factory: Callable[[], Session], redis: Redis, job_id: str) -> bool:
+def send_now(session_factory: Callable[[], Session], redis: Callable[[], Redis],
+             job_id: str) -> bool:
     """Enqueue one outbox row at once; on any Redis trouble the relay sends it later."""
-    return outbox.send_now(session_factory, models.outbox, lambda: redis, [job_id]) > 0
+    return outbox.send_now(session_factory, models.outbox, redis, [job_id]) > 0

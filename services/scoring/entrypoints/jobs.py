@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.scoring import context as runtime
+from services.scoring.context import process_context
 from services.scoring.service_layer import intake, runs
 from services.scoring.service_layer import tree_heads as heads
 from shared.contracts import PublishTreeHead, load_payload
@@ -13,22 +13,23 @@ from shared.faults import pause_point
 
 def record_tender(payload: dict[str, Any]) -> bool:
     """``TenderPublished``/``TenderAmended``/``TenderCancelled``: keep the tender's document."""
-    return intake.record_tender(runtime.get_resources().session_factory, payload)
+    return intake.record_tender(process_context(), payload)
 
 
 def assess_tender(payload: dict[str, Any]) -> bool:
     """``TenderClosed``: store the snapshot and opened bids, assess every bid (once)."""
     pause_point("assess_tender")  # test hook (shared/faults.py), off unless configured
-    return intake.assess_tender(runtime.get_resources().session_factory, payload)
+    return intake.assess_tender(process_context(), payload)
 
 
 def run_scoring(payload: dict[str, Any]) -> bool:
     """``RunScoringRequested``: compute a queued scoring run from its frozen inputs (once)."""
     pause_point("run_scoring")  # test hook (shared/faults.py), off unless configured
-    return runs.execute_run(runtime.get_resources().session_factory, payload)
+    return runs.execute_run(process_context(), payload)
 
 
 def publish_tree_head(payload: dict[str, Any]) -> bool:
-    """The periodic tree head (DESIGN §6): signs one if the log grew since the last head."""
+    """The periodic tree head (docs/architecture.md, "Signed tree heads"): signs one if the
+    log grew since the last head."""
     load_payload(PublishTreeHead, payload)
-    return heads.publish_periodic_head(runtime.get_resources().session_factory)
+    return heads.publish_periodic_head(process_context())

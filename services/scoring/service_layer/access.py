@@ -1,9 +1,13 @@
-"""Who may see and do what on a tender: object-level authorization (DESIGN §7)."""
+"""Who may see and do what on a tender: object-level authorization.
+
+See docs/architecture.md, "Who may see what".
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +22,9 @@ from services.scoring.adapters.tables.panel import (
 from services.scoring.adapters.tables.tenders import Bid, Tender
 from shared.errors import NotFound
 from shared.identity import Identity
+
+if TYPE_CHECKING:
+    from services.scoring.context import Context
 
 
 def not_found(what: str = "tender") -> NotFound:
@@ -95,16 +102,16 @@ def viewer(identity: Identity, tender: Tender, panel: Panel) -> Viewer:
     )
 
 
-def await_tender(session_factory, tender_id: str, timeout: float = 15.0) -> None:
+def await_tender(ctx: Context, tender_id: str, timeout: float = 15.0) -> None:
     """Wait briefly for a just-published tender to arrive from commissioning's outbox.
 
     Scoring learns of tenders asynchronously (``record_tender``), usually within a few hundred
     milliseconds; a commissioner who sets the panel straight after publishing should not see
     a 404 for that gap. Unknown ids still end in the same 404, just later.
     """
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout  # a wait, not a timestamp: a test clock may stand still
     while True:
-        with session_factory() as session:
+        with ctx.session_factory() as session:
             if session.scalars(select(Tender.id).where(Tender.id == tender_id)).first():
                 return
         if time.monotonic() >= deadline:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from services.scoring.adapters.tables.audit import AuditEntry
 from services.scoring.service_layer.audit_queries import size_or_current
@@ -21,19 +21,21 @@ from shared.audit.export import OPTIONAL_FIELDS, REQUIRED_FIELDS
 BATCH = 1000
 CSV_COLUMNS = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS, "leaf_hash")
 
+if TYPE_CHECKING:
+    from services.scoring.context import Context
 
-def export_size(session_factory: Callable[[], Session], tree_size: int | None) -> int:
+
+def export_size(ctx: Context, tree_size: int | None) -> int:
     """The number of entries an export will carry (the current size unless a prefix is asked)."""
-    with session_factory() as session:
+    with ctx.session_factory() as session:
         return size_or_current(session, tree_size)  # a prefix larger than the log is a 400
 
 
-def _batches(session_factory: Callable[[], Session], size: int
-             ) -> Iterator[list[tuple[int, str, str]]]:
+def _batches(ctx: Context, size: int) -> Iterator[list[tuple[int, str, str]]]:
     """``(seq, line, leaf_hash)`` rows in batches; no transaction stays open across a yield."""
     after = -1
     while after < size - 1:
-        with session_factory() as session:
+        with ctx.session_factory() as session:
             rows = session.execute(select(AuditEntry.seq, AuditEntry.line, AuditEntry.leaf_hash)
                                    .where(AuditEntry.seq > after, AuditEntry.seq < size)
                                    .order_by(AuditEntry.seq).limit(BATCH)).all()
@@ -43,19 +45,19 @@ def _batches(session_factory: Callable[[], Session], size: int
         after = rows[-1][0]
 
 
-def jsonl_chunks(session_factory: Callable[[], Session], size: int) -> Iterator[bytes]:
+def jsonl_chunks(ctx: Context, size: int) -> Iterator[bytes]:
     """The first ``size`` entries as canonical JSON lines, one chunk per batch."""
-    for rows in _batches(session_factory, size):
+    for rows in _batches(ctx, size):
         yield b"".join(line.encode("utf-8") + b"\n" for _, line, _ in rows)
 
 
-def csv_chunks(session_factory: Callable[[], Session], size: int) -> Iterator[bytes]:
+def csv_chunks(ctx: Context, size: int) -> Iterator[bytes]:
     """The first ``size`` entries as CSV with a header row, one chunk per batch."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     yield buffer.getvalue().encode("utf-8")
-    for rows in _batches(session_factory, size):
+    for rows in _batches(ctx, size):
         buffer.seek(0)
         buffer.truncate()
         for _, line, leaf in rows:

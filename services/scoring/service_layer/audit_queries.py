@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +14,9 @@ from shared.audit import merkle
 from shared.canonical import sha256_hex
 from shared.errors import BadRequest, Invalid, NotFound
 from shared.schemas import decode_cursor, encode_cursor
+
+if TYPE_CHECKING:
+    from services.scoring.context import Context
 
 _FILTERS = {"tender_id": AuditEntry.tender_id, "bid_id": AuditEntry.bid_id,
             "actor_id": AuditEntry.actor_id, "criterion_key": AuditEntry.criterion_key,
@@ -35,7 +38,7 @@ def event_document(entry: AuditEntry, payload: AuditPayload | None) -> dict[str,
     return doc
 
 
-def list_events(session: Session, args: dict[str, Any]) -> dict[str, Any]:
+def list_events(ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     """One page of entries matching the filters, in ``seq`` order, keyset-paginated."""
     cursor = decode_cursor(args.get("cursor"))
     after = -1
@@ -54,19 +57,21 @@ def list_events(session: Session, args: dict[str, Any]) -> dict[str, Any]:
     if args.get("until") is not None:
         query = query.where(AuditEntry.occurred_at < args["until"])
     limit = args["limit"]
-    rows = session.execute(query.order_by(AuditEntry.seq).limit(limit + 1)).all()
-    items = [event_document(e, p) for e, p in rows[:limit]]
+    with ctx.session_factory() as session:
+        rows = session.execute(query.order_by(AuditEntry.seq).limit(limit + 1)).all()
+        items = [event_document(e, p) for e, p in rows[:limit]]
     more = len(rows) > limit
     return {"items": items,
             "next_cursor": encode_cursor({"seq": items[-1]["seq"]}) if more else None}
 
 
-def event(session: Session, seq: int) -> dict[str, Any]:
+def event(ctx: Context, seq: int) -> dict[str, Any]:
     """One entry by its ``seq`` (with its payload unless withheld); 404 if there is none."""
-    entry = session.get(AuditEntry, seq)
-    if entry is None:
-        raise NotFound(f"No audit entry with seq {seq}.", title="Not Found")
-    return event_document(entry, session.get(AuditPayload, seq))
+    with ctx.session_factory() as session:
+        entry = session.get(AuditEntry, seq)
+        if entry is None:
+            raise NotFound(f"No audit entry with seq {seq}.", title="Not Found")
+        return event_document(entry, session.get(AuditPayload, seq))
 
 
 def recorded(session: Session, event_type: str, object_id: str
@@ -88,6 +93,7 @@ def recorded(session: Session, event_type: str, object_id: str
 
 
 def size_or_current(session: Session, requested: int | None) -> int:
+    """The log's size, or the requested prefix of it (400 if the log is not that long)."""
     size = log_size(session)
     if requested is None:
         return size
@@ -96,29 +102,31 @@ def size_or_current(session: Session, requested: int | None) -> int:
     return requested
 
 
-def inclusion(session: Session, seq: int, tree_size: int | None) -> dict[str, Any]:
+def inclusion(ctx: Context, seq: int, tree_size: int | None) -> dict[str, Any]:
     """``{leaf_index, tree_size, audit_path, leaf_hash, root_hash}`` for entry ``seq``."""
-    size = size_or_current(session, tree_size)
-    store = SqlNodeStore(session)
-    try:
-        path = merkle.inclusion_proof(store, seq, size)  # one batched read of O(log n) nodes
-    except ValueError as exc:  # seq >= tree_size
-        raise _bad_request(str(exc)) from exc
-    entry = session.get(AuditEntry, seq)
-    if entry is None:  # unreachable while seq < size and the log has no gaps
-        raise NotFound(f"No audit entry with seq {seq}.", title="Not Found")
-    return {"leaf_index": seq, "tree_size": size, "audit_path": [h.hex() for h in path],
-            "leaf_hash": entry.leaf_hash, "root_hash": merkle.root(store, size).hex()}
+    with ctx.session_factory() as session:
+        size = size_or_current(session, tree_size)
+        store = SqlNodeStore(session)
+        try:
+            path = merkle.inclusion_proof(store, seq, size)  # one batched read of O(log n) nodes
+        except ValueError as exc:  # seq >= tree_size
+            raise _bad_request(str(exc)) from exc
+        entry = session.get(AuditEntry, seq)
+        if entry is None:  # unreachable while seq < size and the log has no gaps
+            raise NotFound(f"No audit entry with seq {seq}.", title="Not Found")
+        return {"leaf_index": seq, "tree_size": size, "audit_path": [h.hex() for h in path],
+                "leaf_hash": entry.leaf_hash, "root_hash": merkle.root(store, size).hex()}
 
 
-def consistency(session: Session, first: int, second: int | None) -> dict[str, Any]:
+def consistency(ctx: Context, first: int, second: int | None) -> dict[str, Any]:
     """``{first, second, proof, first_root, second_root}`` between two tree sizes."""
-    size = size_or_current(session, second)
-    store = SqlNodeStore(session)
-    try:
-        proof = merkle.consistency_proof(store, first, size)
-    except ValueError as exc:
-        raise _bad_request(str(exc)) from exc
-    return {"first": first, "second": size, "proof": [h.hex() for h in proof],
-            "first_root": merkle.root(store, first).hex(),
-            "second_root": merkle.root(store, size).hex()}
+    with ctx.session_factory() as session:
+        size = size_or_current(session, second)
+        store = SqlNodeStore(session)
+        try:
+            proof = merkle.consistency_proof(store, first, size)
+        except ValueError as exc:
+            raise _bad_request(str(exc)) from exc
+        return {"first": first, "second": size, "proof": [h.hex() for h in proof],
+                "first_root": merkle.root(store, first).hex(),
+                "second_root": merkle.root(store, size).hex()}

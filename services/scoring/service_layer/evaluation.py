@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +30,8 @@ from services.scoring.service_layer.scores import (
 )
 from shared.identity import Identity
 
-SessionFactory = Callable[[], Session]
+if TYPE_CHECKING:
+    from services.scoring.context import Context
 
 
 def price_blind(assessment: dict[str, Any]) -> dict[str, Any]:
@@ -51,10 +51,9 @@ def assessments_by_bid(session: Session, tender: Tender) -> dict[str, dict[str, 
     return {row.bid_id: row.result for row in rows}
 
 
-def evaluation_document(session_factory: SessionFactory, identity: Identity,
-                        tender_id: str) -> dict[str, Any]:
+def evaluation_document(ctx: Context, identity: Identity, tender_id: str) -> dict[str, Any]:
     """``GET /tenders/{id}/evaluation`` for the owner, an auditor or a panel member."""
-    with session_factory() as session:
+    with ctx.session_factory() as session:
         tender = get_tender(session, tender_id)
         panel = load_panel(session, tender.id)
         who = viewer(identity, tender, panel)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from sqlalchemy.orm import Session
@@ -22,13 +21,15 @@ from services.scoring.adapters.tables.tenders import (
     Tender,
 )
 from services.scoring.domain import MODEL_VERSION, assess_bids, canonical_sha256
+from services.scoring.service_layer.uow import unit_of_work
 from shared.contracts import TenderClosed, TenderPublished, load_payload
-from shared.db import transaction
 from shared.ids import new_id
-from shared.time import now as utcnow
+from shared.time import Clock
+
+if TYPE_CHECKING:
+    from services.scoring.context import Context
 
 log = structlog.get_logger("coprocure.scoring.intake")
-SessionFactory = Callable[[], Session]
 
 
 def _already_processed(session: Session, event_id: str) -> bool:
@@ -44,20 +45,22 @@ def _parse_time(value: str | None) -> datetime | None:
         return None
 
 
-def record_tender(session_factory: SessionFactory, payload: dict[str, Any]) -> bool:
+def record_tender(ctx: Context, payload: dict[str, Any]) -> bool:
     """Store or refresh a published tender's public document; False if already applied."""
     data = load_payload(TenderPublished, payload)
     doc = data["tender"]
-    with transaction(session_factory) as session:
+    with unit_of_work(ctx) as session:
         if _already_processed(session, data["event_id"]):
             return False
-        session.add(ProcessedEvent(event_id=data["event_id"], job="record_tender"))
+        now = ctx.clock()
+        session.add(ProcessedEvent(event_id=data["event_id"], job="record_tender",
+                                   processed_at=now))
         tender = session.get(Tender, data["tender_id"])
         version = int(doc.get("version") or 1)
         cancelled = data["event_type"] == "TenderCancelled" or doc.get("status") == CANCELLED
         if tender is None:
             tender = Tender(id=data["tender_id"], document=doc, version=version,
-                            status=CANCELLED if cancelled else PUBLISHED)
+                            status=CANCELLED if cancelled else PUBLISHED, updated_at=now)
             session.add(tender)
         elif tender.snapshot is None and version >= tender.version:
             # Only a newer version replaces the document; the snapshot at close is final.
@@ -67,18 +70,19 @@ def record_tender(session_factory: SessionFactory, payload: dict[str, Any]) -> b
             tender.status = CANCELLED
         tender.organisation_id = doc.get("organisation_id") or tender.organisation_id
         tender.owner_user_id = doc.get("owner_user_id") or tender.owner_user_id
-        tender.updated_at = utcnow()
+        tender.updated_at = now
     return True
 
 
-def assess_tender(session_factory: SessionFactory, payload: dict[str, Any]) -> bool:
+def assess_tender(ctx: Context, payload: dict[str, Any]) -> bool:
     """Store the frozen snapshot and opened bids, assess every bid; once per snapshot."""
     data = load_payload(TenderClosed, payload)
     snapshot = data["tender"]
-    with transaction(session_factory) as session:
+    with unit_of_work(ctx) as session:
         if _already_processed(session, data["event_id"]):
             return False
-        session.add(ProcessedEvent(event_id=data["event_id"], job="assess_tender"))
+        session.add(ProcessedEvent(event_id=data["event_id"], job="assess_tender",
+                                   processed_at=ctx.clock()))
         tender = session.get(Tender, data["tender_id"])
         if tender is not None and tender.snapshot_sha256 is not None:
             if tender.snapshot_sha256 != data["snapshot_sha256"]:
@@ -88,15 +92,15 @@ def assess_tender(session_factory: SessionFactory, payload: dict[str, Any]) -> b
             return False  # the same snapshot under another event id: nothing new
         if tender is None:
             tender = Tender(id=data["tender_id"], document=snapshot, status=EVALUATING,
-                            version=int(snapshot.get("version") or 1))
+                            version=int(snapshot.get("version") or 1), updated_at=ctx.clock())
             session.add(tender)
             session.flush()  # no ORM relationship orders it: insert the tender before its bids
-        _store_snapshot(session, tender, data, payload)
+        _store_snapshot(session, tender, data, payload, ctx.clock)
     return True
 
 
 def _store_snapshot(session: Session, tender: Tender, data: dict[str, Any],
-                    raw: dict[str, Any]) -> None:
+                    raw: dict[str, Any], clock: Clock) -> None:
     snapshot = data["tender"]
     tender.snapshot, tender.snapshot_sha256 = snapshot, data["snapshot_sha256"]
     tender.organisation_id = snapshot.get("organisation_id") or tender.organisation_id
@@ -121,23 +125,25 @@ def _store_snapshot(session: Session, tender: Tender, data: dict[str, Any],
     session.flush()
     system = events.system_actor()
     events.record(session, event_type=events.BIDS_OPENED, tender_id=tender.id,
-                  object_type="tender", object_id=tender.id, **system,
+                  object_type="tender", object_id=tender.id, **system, occurred_at=clock(),
                   payload={"snapshot_sha256": data["snapshot_sha256"],
                            "snapshot_verified": verified, "opened_at": data["opened_at"],
                            "bids": [{"bid_id": b["bid_id"], "content_sha256": b["content_sha256"]}
                                     for b in data["bids"]]})
     assessments = assess_bids(contents, snapshot)
+    assessed = clock()  # after the assessment, which takes seconds for thousands of bids
     for bid_id, assessment in assessments.items():
         result = assessment.to_dict()
         session.add(Assessment(id=new_id("asm"), tender_id=tender.id, bid_id=bid_id,
                                snapshot_sha256=data["snapshot_sha256"],
-                               model_version=result["model_version"], result=result))
+                               model_version=result["model_version"], result=result,
+                               created_at=assessed))
         events.record(session, event_type=events.BID_ASSESSED, tender_id=tender.id,
-                      object_type="bid", object_id=bid_id, **system,
+                      object_type="bid", object_id=bid_id, **system, occurred_at=assessed,
                       payload={"bid_id": bid_id, "assessment_sha256": canonical_sha256(result)},
                       model_version=result["model_version"],
                       inputs_sha256=data["snapshot_sha256"])
-    tender.assessed_at = utcnow()
+    tender.assessed_at = assessed
     emit_result(session, event_type="TenderAssessed", tender_id=tender.id,
                 event_id=f"TenderAssessed-{data['snapshot_sha256'][:40]}",
                 data={"snapshot_sha256": data["snapshot_sha256"], "bids_assessed": len(contents),

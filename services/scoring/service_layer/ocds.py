@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from services.scoring.adapters.tables.runs import Award, ScoringRun
 from services.scoring.adapters.tables.tenders import Bid, Tender
 from services.scoring.domain.ocds import release_package
 from shared.errors import NotFound
-from shared.time import now as utcnow
 from shared.time import rfc3339
+
+if TYPE_CHECKING:
+    from services.scoring.context import Context
 
 
 def _not_found() -> NotFound:
     return NotFound("No awarded tender with this id.", title="Not Found")
 
 
-def ocds_package(session_factory: Callable[[], Session], tender_id: str,
-                 uri: str) -> dict[str, Any]:
+def ocds_package(ctx: Context, tender_id: str, uri: str) -> dict[str, Any]:
     """The OCDS release package of an awarded tender; 404 before the award."""
-    with session_factory() as session:
+    now = ctx.clock()
+    with ctx.session_factory() as session:
         tender = session.get(Tender, tender_id)
         award = session.get(Award, tender_id) if tender is not None else None
         if tender is None or award is None:
@@ -32,7 +32,6 @@ def ocds_package(session_factory: Callable[[], Session], tender_id: str,
         bids = session.scalars(select(Bid).where(Bid.tender_id == tender.id)
                                .order_by(Bid.position, Bid.id)).all()
         doc = {**tender.frozen, "id": tender.id}
-        now = utcnow()
         published = (doc.get("published_at") or doc.get("created_at")
                      or doc.get("clarification_deadline") or doc.get("submission_deadline"))
         opened = rfc3339(tender.opened_at or tender.closed_at) or doc.get("submission_deadline")

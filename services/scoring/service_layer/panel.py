@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -28,14 +27,14 @@ from services.scoring.service_layer.access import (
     not_found,
     viewer,
 )
-from shared.db import transaction
+from services.scoring.service_layer.uow import unit_of_work
 from shared.errors import Conflict, Invalid
 from shared.identity import DirectoryUser, Identity
 from shared.ids import new_id
-from shared.time import now as utcnow
 from shared.time import rfc3339
 
-SessionFactory = Callable[[], Session]
+if TYPE_CHECKING:
+    from services.scoring.context import Context
 
 
 def _check_members(body: dict[str, Any], directory: dict[str, DirectoryUser],
@@ -70,11 +69,11 @@ def _check_members(body: dict[str, Any], directory: dict[str, DirectoryUser],
         raise Invalid(errors)
 
 
-def set_panel(session_factory: SessionFactory, identity: Identity, tender_id: str,
-              body: dict[str, Any], directory: dict[str, DirectoryUser]) -> dict[str, Any]:
+def set_panel(ctx: Context, identity: Identity, tender_id: str, body: dict[str, Any],
+              directory: dict[str, DirectoryUser]) -> dict[str, Any]:
     """Replace the tender's panel (owner commissioner); tell commissioning who sits on it."""
-    await_tender(session_factory, tender_id)
-    with transaction(session_factory) as session:
+    await_tender(ctx, tender_id)
+    with unit_of_work(ctx) as session:
         tender = get_tender(session, tender_id, for_update=True)
         panel = load_panel(session, tender.id)
         if not viewer(identity, tender, panel).owner:
@@ -83,16 +82,15 @@ def set_panel(session_factory: SessionFactory, identity: Identity, tender_id: st
         if evaluation["mode"] == "automatic":
             raise Conflict("This tender is scored automatically; it has no panel.")
         if tender.status in (SCORED, AWARDED, CANCELLED):
-            raise Conflict(f"The panel cannot change once the tender is "
-                                           f"{tender.status}.")
+            raise Conflict(f"The panel cannot change once the tender is {tender.status}.")
         _check_members(body, directory, evaluation)
         removed = set(panel.evaluators) - set(body["evaluators"])
         if removed and session.scalars(select(Score.id).where(
                 Score.tender_id == tender.id, Score.evaluator_id.in_(removed)).limit(1)).first():
             raise Conflict("Evaluators who have already scored cannot be "
-                                           "removed from the panel.")
+                           "removed from the panel.")
         session.execute(delete(PanelMember).where(PanelMember.tender_id == tender.id))
-        now = utcnow()
+        now = ctx.clock()
         for uid in body["evaluators"]:
             session.add(PanelMember(tender_id=tender.id, user_id=uid, role=EVALUATOR,
                                     lived_experience=directory[uid].lived_experience,
@@ -105,7 +103,8 @@ def set_panel(session_factory: SessionFactory, identity: Identity, tender_id: st
         result["set_at"] = rfc3339(now)
         events.record(session, event_type=events.PANEL_SET, tender_id=tender.id,
                       object_type="panel", object_id=tender.id,
-                      **events.actor_of(identity, "commissioner"), payload=result)
+                      **events.actor_of(identity, "commissioner"), payload=result,
+                      occurred_at=now)
         _emit_panel(session, tender.id)
     return result
 
@@ -134,10 +133,10 @@ def _emit_panel(session: Session, tender_id: str) -> None:
         "blocked": {u: sorted(blocked_bids(session, tender_id, u, bids)) for u in members}})
 
 
-def declare_conflicts(session_factory: SessionFactory, identity: Identity, tender_id: str,
+def declare_conflicts(ctx: Context, identity: Identity, tender_id: str,
                       body: dict[str, Any]) -> dict[str, Any]:
     """Record a panel member's conflict-of-interest statement (bids stay hidden until then)."""
-    with transaction(session_factory) as session:
+    with unit_of_work(ctx) as session:
         tender = get_tender(session, tender_id)
         panel = load_panel(session, tender.id)
         who = viewer(identity, tender, panel)
@@ -150,7 +149,7 @@ def declare_conflicts(session_factory: SessionFactory, identity: Identity, tende
         if errors:
             raise Invalid(errors)
         statement = ConflictStatement(id=new_id("coi"), tender_id=tender.id,
-                                      user_id=identity.user_id, declared_at=utcnow())
+                                      user_id=identity.user_id, declared_at=ctx.clock())
         session.add(statement)
         session.flush()  # the statement row first: declarations reference it
         for d in body["declarations"]:
@@ -165,7 +164,7 @@ def declare_conflicts(session_factory: SessionFactory, identity: Identity, tende
         if blocked & scored:
             # A conflict found after scoring must go to the commissioner, not silently hide.
             raise Conflict("You have already scored a bid you now declare a "
-                          "conflict with; ask the commissioner to replace you on the panel.")
+                           "conflict with; ask the commissioner to replace you on the panel.")
         result = {"tender_id": tender.id, "user_id": identity.user_id,
                   "statement_id": statement.id, "declared_at": rfc3339(statement.declared_at),
                   "declarations": [{"bid_id": d.get("bid_id"),
@@ -178,7 +177,7 @@ def declare_conflicts(session_factory: SessionFactory, identity: Identity, tende
         events.record(session, event_type=events.CONFLICT_DECLARED, tender_id=tender.id,
                       object_type="conflict_statement", object_id=statement.id,
                       **events.actor_of(identity, role), evaluator_id=identity.user_id,
-                      payload={k: v for k, v in result.items() if k != "conflicted_bids"})
+                      payload={k: v for k, v in result.items() if k != "conflicted_bids"},
+                      occurred_at=statement.declared_at)
         _emit_panel(session, tender.id)
     return result
-

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.scoring.adapters import audit_events as events
-from services.scoring.adapters.outbox import emit_result, queue_run
+from services.scoring.adapters.outbox import emit_result, queue_run, send_now
 from services.scoring.adapters.tables.runs import (
     COMPLETED,
     FAILED,
@@ -32,15 +32,15 @@ from services.scoring.service_layer.access import bids_of, get_tender, load_pane
 from services.scoring.service_layer.audit_queries import recorded
 from services.scoring.service_layer.evaluation import assessments_by_bid
 from services.scoring.service_layer.scores import current_moderations, current_scores
+from services.scoring.service_layer.uow import unit_of_work
 from shared.contracts import RunScoringRequested, load_payload
-from shared.db import transaction
 from shared.errors import Conflict, Forbidden
 from shared.identity import Identity
 from shared.ids import new_id
-from shared.time import now as utcnow
 from shared.time import rfc3339
 
-SessionFactory = Callable[[], Session]
+if TYPE_CHECKING:
+    from services.scoring.context import Context
 
 
 def freeze_inputs(session: Session, tender: Tender) -> dict[str, Any]:
@@ -79,10 +79,17 @@ def _missing_scores(session: Session, tender: Tender) -> list[dict[str, Any]]:
             if len(scores.get((b.id, c.key), {})) < required]
 
 
-def request_run(session_factory: SessionFactory, identity: Identity,
-                tender_id: str) -> tuple[dict[str, Any], str | None]:
-    """Freeze inputs and queue a run (owner commissioner); returns (document, job id)."""
-    with transaction(session_factory) as session:
+def request_run(ctx: Context, identity: Identity, tender_id: str) -> dict[str, Any]:
+    """Freeze inputs and queue a run (owner commissioner); the job is sent after the commit."""
+    doc, job_id = _queue_run(ctx, identity, tender_id)
+    if job_id:
+        send_now(ctx.session_factory, ctx.redis, job_id)  # Redis trouble: the relay sends it
+    return doc
+
+
+def _queue_run(ctx: Context, identity: Identity,
+               tender_id: str) -> tuple[dict[str, Any], str | None]:
+    with unit_of_work(ctx) as session:
         tender = get_tender(session, tender_id, for_update=True)
         if not viewer(identity, tender, load_panel(session, tender.id)).owner:
             raise not_found()
@@ -96,7 +103,7 @@ def request_run(session_factory: SessionFactory, identity: Identity,
                 names = ", ".join(f"{m['bid_id']}/{m['criterion_key']} "
                                   f"({m['scored']} of {m['required']})" for m in missing[:10])
                 raise Conflict(f"Panel scoring is incomplete: {names}"
-                              + (" …" if len(missing) > 10 else ""), missing=missing)
+                               + (" …" if len(missing) > 10 else ""), missing=missing)
         inputs = freeze_inputs(session, tender)
         try:
             input_sha = canonical_sha256(normalise_inputs(inputs))
@@ -110,28 +117,28 @@ def request_run(session_factory: SessionFactory, identity: Identity,
         run = ScoringRun(id=new_id("run"), tender_id=tender.id, status=QUEUED,
                          mode=tender.evaluation["mode"], model_version=MODEL_VERSION,
                          inputs=inputs, input_sha256=input_sha, requested_by=identity.user_id,
-                         request_id=identity.request_id, created_at=utcnow())
+                         request_id=identity.request_id, created_at=ctx.clock())
         session.add(run)
         session.flush()
         job_id = queue_run(session, run.id, tender.id)
         events.record(session, event_type=events.SCORING_RUN_REQUESTED, tender_id=tender.id,
                       object_type="scoring_run", object_id=run.id,
                       **events.actor_of(identity, "commissioner"),
-                      payload={"run_id": run.id, "mode": run.mode},
+                      payload={"run_id": run.id, "mode": run.mode}, occurred_at=run.created_at,
                       model_version=MODEL_VERSION, inputs_sha256=input_sha)
         doc = run_document(run)
     return doc, job_id
 
 
-def execute_run(session_factory: SessionFactory, payload: dict[str, Any]) -> bool:
+def execute_run(ctx: Context, payload: dict[str, Any]) -> bool:
     """The ``run_scoring`` job: compute a queued run; False if it already finished."""
     data = load_payload(RunScoringRequested, payload)
-    with transaction(session_factory) as session:
+    with unit_of_work(ctx) as session:
         run = _locked_run(session, data["run_id"])
         if run.status in (COMPLETED, FAILED):
             return False
-        run.status, run.started_at = RUNNING, run.started_at or utcnow()
-    with transaction(session_factory) as session:
+        run.status, run.started_at = RUNNING, run.started_at or ctx.clock()
+    with unit_of_work(ctx) as session:
         run = _locked_run(session, data["run_id"])
         if run.status in (COMPLETED, FAILED):
             return False
@@ -139,13 +146,14 @@ def execute_run(session_factory: SessionFactory, payload: dict[str, Any]) -> boo
             result = compute_scoring_run(run.inputs)
         except Exception as exc:  # a pure function of stored inputs: retrying cannot help
             error = str(exc) if isinstance(exc, ScoringInputError) else repr(exc)
-            run.status, run.error, run.completed_at = FAILED, error[:2000], utcnow()
+            run.status, run.error, run.completed_at = FAILED, error[:2000], ctx.clock()
             events.record(session, event_type=events.SCORING_RUN_FAILED, tender_id=run.tender_id,
                           object_type="scoring_run", object_id=run.id, **events.system_actor(),
                           payload={"run_id": run.id, "error": run.error},
+                          occurred_at=run.completed_at,
                           model_version=run.model_version, inputs_sha256=run.input_sha256)
             return True
-        _complete(session, run, result)
+        _complete(session, run, result, ctx.clock())
     return True
 
 
@@ -157,10 +165,11 @@ def _locked_run(session: Session, run_id: str) -> ScoringRun:
     return run
 
 
-def _complete(session: Session, run: ScoringRun, result: dict[str, Any]) -> None:
+def _complete(session: Session, run: ScoringRun, result: dict[str, Any],
+              now: datetime) -> None:
     run.output, run.output_sha256 = result, result["output_sha256"]
     run.model_version = result["model_version"]
-    run.status, run.completed_at = COMPLETED, utcnow()
+    run.status, run.completed_at = COMPLETED, now
     tender = session.get(Tender, run.tender_id)
     if tender is not None and tender.status == EVALUATING:
         tender.status = SCORED
@@ -169,7 +178,7 @@ def _complete(session: Session, run: ScoringRun, result: dict[str, Any]) -> None
     events.record(session, event_type=events.SCORING_RUN_COMPLETED, tender_id=run.tender_id,
                   object_type="scoring_run", object_id=run.id, **events.system_actor(),
                   payload={"run_id": run.id, "output_sha256": run.output_sha256,
-                           "ranking": compact},
+                           "ranking": compact}, occurred_at=now,
                   model_version=run.model_version, inputs_sha256=run.input_sha256)
     emit_result(session, event_type="ScoringRunCompleted", tender_id=run.tender_id,
                 event_id=f"ScoringRunCompleted-{run.id}",
@@ -201,9 +210,9 @@ def _visible_run(session: Session, identity: Identity, run_id: str) -> ScoringRu
     return run
 
 
-def get_run(session_factory: SessionFactory, identity: Identity, run_id: str) -> dict[str, Any]:
+def get_run(ctx: Context, identity: Identity, run_id: str) -> dict[str, Any]:
     """A run for its tender's owner or an auditor."""
-    with session_factory() as session:
+    with ctx.session_factory() as session:
         return run_document(_visible_run(session, identity, run_id))
 
 
@@ -217,15 +226,14 @@ def _logged_hashes(session: Session, run: ScoringRun) -> tuple[str | None, str |
     return requested[0].get("inputs_sha256"), (completed[1] or {}).get("output_sha256")
 
 
-def replay(session_factory: SessionFactory, identity: Identity, run_id: str) -> dict[str, Any]:
+def replay(ctx: Context, identity: Identity, run_id: str) -> dict[str, Any]:
     """Recompute a completed run from its stored inputs and compare output hashes (auditor)."""
-    with transaction(session_factory) as session:
+    with unit_of_work(ctx) as session:
         run = _visible_run(session, identity, run_id)
         if not identity.has_role("auditor"):
             raise Forbidden("Requires role: auditor")
         if run.status != COMPLETED:
-            raise Conflict(f"The run is {run.status}; only completed runs can "
-                                           "be replayed.")
+            raise Conflict(f"The run is {run.status}; only completed runs can be replayed.")
         logged_inputs, logged_output = _logged_hashes(session, run)
         result = compute_scoring_run(run.inputs)
         # The tamper-evident log, not the mutable runs table, says what the run was: the
@@ -234,7 +242,7 @@ def replay(session_factory: SessionFactory, identity: Identity, run_id: str) -> 
                      output_sha256=result["output_sha256"],
                      matches=(result["output_sha256"] == logged_output
                               and result["input_sha256"] == logged_inputs),
-                     actor_id=identity.user_id, created_at=utcnow())
+                     actor_id=identity.user_id, created_at=ctx.clock())
         session.add(row)
         doc = {"run_id": run.id, "matches": row.matches, "output_sha256": row.output_sha256,
                "original_output_sha256": logged_output,
@@ -245,5 +253,6 @@ def replay(session_factory: SessionFactory, identity: Identity, run_id: str) -> 
         events.record(session, event_type=events.SCORING_RUN_REPLAYED, tender_id=run.tender_id,
                       object_type="scoring_run", object_id=run.id,
                       **events.actor_of(identity, "auditor"), payload=doc,
-                      model_version=row.model_version, inputs_sha256=run.input_sha256)
+                      occurred_at=row.created_at, model_version=row.model_version,
+                      inputs_sha256=run.input_sha256)
     return doc

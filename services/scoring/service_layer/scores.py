@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,14 +25,15 @@ from services.scoring.service_layer.access import (
     viewer,
     visible_bids,
 )
-from shared.db import transaction
+from services.scoring.service_layer.uow import unit_of_work
 from shared.errors import Conflict, Forbidden, Invalid
 from shared.identity import Identity
 from shared.ids import new_id
-from shared.time import now as utcnow
 from shared.time import rfc3339
 
-SessionFactory = Callable[[], Session]
+if TYPE_CHECKING:
+    from services.scoring.context import Context
+
 Key = tuple[str, str]  # (bid_id, criterion_key)
 
 
@@ -88,16 +88,14 @@ def _scoring_context(session: Session, identity: Identity, tender_id: str, bid_i
         raise not_found()
     get_bid(session, tender, bid_id)
     if tender.evaluation["mode"] == "automatic":
-        raise Conflict("This tender is scored automatically; the indicative "
-                                       "scores are final.")
+        raise Conflict("This tender is scored automatically; the indicative scores are final.")
     if not has_declared(session, tender.id, identity.user_id):
-        raise Forbidden("Declare your conflicts of interest for this tender "
-                                        "before scoring.")
+        raise Forbidden("Declare your conflicts of interest for this tender before scoring.")
     if bid_id in blocked_bids(session, tender.id, identity.user_id, bids_of(session, tender.id)):
         raise Forbidden("You declared a conflict of interest with this bid.")
     if tender.status not in (EVALUATING, SCORED):
         raise Conflict(f"The tender is {tender.status}; scores are accepted "
-                                       "only while it is being evaluated.")
+                       "only while it is being evaluated.")
     keys = [c.key for c in quality_criteria(tender.frozen)]
     if criterion_key not in keys:
         raise Invalid({"criterion_key": [
@@ -105,11 +103,11 @@ def _scoring_context(session: Session, identity: Identity, tender_id: str, bid_i
     return tender, who
 
 
-def submit_score(session_factory: SessionFactory, identity: Identity, tender_id: str,
-                 bid_id: str, body: dict[str, Any]) -> dict[str, Any]:
+def submit_score(ctx: Context, identity: Identity, tender_id: str, bid_id: str,
+                 body: dict[str, Any]) -> dict[str, Any]:
     """Record an evaluator's score; a change is a new revision with a reason."""
     try:
-        with transaction(session_factory) as session:
+        with unit_of_work(ctx) as session:
             tender, _ = _scoring_context(session, identity, tender_id, bid_id,
                                          body["criterion_key"], moderating=False)
             previous = session.scalars(select(Score).where(
@@ -118,13 +116,14 @@ def submit_score(session_factory: SessionFactory, identity: Identity, tender_id:
             ).first()
             reason = (body.get("reason") or "").strip() or None
             if previous is not None and reason is None:
-                # API.md's body has no `reason`: the new justification says why it changed.
+                # The public body (docs/api.md) has no `reason`: the new justification says why.
                 reason = body["justification"].strip()
             row = Score(id=new_id("scr"), tender_id=tender.id, bid_id=bid_id,
                         criterion_key=body["criterion_key"], evaluator_id=identity.user_id,
                         score=body["score"], justification=body["justification"].strip(),
                         reason=reason, revision=(previous.revision + 1) if previous else 1,
-                        supersedes_id=previous.id if previous else None, created_at=utcnow())
+                        supersedes_id=previous.id if previous else None,
+                        created_at=ctx.clock())
             session.add(row)
             session.flush()
             result = score_document(row)
@@ -134,32 +133,33 @@ def submit_score(session_factory: SessionFactory, identity: Identity, tender_id:
                           payload={k: result[k] for k in ("bid_id", "criterion_key", "score",
                                                           "justification", "reason",
                                                           "revision", "supersedes")},
-                          score=row.score, evaluator_id=identity.user_id)
+                          score=row.score, evaluator_id=identity.user_id,
+                          occurred_at=row.created_at)
     except IntegrityError as exc:
-        raise Conflict("This score changed concurrently; reload and retry.") \
-            from exc
+        raise Conflict("This score changed concurrently; reload and retry.") from exc
     return result
 
 
-def moderate(session_factory: SessionFactory, identity: Identity, tender_id: str, bid_id: str,
+def moderate(ctx: Context, identity: Identity, tender_id: str, bid_id: str,
              body: dict[str, Any]) -> dict[str, Any]:
     """Record the moderator's consensus where individual scores diverge by 2 or more."""
     key = body["criterion_key"]
     try:
-        with transaction(session_factory) as session:
+        with unit_of_work(ctx) as session:
             tender, _ = _scoring_context(session, identity, tender_id, bid_id, key,
                                          moderating=True)
             scores = score_values(current_scores(session, tender.id).get((bid_id, key), {}))
             if not needs_moderation(scores):
                 raise Conflict(f"Scores for {key} on this bid do not diverge by "
-                                               f"2 or more ({scores}); no moderation needed.")
+                               f"2 or more ({scores}); no moderation needed.")
             previous = current_moderations(session, tender.id).get((bid_id, key))
             row = Moderation(id=new_id("mod"), tender_id=tender.id, bid_id=bid_id,
                              criterion_key=key, moderator_id=identity.user_id,
                              score=body["score"], rationale=body["rationale"].strip(),
                              individual_scores=sorted(scores, reverse=True),
                              revision=(previous.revision + 1) if previous else 1,
-                             supersedes_id=previous.id if previous else None, created_at=utcnow())
+                             supersedes_id=previous.id if previous else None,
+                             created_at=ctx.clock())
             session.add(row)
             session.flush()
             result = moderation_document(row)
@@ -169,20 +169,20 @@ def moderate(session_factory: SessionFactory, identity: Identity, tender_id: str
                           payload={k: result[k] for k in ("bid_id", "criterion_key", "score",
                                                           "rationale", "scores", "revision",
                                                           "supersedes")},
-                          score=row.score)
+                          score=row.score, occurred_at=row.created_at)
     except IntegrityError as exc:
         raise Conflict("This moderation changed concurrently; retry.") from exc
     return result
 
 
-def list_scores(session_factory: SessionFactory, identity: Identity, tender_id: str,
+def list_scores(ctx: Context, identity: Identity, tender_id: str,
                 bid_id: str) -> dict[str, Any]:
     """Every score revision and moderation of a bid, as far as the caller may see them.
 
     Owner and auditors see all; a panel member sees its own scores, and others' only on the
     criteria it has already scored itself (independent scoring).
     """
-    with session_factory() as session:
+    with ctx.session_factory() as session:
         tender = get_tender(session, tender_id)
         who = viewer(identity, tender, load_panel(session, tender.id))
         bid = get_bid(session, tender, bid_id) if who.any else None

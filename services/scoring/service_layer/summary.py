@@ -1,9 +1,11 @@
-"""Assessment summaries: one per bid, with reasons that cite the bid's own content (DESIGN §4)."""
+"""Assessment summaries: one per bid, with reasons that cite the bid's own content.
+
+See docs/architecture.md, "Assessment summaries".
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -17,7 +19,9 @@ from services.scoring.service_layer.scores import current_moderations, current_s
 from shared.errors import Conflict, Forbidden
 from shared.identity import Identity
 
-SessionFactory = Callable[[], Session]
+if TYPE_CHECKING:
+    from services.scoring.context import Context
+
 QUOTE_LIMIT = 300
 
 
@@ -43,10 +47,9 @@ def _authorise(session: Session, identity: Identity, bid_id: str) -> tuple[Bid, 
     return bid, tender, staff
 
 
-def assessment_summary(session_factory: SessionFactory, identity: Identity,
-                       bid_id: str) -> dict[str, Any]:
+def assessment_summary(ctx: Context, identity: Identity, bid_id: str) -> dict[str, Any]:
     """``GET /bids/{id}/assessment-summary``."""
-    with session_factory() as session:
+    with ctx.session_factory() as session:
         bid, tender, staff = _authorise(session, identity, bid_id)
         award = session.get(Award, tender.id)
         run = session.get(ScoringRun, award.run_id) if award else \

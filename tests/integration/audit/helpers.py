@@ -15,8 +15,10 @@ ANONYMOUS = identity()
 
 def fill(app, count: int, *, start: int = 0, per_tx: int = 50, tender_id: str = "tnd_a",
          **extra: Any) -> list[dict[str, Any]]:
-    """Append ``count`` score events through ``append_event``, ``per_tx`` per transaction."""
+    """Append ``count`` score events through ``append_event``, ``per_tx`` per transaction,
+    at the app's clock's time."""
     factory = app.extensions["coprocure"].session_factory
+    clock = app.config["CLOCK"]
     entries = []
     for offset in range(0, count, per_tx):
         with transaction(factory) as session:
@@ -27,7 +29,8 @@ def fill(app, count: int, *, start: int = 0, per_tx: int = 50, tender_id: str = 
                     actor_role="evaluator", request_id=f"req-{i}",
                     payload={"bid_id": f"bid_{i % 4}", "criterion_key": f"Q{i % 5 + 1}",
                              "score": i % 6, "justification": f"reason {i} — ünïcödé"},
-                    score=i % 6, evaluator_id=f"usr_{i % 3}", **extra))
+                    score=i % 6, evaluator_id=f"usr_{i % 3}",
+                    **{"occurred_at": clock(), **extra}))
     return entries
 
 

@@ -51,20 +51,22 @@ def test_milestone_events_publish_a_head_in_their_transaction(app):
     fill(app, 3)
     fill(app, 1, start=3, per_tx=1, tender_id="tnd_b")
     from services.scoring.adapters.audit_log import append_event
+    from services.scoring.context import context_from_app
     from shared.db import transaction
 
+    now = app.config["CLOCK"]()
     with transaction(app.extensions["coprocure"].session_factory) as session:
         append_event(session, event_type="scoring_run_completed", tender_id="tnd_a",
                      object_type="scoring_run", object_id="run_1", actor_id="system:scoring",
                      actor_role="system", request_id=None, payload={"run_id": "run_1"},
-                     model_version="m1", inputs_sha256="ab" * 32)
+                     model_version="m1", inputs_sha256="ab" * 32, occurred_at=now)
         append_event(session, event_type="bid_awarded", tender_id="tnd_a", object_type="bid",
                      object_id="bid_1", actor_id="usr_c", actor_role="commissioner",
-                     request_id="r", payload={"bid_id": "bid_1"}, score=81.25)
+                     request_id="r", payload={"bid_id": "bid_1"}, score=81.25,
+                     occurred_at=now)
     from services.scoring.service_layer.tree_heads import tree_heads
 
-    with app.extensions["coprocure"].session_factory() as session:
-        heads = tree_heads(session)
+    heads = tree_heads(context_from_app(app))
     assert heads[0]["tree_size"] == 6
     assert heads[0]["milestone"] == "scoring_run_completed+bid_awarded"
     assert _verify_head(app, heads[0]) == (6, bytes.fromhex(heads[0]["root_hash"]))

@@ -87,8 +87,7 @@ def test_the_scoring_trail_is_logged_and_verifies(scoring, tmp_path):
     assert {"model_version", "inputs_sha256", "score"} <= awarded.keys()
     from services.scoring.service_layer.tree_heads import tree_heads
 
-    with h.session_factory() as session:
-        milestones = [head["milestone"] for head in tree_heads(session)]
+    milestones = [head["milestone"] for head in tree_heads(h.ctx)]
     assert {"bids_opened", "scoring_run_completed", "bid_awarded"} <= set(milestones)
 
     export = tmp_path / "audit.jsonl"
@@ -132,7 +131,8 @@ def test_replay_compares_with_the_log_not_the_runs_table(scoring):
 
 
 def test_periodic_tree_head_job_signs_only_when_the_log_grew(scoring):
-    """The scheduler's `publish_tree_head` job, run by a real rq worker (DESIGN §6)."""
+    """The scheduler's `publish_tree_head` job, run by a real rq worker
+    (docs/architecture.md, "Signed tree heads")."""
     from services.scoring.service_layer.tree_heads import tree_heads
     from shared.contracts import PUBLISH_TREE_HEAD
     from shared.queue import enqueue_job, get_queue
@@ -145,8 +145,7 @@ def test_periodic_tree_head_job_signs_only_when_the_log_grew(scoring):
         enqueue_job(get_queue("scoring", h.redis), PUBLISH_TREE_HEAD,
                     {"schema_version": 1, "slot": slot}, job_id=f"tree-head-{slot}")
         h.work()
-        with h.session_factory() as session:
-            return tree_heads(session)
+        return tree_heads(h.ctx)
 
     before = tick(1)
     assert before[0]["milestone"] == "bids_opened"  # nothing new since the milestone head
@@ -155,3 +154,33 @@ def test_periodic_tree_head_job_signs_only_when_the_log_grew(scoring):
     assert after[0]["milestone"] == "periodic"
     assert after[0]["tree_size"] == before[0]["tree_size"] + 3
     assert len(tick(3)) == len(after)  # no growth, no new head
+
+
+def test_a_request_signs_its_milestone_head_with_the_apps_key_and_clock(scoring):
+    """The award's head is signed at the commit of the view's unit of work: with the app's
+    signing key, stamped with the time the app's clock gave the award."""
+    from services.scoring.service_layer.tree_heads import tree_heads
+    from shared.audit import checkpoint
+
+    seed = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+    s = _scenario(scoring)
+    h, t = s.h, s.tender_id
+    s.publish_and_close()
+    started = h.post(s.owner, f"/tenders/{t}/scoring-runs")
+    assert started.status_code == 202, started.json
+    h.work()
+    run = h.get(s.owner, f"/scoring-runs/{started.json['run_id']}").json
+    top = next(r for r in run["ranking"] if r["passed"])
+    moment = datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC)
+    h.app.config.update(AUDIT_SIGNING_KEY=seed, CLOCK=lambda: moment)
+    award = h.post(s.owner, f"/tenders/{t}/award", {"bid_id": top["bid_id"]})
+    assert award.status_code == 200, award.json
+    assert award.json["awarded_at"] == "2031-05-06T07:08:09Z"
+    head = tree_heads(h.ctx)[0]
+    assert head["milestone"] == "bid_awarded" and head["timestamp"] == award.json["awarded_at"]
+    key = checkpoint.load_private_key(seed).public_key()
+    assert head["key_id"] == checkpoint.key_id(key)
+    size, _ = checkpoint.verify_checkpoint(key, head["checkpoint"], head["signature"])
+    assert size == head["tree_size"]
+    logged = h.get(s.auditor, f"/audit/events?tender_id={t}&type=bid_awarded").json["items"]
+    assert [e["occurred_at"] for e in logged] == ["2031-05-06T07:08:09Z"]

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from services.scoring.adapters import tables as models
+from services.scoring.context import Context, context_from_app
 from shared.contracts import ASSESS_TENDER, RECORD_TENDER
 from shared.identity import (
     DIRECTORY_HEADER,
@@ -51,6 +52,11 @@ class Harness:
     @property
     def session_factory(self):
         return self.app.extensions["coprocure"].session_factory
+
+    @property
+    def ctx(self) -> Context:
+        """The use-case context of the app, as its views build it."""
+        return context_from_app(self.app)
 
     def know(self, *people: Identity) -> None:
         """Register users the gateway would vouch for in a directory header."""

@@ -61,7 +61,7 @@ def test_changed_score_has_a_reason_and_is_a_new_revision(s: Scenario):
     assert second.status_code == 201, second.json
     assert second.json["revision"] == 2 and second.json["supersedes"] == first.json["id"]
     assert second.json["reason"] == "Re-read the baseline evidence."
-    # Without a `reason` (API.md's body has none) the new justification is the reason.
+    # Without a `reason` (docs/api.md's body has none) the new justification is the reason.
     third = s.score(e1, s.strong, "Q1", 3)
     assert third.status_code == 201, third.json
     assert third.json["revision"] == 3 and third.json["reason"] == third.json["justification"]

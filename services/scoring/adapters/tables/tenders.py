@@ -42,7 +42,8 @@ class Tender(Base):
 
     @property
     def evaluation(self) -> dict[str, Any]:
-        """The tender's evaluation settings with DESIGN §4 defaults filled in."""
+        """The tender's evaluation settings, defaults filled in (docs/architecture.md,
+        "Default criteria and evaluation settings")."""
         raw = dict(self.frozen.get("evaluation") or {})
         raw.setdefault("mode", "panel")
         raw.setdefault("min_evaluators", 3)

@@ -7,13 +7,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from services.scoring.entrypoints.api import ctx
 from services.scoring.entrypoints.api.schemas import audit as schemas
 from services.scoring.service_layer import audit_export as export
 from services.scoring.service_layer import audit_queries as queries
 from services.scoring.service_layer import ocds as service
 from services.scoring.service_layer import tree_heads as heads
-from shared.db import transaction
-from shared.web import require_roles, resources
+from shared.web import require_roles
 
 bp = Blueprint("audit", __name__, url_prefix="",
                description="Tamper-evident scoring history: Merkle log, tree heads, proofs")
@@ -26,8 +26,7 @@ class EventsView(MethodView):
     def get(self, args):
         """Entries in seq order, filtered and cursor-paginated (auditor)."""
         require_roles("auditor")
-        with resources().session_factory() as session:
-            return queries.list_events(session, args)
+        return queries.list_events(ctx(), args)
 
 
 @bp.route("/audit/tree-head")
@@ -35,8 +34,7 @@ class TreeHeadView(MethodView):
     @bp.response(200, schemas.TreeHead)
     def get(self):
         """The latest signed tree head over the whole log; signs a fresh one if it grew."""
-        with transaction(resources().session_factory) as session:
-            return heads.current_tree_head(session)
+        return heads.current_tree_head(ctx())
 
 
 @bp.route("/audit/tree-heads")
@@ -45,8 +43,7 @@ class TreeHeadsView(MethodView):
     @bp.response(200, schemas.TreeHeadList)
     def get(self, args):
         """The most recent signed tree heads (milestones included), newest first."""
-        with resources().session_factory() as session:
-            return {"items": heads.tree_heads(session, args["limit"])}
+        return {"items": heads.tree_heads(ctx(), args["limit"])}
 
 
 @bp.route("/audit/events/<int:seq>")
@@ -55,8 +52,7 @@ class EventView(MethodView):
     def get(self, seq: int):
         """One entry, its leaf hash and (unless withheld) its payload (auditor)."""
         require_roles("auditor")
-        with resources().session_factory() as session:
-            return queries.event(session, seq)
+        return queries.event(ctx(), seq)
 
 
 @bp.route("/audit/public-key")
@@ -64,7 +60,7 @@ class PublicKeyView(MethodView):
     @bp.response(200, schemas.PublicKey)
     def get(self):
         """The Ed25519 key tree heads are signed with."""
-        return heads.public_key_document()
+        return heads.public_key_document(ctx())
 
 
 @bp.route("/audit/events/<int:seq>/proof")
@@ -74,8 +70,7 @@ class InclusionView(MethodView):
     def get(self, args, seq: int):
         """RFC 9162 inclusion proof of entry ``seq`` in the tree of ``tree_size`` (auditor)."""
         require_roles("auditor")
-        with resources().session_factory() as session:
-            return queries.inclusion(session, seq, args["tree_size"])
+        return queries.inclusion(ctx(), seq, args["tree_size"])
 
 
 @bp.route("/audit/consistency")
@@ -84,8 +79,7 @@ class ConsistencyView(MethodView):
     @bp.response(200, schemas.ConsistencyProof)
     def get(self, args):
         """RFC 9162 consistency proof that tree ``first`` is a prefix of tree ``second``."""
-        with resources().session_factory() as session:
-            return queries.consistency(session, args["first"], args["second"])
+        return queries.consistency(ctx(), args["first"], args["second"])
 
 
 @bp.route("/audit/export")
@@ -95,12 +89,12 @@ class ExportView(MethodView):
     def get(self, args):
         """The log streamed as canonical JSON lines (verbatim) or CSV (auditor)."""
         require_roles("auditor")
-        factory = resources().session_factory
-        size = export.export_size(factory, args["tree_size"])
+        context = ctx()
+        size = export.export_size(context, args["tree_size"])
         if args["format"] == "csv":
-            body, mimetype, ext = export.csv_chunks(factory, size), "text/csv", "csv"
+            body, mimetype, ext = export.csv_chunks(context, size), "text/csv", "csv"
         else:
-            body, mimetype, ext = export.jsonl_chunks(factory, size), "application/jsonl", "jsonl"
+            body, mimetype, ext = export.jsonl_chunks(context, size), "application/jsonl", "jsonl"
         return Response(body, mimetype=mimetype, headers={
             "Content-Disposition": f'attachment; filename="audit-{size}.{ext}"',
             "X-Audit-Tree-Size": str(size)})
@@ -113,4 +107,4 @@ class OcdsView(MethodView):
         """OCDS 1.1 release package of an awarded tender (anyone; 404 before the award)."""
         base = current_app.config.get("PUBLIC_URL") or request.url_root.rstrip("/")
         uri = f"{base.rstrip('/')}/api/v1/tenders/{tender_id}/ocds"
-        return service.ocds_package(resources().session_factory, tender_id, uri)
+        return service.ocds_package(ctx(), tender_id, uri)

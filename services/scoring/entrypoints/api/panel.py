@@ -6,11 +6,12 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from services.scoring.entrypoints.api import ctx
 from services.scoring.entrypoints.api.schemas import panel as schemas
 from services.scoring.service_layer import evaluation, panel, scores
 from shared.identity import DIRECTORY_HEADER, AssertionInvalid, verify_directory
 from shared.problems import Problem
-from shared.web import require_roles, resources
+from shared.web import require_roles
 
 bp = Blueprint("evaluation", __name__, url_prefix="/tenders",
                description="Evaluation panel, conflicts, scores and moderation")
@@ -34,7 +35,7 @@ class PanelView(MethodView):
     def put(self, body, tender_id: str):
         """Set the tender's evaluators and moderator (owner commissioner)."""
         who = require_roles("commissioner")
-        return panel.set_panel(resources().session_factory, who, tender_id, body, _directory())
+        return panel.set_panel(ctx(), who, tender_id, body, _directory())
 
 
 @bp.route("/<tender_id>/conflicts")
@@ -44,7 +45,7 @@ class ConflictsView(MethodView):
     def post(self, body, tender_id: str):
         """Declare conflicts of interest before any bid is shown (panel members)."""
         who = require_roles("evaluator", "moderator")
-        return panel.declare_conflicts(resources().session_factory, who, tender_id, body)
+        return panel.declare_conflicts(ctx(), who, tender_id, body)
 
 
 @bp.route("/<tender_id>/evaluation")
@@ -53,7 +54,7 @@ class EvaluationView(MethodView):
     def get(self, tender_id: str):
         """Progress, automated assessments and divergences, as this caller may see them."""
         who = require_roles("commissioner", "evaluator", "moderator", "auditor")
-        return evaluation.evaluation_document(resources().session_factory, who, tender_id)
+        return evaluation.evaluation_document(ctx(), who, tender_id)
 
 
 @bp.route("/<tender_id>/bids/<bid_id>/scores")
@@ -63,13 +64,13 @@ class ScoresView(MethodView):
     def post(self, body, tender_id: str, bid_id: str):
         """Score one quality criterion of a bid, 0–5, with a justification (evaluator)."""
         who = require_roles("evaluator")
-        return scores.submit_score(resources().session_factory, who, tender_id, bid_id, body)
+        return scores.submit_score(ctx(), who, tender_id, bid_id, body)
 
     @bp.response(200, schemas.ScoreHistory)
     def get(self, tender_id: str, bid_id: str):
         """Score revisions and moderations of a bid (owner, auditor; panel: independently)."""
         who = require_roles("commissioner", "evaluator", "moderator", "auditor")
-        return scores.list_scores(resources().session_factory, who, tender_id, bid_id)
+        return scores.list_scores(ctx(), who, tender_id, bid_id)
 
 
 @bp.route("/<tender_id>/bids/<bid_id>/moderation")
@@ -79,4 +80,4 @@ class ModerationView(MethodView):
     def post(self, body, tender_id: str, bid_id: str):
         """Record the consensus score where evaluators diverge by 2 or more (moderator)."""
         who = require_roles("moderator")
-        return scores.moderate(resources().session_factory, who, tender_id, bid_id, body)
+        return scores.moderate(ctx(), who, tender_id, bid_id, body)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.scoring.adapters.outbox import send_now
-from services.scoring.entrypoints.api.schemas import panel as schemas
+from services.scoring.entrypoints.api import ctx
+from services.scoring.entrypoints.api.schemas import runs as schemas
 from services.scoring.service_layer import award, runs, summary
-from shared.errors import Unavailable
-from shared.web import require_roles, resources
+from shared.web import require_roles
 
 bp = Blueprint("scoring_runs", __name__, url_prefix="",
                description="Scoring runs, replay, award and assessment summaries")
@@ -22,14 +20,7 @@ class RunsView(MethodView):
     def post(self, tender_id: str):
         """Freeze the inputs and queue a scoring run (owner commissioner)."""
         who = require_roles("commissioner")
-        res = resources()
-        doc, job_id = runs.request_run(res.session_factory, who, tender_id)
-        if job_id:
-            try:
-                send_now(res.session_factory, res.redis, job_id)
-            except Unavailable:
-                pass  # Redis not configured here: the outbox relay sends it
-        return doc
+        return runs.request_run(ctx(), who, tender_id)
 
 
 @bp.route("/scoring-runs/<run_id>")
@@ -38,7 +29,7 @@ class RunView(MethodView):
     def get(self, run_id: str):
         """A scoring run: status, hashes and ranking (owner commissioner, auditor)."""
         who = require_roles("commissioner", "auditor")
-        return runs.get_run(resources().session_factory, who, run_id)
+        return runs.get_run(ctx(), who, run_id)
 
 
 @bp.route("/scoring-runs/<run_id>/replay")
@@ -47,7 +38,7 @@ class ReplayView(MethodView):
     def post(self, run_id: str):
         """Recompute a run from its stored inputs and compare the output hash (auditor)."""
         who = require_roles("auditor")
-        return runs.replay(resources().session_factory, who, run_id)
+        return runs.replay(ctx(), who, run_id)
 
 
 @bp.route("/tenders/<tender_id>/award")
@@ -57,8 +48,7 @@ class AwardView(MethodView):
     def post(self, body, tender_id: str):
         """Award a passing bid of the latest completed run (owner commissioner)."""
         who = require_roles("commissioner")
-        return award.award(resources().session_factory, who, tender_id, body,
-                           sandbox=bool(current_app.config.get("SANDBOX")))
+        return award.award(ctx(), who, tender_id, body)
 
 
 @bp.route("/bids/<bid_id>/assessment-summary")
@@ -67,4 +57,4 @@ class SummaryView(MethodView):
     def get(self, bid_id: str):
         """A bid's assessment summary (owning organisation after award, owner, auditor)."""
         who = require_roles("bidder", "commissioner", "auditor")
-        return summary.assessment_summary(resources().session_factory, who, bid_id)
+        return summary.assessment_summary(ctx(), who, bid_id)

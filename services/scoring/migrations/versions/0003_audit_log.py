@@ -15,8 +15,8 @@ down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Rows of these tables are never updated or deleted (DESIGN §6). The runtime role should also
-# lack UPDATE/DELETE/TRUNCATE on them (see services/scoring/audit/__init__.py, docs/deploy.md).
+# Rows of these tables are never updated or deleted (docs/architecture.md, "Append-only
+# storage"). The runtime role should also lack UPDATE/DELETE/TRUNCATE on them (docs/deploy.md).
 GUARDED = ("audit_entries", "audit_payloads", "audit_nodes", "audit_tree_heads")
 
 PG_FUNCTION = """

@@ -1,0 +1,6 @@
+"""Marshmallow schemas of the scoring API, one module per resource."""
+
+from marshmallow import validate
+
+ID = validate.Length(min=1, max=64)
+TEXT_MAX = 5000

@@ -1,4 +1,4 @@
-"""Request and response schemas of the scoring API, one per verb."""
+"""Schemas of the panel resources: panel, conflicts, scores, moderation, evaluation."""
 
 from __future__ import annotations
 
@@ -6,28 +6,15 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from services.scoring.entrypoints.api.schemas import ID, TEXT_MAX
+from shared.fields import StrictInteger
 from shared.schemas import StrictSchema
-
-ID = validate.Length(min=1, max=64)
-TEXT_MAX = 5000
 
 
 def not_blank(value: str) -> None:
     """Reject strings that are only whitespace."""
     if not value.strip():
         raise ValidationError("Must not be blank.")
-
-
-class StrictInteger(fields.Integer):
-    """An integer that refuses booleans, floats and numeric strings."""
-
-    def __init__(self, **kwargs: Any):
-        super().__init__(strict=True, **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool):
-            raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class PanelUpdate(StrictSchema):
@@ -152,83 +139,3 @@ class Evaluation(StrictSchema):
     conflicts_declared = fields.Boolean()
     bidders = fields.List(fields.Dict())
     my_scores = fields.List(fields.Dict())
-
-
-class ScoringRun(StrictSchema):
-    """``GET /scoring-runs/{id}`` (and the 202 of ``POST /tenders/{id}/scoring-runs``)."""
-
-    run_id = fields.String()
-    tender_id = fields.String()
-    status = fields.String()
-    mode = fields.String()
-    model_version = fields.String()
-    input_sha256 = fields.String()
-    output_sha256 = fields.String(allow_none=True)
-    created_at = fields.String()
-    started_at = fields.String(allow_none=True)
-    completed_at = fields.String(allow_none=True)
-    error = fields.String(allow_none=True)
-    price_formula = fields.String(allow_none=True)
-    lowest_compliant_price = fields.String(allow_none=True)
-    tie_break_order = fields.List(fields.String(), allow_none=True)
-    ranking = fields.List(fields.Dict())
-
-
-class Replay(StrictSchema):
-    """``POST /scoring-runs/{id}/replay``."""
-
-    run_id = fields.String()
-    matches = fields.Boolean()
-    output_sha256 = fields.String()
-    original_output_sha256 = fields.String()
-    input_sha256 = fields.String()
-    original_input_sha256 = fields.String()
-    model_version = fields.String()
-    original_model_version = fields.String()
-    compared_with = fields.String(metadata={
-        "description": "where the original hashes come from: the tamper-evident audit log"})
-    replayed_at = fields.String()
-
-
-class AwardCreate(StrictSchema):
-    """``POST /tenders/{id}/award``."""
-
-    bid_id = fields.String(required=True, validate=ID)
-    justification = fields.String(load_default=None, allow_none=True,
-                                  validate=validate.Length(max=TEXT_MAX))
-
-
-class Award(StrictSchema):
-    tender_id = fields.String()
-    bid_id = fields.String()
-    run_id = fields.String()
-    awarded_at = fields.String()
-    standstill_ends_at = fields.String()
-    justification = fields.String(allow_none=True)
-
-
-class AssessmentSummary(StrictSchema):
-    """``GET /bids/{id}/assessment-summary``."""
-
-    bid_id = fields.String()
-    tender_id = fields.String()
-    tender_title = fields.String(allow_none=True)
-    organisation_id = fields.String()
-    organisation_name = fields.String(allow_none=True)
-    run_id = fields.String()
-    model_version = fields.String()
-    output_sha256 = fields.String()
-    rank = fields.Integer()
-    bids_ranked = fields.Integer()
-    passed = fields.Boolean()
-    total = fields.Float()
-    quality = fields.Float()
-    quality_share = fields.Float(allow_none=True)
-    price_points = fields.Float()
-    threshold_failures = fields.List(fields.String())
-    criteria = fields.List(fields.Dict())
-    price = fields.Dict()
-    flags = fields.List(fields.Dict())
-    awarded = fields.Boolean()
-    award = fields.Nested(Award, allow_none=True)
-    winning_bid = fields.Dict(allow_none=True)
