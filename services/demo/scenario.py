@@ -6,6 +6,8 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from shared.methodology import DEFAULT_EVALUATION, DEFAULT_PRICE
+
 COUNCIL = {"name": "Riverside Borough Council", "kind": "commissioning_body"}
 PASSWORD = "demo-" + secrets.token_urlsafe(12)  # fresh per run; printed by the demo
 
@@ -15,23 +17,33 @@ def rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def tender_body(clarification_in: float, submission_in: float) -> dict[str, Any]:
-    """The tender, with the default criteria (omitted) and deadlines relative to now."""
-    now = datetime.now(UTC)
+def example_tender(clarification_deadline: str, submission_deadline: str) -> dict[str, Any]:
+    """The example tender of docs/api.md as a commissioner sends it, the one definition the demo
+    and the tests' builders (tests/support/builders.py) share: the published evaluation and price
+    settings (shared.methodology) with a price benchmark, and no criteria (the API supplies the
+    default set)."""
     return {
         "title": "Community wellbeing and loneliness service",
         "description": ("A three-year service reducing loneliness among isolated older people, "
                         "co-designed and co-assessed with the people who use it."),
         "service_area": "adult_social_care",
         "estimated_value": {"amount": "450000.00", "currency": "GBP"},
-        "clarification_deadline": rfc3339(now + timedelta(seconds=clarification_in)),
-        "submission_deadline": rfc3339(now + timedelta(seconds=submission_in)),
-        "evaluation": {"mode": "panel", "min_evaluators": 3, "require_lived_experience": True,
-                       "min_quality_share": 0.6, "standstill_working_days": 0},
-        "price": {"weight": 30, "formula": "absolute_benchmark",
-                  "ceiling": {"amount": "450000.00", "currency": "GBP"},
+        "clarification_deadline": clarification_deadline,
+        "submission_deadline": submission_deadline,
+        "evaluation": dict(DEFAULT_EVALUATION),
+        "price": {**DEFAULT_PRICE, "ceiling": {"amount": "450000.00", "currency": "GBP"},
                   "floor": {"amount": "250000.00", "currency": "GBP"}},
     }
+
+
+def tender_body(clarification_in: float, submission_in: float) -> dict[str, Any]:
+    """The demo's tender: the example, deadlines relative to now, and no standstill period (the
+    demo runs from publication to contract in minutes)."""
+    now = datetime.now(UTC)
+    body = example_tender(rfc3339(now + timedelta(seconds=clarification_in)),
+                          rfc3339(now + timedelta(seconds=submission_in)))
+    body["evaluation"]["standstill_working_days"] = 0
+    return body
 
 
 def _commitment(statement: str, level: str, indicator: dict, *, baseline: dict | None,

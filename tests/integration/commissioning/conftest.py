@@ -1,15 +1,17 @@
-"""Fixtures for the commissioning service: an app with a controlled clock, bodies, actors."""
+"""Fixtures for the commissioning service: an app with a controlled clock and actors (the
+example bodies come from tests/support/builders.py)."""
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from shared.time import rfc3339
 from tests.conftest import auth_headers, identity
+from tests.support.builders import bid_body, tender_body
 
 BASE = datetime(2030, 3, 1, 9, 0, 0, tzinfo=UTC)
 
@@ -28,61 +30,7 @@ class Clock:
         return self.now
 
 
-def rfc(dt: datetime) -> str:
-    return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def tender_body(now: datetime, **overrides: Any) -> dict[str, Any]:
-    """A complete, publishable tender body (API.md), deadlines relative to ``now``."""
-    body = {
-        "title": "Community wellbeing and loneliness service",
-        "description": "Reduce loneliness among isolated older people, co-produced.",
-        "service_area": "adult_social_care",
-        "estimated_value": {"amount": "450000.00", "currency": "GBP"},
-        "clarification_deadline": rfc(now + timedelta(days=10)),
-        "submission_deadline": rfc(now + timedelta(days=20)),
-        "evaluation": {"mode": "panel", "min_evaluators": 3, "require_lived_experience": True,
-                       "min_quality_share": 0.6, "standstill_working_days": 8},
-        "price": {"weight": 30, "formula": "absolute_benchmark",
-                  "ceiling": {"amount": "450000.00", "currency": "GBP"},
-                  "floor": {"amount": "250000.00", "currency": "GBP"}},
-    }
-    body.update(overrides)
-    return body
-
-
-BID_BODY: dict[str, Any] = {
-    "price": {"amount": "398000.00", "currency": "GBP"},
-    "responses": [
-        {"criterion_key": "Q1", "narrative": "We will reduce loneliness with peer circles.",
-         "outcome_commitments": [
-             {"statement": "Isolated older people feel less lonely",
-              "declared_level": "outcome",
-              "indicator": {"name": "UCLA 3-item loneliness score", "unit": "scale",
-                            "instrument": "UCLA-3"},
-              "baseline": {"value": 7.1, "date": "2026-09-01", "source": "intake survey"},
-              "target": {"value": 5.5, "by": "2028-03-31"},
-              "sustainment_period_months": 9,
-              "validation_method": "pre_post",
-              "assessed_by": ["people_using_service", "independent"],
-              "co_defined_with_users": True,
-              "reporting_frequency": "quarterly"}]},
-    ],
-    "coproduction": {
-        "stages": {"commissioning": "co-design", "design": "co-production",
-                   "delivery": "co-production", "assessment": "engagement"},
-        "power_sharing": ["governance_seats", "paid_lived_experience_roles"],
-        "principles": ["assets", "capabilities", "reciprocity", "peer_support",
-                       "blurring_roles", "facilitating"],
-        "reciprocity_offers": ["training", "expenses", "first_refusal_on_jobs"],
-    },
-}
-
-
-def bid_body(**overrides: Any) -> dict[str, Any]:
-    body = copy.deepcopy(BID_BODY)
-    body.update(overrides)
-    return body
+rfc = rfc3339  # the servers' RFC 3339 form (microseconds kept)
 
 
 @dataclass

@@ -10,8 +10,7 @@ import rfc8785
 from sqlalchemy import func, select
 
 from services.commissioning.adapters.tables import Bid, IdempotencyRecord
-
-from .conftest import bid_body
+from tests.support.builders import bid_body
 
 
 def _deadline(tender) -> datetime:

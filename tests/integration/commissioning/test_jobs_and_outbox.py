@@ -24,9 +24,10 @@ from shared.contracts import (
 )
 from shared.outbox import relay_pending
 from shared.queue import enqueue_job, get_queue
+from tests.support.builders import bid_body
 from tests.support.workers import run_burst
 
-from .conftest import BID_BODY, Clock, World, cast, rfc
+from .conftest import Clock, World, cast, rfc
 
 
 def _outbox(world):
@@ -75,7 +76,7 @@ def test_close_job_closes_once_and_assess_is_enqueued_once(job_world, redis_conn
     assert payload["tender"]["status"] == "closed" and payload["tender"]["criteria"]
     assert [b["bid_id"] for b in payload["bids"]][0] == bid["id"] and len(payload["bids"]) == 2
     opened = payload["bids"][0]
-    assert opened["content"] == BID_BODY
+    assert opened["content"] == bid_body()
     assert opened["content_sha256"] == bid["receipt"]["content_sha256"]
     assert opened["organisation_id"] == "org_enterprise_1" and opened["tender_version"] == 1
     # Relay twice (a crash between enqueue and mark-sent re-sends): one assess job.

@@ -7,7 +7,9 @@ import copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import BASE, bid_body, tender_body
+from tests.support.builders import bid_body, tender_body
+
+from .conftest import BASE
 
 JSONISH = st.recursive(
     st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)

@@ -10,8 +10,7 @@ from sqlalchemy import text
 
 from services.commissioning.context import context_from_app
 from services.commissioning.service_layer.closing import record_scoring_result
-
-from .conftest import bid_body
+from tests.support.builders import bid_body
 
 NOT_OWNERS = ("commissioner", "colleague", "other_commissioner", "bidder2", "evaluator",
               "panel_evaluator", "moderator", "auditor", "admin")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .conftest import bid_body, rfc, tender_body
+from tests.support.builders import bid_body, tender_body
+
+from .conftest import rfc
 
 
 def test_create_gives_a_draft_with_the_default_criteria(world):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ class Scenario:
     evaluation: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.council = "org_council_" + payloads.uuid.uuid4().hex[:6]
+        self.council = "org_council_" + uuid.uuid4().hex[:6]
         self.owner = person("commissioner", organisation_id=self.council)
         self.colleague = person("commissioner", organisation_id=self.council)
         self.other_commissioner = person("commissioner")

@@ -7,19 +7,15 @@ import copy
 import pytest
 
 from services.scoring.domain.ocds import OCID_PREFIX, release_package
+from tests.support.builders import criterion, tender_document
 from tests.unit.ocds.validate import bid_details_before, codelist_errors, package_errors
 
-TENDER = {
-    "id": "tnd_1", "organisation_id": "org_council", "title": "Community wellbeing service",
-    "description": "Reduce loneliness.", "published_at": "2026-10-01T09:00:00Z",
-    "estimated_value": {"amount": "450000.00", "currency": "GBP"},
-    "clarification_deadline": "2026-10-20T12:00:00Z",
-    "submission_deadline": "2026-11-01T12:00:00Z",
-    "price": {"weight": 30, "formula": "absolute_benchmark"},
-    "criteria": [{"key": "Q1", "title": "Outcomes framework", "weight": 40, "minimum_score": 3,
-                  "description": "Changes in people's lives"},
-                 {"key": "Q2", "title": "Depth of co-production", "weight": 30}],
-}
+# The example tender as published, with what the package's assertions read stated here: its
+# id, buyer, dates and two criteria (Q1 40 with minimum 3, Q2 30).
+TENDER = tender_document(
+    id="tnd_1", organisation_id="org_council", published_at="2026-10-01T09:00:00Z",
+    clarification_deadline="2026-10-20T12:00:00Z", submission_deadline="2026-11-01T12:00:00Z",
+    criteria=[criterion("Q1", weight=40, minimum_score=3), criterion("Q2", weight=30)])
 BIDS = [
     {"bid_id": "bid_a", "organisation_id": "org_a", "organisation_name": "Together CIC",
      "submitted_at": "2026-10-30T10:00:00Z", "price": {"amount": "398000.50",

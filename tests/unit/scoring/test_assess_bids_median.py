@@ -4,11 +4,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.scoring.domain import assess_bid, assess_bids
+from tests.support.builders import criterion, tender_document
 
-TENDER = {"price": {"weight": 30, "formula": "absolute_benchmark",
-                    "ceiling": {"amount": "450000.00", "currency": "GBP"},
-                    "floor": {"amount": "250000.00", "currency": "GBP"}},
-          "criteria": [{"key": "Q1", "title": "Outcomes", "category": "outcomes", "weight": 70}]}
+# The example tender's price rules (floor and ceiling) with one criterion.
+TENDER = tender_document(criteria=[criterion("Q1", weight=70)])
 
 amounts = st.one_of(st.integers(min_value=1, max_value=600).map(lambda k: f"{k * 1000}.00"),
                     st.sampled_from(["0.00", "-5.00", "abc"]))

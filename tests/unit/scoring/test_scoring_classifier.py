@@ -24,7 +24,7 @@ from services.scoring.domain.classifier import (
     R14,
     classify_commitment,
 )
-from tests.unit.scoring.builders import UCLA
+from tests.support.builders import outcome_commitment
 
 FULL = {  # structured pieces that make an outcome verifiable
     "baseline": {"value": 10, "date": "2026-09-01", "source": "referral records"},
@@ -350,7 +350,7 @@ def test_more_wording(statement, label):
     ],
 )
 def test_the_statement_outranks_a_mismatched_indicator(statement, label, outcome_type):
-    result = classify_commitment({**UCLA, "statement": statement})
+    result = classify_commitment(outcome_commitment(statement=statement))
     assert (result.label, result.outcome_type) == (label, outcome_type), result.rules
     if label != OUTCOME:
         assert R13 in result.rules

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from services.scoring.domain.coproduction import LADDER, ladder_level, summarise_coproduction
-from tests.unit.scoring.builders import COPRODUCTION
+from tests.support.builders import coproduction
 
 
 def test_api_example_block():
-    s = summarise_coproduction(COPRODUCTION)
+    s = summarise_coproduction(coproduction())
     assert s.stages["design"] == {"level": "co-production", "rank": 6}
     assert s.stages["assessment"] == {"level": "engagement", "rank": 4}
     assert s.stages_at_codesign_or_above == 3

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.scoring.domain import compute_scoring_run
-from tests.unit.scoring.builders import KEYS, panel_all, run_inputs, tender
+from tests.support.builders import KEYS, panel_all, run_inputs, tender_document
 
 scores = st.lists(st.integers(0, 5), min_size=1, max_size=4)
 panel = st.fixed_dictionaries({k: scores for k in KEYS})
@@ -33,7 +33,7 @@ def test_absolute_benchmark_irrelevant_bid_never_reorders_others(pa, pb, px, a, 
     assert all(r["total"] == totals[r["bid_id"]] for r in after["ranking"] if r["bid_id"] != "X")
 
 
-RELATIVE = tender(
+RELATIVE = tender_document(
     price={
         "weight": 30,
         "formula": "relative_to_lowest",
@@ -45,7 +45,7 @@ B_PANEL = {**panel_all(4), "Q3": [3] * 3, "Q5": [2] * 3}  # quality 52
 
 
 def _run(bids, panels, tender_):
-    return compute_scoring_run(run_inputs(bids, panels, tender_=tender_))
+    return compute_scoring_run(run_inputs(bids, panels, tender=tender_))
 
 
 def test_relative_to_lowest_rank_reversal():
@@ -65,8 +65,8 @@ def test_relative_to_lowest_rank_reversal():
 
 
 def test_absolute_benchmark_same_scenario_no_reversal():
-    absolute = tender(
-        price={**tender()["price"], "floor": {"amount": "100000.00", "currency": "GBP"}}
+    absolute = tender_document(
+        price={**tender_document()["price"], "floor": {"amount": "100000.00", "currency": "GBP"}}
     )
     bids = {"A": {"price": "400000"}, "B": {"price": "300000"}}
     panels = {"A": A_PANEL, "B": B_PANEL}

@@ -18,7 +18,20 @@ from services.scoring.domain import (
     needs_moderation,
     verify_replay,
 )
-from tests.unit.scoring.builders import KEYS, bid, panel_all, run_inputs, tender
+from tests.support.builders import (
+    KEYS,
+    bid_body,
+    criteria,
+    gbp,
+    panel_all,
+    run_inputs,
+    tender_document,
+)
+
+
+def q1_minimum(score: int) -> dict:
+    """The example tender with a minimum score on Q1 (the default criteria have none)."""
+    return tender_document(criteria=criteria(Q1={"minimum_score": score}))
 
 
 def by_id(result):
@@ -134,10 +147,10 @@ def test_panel_scores_as_objects():
 
 
 def test_caps_apply_to_panel_scores():
-    t = tender()
-    a = assess_bid(bid(commitments=[{"statement": "40 sessions delivered"}]), t).to_dict()
+    t = q1_minimum(3)
+    a = assess_bid(bid_body(commitments=[{"statement": "40 sessions delivered"}]), t).to_dict()
     result = compute_scoring_run(
-        run_inputs({"A": {"price": "398000"}}, {"A": panel_all(4)}, tender_=t, assessments={"A": a})
+        run_inputs({"A": {"price": "398000"}}, {"A": panel_all(4)}, tender=t, assessments={"A": a})
     )
     row = by_id(result)["A"]
     q1 = criterion(row, "Q1")
@@ -148,13 +161,13 @@ def test_caps_apply_to_panel_scores():
 
 
 def test_non_binding_cap_is_reported():
-    t = tender()
-    a = assess_bid(bid(commitments=[{"statement": "40 sessions delivered"}]), t).to_dict()
+    t = tender_document()
+    a = assess_bid(bid_body(commitments=[{"statement": "40 sessions delivered"}]), t).to_dict()
     result = compute_scoring_run(
         run_inputs(
             {"A": {"price": "398000"}},
             {"A": {**panel_all(4), "Q1": [1, 1, 1]}},
-            tender_=t,
+            tender=t,
             assessments={"A": a},
         )
     )
@@ -162,10 +175,10 @@ def test_non_binding_cap_is_reported():
 
 
 def test_automatic_mode_uses_indicative_scores():
-    t = tender(evaluation={"mode": "automatic"})
-    a = assess_bid(bid(), t).to_dict()
+    t = tender_document(evaluation={"mode": "automatic"})
+    a = assess_bid(bid_body(), t).to_dict()
     result = compute_scoring_run(
-        run_inputs({"A": {"price": "398000"}}, {}, tender_=t, assessments={"A": a})
+        run_inputs({"A": {"price": "398000"}}, {}, tender=t, assessments={"A": a})
     )
     row = by_id(result)["A"]
     assert [criterion(row, k)["capped"] for k in KEYS] == [4, 5, 5, 3, 5, 1]
@@ -194,8 +207,9 @@ def test_any_zero_fails():
 
 def test_below_minimum_fails():
     panel = {"A": {**panel_all(5), "Q1": [2, 2, 3]}}
-    row = by_id(compute_scoring_run(run_inputs({"A": {"price": "398000"}}, panel)))["A"]
-    assert row["failures"] == ["Q1 scored 2, below its minimum 3"]
+    inputs = run_inputs({"A": {"price": "398000"}}, panel, tender=q1_minimum(3))
+    result = compute_scoring_run(inputs)
+    assert by_id(result)["A"]["failures"] == ["Q1 scored 2, below its minimum 3"]
 
 
 def test_quality_share_exactly_at_minimum_passes_and_just_below_fails():
@@ -207,15 +221,15 @@ def test_quality_share_exactly_at_minimum_passes_and_just_below_fails():
 
 
 def test_custom_min_quality_share():
-    t = tender(evaluation={"mode": "panel", "min_quality_share": 0.85})
+    t = tender_document(evaluation={"mode": "panel", "min_quality_share": 0.85})
     row = by_id(
-        compute_scoring_run(run_inputs({"A": {"price": "398000"}}, {"A": panel_all(4)}, tender_=t))
+        compute_scoring_run(run_inputs({"A": {"price": "398000"}}, {"A": panel_all(4)}, tender=t))
     )["A"]
     assert not row["passed"]
 
 
 def test_gate_failure_fails_gets_no_price_points_and_does_not_set_lowest():
-    t = tender(
+    t = tender_document(
         price={
             "weight": 30,
             "formula": "relative_to_lowest",
@@ -230,7 +244,7 @@ def test_gate_failure_fails_gets_no_price_points_and_does_not_set_lowest():
     inputs = run_inputs(
         {"A": {"price": "400000"}, "B": {"price": "100000"}, "C": {"price": "500000"}},
         {"A": panel_all(4), "B": panel_all(5), "C": panel_all(5)},
-        tender_=t,
+        tender=t,
         assessments={"B": failed},
     )
     result = compute_scoring_run(inputs)
@@ -249,7 +263,8 @@ def test_gate_failure_fails_gets_no_price_points_and_does_not_set_lowest():
 def test_failed_bid_ranked_after_passing_even_with_higher_total():
     panel = {"A": panel_all(3), "B": {**panel_all(5), "Q1": [2, 2, 2]}}
     result = compute_scoring_run(
-        run_inputs({"A": {"price": "398000"}, "B": {"price": "250000"}}, panel)
+        run_inputs({"A": {"price": "398000"}, "B": {"price": "250000"}}, panel,
+                   tender=q1_minimum(3))
     )
     assert by_id(result)["B"]["total"] > by_id(result)["A"]["total"]
     assert order(result) == ["A", "B"]
@@ -282,12 +297,12 @@ def test_tie_break_total_quality():
 
 
 def test_tie_break_lower_price():
-    t = tender(price={"weight": 0, "formula": "fixed_price"})
+    t = tender_document(price={"weight": 0, "formula": "fixed_price"})
     result = compute_scoring_run(
         run_inputs(
             {"A": {"price": "300000"}, "B": {"price": "299999"}},
             {"A": panel_all(4), "B": panel_all(4)},
-            tender_=t,
+            tender=t,
         )
     )
     assert order(result) == ["B", "A"]
@@ -310,11 +325,11 @@ def test_tie_break_bid_id_last():
 
 
 def _three_bid_inputs():
-    t = tender()
+    t = tender_document()
     bids = {
-        "A": bid(price="398000.00"),
-        "B": bid(price="300000.00", commitments=[]),
-        "C": bid(price="420000.00"),
+        "A": bid_body(price=gbp("398000.00")),
+        "B": bid_body(price=gbp("300000.00"), commitments=[]),
+        "C": bid_body(price=gbp("420000.00")),
     }
     from services.scoring.domain import assess_bids
 
@@ -328,7 +343,7 @@ def _three_bid_inputs():
         {k: {"price": v["price"]["amount"]} for k, v in bids.items()},
         panel,
         moderation={"A": {"Q4": 3}},
-        tender_=t,
+        tender=t,
         assessments=assessments,
     )
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
 from services.scoring.domain import assess_bids, compute_scoring_run
-from tests.unit.scoring.builders import UCLA, bid, tender
+from tests.support.builders import (
+    bid_body,
+    criteria,
+    gbp,
+    outcome_commitment,
+    price_rules,
+    tender_document,
+)
 
 TENANCY = {
     "statement": "Tenancy sustained 12 months",
@@ -42,8 +48,8 @@ ENGAGED = {"statement": "120 people engaged", "declared_level": "outcome"}
 
 def example_bids() -> dict[str, dict[str, Any]]:
     """bid-a: the API.md example; bid-b: outputs only; bid-c: hard outcomes, provider-assessed."""
-    b = bid(
-        price="320000.00",
+    b = bid_body(
+        price=gbp("320000.00"),
         commitments=[SESSIONS, ENGAGED],
         coproduction={
             "stages": {"design": "co-design", "delivery": "co-production"},
@@ -51,8 +57,8 @@ def example_bids() -> dict[str, dict[str, Any]]:
             "principles": ["peer_support"],
         },
     )
-    c = bid(
-        price="360000.00",
+    c = bid_body(
+        price=gbp("360000.00"),
         commitments=[TENANCY, WEMWBS],
         coproduction={
             "stages": {"design": "co-design", "delivery": "engagement", "assessment": "informing"},
@@ -62,7 +68,7 @@ def example_bids() -> dict[str, dict[str, Any]]:
         },
     )
     return {
-        "bid-a": bid(price="398000.00", commitments=[copy.deepcopy(UCLA)]),
+        "bid-a": bid_body(price=gbp("398000.00"), commitments=[outcome_commitment()]),
         "bid-b": b,
         "bid-c": c,
     }
@@ -99,8 +105,9 @@ MODERATION = {"bid-a": {"Q4": {"score": 3, "rationale": "risk plan thin on staff
 
 def example_inputs(formula: str = "absolute_benchmark") -> dict[str, Any]:
     """Scoring-run inputs for the worked example under a given price formula."""
-    t = tender()
-    t["price"] = {**t["price"], "formula": formula}
+    # docs/scoring.md §14: the default criteria with Q1's minimum score 3.
+    t = tender_document(criteria=criteria(Q1={"minimum_score": 3}),
+                        price=price_rules(formula=formula))
     bids = example_bids()
     assessments = {k: v.to_dict() for k, v in assess_bids(bids, t).items()}
     return {
