@@ -24,7 +24,7 @@ from services.scoring.domain import MODEL_VERSION, assess_bids, canonical_sha256
 from services.scoring.service_layer.uow import unit_of_work
 from shared.contracts import TenderClosed, TenderPublished, load_payload
 from shared.ids import new_id
-from shared.time import Clock
+from shared.time import Clock, parse_rfc3339
 
 if TYPE_CHECKING:
     from services.scoring.context import Context
@@ -37,12 +37,8 @@ def _already_processed(session: Session, event_id: str) -> bool:
 
 
 def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
+    """An optional timestamp of the TenderClosed contract; a malformed one fails the job."""
+    return parse_rfc3339(value) if value else None
 
 
 def record_tender(ctx: Context, payload: dict[str, Any]) -> bool:

@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from services.gateway.entrypoints.portal.api import ApiProblem, ApiUnavailable
 from services.gateway.entrypoints.portal.blueprint import portal
+from shared.time import parse_rfc3339
 
 ROLE_NAMES = {"commissioner": "Commissioner", "bidder": "Bidder", "evaluator": "Evaluator",
               "moderator": "Moderator", "auditor": "Auditor", "admin": "Administrator"}
@@ -189,14 +190,14 @@ def _unexpected(exc: Exception):
 
 
 def parse_time(value: str | None) -> datetime | None:
-    """An RFC 3339 timestamp as an aware datetime (None if absent or bad)."""
+    """An API timestamp for display: None if absent, or if malformed, so the page shows the raw
+    text instead of failing (the API only ever sends RFC 3339 with an offset)."""
     if not value:
         return None
     try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return parse_rfc3339(value)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @portal.app_template_filter("when")
