@@ -56,6 +56,36 @@ def build_resources(settings: dict[str, Any]) -> Resources:
                      redis_url=settings.get("REDIS_URL"))
 
 
+class ProcessResources:
+    """One process's settings and connections (jobs, relays, commands), built on first use.
+
+    ``reset()`` forgets both, for tests that change the environment.
+    """
+
+    def __init__(self, load: Callable[[], dict[str, Any]]):
+        self._load = load
+        self._settings: dict[str, Any] | None = None
+        self._resources: Resources | None = None
+
+    def settings(self) -> dict[str, Any]:
+        """This process's settings (read from the environment once)."""
+        if self._settings is None:
+            self._settings = self._load()
+        return self._settings
+
+    def resources(self) -> Resources:
+        """This process's engine, session factory and Redis (connected on first use)."""
+        if self._resources is None:
+            self._resources = build_resources(self.settings())
+        return self._resources
+
+    def reset(self) -> None:
+        """Close the connections and forget the settings."""
+        if self._resources is not None:
+            self._resources.dispose()
+        self._resources = self._settings = None
+
+
 def resources() -> Resources:
     """The current app's resources."""
     return current_app.extensions["coprocure"]

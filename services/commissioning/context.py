@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,7 +17,7 @@ from services.commissioning.domain.tenders import Periods
 from services.commissioning.settings import commissioning_settings
 from shared.config import load_settings
 from shared.time import Clock, now
-from shared.web import Resources, build_resources
+from shared.web import ProcessResources
 
 
 @dataclass
@@ -41,18 +40,17 @@ def context_from_app(app) -> Context:
                    redis=lambda: res.redis)
 
 
-@lru_cache(maxsize=1)
-def settings() -> dict:
+def _load_settings() -> dict:
     """This process's settings for the commissioning service."""
     base = load_settings("commissioning")
     base.update(commissioning_settings(base))
     return base
 
 
-@lru_cache(maxsize=1)
-def get_resources() -> Resources:
-    """The engine, session factory and Redis URL for this process (built on first use)."""
-    return build_resources(settings())
+_process = ProcessResources(_load_settings)
+settings = _process.settings
+get_resources = _process.resources
+reset = _process.reset
 
 
 def process_context() -> Context:
@@ -61,11 +59,3 @@ def process_context() -> Context:
     conf = settings()
     return Context(session_factory=res.session_factory, clock=now, periods=conf["PERIODS"],
                    master_key=master_key_bytes(conf["MASTER_KEY"]), redis=lambda: res.redis)
-
-
-def reset() -> None:
-    """Forget cached settings and resources (tests that change the environment)."""
-    if get_resources.cache_info().currsize:
-        get_resources().dispose()
-    get_resources.cache_clear()
-    settings.cache_clear()

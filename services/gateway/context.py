@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,7 +17,7 @@ from services.gateway.settings import gateway_settings
 from shared.config import load_settings
 from shared.errors import Unavailable
 from shared.time import Clock, now
-from shared.web import Resources, build_resources
+from shared.web import ProcessResources
 
 
 def _no_redis() -> Redis:
@@ -44,16 +43,15 @@ def context_from_app(app) -> Context:
                    redis=lambda: res.redis)
 
 
-@lru_cache(maxsize=1)
-def settings() -> dict:
+def _load_settings() -> dict:
     """This process's settings for the gateway service."""
     return gateway_settings(load_settings("gateway"))
 
 
-@lru_cache(maxsize=1)
-def get_resources() -> Resources:
-    """The engine, session factory and Redis URL for this process (built on first use)."""
-    return build_resources(settings())
+_process = ProcessResources(_load_settings)
+settings = _process.settings
+get_resources = _process.resources
+reset = _process.reset
 
 
 def process_context() -> Context:
@@ -62,11 +60,3 @@ def process_context() -> Context:
     return Context(session_factory=res.session_factory, clock=now,
                    token_ttl_seconds=int(settings()["TOKEN_TTL_SECONDS"]),
                    redis=lambda: res.redis)
-
-
-def reset() -> None:
-    """Forget cached settings and resources (tests that change the environment)."""
-    if get_resources.cache_info().currsize:
-        get_resources().dispose()
-    get_resources.cache_clear()
-    settings.cache_clear()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.scoring.settings import scoring_settings
 from shared.config import load_settings
 from shared.time import Clock, now
-from shared.web import Resources, build_resources
+from shared.web import ProcessResources
 
 
 @dataclass
@@ -38,18 +37,17 @@ def context_from_app(app) -> Context:
                    sandbox=bool(app.config.get("SANDBOX")))
 
 
-@lru_cache(maxsize=1)
-def settings() -> dict:
+def _load_settings() -> dict:
     """This process's settings for the scoring service."""
     base = load_settings("scoring")
     base.update(scoring_settings(base))
     return base
 
 
-@lru_cache(maxsize=1)
-def get_resources() -> Resources:
-    """The engine, session factory and Redis URL for this process (built on first use)."""
-    return build_resources(settings())
+_process = ProcessResources(_load_settings)
+settings = _process.settings
+get_resources = _process.resources
+reset = _process.reset
 
 
 def process_context() -> Context:
@@ -58,11 +56,3 @@ def process_context() -> Context:
     conf = settings()
     return Context(session_factory=res.session_factory, clock=now, redis=lambda: res.redis,
                    signing_key=conf.get("AUDIT_SIGNING_KEY"), sandbox=bool(conf.get("SANDBOX")))
-
-
-def reset() -> None:
-    """Forget cached settings and resources (tests that change the environment)."""
-    if get_resources.cache_info().currsize:
-        get_resources().dispose()
-    get_resources.cache_clear()
-    settings.cache_clear()

@@ -200,8 +200,7 @@ def test_cli_creates_users_and_their_organisation(gateway, client, monkeypatch, 
     from services.gateway.entrypoints import cli as commands
 
     monkeypatch.setenv("COPROCURE_GATEWAY_DATABASE_URL", database_urls["gateway"])
-    runtime.settings.cache_clear()
-    runtime.get_resources.cache_clear()
+    runtime.reset()
     try:
         runner = CliRunner()
         result = runner.invoke(commands.users, [
@@ -217,9 +216,7 @@ def test_cli_creates_users_and_their_organisation(gateway, client, monkeypatch, 
             "create", "--email", "x@example.org", "--password", "short", "--role", "admin"])
         assert short.exit_code != 0 and "password" in short.output
     finally:
-        runtime.get_resources().dispose()
-        runtime.settings.cache_clear()
-        runtime.get_resources.cache_clear()
+        runtime.reset()
     token = client.post(TOKEN, json={"email": "root@example.org", "password": PASSWORD})
     me = token.json["user"]
     assert me["id"] == user_id and sorted(me["roles"]) == ["admin", "auditor"]

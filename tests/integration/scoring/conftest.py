@@ -15,10 +15,6 @@ def scoring(make_app, database_urls, redis_url, redis_conn, monkeypatch) -> Harn
     monkeypatch.setenv("COPROCURE_SCORING_DATABASE_URL", database_urls["scoring"])
     monkeypatch.setenv("COPROCURE_REDIS_URL", redis_url)
     monkeypatch.setenv("COPROCURE_ASSERTION_KEY", app.config["ASSERTION_KEY"])
-    runtime.settings.cache_clear()
-    runtime.get_resources.cache_clear()
+    runtime.reset()
     yield Harness(app=app, redis=redis_conn)
-    if runtime.get_resources.cache_info().currsize:
-        runtime.get_resources().dispose()
-    runtime.settings.cache_clear()
-    runtime.get_resources.cache_clear()
+    runtime.reset()
