@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+
+from tests.support.builders import bid_body, tender_body
 
 PASSWORD = "security suite passphrase"
 ROLES = ("admin", "commissioner", "bidder", "evaluator", "moderator", "auditor")
@@ -99,53 +99,9 @@ def actors(gw, admin, staff_org) -> dict[str, Actor]:
     return out
 
 
-def tender_body(**overrides) -> dict:
-    """A complete tender per API.md, deadlines in the future."""
-    now = datetime.now(UTC)
-    body = {
-        "title": "Community wellbeing and loneliness service",
-        "description": "Reduce loneliness among isolated older people, co-produced.",
-        "service_area": "adult_social_care",
-        "estimated_value": {"amount": "450000.00", "currency": "GBP"},
-        "clarification_deadline": (now + timedelta(days=10)).isoformat().replace("+00:00", "Z"),
-        "submission_deadline": (now + timedelta(days=20)).isoformat().replace("+00:00", "Z"),
-        "evaluation": {"mode": "panel", "min_evaluators": 3, "require_lived_experience": True,
-                       "min_quality_share": 0.6, "standstill_working_days": 8},
-        "price": {"weight": 30, "formula": "absolute_benchmark",
-                  "ceiling": {"amount": "450000.00", "currency": "GBP"},
-                  "floor": {"amount": "250000.00", "currency": "GBP"}},
-    }
-    body.update(overrides)
-    return body
-
-
-def bid_body() -> dict:
-    """A bid per API.md."""
-    return {
-        "price": {"amount": "398000.00", "currency": "GBP"},
-        "responses": [{"criterion_key": "Q1", "narrative": "We will reduce loneliness.",
-                       "outcome_commitments": [{
-                           "statement": "Isolated older people feel less lonely",
-                           "declared_level": "outcome",
-                           "indicator": {"name": "UCLA 3-item loneliness score",
-                                         "unit": "scale", "instrument": "UCLA-3"},
-                           "baseline": {"value": 7.1, "date": "2026-09-01",
-                                        "source": "intake survey"},
-                           "target": {"value": 5.5, "by": "2028-03-31"},
-                           "sustainment_period_months": 9, "validation_method": "pre_post",
-                           "assessed_by": ["people_using_service", "independent"],
-                           "co_defined_with_users": True, "reporting_frequency": "quarterly"}]}],
-        "coproduction": {
-            "stages": {"commissioning": "co-design", "design": "co-production",
-                       "delivery": "co-production", "assessment": "engagement"},
-            "power_sharing": ["governance_seats", "paid_lived_experience_roles"],
-            "principles": ["assets", "capabilities", "reciprocity"],
-            "reciprocity_offers": ["training", "expenses"]},
-    }
-
-
 def create_tender(gw, commissioner: Actor, publish: bool = True, **overrides) -> dict:
-    """A tender owned by the commissioner's organisation (published unless asked not to)."""
+    """The example tender, owned by the commissioner's organisation (published unless asked
+    not to)."""
     resp = gw.post("/api/v1/tenders", headers=commissioner.headers, json=tender_body(**overrides))
     assert resp.status_code == 201, resp.text
     tender = resp.json()
@@ -157,20 +113,10 @@ def create_tender(gw, commissioner: Actor, publish: bool = True, **overrides) ->
 
 
 def submit_bid(gw, bidder: Actor, tender_id: str) -> dict:
+    """The example bid, submitted by the bidder."""
     resp = gw.post(f"/api/v1/tenders/{tender_id}/bids", headers=bidder.headers, json=bid_body())
     assert resp.status_code == 201, resp.text
     return resp.json()
-
-
-def wait_for(predicate, timeout: float = 20.0, interval: float = 0.2):
-    """Poll until the predicate returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise TimeoutError("condition not met")
 
 
 def log_text(platform, name: str) -> str:

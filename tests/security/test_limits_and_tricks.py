@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 
-from tests.security.conftest import PASSWORD, log_text, make_bidder, wait_for
+from tests.security.conftest import PASSWORD, log_text, make_bidder
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.security
 
@@ -43,7 +44,8 @@ def test_control_a_legitimate_request_is_seen_upstream(platform):
     status, _ = raw_request(platform, "GET", "/api/v1/tenders",
                             {"Host": "127.0.0.1", "X-Request-ID": rid})
     assert status < 500
-    assert wait_for(lambda: forwarded(platform, rid), timeout=10)
+    assert wait_until(lambda: forwarded(platform, rid), timeout=10, interval=0.2,
+                      what=f"request {rid} in a service log")
 
 
 TRICKS = [

@@ -26,9 +26,10 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from services.demo.client import wait_until
 from services.demo.runner import DemoRun
-from tests.security.conftest import Actor, bid_body, make_staff, tender_body
+from tests.security.conftest import Actor, make_staff
+from tests.support.builders import bid_body, tender_body
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.security, pytest.mark.timeout(1200)]
 ROLES = ("anonymous", "admin", "commissioner", "bidder", "evaluator", "moderator", "auditor")

@@ -9,7 +9,8 @@ import uuid
 
 import pytest
 
-from tests.security.conftest import bid_body, create_tender, make_bidder, submit_bid, tender_body
+from tests.security.conftest import create_tender, make_bidder, submit_bid
+from tests.support.builders import bid_body, tender_body
 
 pytestmark = pytest.mark.security
 ROLES = ("anonymous", "admin", "commissioner", "bidder", "evaluator", "moderator", "auditor")
