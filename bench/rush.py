@@ -37,6 +37,7 @@ from bench.common import (
 )
 from bench.fixtures import BENCH_ENV, bid_body, publish_tender, register_bidders, staff_client
 from shared.identity import HEADER, Identity, sign_assertion
+from shared.time import parse_rfc3339
 
 
 class Attempts:
@@ -146,10 +147,7 @@ def wait_outbox(url: str, lots: list[str], deadline: float, timeout: float) -> d
 
 def lot_deadline(tender: dict[str, Any]) -> float:
     """A tender's submission deadline as a Unix time."""
-    from datetime import datetime
-
-    return datetime.fromisoformat(tender["submission_deadline"].replace("Z", "+00:00")) \
-        .timestamp()
+    return parse_rfc3339(tender["submission_deadline"]).timestamp()
 
 
 def phase(report: Report, name: str, base: str, lots: list[dict[str, Any]],

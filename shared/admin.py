@@ -11,10 +11,10 @@ from rq.registry import FailedJobRegistry
 from rq.serializers import JSONSerializer
 from sqlalchemy import Table, select
 
-from shared.outbox import utcnow
 from shared.problems import Problem
 from shared.queue import get_queue
 from shared.schemas import StrictSchema
+from shared.time import now
 from shared.web import require_roles, resources
 
 
@@ -71,7 +71,7 @@ def failed_jobs_blueprint(table: Table) -> Blueprint:
                     raise Problem(409, "Conflict", f"job {job_id} cannot be requeued: {exc}") \
                         from exc
                 session.execute(table.update().where(table.c.job_id == job_id)
-                                .values(requeued_at=utcnow()))
+                                .values(requeued_at=now()))
                 session.commit()
                 row = session.execute(select(table).where(table.c.job_id == job_id)
                                       ).mappings().first()

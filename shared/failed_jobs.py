@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import structlog
-from sqlalchemy import JSON, Column, DateTime, MetaData, String, Table, Text, select
+from sqlalchemy import JSON, Column, MetaData, String, Table, Text, select
 from sqlalchemy.orm import Session
+
+from shared.db import UTCDateTime
+from shared.time import now as clock_now
 
 log = structlog.get_logger("coprocure.failed_jobs")
 
@@ -23,8 +25,8 @@ def failed_jobs_table(metadata: MetaData) -> Table:
         Column("func_name", String(200), nullable=False),
         Column("args", JSON, nullable=True),
         Column("error", Text, nullable=False),
-        Column("failed_at", DateTime(timezone=True), nullable=False),
-        Column("requeued_at", DateTime(timezone=True), nullable=True),
+        Column("failed_at", UTCDateTime, nullable=False),
+        Column("requeued_at", UTCDateTime, nullable=True),
     )
 
 
@@ -32,7 +34,7 @@ def record_failure(session_factory: Callable[[], Session], table: Table, job, ex
                    exc_value, tb) -> None:
     """Upsert a row for a job whose last retry failed."""
     error = "".join(traceback.format_exception(exc_type, exc_value, tb))[-8000:]
-    now = datetime.now(UTC)
+    now = clock_now()
     with session_factory() as session:
         exists = session.execute(
             select(table.c.job_id).where(table.c.job_id == job.id)).scalar()

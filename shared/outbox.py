@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -14,7 +13,6 @@ from redis.exceptions import RedisError
 from sqlalchemy import (
     JSON,
     Column,
-    DateTime,
     Integer,
     MetaData,
     String,
@@ -25,14 +23,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from shared.db import UTCDateTime
 from shared.queue import enqueue_job, get_queue
+from shared.time import now
 
 log = structlog.get_logger("coprocure.outbox")
-
-
-def utcnow() -> datetime:
-    """The current UTC time."""
-    return datetime.now(UTC)
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -46,8 +41,8 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("job_name", String(200), nullable=False),
         Column("job_id", String(200), nullable=False, unique=True),
         Column("payload", JSON, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("sent_at", DateTime(timezone=True), nullable=True, index=True),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("sent_at", UTCDateTime, nullable=True, index=True),
         Column("attempts", Integer, nullable=False, default=0),
         Column("last_error", Text, nullable=True),
     )
@@ -62,7 +57,7 @@ def add_event(session: Session, table: Table, *, event_type: str, queue: str, jo
     event_id = str(uuid.uuid4())
     session.execute(table.insert().values(
         id=event_id, event_type=event_type, queue=queue, job_name=job_name, job_id=job_id,
-        payload=payload, created_at=utcnow(), sent_at=None, attempts=0))
+        payload=payload, created_at=now(), sent_at=None, attempts=0))
     return event_id
 
 
@@ -88,7 +83,7 @@ def relay_pending(session_factory: Callable[[], Session], table: Table, redis: R
             break
         with session_factory() as session:
             session.execute(update(table).where(table.c.id == row["id"]).values(
-                sent_at=utcnow(), attempts=table.c.attempts + 1, last_error=None))
+                sent_at=now(), attempts=table.c.attempts + 1, last_error=None))
             session.commit()
         sent += 1
     return sent

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from services.demo import scenario
 from services.demo.client import Client, wait_until
+from shared.time import parse_rfc3339
 
 
 @dataclass
@@ -113,8 +113,7 @@ class DemoRun:
 
     def wait_for_deadline(self) -> None:
         """Sleep until the submission deadline has passed."""
-        deadline = datetime.fromisoformat(self.tender["submission_deadline"].replace("Z",
-                                                                                    "+00:00"))
+        deadline = parse_rfc3339(self.tender["submission_deadline"])
         remaining = deadline.timestamp() - time.time()
         if remaining > 0:
             time.sleep(remaining + 0.2)

@@ -7,14 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shared.methodology import DEFAULT_EVALUATION, DEFAULT_PRICE
+from shared.time import rfc3339
 
 COUNCIL = {"name": "Riverside Borough Council", "kind": "commissioning_body"}
 PASSWORD = "demo-" + secrets.token_urlsafe(12)  # fresh per run; printed by the demo
-
-
-def rfc3339(moment: datetime) -> str:
-    """UTC timestamp with a Z suffix and milliseconds."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def example_tender(clarification_deadline: str, submission_deadline: str) -> dict[str, Any]:
