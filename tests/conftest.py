@@ -28,8 +28,27 @@ from shared.config import SERVICES  # noqa: E402
 from shared.db import make_engine  # noqa: E402
 from shared.identity import HEADER, Identity, sign_assertion  # noqa: E402
 from shared.migrate import upgrade  # noqa: E402
+from tests.support.platforms import Platforms  # noqa: E402
+from tests.support.process import (  # noqa: E402
+    process_changes,
+    process_state,
+    restore_process_state,
+)
 
 TEST_ASSERTION_KEY = base64.b64encode(b"t" * 32).decode()
+
+
+@pytest.fixture(autouse=True)
+def leaves_the_process_as_it_found_it(request):
+    """Fail the test that leaves SIGINT/SIGTERM handlers, os.environ or the cwd changed (and
+    put them back, so the next test starts clean and is not blamed)."""
+    before = process_state()
+    yield
+    changes = process_changes(before, process_state())
+    if changes:
+        restore_process_state(before)
+        pytest.fail(f"{request.node.nodeid} changed the process and left it so:\n  "
+                    + "\n  ".join(changes), pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -141,84 +160,13 @@ def auth_headers(who: Identity, key: str = TEST_ASSERTION_KEY) -> dict[str, str]
     return {HEADER: sign_assertion(key, who)}
 
 
-_redis_databases_taken = 0
-
-
-def platform_redis_url() -> str | None:
-    """A configured Redis, on a database of this platform's own (never the configured one):
-    platforms alive at once must not share queues, or one's workers run the other's jobs
-    against the wrong databases; in-process tests flush the configured database."""
-    from shared.queue import redis_from_url
-
-    global _redis_databases_taken
-    url = os.environ.get("COPROCURE_REDIS_URL")
-    if not url:
-        return None
-    base, _, db = url.rpartition("/") if url.count("/") > 2 else (url, "", "0")
-    number = int(db) if db.isdigit() else 0
-    _redis_databases_taken += 1
-    own = f"{base}/{(number + 1 + (_redis_databases_taken - 1) % 15) % 16}"
-    conn = redis_from_url(own)
-    conn.flushdb()  # nothing left by an earlier platform or run
-    conn.close()
-    return own
-
-
-_platform_count = 0
-
-
-def platform_databases(database_urls: dict[str, str]) -> dict[str, str]:
-    """Fresh PostgreSQL databases for one platform, so its sweeper and workers never touch the
-    rows of in-process tests (which share the configured databases). SQLite: none needed, the
-    platform keeps its files under its own var dir."""
-    import psycopg
-
-    global _platform_count
-    _platform_count += 1
-    urls = {}
-    for service, url in database_urls.items():
-        if url.startswith("sqlite"):
-            continue
-        plain = url.replace("postgresql+psycopg://", "postgresql://")
-        server, _, name = plain.rpartition("/")
-        fresh = f"{name}_p{_platform_count}"[:63]
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{fresh}"')
-        urls[service] = f"{server}/{fresh}"
-    return urls
-
-
 @pytest.fixture(scope="session")
 def platform_factory(tmp_path_factory, database_urls):
-    """Start whole platforms as real processes, the way `coprocure dev` does; stop at the end."""
-    from services.platform import Platform
-
-    started = []
-
-    def start(**env) -> Platform:
-        root = tmp_path_factory.mktemp("platform")
-        ports = {"gateway": free_port(), "commissioning": free_port(), "scoring": free_port()}
-        extra = {"COPROCURE_SANDBOX": "1", "COPROCURE_VAR_DIR": str(root)}
-        for service, url in platform_databases(database_urls).items():
-            extra[f"COPROCURE_{service.upper()}_DATABASE_URL"] = url
-        if redis := platform_redis_url():
-            extra["COPROCURE_REDIS_URL"] = redis
-        extra.update(env)
-        plat = Platform(root=root, ports=ports, extra_env=extra, gunicorn_workers=1)
-        started.append(plat)
-        try:
-            plat.start()
-        except Exception:
-            plat.stop()
-            for log in (root / "logs").glob("*.log"):
-                print(f"==== {log.name}\n{log.read_text()[-3000:]}")
-            raise
-        return plat
-
-    yield start
-    for plat in started:
-        plat.stop()
+    """Start whole platforms as real processes, the way `coprocure dev` does; every one is
+    stopped when the session ends (tests/support/platforms.py)."""
+    platforms = Platforms(lambda: tmp_path_factory.mktemp("platform"), database_urls)
+    yield platforms
+    platforms.stop_all()
 
 
 @pytest.fixture(scope="session")

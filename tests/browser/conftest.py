@@ -168,7 +168,7 @@ def world(platform_factory) -> World:
     from services.demo import scenario
     from services.demo.client import Client
 
-    # The shared factory gives each platform its own Redis database (tests/conftest.py).
+    # The shared factory gives each platform its own Redis database (tests/support/platforms.py).
     platform = platform_factory()
     email = f"admin+{uuid.uuid4().hex[:6]}@example.org"
     subprocess.run([sys.executable, "-m", "services.cli", "users", "create", "--email", email,

@@ -14,11 +14,12 @@ from typing import Any
 from sqlalchemy import text
 
 from services.demo import scenario
-from services.demo.client import Client, wait_until
+from services.demo.client import Client
 from services.platform import Platform
 from shared.db import make_engine
+from tests.support.waiting import wait_until
 
-__all__ = ["World", "count", "wait_until", "wait_for_marker", "owner_of"]
+__all__ = ["World", "count", "wait_for_marker", "owner_of"]
 
 
 def count(platform: Platform, service: str, sql: str, **params: Any) -> int:
@@ -146,14 +147,14 @@ class World:
         return wait_until(lambda: (r := self.run(run_id))["status"] in ("completed", "failed")
                           and r, timeout=timeout, what=f"scoring run {run_id}")
 
-    def audit_events(self, tender_id: str, event_type: str) -> list[dict[str, Any]] | None:
-        """The auditor's view of one kind of event for a tender; None while the audit API is
-        not served yet (the Merkle log is wired into scoring separately)."""
-        resp = self.auditor.request(
-            "GET", f"/audit/events?tender_id={tender_id}&type={event_type}&limit=200",
-            expect=(200, 404))
-        if resp.status_code == 404:
-            # Only "no such route" (werkzeug's message) means the API is not there yet.
-            assert "requested URL was not found" in resp.text, resp.text
-            return None
-        return resp.json()["items"]
+    def audit_events(self, tender_id: str, event_type: str) -> list[dict[str, Any]]:
+        """The auditor's view of one kind of event for a tender, every page of it (an error
+        answer raises: the audit log is part of the platform, never optional)."""
+        items: list[dict[str, Any]] = []
+        params: dict[str, Any] = {"tender_id": tender_id, "type": event_type, "limit": 200}
+        while True:
+            page = self.auditor.get("/audit/events", params=params)
+            items += page["items"]
+            if not page.get("next_cursor"):
+                return items
+            params["cursor"] = page["next_cursor"]

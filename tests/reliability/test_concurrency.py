@@ -13,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from services.demo import scenario
-from tests.reliability.conftest import dump_logs
 from tests.reliability.helpers import World
 
 pytestmark = pytest.mark.reliability
@@ -27,13 +26,6 @@ def plat(start_platform):
     platform.start_worker("commissioning")
     platform.start_worker("scoring")
     return platform
-
-
-@pytest.fixture(autouse=True)
-def logs_on_failure(request, plat):
-    yield
-    if getattr(request.node, "rep_call", None) and request.node.rep_call.failed:
-        dump_logs(plat)
 
 
 def access_log(plat) -> tuple[int, list[str]]:

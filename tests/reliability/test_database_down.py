@@ -9,7 +9,6 @@ import httpx
 import pytest
 
 from services.platform import free_port, wait_for_port
-from tests.reliability.conftest import dump_logs
 from tests.reliability.helpers import World
 
 pytestmark = pytest.mark.reliability
@@ -25,13 +24,6 @@ def plat(start_platform):
 @pytest.fixture(scope="module")
 def world(plat):
     return World(plat)
-
-
-@pytest.fixture(autouse=True)
-def logs_on_failure(request, plat):
-    yield
-    if getattr(request.node, "rep_call", None) and request.node.rep_call.failed:
-        dump_logs(plat)
 
 
 @pytest.fixture(scope="module")

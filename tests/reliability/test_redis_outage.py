@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from tests.reliability.conftest import dump_logs
-from tests.reliability.helpers import World, count, wait_until
+from tests.reliability.helpers import World, count
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.reliability
 
@@ -19,13 +19,6 @@ def plat(start_platform):
     return start_platform(own_redis=True)  # our own Redis, so the test can stop it
 
 
-@pytest.fixture(autouse=True)
-def logs_on_failure(request, plat):
-    yield
-    if getattr(request.node, "rep_call", None) and request.node.rep_call.failed:
-        dump_logs(plat)
-
-
 def delivered_once(plat, world: World, tender_id: str) -> None:
     """TenderClosed reached scoring once: one assessment per bid, one processed event."""
     assert count(plat, "scoring", "SELECT count(*) FROM assessments WHERE tender_id = :t",
@@ -35,7 +28,7 @@ def delivered_once(plat, world: World, tender_id: str) -> None:
     assert count(plat, "commissioning", "SELECT count(*) FROM outbox WHERE job_id LIKE :p",
                  p=f"assess-{tender_id}-%") == 1
     events = world.audit_events(tender_id, "bids_opened")
-    assert events is None or len(events) == 1, events
+    assert len(events) == 1, events
 
 
 def test_redis_outage_loses_nothing(plat):
