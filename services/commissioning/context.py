@@ -6,8 +6,9 @@ jobs and relays build it once per process from the environment (``process_contex
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,7 +18,7 @@ from services.commissioning.domain.tenders import Periods
 from services.commissioning.settings import commissioning_settings
 from shared.config import load_settings
 from shared.time import Clock, now
-from shared.web import ProcessResources
+from shared.web import ProcessResources, Resources
 
 
 @dataclass
@@ -33,11 +34,13 @@ class Context:
 
 def context_from_app(app) -> Context:
     """The context of a Flask app (its clock may be a test's controlled clock)."""
-    res = app.extensions["coprocure"]
-    return Context(session_factory=res.session_factory, clock=app.config["CLOCK"],
-                   periods=app.config["PERIODS"],
-                   master_key=master_key_bytes(app.config["MASTER_KEY"]),
-                   redis=lambda: res.redis)
+    return _build(app.extensions["coprocure"], app.config, app.config["CLOCK"])
+
+
+def _build(res: Resources, conf: Mapping[str, Any], clock: Clock) -> Context:
+    """One construction for requests and processes, so the two never drift apart."""
+    return Context(session_factory=res.session_factory, clock=clock, periods=conf["PERIODS"],
+                   master_key=master_key_bytes(conf["MASTER_KEY"]), redis=lambda: res.redis)
 
 
 def _load_settings() -> dict:
@@ -55,7 +58,4 @@ reset = _process.reset
 
 def process_context() -> Context:
     """The use-case context for jobs and relays: this process's resources and the real clock."""
-    res = get_resources()
-    conf = settings()
-    return Context(session_factory=res.session_factory, clock=now, periods=conf["PERIODS"],
-                   master_key=master_key_bytes(conf["MASTER_KEY"]), redis=lambda: res.redis)
+    return _build(get_resources(), settings(), now)

@@ -6,8 +6,9 @@ process from the environment (``process_context``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.scoring.settings import scoring_settings
 from shared.config import load_settings
 from shared.time import Clock, now
-from shared.web import ProcessResources
+from shared.web import ProcessResources, Resources
 
 
 @dataclass
@@ -31,10 +32,13 @@ class Context:
 
 def context_from_app(app) -> Context:
     """The context of a Flask app (its clock may be a test's controlled clock)."""
-    res = app.extensions["coprocure"]
-    return Context(session_factory=res.session_factory, clock=app.config["CLOCK"],
-                   redis=lambda: res.redis, signing_key=app.config.get("AUDIT_SIGNING_KEY"),
-                   sandbox=bool(app.config.get("SANDBOX")))
+    return _build(app.extensions["coprocure"], app.config, app.config["CLOCK"])
+
+
+def _build(res: Resources, conf: Mapping[str, Any], clock: Clock) -> Context:
+    """One construction for requests and processes, so the two never drift apart."""
+    return Context(session_factory=res.session_factory, clock=clock, redis=lambda: res.redis,
+                   signing_key=conf.get("AUDIT_SIGNING_KEY"), sandbox=bool(conf.get("SANDBOX")))
 
 
 def _load_settings() -> dict:
@@ -52,7 +56,4 @@ reset = _process.reset
 
 def process_context() -> Context:
     """The use-case context for jobs and relays: this process's resources and the real clock."""
-    res = get_resources()
-    conf = settings()
-    return Context(session_factory=res.session_factory, clock=now, redis=lambda: res.redis,
-                   signing_key=conf.get("AUDIT_SIGNING_KEY"), sandbox=bool(conf.get("SANDBOX")))
+    return _build(get_resources(), settings(), now)
