@@ -18,10 +18,13 @@ run: $(STAMP)
 	$(BIN)/coprocure dev
 
 ## test: run the whole suite (unit, integration, e2e, security, reliability)
+# Two pytest workers (pytest-xdist), a test file at a time: most of the suite waits on real
+# processes, so two at once halve the time on two cores (tests/support/parallel.py).
+PYTEST_WORKERS ?= 2
 test: $(STAMP)
 	@sh tests/browser/install_chromium.sh || echo "chromium not installed: browser tests will skip"
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

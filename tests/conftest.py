@@ -17,11 +17,17 @@ from sqlalchemy import MetaData, text
 _TMP = Path(tempfile.mkdtemp(prefix="coprocure-tests-"))
 os.environ.setdefault("COPROCURE_VAR_DIR", str(_TMP / "var"))
 os.environ.setdefault("COPROCURE_SANDBOX", "1")
+# argon2id's cheapest parameters: the suite hashes hundreds of passwords (refused in production).
+os.environ.setdefault("COPROCURE_PASSWORD_HASH_PROFILE", "test")
 # One set of keys for every app and platform of the run: on PostgreSQL they share databases,
 # and a tender sealed under one platform's master key must open under another's.
 for _name in ("MASTER_KEY", "AUDIT_SIGNING_KEY"):
     os.environ.setdefault(f"COPROCURE_{_name}", base64.b64encode(_name.encode().ljust(32, b"k")
                                                                 [:32]).decode())
+
+from tests.support.parallel import isolate_worker  # noqa: E402
+
+isolate_worker()  # before anything reads the database or Redis URLs
 
 from services.platform import free_port, migrations_path, redis_server_command, wait_for_port  # noqa: E402
 from shared.config import SERVICES  # noqa: E402

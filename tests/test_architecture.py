@@ -134,3 +134,16 @@ def test_import_linter_contracts_hold():
     exe = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_unit_tests_mirror_the_layout():
+    """tests/unit/<service>/<folders>/ exist as packages of that service (and tests/unit/shared/
+    as packages of shared/), so a test is found where its module lives."""
+    strays = []
+    for service in (*SERVICES, "shared"):
+        code = ROOT / "shared" if service == "shared" else ROOT / "services" / service
+        tests = ROOT / "tests" / "unit" / service
+        for folder in (p for p in tests.rglob("*") if p.is_dir() and p.name != "__pycache__"):
+            if not (code / folder.relative_to(tests)).is_dir():
+                strays.append(str(folder.relative_to(ROOT)))
+    assert strays == []

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from services.platform import Platform, free_port
+from tests.support.parallel import redis_block
 
 _redis_databases_taken = 0
 _platform_count = 0
@@ -28,8 +29,11 @@ def platform_redis_url() -> str | None:
         return None
     base, _, db = url.rpartition("/") if url.count("/") > 2 else (url, "", "0")
     number = int(db) if db.isdigit() else 0
+    # This worker's block of database numbers starts at `number` (tests/support/parallel.py);
+    # the first is the in-process tests', the rest go to platforms in turn.
+    block = redis_block()
     _redis_databases_taken += 1
-    own = f"{base}/{(number + 1 + (_redis_databases_taken - 1) % 15) % 16}"
+    own = f"{base}/{(number + 1 + (_redis_databases_taken - 1) % (block - 1)) % 16}"
     conn = redis_from_url(own)
     conn.flushdb()  # nothing left by an earlier platform or run
     conn.close()

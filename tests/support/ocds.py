@@ -16,7 +16,7 @@ from typing import Any
 
 from jsonschema import Draft4Validator, FormatChecker
 
-SCHEMA = Path(__file__).parent / "schema"
+SCHEMA = Path(__file__).resolve().parents[1] / "data" / "ocds"
 STANDARD = SCHEMA / "1.1.5"
 EXTENSIONS = ("bid_extension", "lots_extension", "awardCriteriaBreakdown_extension")
 

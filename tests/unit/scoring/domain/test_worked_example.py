@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.scoring.domain import compute_scoring_run
-from tests.unit.scoring.worked_example import example_inputs
+from tests.unit.scoring.domain.worked_example import example_inputs
 
 
 def test_assessments_of_the_worked_example():

@@ -27,7 +27,7 @@ from shared.audit.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-from tests.unit.audit.reference import RefTree, ref_leaf, ref_node
+from tests.unit.shared.audit.reference import RefTree, ref_leaf, ref_node
 
 # Certificate Transparency / transparency-dev reference data (RFC 6962 hashing).
 CT_DATA = [

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from click.testing import CliRunner
 
 from shared.audit.verify import verify_command
-from tests.integration.audit.helpers import ANONYMOUS, fill
 from tests.integration.scoring import payloads
+from tests.integration.scoring.audit.helpers import ANONYMOUS, fill
 from tests.integration.scoring.scenario import Scenario
-from tests.unit.ocds.validate import bid_details_before, package_errors
+from tests.support.ocds import bid_details_before, package_errors
 
 
 def _at(days: float) -> str:

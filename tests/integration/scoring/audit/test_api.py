@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from shared.audit import checkpoint, merkle
 from shared.audit.verify import verify_command
-from tests.integration.audit.helpers import ANONYMOUS, EVALUATOR, fill, get
+from tests.integration.scoring.audit.helpers import ANONYMOUS, EVALUATOR, fill, get
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from services.scoring.adapters.audit_store import SqlNodeStore, log_size
 from services.scoring.adapters.tables.audit import AuditEntry
 from shared.audit import merkle
-from tests.integration.audit.helpers import fill
+from tests.integration.scoring.audit.helpers import fill
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from shared.audit.merkle import (
 )
 from shared.audit.verify import verify_command, verify_export
 from shared.canonical import canonical_json
-from tests.unit.audit.helpers import make_entry
+from tests.unit.shared.audit.helpers import make_entry
 
 ROOT_DIR = Path(__file__).resolve().parents[3]
 SIZE, PREV = 50, 20

@@ -8,7 +8,7 @@ import pytest
 
 from services.scoring.domain.ocds import OCID_PREFIX, release_package
 from tests.support.builders import criterion, tender_document
-from tests.unit.ocds.validate import bid_details_before, codelist_errors, package_errors
+from tests.support.ocds import bid_details_before, codelist_errors, package_errors
 
 # The example tender as published, with what the package's assertions read stated here: its
 # id, buyer, dates and two criteria (Q1 40 with minimum 3, Q2 30).

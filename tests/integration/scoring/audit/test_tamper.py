@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from shared.audit.verify import verify_command
 from shared.canonical import canonical_json
-from tests.integration.audit.helpers import ANONYMOUS, fill, get
+from tests.integration.scoring.audit.helpers import ANONYMOUS, fill, get
 
 GUARDED = ("audit_entries", "audit_payloads", "audit_nodes", "audit_tree_heads")
 

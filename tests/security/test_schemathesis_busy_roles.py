@@ -1,0 +1,15 @@
+"""Schemathesis as the two roles with the most operations to fuzz (the other runs are in
+test_schemathesis.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.security.schemathesis_run import run_schemathesis
+
+pytestmark = pytest.mark.security
+
+
+@pytest.mark.parametrize("role", ["commissioner", "bidder"])
+def test_schemathesis_signed_in(platform, actors, role, tmp_path):
+    run_schemathesis(platform, actors[role].headers, tmp_path)
