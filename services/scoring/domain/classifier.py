@@ -14,6 +14,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from services.scoring.domain import wording as w
+from shared.methodology import (
+    BASELINE_COHORT,
+    BASELINE_COMPARISON,
+    BASELINE_PER_PERSON,
+    BASELINE_VALUE,
+)
 
 OUTPUT = "output"
 ENGAGEMENT = "engagement"
@@ -114,6 +120,18 @@ def _has_value(value: Any) -> bool:
     return number(value) is not None
 
 
+def baseline_present(value: Any) -> bool:
+    """R5: a single numeric value (0 counts; the default kind), a per-person intake measure on
+    a named instrument, or a described comparison group / historical cohort."""
+    baseline = as_mapping(value)
+    kind = text(baseline.get("kind")) or BASELINE_VALUE
+    if kind == BASELINE_PER_PERSON:
+        return bool(text(baseline.get("instrument")))
+    if kind in (BASELINE_COMPARISON, BASELINE_COHORT):
+        return bool(text(baseline.get("description")))
+    return kind == BASELINE_VALUE and _has_value(value)
+
+
 def sustainment_months(commitment: Mapping[str, Any]) -> Decimal | None:
     """The positive sustainment period in months, if any."""
     months = number(commitment.get("sustainment_period_months"))
@@ -126,7 +144,7 @@ def verifiability(commitment: Mapping[str, Any], wording: str = "") -> Verifiabi
     target = as_mapping(commitment.get("target"))
     timeframe = bool(text(target.get("by"))) or sustainment_months(commitment) is not None
     return Verifiability(
-        baseline=_has_value(commitment.get("baseline")),
+        baseline=baseline_present(commitment.get("baseline")),
         target=_has_value(commitment.get("target")),
         method=bool(method) and method != "none",
         timeframe=timeframe or bool(w.PERIOD_RE.search(wording)),
@@ -241,7 +259,7 @@ def _base_kind(c: Mapping[str, Any], statement: str, indicator_name: str) -> Dec
                 rules = [R9, *rules]
                 confidence = 0.85
             return label, outcome_type, confidence, rules + ([R18] if qualified else [])
-    baseline, target = _has_value(c.get("baseline")), _has_value(c.get("target"))
+    baseline, target = baseline_present(c.get("baseline")), _has_value(c.get("target"))
     if text(indicator.get("unit")).lower() == "scale" and baseline and target:
         return OUTCOME, SOFT, 0.7, [R10]
     return _from_declared(c, structured_sustain)
