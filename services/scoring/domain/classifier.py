@@ -255,8 +255,8 @@ def _base_kind(c: Mapping[str, Any], statement: str, indicator_name: str) -> Dec
         decision = _read(cleaned, structured_sustain, wording is statement)
         if decision is not None:
             label, outcome_type, confidence, rules = decision
-            if structured_scale and outcome_type == SOFT and rules[0] != R9:
-                rules = [R9, *rules]
+            if structured_scale and outcome_type == SOFT:  # the instrument corroborates
+                rules = rules if rules[0] == R9 else [R9, *rules]
                 confidence = 0.85
             return label, outcome_type, confidence, rules + ([R18] if qualified else [])
     baseline, target = baseline_present(c.get("baseline")), _has_value(c.get("target"))
