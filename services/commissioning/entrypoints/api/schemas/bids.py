@@ -58,12 +58,15 @@ class BaselineSchema(StrictSchema):
     travelled), or a comparison group / historical cohort named in `description`."""
 
     kind = Text(validate=validate.OneOf(BASELINE_KINDS))  # absent: "value" (bodies unchanged)
-    value = StrictNumber(allow_none=True)
+    value = StrictNumber(allow_none=True, metadata={
+        "description": "Required when kind is value (the default)."})
     date = BoundedDate(allow_none=True)
     source = Text(allow_none=True, validate=validate.Length(max=500))
-    instrument = Text(allow_none=True, validate=validate.Length(1, 300))
+    instrument = Text(allow_none=True, validate=validate.Length(1, 300), metadata={
+        "description": "Required when kind is per_person_intake; refused otherwise."})
     measured_at = Text(allow_none=True, validate=validate.Length(1, 100))
-    description = Text(allow_none=True, validate=validate.Length(1, 500))
+    description = Text(allow_none=True, validate=validate.Length(1, 500), metadata={
+        "description": "Required when kind is comparison_group or historical_cohort."})
 
     @validates_schema
     def _fields_of_kind(self, data: dict[str, Any], **_: Any) -> None:
