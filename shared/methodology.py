@@ -103,6 +103,12 @@ PRINCIPLES = ("assets", "capabilities", "reciprocity", "peer_support", "blurring
 # Outcome commitments: what a bidder declares, how it is measured, validated and assessed.
 DECLARED_LEVELS = ("output", "intermediate", "outcome")
 UNITS = ("count", "percent", "scale", "binary")
+# How a commitment's baseline is written (docs/api.md, "Baselines"): one value (the default when
+# `kind` is absent), each person's own intake score on a named instrument (distance travelled),
+# or a comparison group / historical cohort the result is compared with.
+BASELINE_VALUE, BASELINE_PER_PERSON = "value", "per_person_intake"
+BASELINE_COMPARISON, BASELINE_COHORT = "comparison_group", "historical_cohort"
+BASELINE_KINDS = (BASELINE_VALUE, BASELINE_PER_PERSON, BASELINE_COMPARISON, BASELINE_COHORT)
 VALIDATION_METHODS = ("rct", "quasi_experimental", "historical_comparison", "pre_post",
                       "ex_post_verification", "none")
 ASSESSORS = ("provider", "commissioner", "independent", "people_using_service")

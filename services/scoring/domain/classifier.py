@@ -13,6 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from services.scoring.domain import wording as w
+from shared.methodology import (
+    BASELINE_COHORT,
+    BASELINE_COMPARISON,
+    BASELINE_PER_PERSON,
+    BASELINE_VALUE,
+)
+
 OUTPUT = "output"
 ENGAGEMENT = "engagement"
 INTERMEDIATE = "intermediate_outcome"
@@ -38,60 +46,10 @@ R12 = "R12 change in a person's state"
 R13 = "R13 declared level not supported"
 R14 = "R14 no evidence: declared level used"
 
-_I = re.IGNORECASE
-INSTRUMENT_RE = re.compile(
-    r"\b(ucla|de jong gierveld|s?wemwbs|warwick[- ]edinburgh|ons[- ]?4|ons personal wellbeing"
-    r"|phq[- ]?9|gad[- ]?7|eq[- ]?5d\w*|core[- ]?10|k[- ]?10|kessler|reqol|ascot|rosenberg)\b",
-    _I,
-)
-# Counted units of activity are strong evidence; activity verbs yield to a status entry.
-ACTIVITY_NOUN_RE = re.compile(
-    r"\b(sessions?|hours?|contacts?|referrals?|places?|workshops?|events?|classes|calls?"
-    r"|visits?|leaflets?|packs?|staff trained|assessments? (?:completed|carried out))\b",
-    _I,
-)
-ACTIVITY_VERB_RE = re.compile(
-    r"\b(delivered|provided|created|run|held|hosted|distributed|supported|signposted|referred"
-    r"|trained)\b",
-    _I,
-)
-SATISFACTION_RE = re.compile(
-    r"\b(satisf\w*|dissatisf\w*|would recommend|rated (?:the )?service|happy with"
-    r"|friends and family test|experience of (?:the )?service)\b",
-    _I,
-)
-ENGAGEMENT_RE = re.compile(
-    r"\b(engag(?:ed|ing)|attend\w*|enrol\w*|registered|signed up|took part|taking part"
-    r"|participat\w*|reached|joined)\b",
-    _I,
-)
-STATUS_RE = re.compile(
-    r"\b(jobs?|employment|employed|work|tenanc\w*|accommodation|housing|housed|home"
-    r"|education|training|apprenticeships?|volunteering|abstinen\w*|drug[- ]free|alcohol[- ]free"
-    r"|recovery|independent living|living independently|out of hospital|school|college)\b",
-    _I,
-)
-SUSTAIN_RE = re.compile(
-    r"\b(sustain\w*|maintain\w*|retain\w*|kept|remain\w*|still in|stay\w*"
-    r"|(?:held|lasting) (?:for )?\d+\s*(?:weeks?|months?|years?))\b",
-    _I,
-)
-STATUS_ENTRY_RE = re.compile(
-    r"\b(into|starts?|started|starting|enter\w*|entry|secured|gained|obtained|found|moved)\b", _I
-)
-PERIOD_RE = re.compile(r"\b\d+\s*(?:weeks?|months?|years?)\b", _I)
-SCALE_CHANGE_RE = re.compile(
-    r"(\b(score|scale|rating)\b.*\b(down|up|reduc\w*|increas\w*|improv\w*|fall\w*|drop\w*"
-    r"|ris\w*|decreas\w*|lower\w*|higher)\b)|(\bpoints?\b)"
-    r"|(\b(vs|versus|against|compared (?:with|to)|from)\s+(intake|baseline|entry|referral)\b)",
-    _I,
-)
-STATE_CHANGE_RE = re.compile(
-    r"\b(less|more|reduc\w*|improv\w*|increas\w*|better|lower|higher|fewer|greater)\b"
-    r".*\b(lonel\w*|isolat\w*|well[- ]?being|confiden\w*|anxi\w*|depress\w*|mental health"
-    r"|independen\w*|resilien\w*|connected|self[- ]esteem|quality of life|health\w*)\b",
-    _I,
-)
+R15 = "R15 plan or assessment completed"
+R16 = "R16 less use of services or crisis"
+R17 = "R17 adverse event avoided"
+R18 = "R18 qualifier or context set aside"
 
 DECLARED_FAMILY = {
     "output": {OUTPUT, ENGAGEMENT},
@@ -162,6 +120,18 @@ def _has_value(value: Any) -> bool:
     return number(value) is not None
 
 
+def baseline_present(value: Any) -> bool:
+    """R5: a single numeric value (0 counts; the default kind), a per-person intake measure on
+    a named instrument, or a described comparison group / historical cohort."""
+    baseline = as_mapping(value)
+    kind = text(baseline.get("kind")) or BASELINE_VALUE
+    if kind == BASELINE_PER_PERSON:
+        return bool(text(baseline.get("instrument")))
+    if kind in (BASELINE_COMPARISON, BASELINE_COHORT):
+        return bool(text(baseline.get("description")))
+    return kind == BASELINE_VALUE and _has_value(value)
+
+
 def sustainment_months(commitment: Mapping[str, Any]) -> Decimal | None:
     """The positive sustainment period in months, if any."""
     months = number(commitment.get("sustainment_period_months"))
@@ -174,90 +144,128 @@ def verifiability(commitment: Mapping[str, Any], wording: str = "") -> Verifiabi
     target = as_mapping(commitment.get("target"))
     timeframe = bool(text(target.get("by"))) or sustainment_months(commitment) is not None
     return Verifiability(
-        baseline=_has_value(commitment.get("baseline")),
+        baseline=baseline_present(commitment.get("baseline")),
         target=_has_value(commitment.get("target")),
         method=bool(method) and method != "none",
-        timeframe=timeframe or bool(PERIOD_RE.search(wording)),
+        timeframe=timeframe or bool(w.PERIOD_RE.search(wording)),
     )
 
 
-def _statement_kind(
-    statement: str, structured_sustain: bool
-) -> tuple[str, str | None, float, list[str]] | None:
-    """What the statement itself plainly commits to, when it speaks of no change in a person.
+Decision = tuple[str, str | None, float, list[str]]
 
-    The commitment is what the bidder will be held to: "40 sessions delivered" counts activity
-    even if the indicator names a wellbeing scale, and "job start" is a status at the point
-    of service whatever sustainment period is filled in.
+
+def set_aside_qualifiers(wording: str) -> tuple[str, bool]:
+    """The wording without qualifiers and context (R18), and whether any was removed."""
+    cleaned = wording
+    for pattern in w.QUALIFIER_RES:
+        cleaned = pattern.sub(" ", cleaned)
+    return cleaned, cleaned != wording
+
+
+def held_period(wording: str) -> bool:
+    """A period the status is held for, not a checkpoint ("within 4 weeks", "6 months after")."""
+    checkpoints = [m.span() for m in w.CHECKPOINT_RE.finditer(wording)]
+    return any(
+        not any(a <= m.start() < b for a, b in checkpoints) for m in w.PERIOD_RE.finditer(wording)
+    )
+
+
+def _adverse_avoided(wording: str) -> bool:
+    """A negation governing an adverse event within a few words: "no reoffending"."""
+    for neg in w.NEGATION_RE.finditer(wording):
+        if w.ADVERSE_RE.search(wording[neg.end(): neg.end() + 60]):
+            return True
+    return False
+
+
+def _soft_rules(wording: str) -> list[str]:
+    """R9/R10/R12 evidence that a person's state changed on a scale or as they report it."""
+    state = (w.STATE_CHANGE_RE.search(wording) or w.SELF_REPORT_RE.search(wording)
+             or w.TEST_RESULT_RE.search(wording))
+    hits = ((R9, w.INSTRUMENT_RE.search(wording)), (R10, w.SCALE_CHANGE_RE.search(wording)),
+            (R12, state))
+    return [rule for rule, hit in hits if hit]
+
+
+_CHANGE_WORD_RE = re.compile(r"\b(improv\w*|reduc\w*|increas\w*|progress\w*)\b", re.I)
+
+
+def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision | None:
+    """What the wording commits to, in the published precedence (docs/scoring.md §3.2).
+
+    A statement that names an entry ("job start") is held to that entry whatever sustainment
+    period is filled in; an indicator's name yields to a structured sustainment period.
     """
-    if SATISFACTION_RE.search(statement):
+    status = bool(w.STATUS_RE.search(wording))
+    if w.SATISFACTION_RE.search(wording):
         return OUTPUT, None, 0.85, [R11]
-    if (INSTRUMENT_RE.search(statement) or SCALE_CHANGE_RE.search(statement)
-            or STATE_CHANGE_RE.search(statement)):
-        return None  # a change is described: the structured evidence decides
-    status = bool(STATUS_RE.search(statement))
-    if status and SUSTAIN_RE.search(statement):
+    engaged = bool(w.ENGAGEMENT_RE.search(wording))
+    if (w.PLAN_DONE_RE.search(wording) and not engaged
+            and not _CHANGE_WORD_RE.search(wording)):
+        return OUTPUT, None, 0.85, [R15]
+    if w.THINGS_RE.search(wording):
+        return OUTPUT, None, 0.85, [R1]
+    if w.PROGRAMME_DONE_RE.search(wording):
+        return ENGAGEMENT, None, 0.8, [R2]
+    if w.STATUS_ENTRY_FIRST_RE.search(wording):
+        return INTERMEDIATE, None, 0.75, [R3]
+    if _adverse_avoided(wording):
+        return OUTCOME, HARD, 0.8, [R17]
+    demand = bool(w.DEMAND_RE.search(wording))
+    if demand and w.DIRECTION_RE.search(wording):
+        return OUTCOME, HARD, 0.8, [R16]
+    if status and (w.SUSTAIN_RE.search(wording) or held_period(wording)):
         return OUTCOME, HARD, 0.85 if structured_sustain else 0.8, [R3, R4]
-    if ENGAGEMENT_RE.search(statement):
-        return ENGAGEMENT, None, 0.8, [R2]
-    if ACTIVITY_NOUN_RE.search(statement):
-        return OUTPUT, None, 0.85, [R1]
-    if status and STATUS_ENTRY_RE.search(statement):
+    if w.QUALIFICATION_RE.search(wording):
         return INTERMEDIATE, None, 0.75, [R3]
-    if ACTIVITY_VERB_RE.search(statement):
-        return OUTPUT, None, 0.8, [R1]
-    return None
-
-
-def _base_kind(
-    c: Mapping[str, Any], statement: str, wording: str
-) -> tuple[str, str | None, float, list[str]]:
-    """First matching rule in published precedence order → (label, type, confidence, rules)."""
-    structured_sustain = sustainment_months(c) is not None
-    plain = _statement_kind(statement, structured_sustain)
-    if plain is not None:
-        return plain
-    indicator = as_mapping(c.get("indicator"))
-    instrument = text(indicator.get("instrument"))
-    unit = text(indicator.get("unit")).lower()
-    status = bool(STATUS_RE.search(wording))
-    sustain_words = bool(SUSTAIN_RE.search(statement))
-    scale_change = bool(SCALE_CHANGE_RE.search(wording))
-    state_change = bool(STATE_CHANGE_RE.search(wording))
-    extra = [r for r, hit in ((R10, scale_change), (R12, state_change)) if hit]
-
-    if instrument and INSTRUMENT_RE.search(instrument):
-        return OUTCOME, SOFT, 0.85, [R9, *extra]
-    if INSTRUMENT_RE.search(wording):
-        return OUTCOME, SOFT, 0.75, [R9, *extra]
-    if SATISFACTION_RE.search(wording):
-        return OUTPUT, None, 0.85, [R11]
-    if status and sustain_words:
-        rules = [R3, R4]
-        return OUTCOME, HARD, 0.85 if structured_sustain else 0.8, rules
-    if ENGAGEMENT_RE.search(wording):
+    soft = _soft_rules(wording)
+    if soft:
+        base = {R9: 0.75, R10: 0.7, R12: 0.6}[soft[0]]
+        return OUTCOME, SOFT, base, soft
+    if engaged:
         return ENGAGEMENT, None, 0.8, [R2]
-    if ACTIVITY_NOUN_RE.search(wording):
+    if w.ACTIVITY_NOUN_RE.search(wording):
         return OUTPUT, None, 0.85, [R1]
-    if status and STATUS_ENTRY_RE.search(wording) and not structured_sustain:
+    if status and w.STATUS_ENTRY_RE.search(wording) and (statement or not structured_sustain):
         return INTERMEDIATE, None, 0.75, [R3]
-    if ACTIVITY_VERB_RE.search(wording):
+    if w.ACTIVITY_VERB_RE.search(wording):
         return OUTPUT, None, 0.8, [R1]
     if status and structured_sustain:
         return OUTCOME, HARD, 0.75, [R3, R4]
     if status:
         return INTERMEDIATE, None, 0.75, [R3]
-    baseline, target = _has_value(c.get("baseline")), _has_value(c.get("target"))
-    if scale_change or (unit == "scale" and baseline and target):
-        return OUTCOME, SOFT, 0.7, [R10] + ([R12] if state_change else [])
-    if state_change:
-        return OUTCOME, SOFT, 0.6, [R12]
+    if demand:
+        return OUTCOME, HARD, 0.6, [R16]
+    return None
+
+
+def _base_kind(c: Mapping[str, Any], statement: str, indicator_name: str) -> Decision:
+    """The statement first, then the structured instrument, then the indicator's name, then
+    the structured fields, then the declared level (R14) as a last resort."""
+    structured_sustain = sustainment_months(c) is not None
+    indicator = as_mapping(c.get("indicator"))
+    instrument = text(indicator.get("instrument"))
+    structured_scale = bool(instrument and w.INSTRUMENT_RE.search(instrument))
+    for wording in (statement, None, indicator_name):
+        if wording is None:  # between the statement and the indicator's name
+            if structured_scale:
+                return OUTCOME, SOFT, 0.85, [R9]
+            continue
+        cleaned, qualified = set_aside_qualifiers(wording)
+        decision = _read(cleaned, structured_sustain, wording is statement)
+        if decision is not None:
+            label, outcome_type, confidence, rules = decision
+            if structured_scale and outcome_type == SOFT:  # the instrument corroborates
+                rules = rules if rules[0] == R9 else [R9, *rules]
+                confidence = 0.85
+            return label, outcome_type, confidence, rules + ([R18] if qualified else [])
+    baseline, target = baseline_present(c.get("baseline")), _has_value(c.get("target"))
+    if text(indicator.get("unit")).lower() == "scale" and baseline and target:
+        return OUTCOME, SOFT, 0.7, [R10]
     return _from_declared(c, structured_sustain)
 
 
-def _from_declared(
-    c: Mapping[str, Any], sustained: bool
-) -> tuple[str, str | None, float, list[str]]:
+def _from_declared(c: Mapping[str, Any], sustained: bool) -> Decision:
     """Fallback with low confidence: no rule fired, so take the declared level (or output)."""
     declared = text(c.get("declared_level")).lower()
     if declared == "outcome":
@@ -274,7 +282,7 @@ def classify_commitment(commitment: Any) -> Classification:
     statement = text(c.get("statement"))
     indicator_name = text(as_mapping(c.get("indicator")).get("name"))
     wording = f"{statement}\n{indicator_name}"
-    label, outcome_type, confidence, rules = _base_kind(c, statement, wording)
+    label, outcome_type, confidence, rules = _base_kind(c, statement, indicator_name)
     support = 0
     if label == OUTCOME:
         check = verifiability(c, wording)
@@ -286,6 +294,6 @@ def classify_commitment(commitment: Any) -> Classification:
     if declared in DECLARED_FAMILY and label not in DECLARED_FAMILY[declared]:
         rules.append(R13)
     # Each corroborating rule (extra wording hit, structured piece present) adds a little.
-    support += sum(r in (R10, R12) for r in rules[1:])
+    support += sum(r in (R10, R12) for r in rules[1:] if r != rules[0])
     confidence = round(min(0.99, confidence + 0.03 * support), 2)
     return Classification(label, outcome_type, confidence, tuple(rules))

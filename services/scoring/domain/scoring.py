@@ -32,7 +32,7 @@ from services.scoring.domain.price import (
     parse_amount,
     price_points_exact,
 )
-from services.scoring.domain.version import MODEL_VERSION
+from services.scoring.domain.version import MODEL_VERSION, RUN_COMPATIBLE_VERSIONS
 from shared.canonical import canonical_json, canonical_sha256
 from shared.methodology import DEFAULT_MIN_QUALITY_SHARE, MODES
 
@@ -292,8 +292,17 @@ def _tie_break(prev: dict[str, Any], cur: dict[str, Any]) -> str | None:
     return f"tied on total with {prev['bid_id']}; ranked after it by {TIE_BREAK_LEVELS[level - 2]}"
 
 
-def compute_scoring_run(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """Score and rank every bid; returns the run result with input and output hashes."""
+def compute_scoring_run(
+    inputs: Mapping[str, Any], model_version: str = MODEL_VERSION
+) -> dict[str, Any]:
+    """Score and rank every bid; returns the run result with input and output hashes.
+
+    ``model_version`` is the version the run was recorded under (a replay passes the stored
+    one); it must share this code's run arithmetic (``RUN_COMPATIBLE_VERSIONS``).
+    """
+    if model_version not in RUN_COMPATIBLE_VERSIONS:
+        raise ScoringInputError(f"model version {model_version!r} cannot be replayed by "
+                                f"{MODEL_VERSION}")
     data = normalise_inputs(inputs)
     cfg = _tender_config(data["tender"])
     scored = [_score_bid(b, data, cfg) for b in data["bids"]]
@@ -331,7 +340,7 @@ def compute_scoring_run(inputs: Mapping[str, Any]) -> dict[str, Any]:
             }
         )
     result = {
-        "model_version": MODEL_VERSION,
+        "model_version": model_version,
         "input_sha256": canonical_sha256(data),
         "evaluation_mode": cfg["mode"],
         "price_formula": cfg["formula"],
@@ -345,6 +354,8 @@ def compute_scoring_run(inputs: Mapping[str, Any]) -> dict[str, Any]:
     return {**result, "output_sha256": canonical_sha256(result)}
 
 
-def verify_replay(inputs: Mapping[str, Any], output_sha256: str) -> bool:
-    """Recompute a run from its stored inputs and compare output hashes."""
-    return compute_scoring_run(inputs)["output_sha256"] == output_sha256
+def verify_replay(
+    inputs: Mapping[str, Any], output_sha256: str, model_version: str = MODEL_VERSION
+) -> bool:
+    """Recompute a run from its stored inputs under its own model version; compare hashes."""
+    return compute_scoring_run(inputs, model_version)["output_sha256"] == output_sha256

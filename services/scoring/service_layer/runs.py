@@ -143,7 +143,8 @@ def execute_run(ctx: Context, payload: dict[str, Any]) -> bool:
         if run.status in (COMPLETED, FAILED):
             return False
         try:
-            result = compute_scoring_run(run.inputs)
+            # The version the run was requested under (and logged with) stamps its output.
+            result = compute_scoring_run(run.inputs, run.model_version)
         except Exception as exc:  # a pure function of stored inputs: retrying cannot help
             error = str(exc) if isinstance(exc, ScoringInputError) else repr(exc)
             run.status, run.error, run.completed_at = FAILED, error[:2000], ctx.clock()
@@ -235,7 +236,12 @@ def replay(ctx: Context, identity: Identity, run_id: str) -> dict[str, Any]:
         if run.status != COMPLETED:
             raise Conflict(f"The run is {run.status}; only completed runs can be replayed.")
         logged_inputs, logged_output = _logged_hashes(session, run)
-        result = compute_scoring_run(run.inputs)
+        # Replay scores the assessments stored in the run's inputs under the run's own model
+        # version: nothing is re-classified, so a run from an older model replays bit for bit.
+        try:
+            result = compute_scoring_run(run.inputs, run.model_version)
+        except ScoringInputError as exc:
+            raise Conflict(f"The run cannot be replayed: {exc}") from exc
         # The tamper-evident log, not the mutable runs table, says what the run was: the
         # stored inputs must hash to the logged input hash, the output to the logged output.
         row = Replay(id=new_id("rpl"), run_id=run.id, model_version=result["model_version"],

@@ -116,6 +116,16 @@ def test_bid_validation_names_fields(world):
          "responses.0.outcome_commitments.0.baseline.value"),
         (with_commitment(baseline={"value": 1e300}),
          "responses.0.outcome_commitments.0.baseline.value"),
+        (with_commitment(baseline={"source": "no value"}),
+         "responses.0.outcome_commitments.0.baseline.value"),
+        (with_commitment(baseline={"kind": "per_person_intake", "measured_at": "intake"}),
+         "responses.0.outcome_commitments.0.baseline.instrument"),
+        (with_commitment(baseline={"kind": "historical_cohort", "value": 42}),
+         "responses.0.outcome_commitments.0.baseline.description"),
+        (with_commitment(baseline={"kind": "value", "value": 1, "instrument": "UCLA"}),
+         "responses.0.outcome_commitments.0.baseline.instrument"),
+        (with_commitment(baseline={"kind": "median", "value": 1}),
+         "responses.0.outcome_commitments.0.baseline.kind"),
         (with_commitment(target={"value": 1, "by": "31/03/2028"}),
          "responses.0.outcome_commitments.0.target.by"),
         (with_commitment(sustainment_period_months=9.5),
@@ -219,3 +229,27 @@ def test_concurrent_submits_without_a_key_leave_one_live_bid(world):
     for th in threads:
         th.join()
     assert sorted(results) == [201, 409, 409, 409]
+
+
+def test_baselines_as_real_contracts_write_them(world):
+    """A single value (unchanged bodies), a per-person intake measure on a named instrument,
+    and a comparison group or historical cohort are all accepted and stored as sent."""
+    t = world.published()
+    commitment = bid_body()["responses"][0]["outcome_commitments"][0]
+    baselines = [
+        {"kind": "per_person_intake", "instrument": "WEMWBS", "measured_at": "intake",
+         "source": "each participant's intake survey"},
+        {"kind": "comparison_group", "description": "matched comparison group (PNC)",
+         "value": 58.0},
+        {"kind": "historical_cohort", "description": "2019-2021 referrals to the service"},
+        {"kind": "value", "value": 7.1, "date": "2026-09-01"},
+    ]
+    body = bid_body()
+    body["responses"][0]["outcome_commitments"] = [{**commitment, "baseline": b}
+                                                   for b in baselines]
+    resp = world.bid(t["id"], body=body)
+    assert resp.status_code == 201, resp.get_json()
+    stored = world.get(f"/bids/{resp.get_json()['id']}", who="bidder").get_json()
+    assert [c["baseline"] for c in stored["responses"][0]["outcome_commitments"]] == baselines
+    assert resp.get_json()["receipt"]["content_sha256"] == \
+        hashlib.sha256(rfc8785.dumps(body)).hexdigest()

@@ -7,7 +7,9 @@ from typing import Any
 from services.gateway.entrypoints.portal.defaults import STAGES
 
 COMMITMENT_TEXT = ("statement", "declared_level", "indicator.name", "indicator.unit",
-                   "indicator.instrument", "baseline.value", "baseline.date", "baseline.source",
+                   "indicator.instrument", "baseline.kind", "baseline.value", "baseline.date",
+                   "baseline.source", "baseline.instrument",
+                   "baseline.description",
                    "target.value", "target.by", "sustainment_period_months",
                    "validation_method", "reporting_frequency")
 

@@ -29,6 +29,10 @@ _PRINCIPLE_LABELS = {"assets": "People as assets", "capabilities": "Building on 
                      "accessibility": "Accessible to everyone who uses the service"}
 _LEVEL_LABELS = {"outcome": "Outcome: a change in people's lives",
                  "intermediate": "Intermediate outcome", "output": "Output: activity"}
+_BASELINE_LABELS = {"value": "A single value",
+                    "per_person_intake": "Each person's own intake score (distance travelled)",
+                    "comparison_group": "A comparison group",
+                    "historical_cohort": "A historical cohort"}
 _ASSESSOR_LABELS = {"people_using_service": "People using the service",
                     "independent": "Independent assessor", "commissioner": "Commissioner",
                     "provider": "Provider"}
@@ -49,5 +53,6 @@ RECIPROCITY = [("training", "Training"), ("expenses", "Expenses paid"),
 DECLARED_LEVELS = _labelled(tuple(reversed(methodology.DECLARED_LEVELS)), _LEVEL_LABELS)
 UNITS = list(methodology.UNITS)
 METHODS = list(methodology.VALIDATION_METHODS)
+BASELINE_KINDS = _labelled(methodology.BASELINE_KINDS, _BASELINE_LABELS)
 ASSESSORS = _labelled(tuple(reversed(methodology.ASSESSORS)), _ASSESSOR_LABELS)
 FREQUENCIES = ["monthly", "quarterly", "annually"]

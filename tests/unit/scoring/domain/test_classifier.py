@@ -354,3 +354,29 @@ def test_the_statement_outranks_a_mismatched_indicator(statement, label, outcome
     assert (result.label, result.outcome_type) == (label, outcome_type), result.rules
     if label != OUTCOME:
         assert R13 in result.rules
+
+
+@pytest.mark.parametrize(
+    ("baseline", "present"),
+    [
+        ({"value": 7.1}, True),
+        ({"kind": "value", "value": 0}, True),
+        ({"kind": "per_person_intake", "instrument": "WEMWBS", "measured_at": "intake"}, True),
+        ({"kind": "comparison_group", "description": "matched comparison group"}, True),
+        ({"kind": "historical_cohort", "description": "2019-2021 referrals"}, True),
+        ({"kind": "per_person_intake"}, False),
+        ({"kind": "historical_cohort", "value": 3}, False),
+        ({"kind": "nonsense", "value": 3}, False),
+        ({"source": "tbc"}, False),
+    ],
+)
+def test_each_kind_of_baseline_counts_for_verifiability(baseline, present):
+    """Distance travelled against each person's own intake, or a comparison group, is a
+    baseline as much as a single value (R5)."""
+    commitment = structured(
+        "Wellbeing improves by 3 points on WEMWBS against each person's intake score",
+        "WEMWBS change from intake", "scale", instrument="WEMWBS", months=6, baseline=baseline,
+    )
+    result = classify_commitment(commitment)
+    assert result.label == ("outcome" if present else "unverifiable_outcome"), result.rules
+    assert (R5_MISSING in result.rules) is not present

@@ -16,6 +16,11 @@ from shared.fields import (
 )
 from shared.methodology import (
     ASSESSORS,
+    BASELINE_COHORT,
+    BASELINE_COMPARISON,
+    BASELINE_KINDS,
+    BASELINE_PER_PERSON,
+    BASELINE_VALUE,
     DECLARED_LEVELS,
     LADDER,
     UNITS,
@@ -48,9 +53,34 @@ class IndicatorSchema(StrictSchema):
 
 
 class BaselineSchema(StrictSchema):
-    value = StrictNumber(required=True)
+    """A baseline as real contracts write it (docs/api.md, "Baselines"): a single `value`
+    (the default), each person's own intake score on a named `instrument` (distance
+    travelled), or a comparison group / historical cohort named in `description`."""
+
+    kind = Text(validate=validate.OneOf(BASELINE_KINDS))  # absent: "value" (bodies unchanged)
+    value = StrictNumber(allow_none=True, metadata={
+        "description": "Required when kind is value (the default)."})
     date = BoundedDate(allow_none=True)
     source = Text(allow_none=True, validate=validate.Length(max=500))
+    instrument = Text(allow_none=True, validate=validate.Length(1, 300), metadata={
+        "description": "Required when kind is per_person_intake; refused otherwise."})
+    measured_at = Text(allow_none=True, validate=validate.Length(1, 100))
+    description = Text(allow_none=True, validate=validate.Length(1, 500), metadata={
+        "description": "Required when kind is comparison_group or historical_cohort."})
+
+    @validates_schema
+    def _fields_of_kind(self, data: dict[str, Any], **_: Any) -> None:
+        kind = data.get("kind", BASELINE_VALUE)
+        if kind == BASELINE_VALUE and data.get("value") is None:
+            raise ValidationError({"value": ["Missing data for required field."]})
+        if kind == BASELINE_PER_PERSON and not data.get("instrument"):
+            raise ValidationError({"instrument": [
+                "A per-person intake baseline names the instrument each person is measured on."]})
+        if kind in (BASELINE_COMPARISON, BASELINE_COHORT) and not data.get("description"):
+            raise ValidationError({"description": [
+                f"A {kind.replace('_', ' ')} baseline describes the group compared with."]})
+        if kind != BASELINE_PER_PERSON and data.get("instrument") is not None:
+            raise ValidationError({"instrument": ["Only a per_person_intake baseline has one."]})
 
 
 class TargetSchema(StrictSchema):

@@ -1,0 +1,127 @@
+"""The classifier against the labelled corpus of real commitments (tests/data/outcome_corpus).
+
+Rules are tuned on the train split only; the held-out split measures them. The floors below are
+the figures model 2.0.0 reaches (docs/scoring.md §3.4): the held-out aim of 95% is NOT reached
+(81.0%), so the held-out floor is the honest one, and a rule change that lowers it fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.classifier_corpus import commitment_of, load, measure
+from services.scoring.domain.classifier import (
+    OUTCOME_LABELS,
+    R1,
+    R2,
+    R3,
+    R4,
+    R15,
+    R16,
+    R17,
+    R18,
+    classify_commitment,
+)
+
+CORPUS = load("all")
+TRAIN, HELDOUT = load("train"), load("heldout")
+# Held-out output/engagement items 2.0.0 still reads as outcomes (not tuned away: held out).
+KNOWN_HELDOUT_PROMOTIONS = {"c0091", "c0192", "c0219", "c0251", "c0292"}
+
+
+def test_corpus_size_and_split():
+    assert len(CORPUS) >= 300
+    assert abs(len(HELDOUT) / len(CORPUS) - 1 / 3) < 0.02  # a third held out
+    assert all(r["source_url"] and r["label"] and r["kind"] for r in CORPUS)
+
+
+def test_heldout_agreement_floor():
+    result = measure(HELDOUT)
+    assert result["label_agreement"] >= 0.80, result["misses"]
+    assert result["kind_agreement"] >= 0.77
+
+
+def test_train_agreement_floor():
+    assert measure(TRAIN)["label_agreement"] >= 0.95
+
+
+def test_no_train_output_or_engagement_is_labelled_an_outcome():
+    assert measure(TRAIN)["outputs_promoted"] == []
+
+
+def test_heldout_promotions_do_not_grow():
+    # The aim is zero; these five are the measured held-out errors, listed in docs/scoring.md.
+    assert set(measure(HELDOUT)["outputs_promoted"]) <= KNOWN_HELDOUT_PROMOTIONS
+
+
+@pytest.mark.parametrize("record", TRAIN, ids=[r["id"] for r in TRAIN])
+def test_train_item_never_raises_and_keeps_explanations(record):
+    result = classify_commitment(commitment_of(record))
+    assert result.rules and 0 < result.confidence <= 0.99
+    if record["kind"] in ("output", "engagement"):
+        assert result.label not in OUTCOME_LABELS, result.rules
+
+
+# The failures the issue quotes, each labelled by a rule that says why.
+ISSUE_EXAMPLES = [
+    ("Frequent attenders use A&E 30% less over 12 months", "unverifiable_outcome", "hard", R16),
+    ("Falls requiring an ambulance call reduce by a fifth", "unverifiable_outcome", "hard", R16),
+    ("10% reduction in reconviction events", "unverifiable_outcome", "hard", R16),
+    ("CO-validated quit rate at 12 weeks", "unverifiable_outcome", "hard", R16),
+    ("Job start (or 4 hours a week for part-time work)", "intermediate_outcome", None, R18),
+    ("no reoffending within 12 months of referral", "unverifiable_outcome", "hard", R17),
+    ("Personal Housing Plan agreed", "output", None, R15),
+    ("Recruit 50 community volunteers", "output", None, R1),
+    ("Complete 600 benefit entitlement checks", "output", None, R1),
+    ("people engaged with the service", "engagement", None, R2),
+    ("engage with a support worker", "engagement", None, R2),
+    ("registers with a GP", "engagement", None, R2),
+    ("number of people accessing the service", "engagement", None, R2),
+    ("people starting on the programme", "engagement", None, R2),
+    ("support plans completed", "output", None, R15),
+    ("wellbeing assessments completed", "output", None, R15),
+    ("maintain employment for 180 days", "unverifiable_outcome", "hard", R4),
+    ("job sustained 26 wks", "unverifiable_outcome", "hard", R4),
+    ("tenancy held for six months", "unverifiable_outcome", "hard", R4),
+    ("Sustainable outcome: 60 job starts", "intermediate_outcome", None, R3),
+    ("people who did not reoffend", "unverifiable_outcome", "hard", R17),
+    ("children not placed in residential care", "unverifiable_outcome", "hard", R17),
+]
+
+
+@pytest.mark.parametrize(
+    ("statement", "label", "outcome_type", "rule"),
+    ISSUE_EXAMPLES,
+    ids=[e[0] for e in ISSUE_EXAMPLES],
+)
+@pytest.mark.parametrize("declared", ["outcome", "output", None])
+def test_issue_examples(statement, label, outcome_type, rule, declared):
+    result = classify_commitment({"statement": statement, "declared_level": declared})
+    assert (result.label, result.outcome_type) == (label, outcome_type), result.rules
+    assert rule in result.rules
+
+
+def test_job_start_qualifier_is_set_aside_not_read_as_hours():
+    result = classify_commitment({"statement": "Job start (or 4 hours a week for part-time work)"})
+    assert R1 not in result.rules and R3 in result.rules and R18 in result.rules
+
+
+def test_period_in_days_or_wks_is_a_timeframe():
+    for statement in ("maintain employment for 180 days", "job sustained 26 wks"):
+        assert "R8 timeframe present" in classify_commitment({"statement": statement}).rules
+
+
+def test_output_declared_as_outcome_stays_an_output_and_caps_q1_at_1():
+    from services.scoring.domain.assessment import assess_bid
+
+    commitments = [
+        {"statement": "Recruit 50 community volunteers", "declared_level": "outcome"},
+        {"statement": "Complete 600 benefit entitlement checks", "declared_level": "outcome"},
+    ]
+    bid = {"responses": [{"criterion_key": "Q1", "narrative": "n", "outcome_commitments":
+                          commitments}]}
+    caps = assess_bid(bid, {"criteria": [{"key": "Q1", "category": "outcomes"}]}).to_dict()
+    assert {c["label"] for c in caps["commitments"]} == {"output"}
+    assert {"criterion_key": "Q1", "max_score": 1, "reason": "no commitment is an outcome"} in (
+        caps["caps"]
+    )

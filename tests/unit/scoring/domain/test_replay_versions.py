@@ -1,0 +1,49 @@
+"""A run recorded under an earlier model version replays bit for bit under its own version.
+
+tests/data/scoring_runs/run_model_1.1.0.json was produced by model 1.1.0 (commit 4f81e6c): the
+frozen inputs, with the automated assessments 1.1.0 stored, and the output it recorded. Model
+2.0.0 re-classifies commitments differently, but a run scores the stored assessments, never
+re-classifying, so the old run must reproduce exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from services.scoring.domain import MODEL_VERSION, compute_scoring_run, verify_replay
+from services.scoring.domain.criteria import ScoringInputError
+from shared.canonical import canonical_sha256
+
+RECORDED = json.loads(
+    (Path(__file__).parents[3] / "data/scoring_runs/run_model_1.1.0.json").read_text("utf-8")
+)
+
+
+def test_model_version_is_2_0_0():
+    assert MODEL_VERSION == "coprocure-scoring/2.0.0"
+
+
+def test_a_1_1_0_run_replays_bit_for_bit_under_its_own_version():
+    inputs, output = RECORDED["inputs"], RECORDED["output"]
+    assert output["model_version"] == "coprocure-scoring/1.1.0"
+    assert {a["model_version"] for a in inputs["assessments"].values()} == {
+        "coprocure-scoring/1.1.0"
+    }
+    replayed = compute_scoring_run(inputs, output["model_version"])
+    assert replayed == output
+    assert canonical_sha256(replayed) == canonical_sha256(output)
+    assert verify_replay(inputs, output["output_sha256"], output["model_version"])
+
+
+def test_replaying_under_the_new_version_stamp_does_not_match():
+    # The version is part of the hashed output: the stamp must be the run's own.
+    inputs, output = RECORDED["inputs"], RECORDED["output"]
+    assert not verify_replay(inputs, output["output_sha256"])
+
+
+def test_an_unknown_version_is_refused():
+    with pytest.raises(ScoringInputError, match="cannot be replayed"):
+        compute_scoring_run(RECORDED["inputs"], "coprocure-scoring/0.9.0")
