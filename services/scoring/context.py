@@ -28,6 +28,7 @@ class Context:
     redis: Callable[[], Redis]
     signing_key: str | None = None  # base64 Ed25519 seed for tree heads (None: dev key)
     sandbox: bool = False
+    tender_wait_seconds: float = 5.0  # how long a panel call waits for a just-published tender
 
 
 def context_from_app(app) -> Context:
@@ -38,7 +39,8 @@ def context_from_app(app) -> Context:
 def _build(res: Resources, conf: Mapping[str, Any], clock: Clock) -> Context:
     """One construction for requests and processes, so the two never drift apart."""
     return Context(session_factory=res.session_factory, clock=clock, redis=lambda: res.redis,
-                   signing_key=conf.get("AUDIT_SIGNING_KEY"), sandbox=bool(conf.get("SANDBOX")))
+                   signing_key=conf.get("AUDIT_SIGNING_KEY"), sandbox=bool(conf.get("SANDBOX")),
+                   tender_wait_seconds=float(conf.get("TENDER_WAIT_SECONDS", 5.0)))
 
 
 def _load_settings() -> dict:

@@ -3,6 +3,8 @@
 - ``COPROCURE_AUDIT_SIGNING_KEY``: base64 Ed25519 seed signing tree heads (a per-checkout dev
   key under ``var/keys/`` when unset outside production).
 - ``COPROCURE_PUBLIC_URL``: the public base URL written into exported packages.
+- ``COPROCURE_TENDER_WAIT_SECONDS`` (default 5): how long ``PUT /tenders/{id}/panel`` waits for
+  a just-published tender to arrive from commissioning (docs/api-notes.md).
 
 The standstill period is per tender (``evaluation.standstill_working_days``); the sandbox
 setting (``COPROCURE_SANDBOX=1``) shrinks it to zero.
@@ -17,7 +19,10 @@ from shared.time import now
 
 
 def scoring_settings(config: dict[str, Any]) -> dict[str, Any]:
-    """Fill CLOCK, AUDIT_SIGNING_KEY and PUBLIC_URL in a service config (explicit values win)."""
+    """Fill CLOCK, AUDIT_SIGNING_KEY, PUBLIC_URL and TENDER_WAIT_SECONDS in a service config
+    (explicit values win)."""
     return {"CLOCK": config.get("CLOCK") or now,
+            "TENDER_WAIT_SECONDS": float(config.get("TENDER_WAIT_SECONDS")
+                                         or env("TENDER_WAIT_SECONDS", "5")),
             "AUDIT_SIGNING_KEY": config.get("AUDIT_SIGNING_KEY") or secret("AUDIT_SIGNING_KEY"),
             "PUBLIC_URL": config.get("PUBLIC_URL") or env("PUBLIC_URL")}

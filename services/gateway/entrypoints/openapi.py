@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import threading
 import time
 from typing import Any
@@ -89,6 +90,12 @@ def _problem_errors(doc: dict) -> None:
                     fix(response)
 
 
+def _concrete(template: str) -> str:
+    """A path the template matches: `{tender_id}` is not itself an id, so the route table would
+    send `/tenders/{tender_id}/panel` to commissioning (and the merge would drop it)."""
+    return re.sub(r"\{[^}/]+\}", "x", template)
+
+
 def merge(own: dict, services: dict[str, dict | None]) -> dict:
     """Merge service specs into the gateway's; colliding component names get a prefix."""
     merged = copy.deepcopy(own)
@@ -115,7 +122,8 @@ def merge(own: dict, services: dict[str, dict | None]) -> dict:
                 comps.setdefault(section, {})[new_name] = value
         for path, item in spec.get("paths", {}).items():
             # Only what the gateway routes publicly (service admin endpoints stay internal).
-            if path.startswith("/api/v1/") and owner_of(path[len("/api/v1"):]) == service:
+            if path.startswith("/api/v1/") and owner_of(_concrete(path[len("/api/v1"):])) \
+                    == service:
                 merged["paths"][path] = item
         merged.setdefault("tags", [])
         known = {t["name"] for t in merged["tags"]}

@@ -5,6 +5,7 @@ See docs/architecture.md, "Who may see what".
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ from services.scoring.adapters.tables.panel import (
 from services.scoring.adapters.tables.tenders import Bid, Tender
 from shared.errors import NotFound
 from shared.identity import Identity
+from shared.ids import has_id_shape
 
 if TYPE_CHECKING:
     from services.scoring.context import Context
@@ -102,21 +104,34 @@ def viewer(identity: Identity, tender: Tender, panel: Panel) -> Viewer:
     )
 
 
-def await_tender(ctx: Context, tender_id: str, timeout: float = 15.0) -> None:
+# At most this many requests per process wait for a tender at once; more answer at once, so
+# a burst of calls for tenders scoring will never hear of cannot take every thread.
+_WAITERS = threading.BoundedSemaphore(2)
+
+
+def await_tender(ctx: Context, tender_id: str) -> None:
     """Wait briefly for a just-published tender to arrive from commissioning's outbox.
 
     Scoring learns of tenders asynchronously (``record_tender``), usually within a few hundred
     milliseconds; a commissioner who sets the panel straight after publishing should not see
-    a 404 for that gap. Unknown ids still end in the same 404, just later.
+    a 404 for that gap. Only an id of the shape commissioning gives tenders is waited for (at
+    most ``ctx.tender_wait_seconds``, docs/api-notes.md); any other string is a 404 at once, so
+    calls with made-up ids cannot hold the service's threads.
     """
-    deadline = time.monotonic() + timeout  # a wait, not a timestamp: a test clock may stand still
-    while True:
-        with ctx.session_factory() as session:
-            if session.scalars(select(Tender.id).where(Tender.id == tender_id)).first():
+    if not has_id_shape(tender_id, "tnd") or not _WAITERS.acquire(blocking=False):
+        return
+    try:
+        # A wait, not a timestamp: a test clock may stand still.
+        deadline = time.monotonic() + ctx.tender_wait_seconds
+        while True:
+            with ctx.session_factory() as session:
+                if session.scalars(select(Tender.id).where(Tender.id == tender_id)).first():
+                    return
+            if time.monotonic() >= deadline:
                 return
-        if time.monotonic() >= deadline:
-            return
-        time.sleep(0.1)
+            time.sleep(0.1)
+    finally:
+        _WAITERS.release()
 
 
 def get_tender(session: Session, tender_id: str, *, for_update: bool = False) -> Tender:

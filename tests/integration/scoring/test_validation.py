@@ -158,3 +158,20 @@ def test_bad_moderation_and_award_bodies(s: Scenario):
                         ({"bid_id": "b", "justification": "x" * 6000}, "justification"),
                         ({"bid_id": "b", "awarded_at": "2020-01-01"}, "awarded_at")):
         assert field in _errors(h.post(s.owner, f"/tenders/{t}/award", body))
+
+
+@pytest.mark.parametrize("tender_id", ["no-such-tender", "tnd_xyz", "TND_" + "a" * 32])
+def test_panel_for_a_made_up_tender_id_is_404_without_waiting(scoring, tender_id):
+    """Only an id of the shape commissioning gives tenders is worth waiting for; anything else
+    never reaches the database poll (which would hold a thread for up to 15 s)."""
+    from services.scoring.service_layer.access import await_tender
+
+    class NoDatabase:
+        session_factory = None  # calling it would raise: the wait must not poll
+
+    await_tender(NoDatabase(), tender_id)
+    s = Scenario(scoring)
+    resp = s.h.put_panel(s.owner, tender_id, {
+        "evaluators": [e.user_id for e in s.evaluators], "moderator": s.moderator.user_id})
+    assert resp.status_code == 404
+    assert resp.headers["content-type"].startswith("application/problem+json")
