@@ -143,7 +143,10 @@ def readiness_checks(app: Flask) -> dict[str, str]:
 def _install_health(app: Flask) -> None:
     @app.get("/healthz")
     def healthz():
-        return jsonify(status="ok", service=app.config["SERVICE_NAME"])
+        # sandbox and environment let a client (`coprocure demo`) refuse to seed a real platform.
+        return jsonify(status="ok", service=app.config["SERVICE_NAME"],
+                       sandbox=bool(app.config.get("SANDBOX")),
+                       environment=app.config.get("ENV", "dev"))
 
     @app.get("/readyz")
     def readyz():
