@@ -16,6 +16,7 @@ from shared.config import load_settings
 from shared.db import make_engine, make_session_factory, ping
 from shared.errors import Unavailable
 from shared.identity import HEADER, AssertionInvalid, Identity, verify_assertion
+from shared.jsonbody import install_json_guard
 from shared.observability import configure_logging, install_request_id
 from shared.problems import Problem, problem_response, register_problem_handlers
 from shared.queue import redis_from_url
@@ -178,6 +179,7 @@ def create_service_app(service: str, config: dict[str, Any] | None,
     app.extensions["coprocure_ready"] = dict(extra_ready or {})
     register_problem_handlers(app)
     install_request_id(app)
+    install_json_guard(app)
     if require_assertion:
         _install_identity(app)
     _install_health(app)
