@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from services.gateway.adapters import passwords
 from services.gateway.adapters.tables import ApiToken, User
 from services.gateway.domain import identity as rules
-from services.gateway.service_layer.users import user_document
+from services.gateway.service_layer.users import check_password, user_document
 from shared.db import transaction
 from shared.errors import Invalid, NotFound
 
@@ -29,14 +29,13 @@ def change_password(ctx: Context, user_id: str, current_token: str, current: str
                     new: str) -> dict:
     """Change the caller's own password; every other token of the user stops working (a thief
     holding one is locked out), the token used for the change keeps working."""
-    problems = rules.password_problems(new)
-    if problems:
-        raise Invalid({"new_password": problems})
     now = ctx.clock()
     with transaction(ctx.session_factory) as session:
         user = session.get(User, user_id)
         if user is None or not passwords.password_matches(user.password_hash, current):
             raise Invalid({"current_password": ["Not your current password."]})
+        check_password(new, (user.email, user.organisation.name if user.organisation else ""),
+                       field="new_password")
         if passwords.password_matches(user.password_hash, new):
             raise Invalid({"new_password": ["Must differ from the current password."]})
         user.password_hash = passwords.hash_password(new)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.gateway.adapters import passwords
+from services.gateway.adapters import passwords, strength
 from services.gateway.adapters.tables import Organisation, User
 from services.gateway.domain import identity as rules
 from services.gateway.service_layer.organisations import (
@@ -45,10 +45,15 @@ def identity_of(user: User, request_id: str | None = None) -> Identity:
                     organisation_name=org.name if org else None)
 
 
-def _check_password(password: str) -> None:
+def check_password(password: str, user_inputs: tuple[str, ...] = (),
+                   field: str = "password") -> None:
+    """422 naming ``field`` for a password too short, too long or too easy to guess."""
     problems = rules.password_problems(password)
+    if not problems:
+        weak = strength.weakness(password, user_inputs)
+        problems = [weak] if weak else []
     if problems:
-        raise Invalid({"password": problems})
+        raise Invalid({field: problems})
 
 
 def _check_email(email: str) -> str:
@@ -62,7 +67,7 @@ def _new_user(session: Session, email: str, password: str, roles: Iterable[str],
               organisation: Organisation | None, lived_experience: bool,
               now: datetime) -> User:
     email = _check_email(email)
-    _check_password(password)
+    check_password(password, (email, organisation.name if organisation else ""))
     roles = list(dict.fromkeys(roles))
     if not roles or rules.unknown_roles(roles):
         raise Invalid({"roles": [f"Each role must be one of {', '.join(ROLES)}."]})
@@ -85,8 +90,7 @@ def register_bidder(ctx: Context, email: str, password: str, org_name: str,
     with transaction(ctx.session_factory) as session:
         # The user's fields before the organisation's: a bad password is a 422 even when the
         # name is taken.
-        _check_email(email)
-        _check_password(password)
+        check_password(password, (_check_email(email), org_name))
         org = new_organisation(session, org_name, org_kind, now)
         user = _new_user(session, email, password, ["bidder"], org, False, now)
         flush_unique(session)

@@ -41,6 +41,8 @@ def test_register_refuses_bad_input_naming_the_field(client):
         ({"roles": ["admin"]}, "roles"),
         ({"organisation": {"name": "X", "kind": "cic", "id": "org_x"}}, "organisation.id"),
         ({"password": 12345678901234}, "password"),
+        ({"password": " " * 12}, "password"),  # issue 14: length alone let these in
+        ({"password": "password1234"}, "password"),
     ]
     for change, field in cases:
         body = {"email": unique_email(), "password": PASSWORD,
