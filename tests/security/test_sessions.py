@@ -72,3 +72,17 @@ def test_portal_session_lasts_eight_hours_and_csrf_is_fresh(platform, gw):
         assert after != before
     finally:
         client.close()
+
+
+@pytest.mark.parametrize("target", ["/portal/\r\nSet-Cookie: planted=1", "/portal/\nX: y",
+                                    "/portal/\x00", "//evil.example/portal"])
+def test_next_with_control_characters_is_ignored_not_a_500(platform, gw, target):
+    bidder = make_bidder(gw)
+    with httpx.Client(base_url=platform.url(), timeout=30) as client:
+        csrf = _csrf(client.get("/portal/sign-in").text)
+        resp = client.post("/portal/sign-in", data={"email": bidder.user["email"],
+                                                    "password": PASSWORD, "csrf_token": csrf,
+                                                    "next": target})
+        assert resp.status_code in (302, 303), (resp.status_code, resp.text[:300])
+        assert resp.headers["location"].rstrip("/").endswith("/portal")
+        assert "planted" not in resp.headers.get("set-cookie", "")

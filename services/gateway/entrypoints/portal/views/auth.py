@@ -18,9 +18,10 @@ ORG_KINDS = [("social_enterprise", "Social enterprise"), ("charity", "Charity"),
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths under /portal (no open redirects)."""
-    if target and target.startswith("/portal") and not urlsplit(target).netloc \
-            and not target.startswith("//"):
+    """Only same-site relative paths under /portal (no open redirects); no control characters,
+    which would split the Location header (a 500 before)."""
+    if target and target.startswith("/portal") and not target.startswith("//") \
+            and target.isprintable() and not urlsplit(target).netloc:
         return target
     return url_for("portal.home")
 
