@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared.config import load_settings
 from shared.db import make_engine, make_session_factory, ping
 from shared.errors import Unavailable
+from shared.heartbeats import process_report
 from shared.identity import HEADER, AssertionInvalid, Identity, verify_assertion
 from shared.jsonbody import install_json_guard
 from shared.observability import configure_logging, install_request_id
@@ -119,10 +120,10 @@ def _install_identity(app: Flask) -> None:
         return None
 
 
-def readiness_checks(app: Flask) -> dict[str, str]:
+def readiness_checks(app: Flask) -> dict[str, Any]:
     """Run the database and Redis checks; map each to 'ok' or an error."""
     res: Resources = app.extensions["coprocure"]
-    checks: dict[str, str] = {}
+    checks: dict[str, Any] = {}
     try:
         ping(res.engine)
         checks["database"] = "ok"
@@ -133,6 +134,12 @@ def readiness_checks(app: Flask) -> dict[str, str]:
         checks["redis"] = "ok"
     except Exception as exc:
         checks["redis"] = f"error: {exc.__class__.__name__}"
+    queue = app.config.get("SERVICE_NAME")
+    if queue in ("commissioning", "scoring"):  # the services whose work runs on a queue
+        try:
+            checks["processes"] = process_report(res.redis, queue)  # reported, not gating
+        except Exception as exc:
+            checks["processes"] = {"error": exc.__class__.__name__}
     for name, check in app.extensions.get("coprocure_ready", {}).items():
         try:
             checks[name] = check()
