@@ -159,7 +159,9 @@ class Platform:
         self._spawn(service, [
             sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
             "--workers", str(self.gunicorn_workers), "--threads", "8",
-            "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "10",
+            # gthread, with gunicorn's own error answers (431, 400) as problem+json
+            "--worker-class", "services.gunicorn_worker.ProblemThreadWorker",
+            "--timeout", "60", "--graceful-timeout", "10",
             "--no-control-socket", "--keep-alive", "75",
             # The gateway answers over-long URIs itself with a 414 problem (gunicorn: HTML).
             "--limit-request-line", "0",

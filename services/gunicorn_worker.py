@@ -1,0 +1,33 @@
+"""gunicorn's gthread worker, but the errors gunicorn answers itself are problem+json.
+
+Before a request reaches Flask, gunicorn answers malformed or oversized requests on its own
+(431 for header fields too large, 400 for a bad request line, ...) with a small HTML page;
+every other error of the API is application/problem+json (docs/api.md). gunicorn renders
+those pages with ``gunicorn.util.write_error``, looked up at call time, so this module — loaded
+only in gunicorn processes, by naming the worker class — replaces that one function.
+"""
+
+from __future__ import annotations
+
+import json
+
+from gunicorn import util
+from gunicorn.workers.gthread import ThreadWorker
+
+TYPE_BASE = "https://coprocure.org/problems/"  # as shared/problems.py (no Flask here)
+
+
+def write_problem(sock, status_int: int, reason: str, mesg: str) -> None:
+    """Write an RFC 9457 problem answer and close (gunicorn closes after these errors)."""
+    body = json.dumps({"type": TYPE_BASE + reason.lower().replace(" ", "-"), "title": reason,
+                       "status": status_int, "detail": mesg or reason}).encode()
+    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+            f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n")
+    util.write_nonblock(sock, head.encode("latin1") + body)
+
+
+util.write_error = write_problem
+
+
+class ProblemThreadWorker(ThreadWorker):
+    """gthread (threads per worker) with problem+json for gunicorn's own error answers."""
