@@ -38,3 +38,28 @@ def test_gunicorns_own_answers_are_problem_json(platform, request_bytes, status)
 
     problem = json.loads(body)
     assert problem["status"] == status and problem["title"] and problem["detail"]
+
+
+def test_413_says_connection_close_and_closes(platform):
+    body = b'{"email": "' + b"x" * 3_000_000 + b'"}'
+    url = urlsplit(platform.url())
+    with socket.create_connection((url.hostname, url.port), timeout=30) as sock:
+        sock.sendall(b"POST /api/v1/auth/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body))
+        try:
+            sock.sendall(body)
+        except OSError:
+            pass  # the server may close before taking it all: that is the point
+        answer = b""
+        try:
+            while chunk := sock.recv(65536):
+                answer += chunk
+        except ConnectionResetError:
+            pass
+        except TimeoutError:  # kept open: the answer said keep-alive
+            answer += b"<still open>"
+    head = answer.partition(b"\r\n\r\n")[0].lower()
+    assert head.startswith(b"http/1.1 413"), head[:200]
+    assert b"connection: close" in head and b"keep-alive" not in head, head
+    assert b"content-type: application/problem+json" in head
+    assert not answer.endswith(b"<still open>")
