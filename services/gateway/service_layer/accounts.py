@@ -39,7 +39,11 @@ def change_password(ctx: Context, user_id: str, current_token: str, current: str
         if passwords.password_matches(user.password_hash, new):
             raise Invalid({"new_password": ["Must differ from the current password."]})
         user.password_hash = passwords.hash_password(new)
-        revoked = _revoke_all(session, user.id, now, rules.token_digest(current_token))
+        keep = rules.token_digest(current_token)
+        revoked = _revoke_all(session, user.id, now, keep)
+        # The token used for the change is re-stamped, so it alone outlives the old password.
+        session.execute(update(ApiToken).where(ApiToken.token_sha256 == keep).values(
+            password_stamp=rules.password_stamp(user.password_hash)))
         return {"revoked_tokens": revoked}
 
 

@@ -68,3 +68,21 @@ def test_admin_revokes_all_tokens_of_a_user(client, make_user, login):
     assert all(client.get(ME, headers=t).status_code == 401 for t in tokens)
     missing = client.post("/api/v1/users/usr_nope/revoke-tokens", headers=login(admin))
     assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
+
+
+def test_a_password_changed_in_the_database_ends_older_tokens(client, gateway, make_user, login):
+    """No API involved: an operator resets the hash with an UPDATE (issue 14, item 5)."""
+    from sqlalchemy import update
+
+    from services.gateway.adapters import passwords
+    from services.gateway.adapters.tables import User
+    from services.gateway.context import context_from_app
+
+    user = make_user("bidder")
+    old = login(user)
+    assert client.get(ME, headers=old).status_code == 200
+    with context_from_app(gateway).session_factory.begin() as session:
+        session.execute(update(User).where(User.id == user["id"]).values(
+            password_hash=passwords.hash_password(NEW)))
+    assert client.get(ME, headers=old).status_code == 401
+    assert client.get(ME, headers=login({**user, "password": NEW})).status_code == 200
