@@ -25,7 +25,10 @@ from shared.identity import ROLES, Identity
 if TYPE_CHECKING:  # the context module builds Flask resources; use cases only need its type
     from services.gateway.context import Context
 
-MAX_DIRECTORY_USERS = 200  # a panel names a handful; the cap bounds the IN (...) list
+MAX_DIRECTORY_USERS = 200
+REGISTRATION_TAKEN = ("These details cannot be registered: the e-mail address or the "
+                      "organisation name is already in use. Sign in, or ask your organisation's "
+                      "existing user")  # a panel names a handful; the cap bounds the IN (...) list
 
 
 def user_document(user: User) -> dict:
@@ -91,9 +94,14 @@ def register_bidder(ctx: Context, email: str, password: str, org_name: str,
         # The user's fields before the organisation's: a bad password is a 422 even when the
         # name is taken.
         check_password(password, (_check_email(email), org_name))
-        org = new_organisation(session, org_name, org_kind, now)
-        user = _new_user(session, email, password, ["bidder"], org, False, now)
-        flush_unique(session)
+        try:
+            org = new_organisation(session, org_name, org_kind, now)
+            user = _new_user(session, email, password, ["bidder"], org, False, now)
+            flush_unique(session)
+        except Conflict:
+            # One answer whichever is taken, naming neither: anonymous callers must not learn
+            # which e-mails have accounts (issue 14).
+            raise Conflict(REGISTRATION_TAKEN) from None
         return user_document(user)
 
 
