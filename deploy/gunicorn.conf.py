@@ -31,7 +31,8 @@ MAX_DEFAULT_WORKERS = 8
 bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{_int('PORT', 8000)}"
 workers = _int("GUNICORN_WORKERS", min(2 * _cpus() + 1, MAX_DEFAULT_WORKERS))
 # gthread: requests that wait on the database or an upstream service don't block a whole worker.
-worker_class = "gthread"
+# (services/gunicorn_worker.py: gthread whose own error answers, e.g. 431, are problem+json.)
+worker_class = "services.gunicorn_worker.ProblemThreadWorker"
 threads = _int("GUNICORN_THREADS", 4)
 # A worker silent this long is killed and replaced (the gateway's upstream timeout is shorter).
 timeout = _int("GUNICORN_TIMEOUT", 60)

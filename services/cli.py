@@ -8,11 +8,13 @@ import time
 
 import click
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError as RedisResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rich.console import Console
 
 from shared.config import DEFAULT_PORTS, SERVICES, database_url, env, env_bool
 from shared.contracts import CLOSE_DUE_TENDERS, PUBLISH_TREE_HEAD
+from shared.heartbeats import beat
 from shared.observability import configure_logging
 from shared.queue import (
     QUEUES,
@@ -24,6 +26,24 @@ from shared.queue import (
 )
 
 console = Console(stderr=True)
+
+
+def say(message: str) -> None:
+    """Tell the operator, best effort: a full or read-only log disk must not kill the process
+    that was reporting (issue 14)."""
+    try:
+        console.print(message)
+    except (OSError, ValueError):
+        pass
+
+
+def redis_refuses_writes(exc: Exception) -> bool:
+    """Redis is up but refusing writes (MISCONF: it cannot persist; READONLY: a replica):
+    an outage to wait out, like a lost connection, not a bug."""
+    # In a pipeline the reply is wrapped: "Command # 1 (...) of pipeline caused error: MISCONF …"
+    return isinstance(exc, (RedisConnectionError, RedisTimeoutError)) or (
+        isinstance(exc, RedisResponseError)
+        and any(code in str(exc) for code in ("MISCONF", "READONLY", "OOM ", "LOADING")))
 
 
 @click.group()
@@ -38,7 +58,7 @@ def main() -> None:
               help="Shrink minimum periods to zero (COPROCURE_SANDBOX=1).")
 def dev(sandbox: bool | None) -> None:
     """Run the whole platform locally; Ctrl-C stops all of it."""
-    from services.platform import Platform, default_root
+    from services.platform import Platform, Supervisor, default_root
 
     extra = {}
     if sandbox is not None:
@@ -58,12 +78,12 @@ def dev(sandbox: bool | None) -> None:
         console.print(f"[green]ready[/green] gateway: {platform.url()}  "
                       f"docs: {platform.url()}/docs  redis: {platform.redis_url}")
         click.echo(f"Gateway URL: {platform.url()}")
+        # Supervise, as a process manager would: a dead child is restarted with backoff
+        # and the rest of the platform keeps running (issue 14).
+        supervisor = Supervisor(platform)
         while not stopping["now"]:
-            for name, proc in platform.procs.items():
-                if proc.poll() is not None:
-                    console.print(f"[red]{name} exited ({proc.returncode})[/red]; stopping")
-                    stopping["now"] = True
-                    break
+            for line in supervisor.check():
+                say(f"supervisor: {line}")
             time.sleep(0.5)
     finally:
         console.print("stopping…")
@@ -92,6 +112,7 @@ def worker(queue: str, burst: bool) -> None:
     # recovery"; docs/deploy.md).
     monitoring = int(env("JOB_MONITORING_INTERVAL", "30"))
     w = None
+    failures = 0
     while True:
         try:
             # Inside the try: building a worker talks to Redis too (CLIENT SETNAME).
@@ -100,13 +121,17 @@ def worker(queue: str, burst: bool) -> None:
                        job_class=job_class)
             w.work(burst=burst, with_scheduler=True, logging_level=env("LOG_LEVEL", "INFO"))
             return
-        except (RedisConnectionError, RedisTimeoutError) as exc:
+        except Exception as exc:
+            if not redis_refuses_writes(exc):
+                raise
             if w is not None and w._stop_requested:
                 return  # asked to stop (SIGTERM) and Redis went too: stopping is the answer
-            # rq quits when Redis vanishes outside its dequeue retry loop (e.g. right after a
-            # job); start a fresh worker instead, so a Redis restart needs no process restart.
-            console.print(f"worker: Redis unavailable ({exc!r}); starting again")
-            time.sleep(1)
+            # rq quits when Redis vanishes or refuses writes outside its dequeue retry loop
+            # (e.g. right after a job); start a fresh worker instead, backing off, so a Redis
+            # restart or a full Redis disk needs no process restart.
+            failures += 1
+            say(f"worker: Redis unavailable ({exc!r}); starting again")
+            time.sleep(min(30.0, 2.0 ** min(failures, 5) / 2))
 
 
 @main.command()
@@ -130,6 +155,7 @@ def scheduler(once: bool) -> None:
     while True:
         now = time.time()
         try:
+            beat(conn)  # /readyz reports a scheduler that has gone quiet
             if now - last_janitor >= janitor_every:
                 clean_started_registries(conn, handlers)
                 last_janitor = now
@@ -141,8 +167,8 @@ def scheduler(once: bool) -> None:
                             {"schema_version": 1, "slot": slot}, job_id=f"tree-head-{slot}",
                             result_ttl=60, failure_ttl=3600)
                 last_head = now
-        except Exception as exc:  # Redis down: keep ticking, it comes back
-            console.print(f"scheduler: {exc!r}")
+        except Exception as exc:  # Redis down or refusing writes: keep ticking, it comes back
+            say(f"scheduler: {exc!r}")
         if now - last_sweep >= sweep_every:
             last_sweep = now
             _sweep(conn, int(now // sweep_every))
@@ -159,17 +185,18 @@ def _sweep(conn, slot: int) -> None:
         enqueue_job(get_queue("commissioning", conn), CLOSE_DUE_TENDERS, payload,
                     job_id=f"sweep-{slot}", result_ttl=60, failure_ttl=3600)
         return
-    except (RedisConnectionError, RedisTimeoutError) as exc:
-        console.print(f"scheduler: Redis unavailable ({exc!r}); sweeping in-process")
     except Exception as exc:
-        console.print(f"scheduler: cannot enqueue the sweeper: {exc!r}")
-        return
+        if not redis_refuses_writes(exc):
+            say(f"scheduler: cannot enqueue the sweeper: {exc!r}")
+            return
+        # MISCONF/READONLY too: tenders must still close on time (issue 14).
+        say(f"scheduler: Redis unavailable ({exc!r}); sweeping in-process")
     from services.wiring import JOBS
 
     try:
         JOBS[CLOSE_DUE_TENDERS](payload)
     except Exception as exc:  # the database may be down too: the next tick retries
-        console.print(f"scheduler: in-process sweep failed: {exc!r}")
+        say(f"scheduler: in-process sweep failed: {exc!r}")
 
 
 @main.command()

@@ -71,6 +71,14 @@ class Platform:
     own_redis: bool = False  # start the embedded Redis even if a Redis URL is configured
     redis_port: int | None = None
     process_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    commands: dict[str, tuple[list[str], dict[str, str]]] = field(default_factory=dict)
+
+    def respawn(self, name: str) -> int:
+        """Start a process again with the command and environment it was first started with;
+        its new pid."""
+        argv, overrides = self.commands[name]
+        self._spawn(name, argv, overrides)
+        return self.procs[name].pid
 
     def environment(self) -> dict[str, str]:
         """The environment every child process gets."""
@@ -101,6 +109,7 @@ class Platform:
         environ = self.environment()
         environ.update(env_overrides or {})
         self.process_env[name] = dict(env_overrides or {})
+        self.commands[name] = (list(argv), dict(env_overrides or {}))
         out = open(path, "ab")  # noqa: SIM115 - owned by the child
         self.procs[name] = subprocess.Popen(argv, env=environ, stdout=out,
                                             stderr=subprocess.STDOUT, start_new_session=True)
@@ -150,7 +159,9 @@ class Platform:
         self._spawn(service, [
             sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
             "--workers", str(self.gunicorn_workers), "--threads", "8",
-            "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "10",
+            # gthread, with gunicorn's own error answers (431, 400) as problem+json
+            "--worker-class", "services.gunicorn_worker.ProblemThreadWorker",
+            "--timeout", "60", "--graceful-timeout", "10",
             "--no-control-socket", "--keep-alive", "75",
             # The gateway answers over-long URIs itself with a 414 problem (gunicorn: HTML).
             "--limit-request-line", "0",
@@ -265,3 +276,52 @@ def child_pids(pid: int) -> list[int]:
 def default_root() -> Path:
     """Where `coprocure dev` keeps its state."""
     return var_dir()
+
+
+@dataclass
+class Supervisor:
+    """Restart a platform's processes when they exit, with backoff, as a process manager would
+    (``coprocure dev``): one dead child must not stop the whole platform (issue 14).
+
+    The delay doubles from ``first_delay`` to ``max_delay`` while a process keeps dying, and
+    starts over once it has stayed up for ``healthy_after`` seconds.
+    """
+
+    platform: Platform
+    first_delay: float = 1.0
+    max_delay: float = 30.0
+    healthy_after: float = 60.0
+    restarts: dict[str, int] = field(default_factory=dict)
+    due: dict[str, float] = field(default_factory=dict)
+    started: dict[str, float] = field(default_factory=dict)
+
+    def check(self, now: float | None = None) -> list[str]:
+        """Look at every process once; restart the ones whose delay has passed. Returns what
+        happened, one line each, for the operator."""
+        now = time.monotonic() if now is None else now
+        said = []
+        for name, proc in list(self.platform.procs.items()):
+            if proc.poll() is None:
+                if now - self.started.setdefault(name, now) >= self.healthy_after:
+                    self.restarts.pop(name, None)
+                continue
+            if name not in self.due:
+                count = self.restarts.get(name, 0)
+                delay = min(self.max_delay, self.first_delay * 2 ** count)
+                self.due[name] = now + delay
+                said.append(f"{name} exited ({proc.returncode}); restarting in {delay:.0f} s "
+                            f"(restart {count + 1})")
+            elif now >= self.due[name]:
+                del self.due[name]
+                self.restarts[name] = self.restarts.get(name, 0) + 1
+                self.started[name] = now
+                try:
+                    if name == "redis":
+                        self.platform.restart_redis()
+                        pid = self.platform.procs["redis"].pid
+                    else:
+                        pid = self.platform.respawn(name)
+                    said.append(f"{name} restarted (pid {pid})")
+                except Exception as exc:  # e.g. the log disk is full: try again later
+                    said.append(f"{name} could not be restarted: {exc!r}")
+        return said

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import os
 import secrets
 from pathlib import Path
@@ -57,12 +58,34 @@ def _dev_secret(name: str, nbytes: int, environ: dict | None) -> str:
     return path.read_text().strip()
 
 
+def secret_problem(value: str, nbytes: int = 32) -> str | None:
+    """What is wrong with a secret's form (None when it is ``nbytes`` bytes of base64):
+    a template's placeholder or a typed-in word must not pass for a key."""
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return f"must be {nbytes} random bytes, base64-encoded (it is not base64)"
+    if len(raw) != nbytes:
+        return f"must be {nbytes} random bytes, base64-encoded (it decodes to {len(raw)})"
+    return None
+
+
 def secret(name: str, nbytes: int = 32, environ: dict | None = None) -> str:
-    """A base64 secret from ``COPROCURE_<name>``, else a per-checkout dev key file."""
+    """A base64 secret from ``COPROCURE_<name>``, else a per-checkout dev key file.
+
+    In production the secret must be set and be ``nbytes`` bytes of base64: the process refuses
+    to start otherwise (docs/deploy.md, "Secrets")."""
     value = env(name, None, environ)
+    production = env("ENV", "dev", environ) == "production"
     if value:
-        return value.strip()
-    if env("ENV", "dev", environ) == "production":
+        value = value.strip()
+        problem = secret_problem(value, nbytes) if production else None
+        if problem:
+            raise RuntimeError(f"{PREFIX}{name} {problem}; generate one with: python -c "
+                               "'import base64,os;print(base64.b64encode(os.urandom(32))"
+                               ".decode())'")
+        return value
+    if production:
         raise RuntimeError(f"{PREFIX}{name} must be set in production")
     return _dev_secret(name.lower(), nbytes, environ)
 

@@ -14,8 +14,33 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
+class BestEffortPrintLogger(structlog.PrintLogger):
+    """A PrintLogger whose failures are dropped: a full or read-only disk under the log file
+    (ENOSPC, EROFS, EIO) must never fail the request or job that was logging (issue 14)."""
+
+    dropped = 0  # lines lost since start, for anyone who wants to know
+
+    def msg(self, message: str) -> None:
+        """Print the message; if the sink fails, drop it and carry on."""
+        try:
+            super().msg(message)
+        except (OSError, ValueError):  # ValueError: the stream was closed
+            type(self).dropped += 1
+
+    log = debug = info = warn = warning = msg
+    fatal = failure = err = error = critical = exception = msg
+
+
+class BestEffortPrintLoggerFactory:
+    """structlog logger factory for BestEffortPrintLogger on stderr."""
+
+    def __call__(self, *args: object) -> BestEffortPrintLogger:
+        return BestEffortPrintLogger(sys.stderr)
+
+
 def configure_logging(level: str = "INFO") -> None:
-    """Log JSON lines to stderr, with context variables merged in."""
+    """Log JSON lines to stderr, with context variables merged in; never fail because of it."""
+    logging.raiseExceptions = False  # stdlib handlers: a failing stream drops the record quietly
     logging.basicConfig(format="%(message)s", stream=sys.stderr,
                         level=getattr(logging, level.upper(), logging.INFO))
     structlog.configure(
@@ -28,7 +53,7 @@ def configure_logging(level: str = "INFO") -> None:
         ],
         wrapper_class=structlog.make_filtering_bound_logger(
             getattr(logging, level.upper(), logging.INFO)),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        logger_factory=BestEffortPrintLoggerFactory(),
         cache_logger_on_first_use=True,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 import structlog
@@ -166,6 +167,19 @@ def _unstorable_value(exc: Exception) -> Response:
                                     type_=TYPE_BASE + "validation-error"))
 
 
+DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EIO})
+
+
+def _os_error(exc: OSError) -> Response:
+    # A full or read-only disk is an outage to wait out, not a bug (docs/api-notes.md).
+    if exc.errno in DISK_ERRNOS:
+        log.error("storage_unavailable", error=repr(exc)[:500])
+        return problem_response(Problem(503, "Service unavailable",
+                                        "Storage is unavailable; try again shortly.",
+                                        headers={"Retry-After": "30"}))
+    return _unexpected(exc)
+
+
 def _unexpected(exc: Exception) -> Response:
     log.exception("unhandled_exception", error=repr(exc))
     return problem_response(Problem(500, "Internal server error",
@@ -184,4 +198,5 @@ def register_problem_handlers(app: Flask) -> None:
     app.register_error_handler(SATimeoutError, _database_unavailable)
     app.register_error_handler(RedisConnectionError, _redis_unavailable)
     app.register_error_handler(RedisTimeoutError, _redis_unavailable)
+    app.register_error_handler(OSError, _os_error)
     app.register_error_handler(Exception, _unexpected)

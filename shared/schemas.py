@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -23,6 +24,9 @@ class StrictSchema(Schema):
         ordered = True
 
 
+PLAIN_AMOUNT = re.compile(r"-?[0-9]{1,16}(\.[0-9]{1,2})?")
+
+
 class MoneySchema(StrictSchema):
     """``{"amount": "12345.00", "currency": "GBP"}`` with the amount as a decimal string."""
 
@@ -33,14 +37,17 @@ class MoneySchema(StrictSchema):
     def _amount(self, value: str, **_: Any) -> None:
         if not isinstance(value, str):
             raise ValidationError("Must be a decimal string.")
+        # Only plain ASCII digits: Decimal() would also take "1e6", " 12.00", "+1", "1_000",
+        # Arabic-Indic or full-width digits, and the amount is stored as sent.
+        if not PLAIN_AMOUNT.fullmatch(value):
+            if re.fullmatch(r"-?[0-9]+\.[0-9]{3,}", value):
+                raise ValidationError("At most 2 decimal places.")
+            raise ValidationError("Must be plain digits with up to 2 decimal places, such as "
+                                  "\"12345.00\".")
         try:
             amount = Decimal(value)
-        except InvalidOperation as exc:
+        except InvalidOperation as exc:  # pragma: no cover - the pattern admits only decimals
             raise ValidationError("Must be a decimal string such as \"12345.00\".") from exc
-        if not amount.is_finite():
-            raise ValidationError("Must be a finite decimal.")
-        if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise ValidationError("At most 2 decimal places.")
         if abs(amount) >= Decimal("1e15"):
             raise ValidationError("Amount too large.")
 

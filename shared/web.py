@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared.config import load_settings
 from shared.db import make_engine, make_session_factory, ping
 from shared.errors import Unavailable
+from shared.heartbeats import process_report
 from shared.identity import HEADER, AssertionInvalid, Identity, verify_assertion
+from shared.jsonbody import install_json_guard
 from shared.observability import configure_logging, install_request_id
 from shared.problems import Problem, problem_response, register_problem_handlers
 from shared.queue import redis_from_url
@@ -118,10 +120,10 @@ def _install_identity(app: Flask) -> None:
         return None
 
 
-def readiness_checks(app: Flask) -> dict[str, str]:
+def readiness_checks(app: Flask) -> dict[str, Any]:
     """Run the database and Redis checks; map each to 'ok' or an error."""
     res: Resources = app.extensions["coprocure"]
-    checks: dict[str, str] = {}
+    checks: dict[str, Any] = {}
     try:
         ping(res.engine)
         checks["database"] = "ok"
@@ -132,6 +134,12 @@ def readiness_checks(app: Flask) -> dict[str, str]:
         checks["redis"] = "ok"
     except Exception as exc:
         checks["redis"] = f"error: {exc.__class__.__name__}"
+    queue = app.config.get("SERVICE_NAME")
+    if queue in ("commissioning", "scoring"):  # the services whose work runs on a queue
+        try:
+            checks["processes"] = process_report(res.redis, queue)  # reported, not gating
+        except Exception as exc:
+            checks["processes"] = {"error": exc.__class__.__name__}
     for name, check in app.extensions.get("coprocure_ready", {}).items():
         try:
             checks[name] = check()
@@ -143,7 +151,10 @@ def readiness_checks(app: Flask) -> dict[str, str]:
 def _install_health(app: Flask) -> None:
     @app.get("/healthz")
     def healthz():
-        return jsonify(status="ok", service=app.config["SERVICE_NAME"])
+        # sandbox and environment let a client (`coprocure demo`) refuse to seed a real platform.
+        return jsonify(status="ok", service=app.config["SERVICE_NAME"],
+                       sandbox=bool(app.config.get("SANDBOX")),
+                       environment=app.config.get("ENV", "dev"))
 
     @app.get("/readyz")
     def readyz():
@@ -175,6 +186,7 @@ def create_service_app(service: str, config: dict[str, Any] | None,
     app.extensions["coprocure_ready"] = dict(extra_ready or {})
     register_problem_handlers(app)
     install_request_id(app)
+    install_json_guard(app)
     if require_assertion:
         _install_identity(app)
     _install_health(app)

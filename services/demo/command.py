@@ -2,25 +2,53 @@
 
 from __future__ import annotations
 
+import secrets
 import subprocess
 import sys
 
 import click
+import httpx
 from rich.console import Console
 from rich.table import Table
 
+from services.demo import scenario
 from services.demo.client import ApiError, Client
 from services.demo.runner import DemoRun
 
 
-def _admin_token(url: str, email: str, password: str) -> str:
+def require_sandbox(url: str) -> None:
+    """Refuse unless the platform says it is a sandbox and not production: the demo creates a
+    council, staff and bidders, and must never seed (or make an admin on) a real platform."""
     try:
-        return Client(url).login(email, password).token or ""
-    except ApiError:
-        # First run on a fresh platform: create the admin the documented way.
-        subprocess.run([sys.executable, "-m", "services.cli", "users", "create", "--email", email,
-                        "--password", password, "--role", "admin"], check=True)
-        return Client(url).login(email, password).token or ""
+        health = httpx.get(url.rstrip("/") + "/healthz", timeout=10).json()
+    except (httpx.HTTPError, ValueError) as exc:
+        raise click.ClickException(f"Cannot read {url}/healthz: {exc}") from exc
+    if health.get("sandbox") is not True or health.get("environment") == "production":
+        raise click.ClickException(
+            f"{url} is not a sandbox platform (sandbox={health.get('sandbox')!r}, "
+            f"environment={health.get('environment')!r}); the demo runs only on one started "
+            "with COPROCURE_SANDBOX=1 outside production. Nothing was created.")
+
+
+def admin_token(url: str, email: str, password: str | None) -> tuple[str, str | None]:
+    """A token of the demo's admin, and the password when the demo made the admin itself.
+
+    With a password: sign in with it. Without one: create the admin with a fresh random
+    password (there is no default password to guess)."""
+    if password:
+        try:
+            return Client(url).login(email, password).token or "", None
+        except ApiError as exc:
+            raise click.ClickException(f"Cannot sign in as {email}: {exc}") from exc
+    password = secrets.token_urlsafe(18)
+    created = subprocess.run([sys.executable, "-m", "services.cli", "users", "create",
+                              "--email", email, "--password", password, "--role", "admin"],
+                             capture_output=True, text=True)
+    if created.returncode != 0:
+        raise click.ClickException(
+            f"Could not create the demo admin {email} ({created.stderr.strip()}); if it exists, "
+            "give its password with --admin-password or COPROCURE_DEMO_ADMIN_PASSWORD.")
+    return Client(url).login(email, password).token or "", password
 
 
 def print_result(console: Console, demo: DemoRun) -> None:
@@ -44,15 +72,25 @@ def print_result(console: Console, demo: DemoRun) -> None:
 @click.command()
 @click.option("--url", default="http://127.0.0.1:8000", show_default=True,
               help="The gateway of a running platform (`coprocure dev --sandbox`).")
-@click.option("--admin-email", default="admin@example.org", show_default=True)
-@click.option("--admin-password", envvar="COPROCURE_DEMO_ADMIN_PASSWORD",
-              default="change-me-demo-admin", show_default=True)
+@click.option("--admin-email", default=None,
+              help="An existing admin (with --admin-password); by default the demo creates a "
+                   "fresh demo-admin-…@example.org.")
+@click.option("--admin-password", envvar="COPROCURE_DEMO_ADMIN_PASSWORD", default=None,
+              help="The admin's password; without it the demo creates the admin with a random "
+                   "password and prints it.")
 @click.option("--deadline-seconds", default=20.0, show_default=True,
               help="Seconds from publication to the submission deadline (sandbox).")
-def demo(url: str, admin_email: str, admin_password: str, deadline_seconds: float) -> None:
+def demo(url: str, admin_email: str | None, admin_password: str | None,
+         deadline_seconds: float) -> None:
     """Seed a realistic tender with three distinct bids and run it through to award."""
     console = Console()
-    run = DemoRun(url, _admin_token(url, admin_email, admin_password),
-                  deadline_seconds=deadline_seconds)
+    require_sandbox(url)
+    admin_email = admin_email or (f"demo-admin-{secrets.token_hex(3)}@example.org"
+                                  if not admin_password else "admin@example.org")
+    token, made = admin_token(url, admin_email, admin_password)
+    if made:
+        console.print(f"Created the demo admin {admin_email} with password {made}")
+    console.print(f"Demo users' password (this run): {scenario.PASSWORD}")
+    run = DemoRun(url, token, deadline_seconds=deadline_seconds)
     run.run_all(say=console.print)
     print_result(console, run)

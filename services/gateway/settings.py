@@ -20,6 +20,9 @@ def gateway_settings(config: dict[str, Any] | None) -> dict[str, Any]:
         "IP_RATE_LIMIT": env("IP_RATE_LIMIT"),
         "LOGIN_RATE_LIMIT": env("LOGIN_RATE_LIMIT"),
         "LOGIN_IP_RATE_LIMIT": env("LOGIN_IP_RATE_LIMIT"),
+        # Growing delay on failed sign-ins of one account from one address (limits.py).
+        "LOGIN_FAILURE_DELAY_SECONDS": float(env("LOGIN_FAILURE_DELAY_SECONDS", "0.25")),
+        "LOGIN_FAILURE_DELAY_MAX_SECONDS": float(env("LOGIN_FAILURE_DELAY_MAX_SECONDS", "5")),
         "UPSTREAM_CONNECT_TIMEOUT": float(env("UPSTREAM_CONNECT_TIMEOUT", "2")),
         "UPSTREAM_READ_TIMEOUT": float(env("UPSTREAM_READ_TIMEOUT", "30")),
         "UPSTREAM_POOL_SIZE": int(env("UPSTREAM_POOL_SIZE", "100")),

@@ -1,9 +1,14 @@
 """`coprocure demo` runs the example tender to award on a running platform and shows why."""
 
+import base64
 import re
+import secrets
 import subprocess
 import sys
+import uuid
+from pathlib import Path
 
+import httpx
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -11,7 +16,7 @@ pytestmark = pytest.mark.e2e
 
 def test_demo_prints_the_ranking_with_reasons(platform):
     env = platform.environment()
-    env["COPROCURE_DEMO_ADMIN_PASSWORD"] = "demo-admin-password-for-tests"
+    env.pop("COPROCURE_DEMO_ADMIN_PASSWORD", None)
     env["COLUMNS"] = "400"  # rich wraps at 80 columns off a terminal; keep one line per criterion
     result = subprocess.run(
         [sys.executable, "-m", "services.cli", "demo", "--url", platform.url(),
@@ -19,6 +24,12 @@ def test_demo_prints_the_ranking_with_reasons(platform):
         env=env, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = result.stdout
+    # No default password: the demo made its admin with a random one, printed, that works.
+    made = re.search(r"Created the demo admin (\S+) with password (\S+)", out)
+    assert made, out[:2000]
+    resp = httpx.post(platform.url() + "/api/v1/auth/token",
+                      json={"email": made.group(1), "password": made.group(2)})
+    assert resp.status_code == 200, resp.text
     assert "Awarded to strong" in out
     ranking = out[out.index("Ranking"):]
     # The table lists the strong bid first; the breakdown then follows rank order.
@@ -34,3 +45,52 @@ def test_demo_prints_the_ranking_with_reasons(platform):
     q1 = re.search(r"^\s+Q1: .*$", breakdown["outputs"], flags=re.M).group(0)
     assert re.search(r"cap(ped)? at 1\b.*no commitment is an outcome", q1), q1
     assert q1.split()[1] == "1", q1
+
+
+@pytest.fixture(scope="module")
+def production_platform(platform_factory):
+    """A platform in production mode (its own secrets, real argon2 parameters, no sandbox)."""
+    return platform_factory(
+        COPROCURE_ENV="production", COPROCURE_SANDBOX="0",
+        COPROCURE_PASSWORD_HASH_PROFILE="default",
+        COPROCURE_ASSERTION_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
+        COPROCURE_PORTAL_SECRET=base64.b64encode(secrets.token_bytes(32)).decode())
+
+
+def test_demo_refuses_a_production_platform_and_creates_nothing(production_platform):
+    env = production_platform.environment()
+    own_admin = f"ops-{uuid.uuid4().hex[:8]}@council.example"
+    subprocess.run([sys.executable, "-m", "services.cli", "users", "create", "--email", own_admin,
+                    "--password", secrets.token_urlsafe(18), "--role", "admin"],
+                   env=env, check=True, capture_output=True)
+    url = production_platform.url()
+    result = subprocess.run([sys.executable, "-m", "services.cli", "demo", "--url", url],
+                            env=env, capture_output=True, text=True, timeout=120)
+    users = subprocess.run([sys.executable, "-c", LIST_USERS], env=env, capture_output=True,
+                           text=True, check=True).stdout.split()
+    # No admin (default password or not), no staff, no bidders were made.
+    assert users == [own_admin]
+    resp = httpx.post(url + "/api/v1/auth/token",
+                      json={"email": "admin@example.org", "password": "change-me-demo-admin"})
+    assert resp.status_code == 401, resp.text
+    assert result.returncode != 0
+    assert "not a sandbox platform" in result.stderr, result.stderr
+    health = httpx.get(url + "/healthz").json()
+    assert health["sandbox"] is False and health["environment"] == "production"
+
+
+# Every user's email in the platform's gateway database (the demo must have added none).
+LIST_USERS = """
+from sqlalchemy import select
+from services.gateway.adapters.tables import User
+from services.gateway.context import process_context
+with process_context().session_factory() as s:
+    print(*sorted(s.scalars(select(User.email))))
+"""
+
+
+def test_no_default_password_in_the_code():
+    from services.demo import command
+
+    source = Path(command.__file__).read_text()
+    assert "change-me" not in source

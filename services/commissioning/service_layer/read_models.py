@@ -87,10 +87,16 @@ def tender_doc(tender: Tender) -> dict[str, Any]:
     }
 
 
-def receipt(bid: Bid) -> dict[str, Any]:
-    """The receipt of the bid's current version."""
-    return {"bid_id": bid.id, "version": bid.version, "submitted_at": rfc3339(bid.submitted_at),
-            "content_sha256": bid.content_sha256}
+def receipt(bid: Bid, with_hash: bool = True) -> dict[str, Any]:
+    """The receipt of the bid's current version.
+
+    ``content_sha256`` covers the price, and prices are few enough to guess: whoever may not see
+    the price must not see the hash either (docs/architecture.md, "Panel never sees price").
+    """
+    doc = {"bid_id": bid.id, "version": bid.version, "submitted_at": rfc3339(bid.submitted_at)}
+    if with_hash:
+        doc["content_sha256"] = bid.content_sha256
+    return doc
 
 
 def receipt_doc(bid: Bid) -> dict[str, Any]:
@@ -109,7 +115,7 @@ def bid_doc(bid: Bid, tender: Tender, content: dict[str, Any] | None,
         "version": bid.version, "tender_version": bid.tender_version,
         "needs_confirmation": needs_confirmation(bid.tender_version, tender.version, bid.status),
         "submitted_at": rfc3339(bid.submitted_at), "updated_at": rfc3339(bid.updated_at),
-        "withdrawn_at": rfc3339(bid.withdrawn_at), "receipt": receipt(bid),
+        "withdrawn_at": rfc3339(bid.withdrawn_at), "receipt": receipt(bid, with_hash=with_price),
     }
     if content is not None:
         if with_price:

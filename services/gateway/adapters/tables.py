@@ -65,5 +65,8 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # SHA-256 of the user's password hash when the token was issued: a password changed by any
+    # means (the API, the CLI, an UPDATE in the database) ends every older token.
+    password_stamp: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     user: Mapped[User] = relationship(lazy="joined")

@@ -66,3 +66,8 @@ def token_expiry(issued_at: datetime, ttl_seconds: int) -> datetime:
 def token_usable(expires_at: datetime, revoked_at: datetime | None, now: datetime) -> bool:
     """A token works until it expires or is revoked."""
     return revoked_at is None and now < expires_at
+
+
+def password_stamp(password_hash: str) -> str:
+    """What a token remembers of its user's password hash (a digest, never the hash)."""
+    return hashlib.sha256(("stamp:" + password_hash).encode()).hexdigest()

@@ -27,13 +27,62 @@ def token_key() -> str:
     return "tok:" + hashlib.sha256(header.encode()).hexdigest()
 
 
-def email_key() -> str:
-    """A key per email tried at sign-in or registration."""
+def _email_digest() -> str | None:
     body = request.get_json(silent=True)
     email = body.get("email") if isinstance(body, dict) else None
     if not isinstance(email, str):
+        return None
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def email_key() -> str:
+    """A key per email *and* address tried at sign-in or registration: failures from one
+    address never lock the account's owner out at another (issue 14: anyone could lock a
+    chosen bidder out before a deadline by failing 10 times a minute with its email)."""
+    digest = _email_digest()
+    if digest is None:
         return "noemail:" + client_ip()
-    return "email:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return f"email:{digest}:{client_ip()}"
+
+
+def failure_delay(failures: int, base: float, cap: float) -> float:
+    """Seconds to hold a failed sign-in's answer: nothing for the first three failures of an
+    account from an address, then doubling from ``base`` up to ``cap``."""
+    if failures <= FREE_FAILURES or base <= 0:
+        return 0.0
+    return min(cap, base * 2 ** (failures - FREE_FAILURES - 1))
+
+
+FREE_FAILURES = 3
+FAILURE_MEMORY_SECONDS = 900
+
+
+def _slow_down_guessing(app: Flask):
+    """After a failed sign-in, count it for the account and address, and hold the answer for a
+    growing delay. Only failures wait: the owner's right password answers at once."""
+    base = float(app.config.get("LOGIN_FAILURE_DELAY_SECONDS", 0.25))
+    cap = float(app.config.get("LOGIN_FAILURE_DELAY_MAX_SECONDS", 5.0))
+
+    def after(response):
+        if request.endpoint != "identity.Token" or request.method != "POST" \
+                or response.status_code != 401:
+            return response
+        digest = _email_digest()
+        if digest is None:
+            return response
+        key = f"coprocure-gw:login-failures:{digest}:{client_ip()}"
+        try:
+            redis = app.extensions["coprocure"].redis
+            failures = int(redis.incr(key))
+            redis.expire(key, FAILURE_MEMORY_SECONDS)
+        except Exception:  # Redis down: limits lapse rather than the API (as flask-limiter's)
+            return response
+        delay = failure_delay(failures, base, cap)
+        if delay:
+            time.sleep(delay)
+        return response
+
+    return after
 
 
 def _not_login() -> bool:
@@ -101,11 +150,13 @@ def install_rate_limits(app: Flask) -> Limiter:
                              exempt_when=_anonymous_or_unlimited),
             ApplicationLimit(login_ip, key_function=client_ip, scope="login-ip",
                              exempt_when=_not_login),
-            # Per account, only failures count: guessing is stopped, signing in often is not.
+            # Per account and address, only failures count: guessing is stopped, signing in
+            # often is not, and nobody elsewhere can spend the owner's allowance.
             ApplicationLimit(login_email, key_function=email_key, scope="login-email",
                              exempt_when=_not_login, deduct_when=_failed),
         ],
     )
     limiter.init_app(app)
+    app.after_request(_slow_down_guessing(app))
     app.register_error_handler(RateLimitExceeded, _too_many_handler(limiter))
     return limiter

@@ -29,7 +29,8 @@ def issue_token(ctx: Context, email: str, password: str) -> dict:
         token = secrets.token_urlsafe(32)
         expires_at = rules.token_expiry(now, ctx.token_ttl_seconds)
         session.add(ApiToken(token_sha256=rules.token_digest(token), user_id=user.id,
-                             created_at=now, expires_at=expires_at))
+                             created_at=now, expires_at=expires_at,
+                             password_stamp=rules.password_stamp(user.password_hash)))
         # The only moment the raw token exists: only its digest is stored.
         return {"access_token": token, "token_type": "Bearer",
                 "expires_in": ctx.token_ttl_seconds, "expires_at": rfc3339(expires_at),
@@ -43,6 +44,9 @@ def user_for_token(ctx: Context, token: str) -> User | None:
             ApiToken.token_sha256 == rules.token_digest(token)))
         if row is None or not row.user.active:
             return None
+        if row.password_stamp is not None and \
+                row.password_stamp != rules.password_stamp(row.user.password_hash):
+            return None  # the password changed since this token was issued
         revoked = as_utc(row.revoked_at) if row.revoked_at else None
         if not rules.token_usable(as_utc(row.expires_at), revoked, ctx.clock()):
             return None

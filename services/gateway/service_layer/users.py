@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.gateway.adapters import passwords
+from services.gateway.adapters import passwords, strength
 from services.gateway.adapters.tables import Organisation, User
 from services.gateway.domain import identity as rules
 from services.gateway.service_layer.organisations import (
@@ -25,7 +25,10 @@ from shared.identity import ROLES, Identity
 if TYPE_CHECKING:  # the context module builds Flask resources; use cases only need its type
     from services.gateway.context import Context
 
-MAX_DIRECTORY_USERS = 200  # a panel names a handful; the cap bounds the IN (...) list
+MAX_DIRECTORY_USERS = 200
+REGISTRATION_TAKEN = ("These details cannot be registered: the e-mail address or the "
+                      "organisation name is already in use. Sign in, or ask your organisation's "
+                      "existing user")  # a panel names a handful; the cap bounds the IN (...) list
 
 
 def user_document(user: User) -> dict:
@@ -45,10 +48,15 @@ def identity_of(user: User, request_id: str | None = None) -> Identity:
                     organisation_name=org.name if org else None)
 
 
-def _check_password(password: str) -> None:
+def check_password(password: str, user_inputs: tuple[str, ...] = (),
+                   field: str = "password") -> None:
+    """422 naming ``field`` for a password too short, too long or too easy to guess."""
     problems = rules.password_problems(password)
+    if not problems:
+        weak = strength.weakness(password, user_inputs)
+        problems = [weak] if weak else []
     if problems:
-        raise Invalid({"password": problems})
+        raise Invalid({field: problems})
 
 
 def _check_email(email: str) -> str:
@@ -62,7 +70,7 @@ def _new_user(session: Session, email: str, password: str, roles: Iterable[str],
               organisation: Organisation | None, lived_experience: bool,
               now: datetime) -> User:
     email = _check_email(email)
-    _check_password(password)
+    check_password(password, (email, organisation.name if organisation else ""))
     roles = list(dict.fromkeys(roles))
     if not roles or rules.unknown_roles(roles):
         raise Invalid({"roles": [f"Each role must be one of {', '.join(ROLES)}."]})
@@ -85,11 +93,15 @@ def register_bidder(ctx: Context, email: str, password: str, org_name: str,
     with transaction(ctx.session_factory) as session:
         # The user's fields before the organisation's: a bad password is a 422 even when the
         # name is taken.
-        _check_email(email)
-        _check_password(password)
-        org = new_organisation(session, org_name, org_kind, now)
-        user = _new_user(session, email, password, ["bidder"], org, False, now)
-        flush_unique(session)
+        check_password(password, (_check_email(email), org_name))
+        try:
+            org = new_organisation(session, org_name, org_kind, now)
+            user = _new_user(session, email, password, ["bidder"], org, False, now)
+            flush_unique(session)
+        except Conflict:
+            # One answer whichever is taken, naming neither: anonymous callers must not learn
+            # which e-mails have accounts (issue 14).
+            raise Conflict(REGISTRATION_TAKEN) from None
         return user_document(user)
 
 

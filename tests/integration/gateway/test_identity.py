@@ -41,6 +41,8 @@ def test_register_refuses_bad_input_naming_the_field(client):
         ({"roles": ["admin"]}, "roles"),
         ({"organisation": {"name": "X", "kind": "cic", "id": "org_x"}}, "organisation.id"),
         ({"password": 12345678901234}, "password"),
+        ({"password": " " * 12}, "password"),  # issue 14: length alone let these in
+        ({"password": "password1234"}, "password"),
     ]
     for change, field in cases:
         body = {"email": unique_email(), "password": PASSWORD,
@@ -54,9 +56,16 @@ def test_register_refuses_bad_input_naming_the_field(client):
 
 def test_duplicate_email_and_organisation_name_conflict(client):
     assert register(client, email="dup@example.org", name="Alpha Co-op").status_code == 201
-    assert register(client, email="DUP@example.org").status_code == 409
+    email_taken = register(client, email="DUP@example.org")
+    assert email_taken.status_code == 409
     # Nobody registers themselves into an existing organisation by naming it.
-    assert register(client, name="alpha   co-op").status_code == 409
+    name_taken = register(client, name="alpha   co-op")
+    assert name_taken.status_code == 409
+    # The same answer for both, naming neither (issue 14: no account enumeration).
+    assert email_taken.json["detail"] == name_taken.json["detail"]
+    for resp in (email_taken, name_taken):
+        assert "dup@" not in resp.get_data(as_text=True).lower()
+        assert "alpha" not in resp.get_data(as_text=True).lower()
 
 
 def test_password_is_stored_as_argon2_hash(client, gateway):

@@ -154,7 +154,11 @@ def test_gunicorn_config_uses_only_real_settings(monkeypatch):
     known = {s.name for s in KNOWN_SETTINGS}
     settings = _gunicorn_settings(monkeypatch)
     assert set(settings) <= known, set(settings) - known
-    assert settings["worker_class"] == "gthread"
+    assert settings["worker_class"] == "services.gunicorn_worker.ProblemThreadWorker"
+    from gunicorn.workers.gthread import ThreadWorker
+
+    from services.gunicorn_worker import ProblemThreadWorker  # a real gthread worker class
+    assert issubclass(ProblemThreadWorker, ThreadWorker)
     assert settings["control_socket_disable"] is True
     assert settings["accesslog"] == "-"
     assert 1 <= settings["workers"] <= 8

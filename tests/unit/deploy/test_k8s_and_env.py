@@ -151,3 +151,26 @@ def test_the_env_name_check_reads_the_code_itself():
     assert {"COPROCURE_GATEWAY_DATABASE_URL", "COPROCURE_SCORING_URL",
             "COPROCURE_JANITOR_SECONDS", "COPROCURE_ASSERTION_KEY"} <= from_code
     assert "COPROCURE_REDIS_URI" not in d.known_env_names()
+
+
+def test_every_secret_the_code_needs_is_in_the_templates_and_the_docs():
+    """A production gateway built from the templates must start: every secret() name is in
+    secrets.env.example, the Kubernetes Secret template and docs/deploy.md's table."""
+    import ast
+
+    needed = set()
+    for package in ("shared", "services"):
+        for path in (d.ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Call) and node.args and \
+                        getattr(node.func, "id", None) == "secret" and \
+                        isinstance(node.args[0], ast.Constant):
+                    needed.add("COPROCURE_" + node.args[0].value)
+    assert {"COPROCURE_PORTAL_SECRET", "COPROCURE_MASTER_KEY"} <= needed
+    env_example = (d.ROOT / "deploy" / "secrets.env.example").read_text()
+    k8s = d.k8s_kind("Secret")["coprocure-secrets"]["stringData"]
+    deploy_doc = (d.ROOT / "docs" / "deploy.md").read_text()
+    for name in sorted(needed):
+        assert f"\n{name}=" in env_example, name
+        assert name in k8s, name
+        assert f"| `{name}` |" in deploy_doc, name

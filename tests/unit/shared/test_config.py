@@ -25,3 +25,17 @@ def test_production_requires_secrets(tmp_path):
     with pytest.raises(RuntimeError):
         secret("MASTER_KEY", 32,
                {"COPROCURE_VAR_DIR": str(tmp_path), "COPROCURE_ENV": "production"})
+
+
+def test_production_refuses_secrets_that_are_not_32_bytes_of_base64(tmp_path):
+    import base64
+
+    import pytest
+
+    prod = {"COPROCURE_VAR_DIR": str(tmp_path), "COPROCURE_ENV": "production"}
+    for bad in ("REPLACE_ME_base64_32_bytes", "PLACEHOLDER-base64-32-bytes", "change-me",
+                base64.b64encode(b"k" * 16).decode(), "not base64!!"):
+        with pytest.raises(RuntimeError, match="COPROCURE_PORTAL_SECRET must be 32 random bytes"):
+            secret("PORTAL_SECRET", 32, {**prod, "COPROCURE_PORTAL_SECRET": bad})
+    good = base64.b64encode(b"k" * 32).decode()
+    assert secret("PORTAL_SECRET", 32, {**prod, "COPROCURE_PORTAL_SECRET": good}) == good

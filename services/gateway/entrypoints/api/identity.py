@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from services.gateway.context import Context, context_from_app
 from services.gateway.entrypoints.api.schemas import identity as s
 from services.gateway.entrypoints.authn import admin_only, bearer_token, signed_in, unauthorized
-from services.gateway.service_layer import organisations, tokens, users
+from services.gateway.service_layer import accounts, organisations, tokens, users
 
 blp = Blueprint("identity", __name__, description="Identity: accounts, tokens, organisations")
 
@@ -68,6 +68,47 @@ class Me(MethodView):
         """The signed-in user, their roles and organisation."""
         signed_in()
         return users.user_document(g.user)
+
+
+@blp.route("/me/password")
+class MyPassword(MethodView):
+    @blp.arguments(s.PasswordChange)
+    @blp.response(200, s.Revoked)
+    def post(self, body):
+        """Change your password; every other token of yours is revoked (this one keeps working)."""
+        who = signed_in()
+        token = bearer_token()
+        if token is None:
+            raise unauthorized("Sign in to do this")
+        return {"user_id": who.user_id, **accounts.change_password(
+            ctx(), who.user_id, token, body["current_password"], body["new_password"])}
+
+
+@blp.route("/users/<user_id>/deactivate")
+class DeactivateUser(MethodView):
+    @admin_only
+    @blp.response(200, s.UserStatus)
+    def post(self, user_id: str):
+        """Deactivate a user (admin): it cannot sign in and all its tokens are revoked."""
+        return accounts.set_active(ctx(), user_id, False)
+
+
+@blp.route("/users/<user_id>/activate")
+class ActivateUser(MethodView):
+    @admin_only
+    @blp.response(200, s.UserStatus)
+    def post(self, user_id: str):
+        """Reactivate a user (admin); its old tokens stay revoked."""
+        return accounts.set_active(ctx(), user_id, True)
+
+
+@blp.route("/users/<user_id>/revoke-tokens")
+class RevokeUserTokens(MethodView):
+    @admin_only
+    @blp.response(200, s.Revoked)
+    def post(self, user_id: str):
+        """Revoke every token of a user (admin)."""
+        return accounts.revoke_user_tokens(ctx(), user_id)
 
 
 @blp.route("/organisations")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Blueprint, Flask, redirect, request
@@ -57,7 +58,10 @@ def _setup(state) -> None:
     app.config["SESSION_COOKIE_NAME"] = "coprocure_portal"
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", 8 * 3600)
+    # Flask always defines PERMANENT_SESSION_LIFETIME (31 days), so setdefault never applied:
+    # the portal session lasts PORTAL_SESSION_SECONDS (8 h, the API token's lifetime).
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+        seconds=int(app.config.get("PORTAL_SESSION_SECONDS") or 8 * 3600))
     if "PORTAL_API_URL" not in app.config and os.environ.get("COPROCURE_PORTAL_API_URL"):
         app.config["PORTAL_API_URL"] = os.environ["COPROCURE_PORTAL_API_URL"]
     app.session_interface = PortalSessionInterface()

@@ -87,3 +87,24 @@ class Token(StrictSchema):
     expires_in = fields.Integer()
     expires_at = fields.String()  # RFC 3339 UTC with a Z, as every timestamp
     user = fields.Nested(User)
+
+
+class PasswordChange(StrictSchema):
+    """The caller's current password and the new one."""
+
+    current_password = fields.String(required=True, load_only=True,
+                                     validate=validate.Length(max=MAX_PASSWORD_LENGTH))
+    new_password = fields.String(**_password)
+
+
+class Revoked(StrictSchema):
+    """How many tokens a password change or an admin's revoke-all revoked."""
+
+    user_id = fields.String()
+    revoked_tokens = fields.Integer()
+
+
+class UserStatus(User):
+    """A user with its active flag (admin)."""
+
+    active = fields.Boolean()

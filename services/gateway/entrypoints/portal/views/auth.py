@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlsplit
 
 from flask import redirect, render_template, request, session, url_for
 
 from services.gateway.entrypoints.portal import api
-from services.gateway.entrypoints.portal.api import ApiProblem
+from services.gateway.entrypoints.portal.api import ApiProblem, ApiUnavailable
 from services.gateway.entrypoints.portal.blueprint import portal
 from services.gateway.entrypoints.portal.web import FormErrors, done, problem_errors
 
@@ -17,16 +18,16 @@ ORG_KINDS = [("social_enterprise", "Social enterprise"), ("charity", "Charity"),
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths under /portal (no open redirects)."""
-    if target and target.startswith("/portal") and not urlsplit(target).netloc \
-            and not target.startswith("//"):
+    """Only same-site relative paths under /portal (no open redirects); no control characters,
+    which would split the Location header (a 500 before)."""
+    if target and target.startswith("/portal") and not target.startswith("//") \
+            and target.isprintable() and not urlsplit(target).netloc:
         return target
     return url_for("portal.home")
 
 
 def _start_session(token: str, fallback_user: dict | None = None) -> None:
     me = api.get("/me", token=token) if fallback_user is None else fallback_user
-    csrf = session.get("csrf")
     session.clear()
     session.permanent = True
     session["token"] = token
@@ -34,8 +35,8 @@ def _start_session(token: str, fallback_user: dict | None = None) -> None:
                        "roles": me.get("roles") or [],
                        "organisation": me.get("organisation"),
                        "lived_experience": me.get("lived_experience", False)}
-    if csrf:
-        session["csrf"] = csrf
+    # A fresh CSRF token at sign-in: one planted or seen before sign-in is worth nothing after.
+    session["csrf"] = secrets.token_urlsafe(32)
 
 
 @portal.route("/sign-in", methods=["GET", "POST"])
@@ -67,7 +68,12 @@ def sign_in():
 
 @portal.route("/sign-out", methods=["POST"])
 def sign_out():
-    """Forget the token (the API token simply expires)."""
+    """Revoke the API token, then forget it: a copied cookie is worthless after sign-out."""
+    if session.get("token"):
+        try:
+            api.call("DELETE", "/auth/token")
+        except (ApiProblem, ApiUnavailable):
+            pass  # already revoked or expired (401), or the gateway's database is down
     session.clear()
     return done("You have signed out.", "portal.sign_in")
 
