@@ -129,7 +129,8 @@ def render(result: Mapping[str, Any], split: str, show_misses: bool) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="heldout", choices=("train", "heldout_v1", "dev", "heldout", "all"))
+    parser.add_argument("--split", default="heldout",
+                        choices=("train", "heldout_v1", "dev", "heldout", "all"))
     parser.add_argument("--misses", action="store_true", help="list every disagreement")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
