@@ -50,6 +50,8 @@ R15 = "R15 plan or assessment completed"
 R16 = "R16 less use of services or crisis"
 R17 = "R17 adverse event avoided"
 R18 = "R18 qualifier or context set aside"
+R19 = "R19 people served or counted, not changed"
+R20 = "R20 definition read before the title"
 
 DECLARED_FAMILY = {
     "output": {OUTPUT, ENGAGEMENT},
@@ -203,7 +205,7 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
     if (w.PLAN_DONE_RE.search(wording) and not engaged
             and not _CHANGE_WORD_RE.search(wording)):
         return OUTPUT, None, 0.85, [R15]
-    if w.THINGS_RE.search(wording):
+    if w.THINGS_RE.search(wording) or w.PROVIDER_SIDE_RE.search(wording):
         return OUTPUT, None, 0.85, [R1]
     if w.PROGRAMME_DONE_RE.search(wording):
         return ENGAGEMENT, None, 0.8, [R2]
@@ -211,14 +213,22 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
         return INTERMEDIATE, None, 0.75, [R3]
     if _adverse_avoided(wording):
         return OUTCOME, HARD, 0.8, [R17]
+    if w.SERVED_RE.search(wording) and not (status and (
+            w.STATUS_ENTRY_RE.search(wording) or w.SUSTAIN_RE.search(wording)
+            or held_period(wording))):
+        # People served or taking part outrank the aim's demand or state words (R19).
+        return ENGAGEMENT, None, 0.8, [R2, R19]
     demand = bool(w.DEMAND_RE.search(wording))
-    if demand and w.DIRECTION_RE.search(wording):
+    taking_part = bool(w.TAKING_PART_RE.search(wording))
+    if demand and w.DIRECTION_RE.search(wording) and not taking_part:
         return OUTCOME, HARD, 0.8, [R16]
     if status and (w.SUSTAIN_RE.search(wording) or held_period(wording)):
         return OUTCOME, HARD, 0.85 if structured_sustain else 0.8, [R3, R4]
     if w.QUALIFICATION_RE.search(wording):
         return INTERMEDIATE, None, 0.75, [R3]
     soft = _soft_rules(wording)
+    if soft and taking_part and R9 not in soft and R10 not in soft:
+        soft = []  # a state word beside taking part is the aim, not the measure (R19)
     if soft:
         base = {R9: 0.75, R10: 0.7, R12: 0.6}[soft[0]]
         return OUTCOME, SOFT, base, soft
@@ -234,6 +244,8 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
         return OUTCOME, HARD, 0.75, [R3, R4]
     if status:
         return INTERMEDIATE, None, 0.75, [R3]
+    if w.PEOPLE_COUNT_RE.search(wording):  # a bare count of people: reach
+        return ENGAGEMENT, None, 0.6, [R2, R19]
     if demand:
         return OUTCOME, HARD, 0.6, [R16]
     return None
@@ -252,7 +264,13 @@ def _base_kind(c: Mapping[str, Any], statement: str, indicator_name: str) -> Dec
                 return OUTCOME, SOFT, 0.85, [R9]
             continue
         cleaned, qualified = set_aside_qualifiers(wording)
-        decision = _read(cleaned, structured_sustain, wording is statement)
+        decision, defined = None, w.DEFINITION_RE.search(cleaned)
+        if defined:  # the operational definition is the measure; the title is the aim
+            decision = _read(cleaned[defined.end():], structured_sustain, wording is statement)
+        if decision is not None:
+            decision = (*decision[:3], [*decision[3], R20])
+        else:
+            decision = _read(cleaned, structured_sustain, wording is statement)
         if decision is not None:
             label, outcome_type, confidence, rules = decision
             if structured_scale and outcome_type == SOFT:  # the instrument corroborates

@@ -23,7 +23,10 @@ PERIOD_RE = re.compile(PERIOD, _I)
 CHECKPOINT_RE = re.compile(
     rf"(?:\b(?:within|up to|by|before|in the last|every|over the past|at|after)\s+{PERIOD})"
     rf"|(?:{PERIOD}\s+(?:after|post|from|prior|before|following|of (?:initial|starting)))"
-    rf"|(?:secur\w*\s+(?:\w+\s+){{0,2}}for\s+{PERIOD})",
+    rf"|(?:secur\w*\s+(?:\w+\s+){{0,2}}for\s+{PERIOD})"
+    # time spent on the provider's programme is participation, not a status held
+    rf"|(?:{PERIOD}\s+(?:of|on|in)\s+(?:the\s+)?(?:programme|program|course|intervention"
+    r"|treatment|support|service))",
     _I,
 )
 
@@ -39,8 +42,13 @@ QUALIFIER_RES = (
     re.compile(r"\bguided learning hours\b", _I),
     re.compile(rf"(?:\b(?:within|up to|at)\s+)?(?:{PERIOD}\s+)?\b(?:of|after|since|from|prior to"
                r"|following|post[- ]?)\s*(?:the\s+)?(?:referral|release|engagement"
-               r"|enrol(?:l)?ment|diagnosis|discharge|case closure)\b", _I),
+               r"|enrol(?:l)?ment|diagnosis|discharge|case closure"
+               r"|(?:programme |program )?completion(?: of (?:the )?(?:programme|program"
+               r"|intervention|training))?)\b", _I),
     re.compile(r"\b(?:referral|referred)\s+(?:in)?to\s+the\s+(?:programme|program|service)\b", _I),
+    # how a claim is evidenced is not what is measured: "Signed letter from employer, copy of …"
+    re.compile(r"\b(?:signed letter|copy of (?:the )?(?:contract|certificate|payslip|tenancy)"
+               r"|self[- ]cert\w*(?: form)?|evidence(?:d)? (?:by|:))[^\n]*", _I),
 )
 
 # --- provider activity (output) ---------------------------------------------------------------
@@ -206,7 +214,57 @@ STATUS_ENTRY_FIRST_RE = re.compile(
     r"\b((?:enrol\w*|engaged|engagement) (?:\w+ ){0,3}?(?:in|into|at|onto) (?:\w+ ){0,2}?"
     r"(?:school|college|education|university|jobs?|employment|work)"
     r"|(?:prevention|relief|prevent\w*|reliev\w*) (?:\w+ ){0,2}?homelessness"
+    r"|(?:prevention|relief) (?:and relief )?dut(?:y|ies)"
     r"|homelessness (?:prevent|relie)\w*|viable businesses)\b",
     _I,
 )
 QUALIFICATION_RE = re.compile(r"\b(qualifications?|gcses?|nvq|nqf|diplomas?|certificates?)\b", _I)
+
+# --- who is counted (model 2.0.0, second pass: the grammatical subject decides) --------------
+# The operational definition after "measured as" / "defined as|by" is the measure; the words before
+# it are the aim's title ("Reduction in bed days … measured as number of patients receiving the
+# service" counts patients served).
+DEFINITION_RE = re.compile(
+    r"\b(?:measured as|defined (?:as|by)|operationali[sz]ed (?:as|by))\s", _I)
+# The provider's own operation, resources and material handled: never a change in a person.
+PROVIDER_SIDE_RE = re.compile(
+    r"\b(fidelity|adherence|staffing(?: levels?)?|service availability|utili[sz]ation"
+    r"|throughput|(?:tonnes|tons|volume|sqm|area of land)\b"
+    r"|(?:voluntary|volunteering) hours|hours (?:\w+ ){0,2}volunteering|hours supporting"
+    r"|donat\w*|in[- ]kind contributions?|(?:school|college) (?:and college )?visits"
+    r"|visits? conducted|meetings|observations|applications|(?:expert )?(?:business )?advice to"
+    r"|number of (?:training )?(?:schools|courses|sessions|workshops|applications|assessments"
+    r"|evaluations|reviews|plans|buildings|centres|centers|places|beds|jobs created|referrals"
+    r"|(?:registered )?foster carers|volunteers|staff|mentors)"
+    r"|(?:opening|opened|set up|equipped)\b(?: \w+){0,4} (?:centres?|centers?|contacts?"
+    r"|buildings?|services?))\b",
+    _I,
+)
+_PEOPLE = (r"people|persons|participants|patients|clients|service users|users|beneficiaries"
+           r"|students|pupils|residents|citizens|young (?:people|adults)|youth|families|households"
+           r"|women|men|girls|boys|adults|children|carers|mentees|individuals|agyw")
+# People served by the provider: receiving, provided with, accessing, enrolled, supported,
+# reached, screened, treated, linked to care, with a mentor, finishing the programme, continuing
+# to use a service — participation, whatever aim the title names.
+SERVED_RE = re.compile(
+    rf"\b((?:{_PEOPLE})\b(?: \w+){{0,4}}? (?:receiv\w*|provided with|accessing|accessed|enrolled"
+    r"|supported|reached|screened|treated|linked to|initiated on|with a mentor|taking \d|attended"
+    r"|finishing)"
+    r"|receiving (?:a |the )?(?:\w+ ){0,3}services?|services? (?:accessed|uptake|take[- ]?up)"
+    r"|(?:uptake|take[- ]?up)(?: rate)? of (?:\w+ ){0,2}services?|(?:\w+ )?services? uptake"
+    r"|supported to|engag\w* with (?:a |an |the )?(?:\w+ ){0,3}?(?:worker|services?|programme"
+    r"|program|support|provider|team|mentor)|(?:retention|finishing|completion) (?:rate )?of "
+    r"(?:enrolled|the) (?:\w+ )?(?:beneficiaries|participants|programme|program)"
+    r"|(?:rate|number|percentage) of (?:participants|people|students|beneficiaries) finishing"
+    r"|screening participants|complet\w* (?:the |their )?(?:\w+ ){0,3}?(?:programme|program"
+    r"|intervention)|complet\w* (?:the )?core training)\b",
+    _I,
+)
+# A bare count of people with nothing else said about them is reach: engagement, never outcome.
+PEOPLE_COUNT_RE = re.compile(rf"\b(?:number|no\.?|total|rate|percentage|%) of (?:\w+ ){{0,3}}?"
+                             rf"(?:{_PEOPLE})\b", _I)
+
+# Taking part, said of the person: with it, a demand or state word alone (R16, R12) does not make
+# an outcome ("young homeless people … engage with education … through participation").
+TAKING_PART_RE = re.compile(
+    r"\b(participat(?:e|es|ed)|participation in|engag(?:e|es|ed|ing) with)\b", _I)

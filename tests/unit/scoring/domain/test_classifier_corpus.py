@@ -1,8 +1,8 @@
 """The classifier against the labelled corpus of real commitments (tests/data/outcome_corpus).
 
-Rules are tuned on the train split only; the held-out split measures them. The floors below are
-the figures model 2.0.0 reaches (docs/scoring.md §3.4): the held-out aim of 95% is NOT reached
-(81.0%), so the held-out floor is the honest one, and a rule change that lowers it fails here.
+Rules are tuned on the development data only (train + held-out v1, which was measured once at
+81.0% and then merged into development); held-out v2 (new sources) measures them. The floors are
+the figures model 2.0.0 reaches (docs/scoring.md §3.4), so a rule change that lowers them fails.
 """
 
 from __future__ import annotations
@@ -24,38 +24,45 @@ from services.scoring.domain.classifier import (
 )
 
 CORPUS = load("all")
-TRAIN, HELDOUT = load("train"), load("heldout")
-# Held-out output/engagement items 2.0.0 still reads as outcomes (not tuned away: held out).
-KNOWN_HELDOUT_PROMOTIONS = {"c0091", "c0192", "c0219", "c0251", "c0292"}
+DEV, HELDOUT = load("dev"), load("heldout")  # dev = train + held-out v1 (merged after one use)
+HELDOUT_V1 = load("heldout_v1")
+# Held-out v2 output/engagement items 2.0.0 reads as outcomes (not tuned away: held out).
+KNOWN_HELDOUT_PROMOTIONS = {"c0474", "c0479", "c0480", "c0568", "c0609", "c0628", "c0687"}
+# The one v2 measurement: label 219/258 = 84.9%, kind 188/258 = 72.9%.
+HELDOUT_LABEL_FLOOR, HELDOUT_KIND_FLOOR = 219 / 258, 188 / 258
 
 
-def test_corpus_size_and_split():
-    assert len(CORPUS) >= 300
-    assert abs(len(HELDOUT) / len(CORPUS) - 1 / 3) < 0.02  # a third held out
+def test_corpus_size_and_splits():
+    assert len(DEV) == 448 and len(HELDOUT_V1) == 147
+    assert len(HELDOUT) >= 150  # held-out v2: new sources, labelled before the first run
+    assert {r["source_group"] for r in HELDOUT}.isdisjoint({r["source_group"] for r in DEV})
     assert all(r["source_url"] and r["label"] and r["kind"] for r in CORPUS)
 
 
-def test_heldout_agreement_floor():
+def test_heldout_v2_agreement_floor():
+    # Measured once, at the end of the rule change (docs/scoring.md §3.4); the aim of 95% is
+    # not reached, so the floor is the honest figure and a rule change that lowers it fails.
     result = measure(HELDOUT)
-    assert result["label_agreement"] >= 0.80, result["misses"]
-    assert result["kind_agreement"] >= 0.77
+    assert result["label_agreement"] >= HELDOUT_LABEL_FLOOR, result["misses"]
+    assert result["kind_agreement"] >= HELDOUT_KIND_FLOOR
 
 
-def test_train_agreement_floor():
-    assert measure(TRAIN)["label_agreement"] >= 0.95
+def test_dev_agreement_floor():
+    assert measure(load("train"))["label_agreement"] >= 0.95
+    assert measure(HELDOUT_V1)["label_agreement"] >= 0.86
 
 
-def test_no_train_output_or_engagement_is_labelled_an_outcome():
-    assert measure(TRAIN)["outputs_promoted"] == []
+def test_no_dev_output_or_engagement_is_labelled_an_outcome():
+    assert measure(DEV)["outputs_promoted"] == []
 
 
 def test_heldout_promotions_do_not_grow():
-    # The aim is zero; these five are the measured held-out errors, listed in docs/scoring.md.
+    # The aim is zero; these are the measured held-out v2 errors, listed in docs/scoring.md.
     assert set(measure(HELDOUT)["outputs_promoted"]) <= KNOWN_HELDOUT_PROMOTIONS
 
 
-@pytest.mark.parametrize("record", TRAIN, ids=[r["id"] for r in TRAIN])
-def test_train_item_never_raises_and_keeps_explanations(record):
+@pytest.mark.parametrize("record", DEV, ids=[r["id"] for r in DEV])
+def test_dev_item_never_raises_and_keeps_explanations(record):
     result = classify_commitment(commitment_of(record))
     assert result.rules and 0 < result.confidence <= 0.99
     if record["kind"] in ("output", "engagement"):
