@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -76,14 +74,3 @@ class Client:
         return self.as_user(body["access_token"])
 
 
-def wait_until(check: Callable[[], Any], timeout: float = 60.0, interval: float = 0.25,
-               what: str = "condition") -> Any:
-    """Poll until ``check()`` returns something truthy."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(interval)
-    raise TimeoutError(f"timed out waiting for {what} (last: {last!r})")

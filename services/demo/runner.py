@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.demo import scenario
-from services.demo.client import Client, wait_until
+from services.demo.client import Client
 from shared.time import parse_rfc3339
+from shared.waiting import wait_until
 
 
 @dataclass

@@ -17,7 +17,7 @@ from services.demo import scenario
 from services.demo.client import Client
 from services.platform import Platform
 from shared.db import make_engine
-from tests.support.waiting import wait_until
+from shared.waiting import wait_until
 
 __all__ = ["World", "count", "wait_for_marker", "owner_of"]
 

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
+from shared.waiting import wait_until
 from tests.reliability.helpers import World, count
-from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.reliability
 

@@ -25,8 +25,8 @@ from sqlalchemy import text
 from services.platform import Platform
 from shared.db import make_engine
 from shared.queue import enqueue_job, get_queue, redis_from_url
+from shared.waiting import wait_until
 from tests.reliability.helpers import World, count, owner_of, wait_for_marker
-from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.reliability
 

@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
+from shared.waiting import wait_until
 from tests.security.conftest import PASSWORD, log_text, make_bidder
-from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.security
 

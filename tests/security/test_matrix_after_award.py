@@ -27,9 +27,9 @@ import httpx
 import pytest
 
 from services.demo.runner import DemoRun
+from shared.waiting import wait_until
 from tests.security.conftest import Actor, make_staff
 from tests.support.builders import bid_body, tender_body
-from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.security, pytest.mark.timeout(1200)]
 ROLES = ("anonymous", "admin", "commissioner", "bidder", "evaluator", "moderator", "auditor")

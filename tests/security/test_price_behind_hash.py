@@ -81,7 +81,7 @@ def opened(platform) -> DemoRun:
 def _panel_texts(demo: DemoRun, member: str) -> dict[str, str]:
     """Everything the member can read about the tender's bids: API routes and portal pages."""
     from services.demo.scenario import PASSWORD
-    from tests.support.waiting import wait_until
+    from shared.waiting import wait_until
 
     api = demo.clients[member]
     tid = demo.tender["id"]

@@ -1,4 +1,5 @@
-"""Waiting for something that happens in another process: one poller for every test."""
+"""Waiting for something that happens in another process: one poller for the tests and the
+demo (a client of the public API that waits for the queue like any integrator)."""
 
 from __future__ import annotations
 
