@@ -43,6 +43,11 @@ def test_register_refuses_bad_input_naming_the_field(client):
         ({"password": 12345678901234}, "password"),
         ({"password": " " * 12}, "password"),  # issue 14: length alone let these in
         ({"password": "password1234"}, "password"),
+        # Lone surrogates cannot be hashed or stored (a 500 before, found by schemathesis).
+        ({"password": "correct horse \ud800 battery"}, "password"),
+        ({"organisation": {"name": "Co-op \udca6", "kind": "cooperative"}},
+         "organisation.name"),
+        ({"email": "a\x00b@example.org"}, "email"),
     ]
     for change, field in cases:
         body = {"email": unique_email(), "password": PASSWORD,

@@ -10,6 +10,7 @@ from services.gateway.domain.identity import (
     MIN_PASSWORD_LENGTH,
     ORG_KINDS,
 )
+from shared.fields import Text
 from shared.identity import ROLES
 from shared.schemas import StrictSchema
 
@@ -22,31 +23,31 @@ _name = {"required": True, "validate": validate.Length(min=1, max=200)}
 class Organisation(StrictSchema):
     """An organisation."""
 
-    id = fields.String(dump_only=True)
-    name = fields.String(**_name)
-    kind = fields.String(required=True, validate=validate.OneOf(ORG_KINDS))
+    id = Text(dump_only=True)
+    name = Text(**_name)
+    kind = Text(required=True, validate=validate.OneOf(ORG_KINDS))
 
 
 class OrganisationCreate(StrictSchema):
     """An admin creates an organisation of any kind."""
 
-    name = fields.String(**_name)
-    kind = fields.String(required=True, validate=validate.OneOf(ORG_KINDS))
+    name = Text(**_name)
+    kind = Text(required=True, validate=validate.OneOf(ORG_KINDS))
 
 
 class BidderOrganisation(StrictSchema):
     """The organisation a bidder registers (commissioning bodies are created by admins)."""
 
-    name = fields.String(**_name)
-    kind = fields.String(required=True, validate=validate.OneOf(BIDDER_KINDS))
+    name = Text(**_name)
+    kind = Text(required=True, validate=validate.OneOf(BIDDER_KINDS))
 
 
 class User(StrictSchema):
     """A user as others see it (``GET /me``)."""
 
-    id = fields.String()
-    email = fields.String()
-    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)))
+    id = Text()
+    email = Text()
+    roles = fields.List(Text(validate=validate.OneOf(ROLES)))
     organisation = fields.Nested(Organisation, allow_none=True)
     lived_experience = fields.Boolean()
 
@@ -54,19 +55,19 @@ class User(StrictSchema):
 class Register(StrictSchema):
     """Self-service bidder registration."""
 
-    email = fields.String(**_email)
-    password = fields.String(**_password)
+    email = Text(**_email)
+    password = Text(**_password)
     organisation = fields.Nested(BidderOrganisation, required=True)
 
 
 class UserCreate(StrictSchema):
     """An admin creates a user."""
 
-    email = fields.String(**_email)
-    password = fields.String(**_password)
-    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
+    email = Text(**_email)
+    password = Text(**_password)
+    roles = fields.List(Text(validate=validate.OneOf(ROLES)), required=True,
                         validate=validate.Length(min=1, max=len(ROLES)))
-    organisation_id = fields.String(required=True, allow_none=True,
+    organisation_id = Text(required=True, allow_none=True,
                                     validate=validate.Length(max=40))
     lived_experience = fields.Boolean(load_default=False)
 
@@ -74,33 +75,33 @@ class UserCreate(StrictSchema):
 class Credentials(StrictSchema):
     """Email and password."""
 
-    email = fields.String(required=True, validate=validate.Length(max=320))
-    password = fields.String(required=True, load_only=True,
+    email = Text(required=True, validate=validate.Length(max=320))
+    password = Text(required=True, load_only=True,
                              validate=validate.Length(max=MAX_PASSWORD_LENGTH))
 
 
 class Token(StrictSchema):
     """A bearer token (shown once)."""
 
-    access_token = fields.String()
-    token_type = fields.String()
+    access_token = Text()
+    token_type = Text()
     expires_in = fields.Integer()
-    expires_at = fields.String()  # RFC 3339 UTC with a Z, as every timestamp
+    expires_at = Text()  # RFC 3339 UTC with a Z, as every timestamp
     user = fields.Nested(User)
 
 
 class PasswordChange(StrictSchema):
     """The caller's current password and the new one."""
 
-    current_password = fields.String(required=True, load_only=True,
+    current_password = Text(required=True, load_only=True,
                                      validate=validate.Length(max=MAX_PASSWORD_LENGTH))
-    new_password = fields.String(**_password)
+    new_password = Text(**_password)
 
 
 class Revoked(StrictSchema):
     """How many tokens a password change or an admin's revoke-all revoked."""
 
-    user_id = fields.String()
+    user_id = Text()
     revoked_tokens = fields.Integer()
 
 
