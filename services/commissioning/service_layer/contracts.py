@@ -23,6 +23,7 @@ from services.commissioning.adapters.tables import (
 )
 from services.commissioning.context import Context
 from services.commissioning.domain import contracts as rules
+from services.commissioning.service_layer import contract_events as events
 from shared.db import transaction
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.identity import DirectoryUser, Identity
@@ -56,6 +57,9 @@ def create_contract(ctx: Context, session: Session, tender: Tender,
         version=1, metrics=rules.with_schedules(metrics, start, end), changes=[],
         created_at=now, updated_at=now)
     session.add(contract)
+    events.emit(session, contract, "ContractCreated", contract.id, events.SYSTEM, now,
+                {"bid_id": bid.id, "metrics": [m["id"] for m in metrics],
+                 "start_date": start.isoformat(), "end_date": end.isoformat()})
     log.info("contract_created", tender_id=tender.id, contract_id=contract.id,
              metrics=len(metrics))
     return contract
@@ -82,6 +86,18 @@ def decision_of(session: Session, report_id: str) -> ReportEntry | None:
     return session.scalars(select(ReportEntry).where(
         ReportEntry.report_id == report_id, ReportEntry.kind == "decision")
         .order_by(ReportEntry.seq.desc())).first()
+
+
+def validated_results(session: Session, contract: Contract, period: int) -> list[dict[str, Any]]:
+    """The period's validated results: each metric's current report, if its latest decision
+    validated it (what performance is computed from)."""
+    out = []
+    for (metric_id, p), report in sorted(latest_reports(session, contract.id).items()):
+        decision = decision_of(session, report.id) if p == period else None
+        if decision is not None and decision.verdict == "validated":
+            out.append({"metric_id": metric_id, "value": report.value, "report_id": report.id,
+                        "report_version": report.version})
+    return out
 
 
 def contract_doc(session: Session, contract: Contract, today: date) -> dict[str, Any]:

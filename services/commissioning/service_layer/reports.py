@@ -10,15 +10,18 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from services.commissioning.adapters.outbox import send_events_now
 from services.commissioning.adapters.tables import Contract, MetricReport, ReportEntry
 from services.commissioning.context import Context
 from services.commissioning.domain import contracts as rules
+from services.commissioning.service_layer import contract_events as events
 from services.commissioning.service_layer.contracts import (
     assessor_kinds,
     decision_of,
     is_buyer,
     is_supplier,
     load_contract,
+    validated_results,
 )
 from shared.db import transaction
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
@@ -104,7 +107,16 @@ def submit_report(ctx: Context, identity: Identity, contract_id: str,
             session.flush()
         except IntegrityError as exc:  # a concurrent correction took this version number
             raise Conflict("Another version of this report was just submitted.") from exc
-        return report_doc(session, report, show_authors=False)
+        job = events.emit(session, contract, "ReportSubmitted", report.id,
+                          events.actor(identity, "provider"), now, {
+                              "report_id": report.id, "metric_id": report.metric_id,
+                              "period": report.period, "version": report.version,
+                              "supersedes": report.supersedes, "value": report.value,
+                              "unit": report.unit, "late": report.late,
+                              "cohort": cohort}, period=report.period)
+        doc = report_doc(session, report, show_authors=False)
+    send_events_now(ctx, [job])
+    return doc
 
 
 def list_reports(ctx: Context, identity: Identity, contract_id: str) -> dict[str, Any]:
@@ -129,7 +141,7 @@ def _load_report(session: Session, report_id: str) -> tuple[MetricReport, Contra
 
 
 def _add(ctx: Context, session: Session, report: MetricReport, identity: Identity, kind: str,
-         verdict: str | None, comment: str, role: str) -> dict[str, Any]:
+         verdict: str | None, comment: str, role: str) -> tuple[dict[str, Any], str]:
     seq = 1 + (session.scalar(select(func.max(ReportEntry.seq)).where(
         ReportEntry.report_id == report.id)) or 0)
     session.add(ReportEntry(id=new_id("rpe"), report_id=report.id, seq=seq, kind=kind,
@@ -139,7 +151,18 @@ def _add(ctx: Context, session: Session, report: MetricReport, identity: Identit
         session.flush()
     except IntegrityError as exc:  # someone else spoke on this report at the same moment
         raise Conflict("The report changed while you were writing; reload and try again.") from exc
-    return report_doc(session, report, show_authors=False)
+    contract = session.get(Contract, report.contract_id)
+    event_type = {"review": "ReportReviewed", "decision": "ResultDecided",
+                  "reply": "DisputeReplied"}[kind]
+    validated = validated_results(session, contract, report.period) if kind == "decision" \
+        else None
+    job = events.emit(session, contract, event_type, f"{report.id}-{seq}",
+                      events.actor(identity, role), ctx.clock(), {
+                          "report_id": report.id, "metric_id": report.metric_id,
+                          "period": report.period, "version": report.version,
+                          "verdict": verdict, "comment_sha256": events.comment_hash(comment)},
+                      period=report.period, validated=validated)
+    return report_doc(session, report, show_authors=False), job
 
 
 def _is_current(session: Session, report: MetricReport) -> None:
@@ -157,8 +180,10 @@ def review(ctx: Context, identity: Identity, report_id: str,
         if "reviewer" not in assessor_kinds(session, contract, identity):
             raise Forbidden("Only reviewers the commissioner invited to this contract review.")
         _is_current(session, report)
-        return _add(ctx, session, report, identity, "review", body["verdict"], body["comment"],
-                    "reviewer")
+        doc, job = _add(ctx, session, report, identity, "review", body["verdict"],
+                        body["comment"], "reviewer")
+    send_events_now(ctx, [job])
+    return doc
 
 
 def decide(ctx: Context, identity: Identity, report_id: str,
@@ -175,8 +200,10 @@ def decide(ctx: Context, identity: Identity, report_id: str,
         reason = (body.get("reason") or "").strip()
         if body["decision"] != "validated" and not reason:
             raise Invalid({"reason": [f"Required to mark a result {body['decision']}."]})
-        return _add(ctx, session, report, identity, "decision", body["decision"], reason,
-                    "validator" if validator else "commissioner")
+        doc, job = _add(ctx, session, report, identity, "decision", body["decision"], reason,
+                        "validator" if validator else "commissioner")
+    send_events_now(ctx, [job])
+    return doc
 
 
 def reply(ctx: Context, identity: Identity, report_id: str,
@@ -189,4 +216,7 @@ def reply(ctx: Context, identity: Identity, report_id: str,
         decision = decision_of(session, report.id)
         if decision is None or decision.verdict != "disputed":
             raise Conflict("Only a disputed result can be replied to.")
-        return _add(ctx, session, report, identity, "reply", None, body["comment"], "provider")
+        doc, job = _add(ctx, session, report, identity, "reply", None, body["comment"],
+                        "provider")
+    send_events_now(ctx, [job])
+    return doc

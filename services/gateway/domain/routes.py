@@ -108,6 +108,9 @@ ROUTES: tuple[Route, ...] = (
     _r("POST", "/reports/{id}/reviews", C, "reviewer"),
     _r("POST", "/reports/{id}/decisions", C, "commissioner", "validator"),
     _r("POST", "/reports/{id}/replies", C, "bidder"),
+    # Contract performance (scoring)
+    _r("GET", "/contracts/{id}/performance", S, ANYONE),
+    _r("POST", "/performance-ratings/{id}/replay", S, "auditor"),
 )
 
 # Paths a service owns beyond the table (new endpoints): forwarded for signed-in callers only.
@@ -115,7 +118,8 @@ _SCORING_OWNED = tuple(_compile(p) for p in (
     "/tenders/{id}/panel(/.*)?", "/tenders/{id}/conflicts(/.*)?", "/tenders/{id}/evaluation(/.*)?",
     "/tenders/{id}/bids/{bid}/scores(/.*)?", "/tenders/{id}/bids/{bid}/moderation(/.*)?",
     "/tenders/{id}/scoring-runs(/.*)?", "/scoring-runs(/.*)?", "/tenders/{id}/award(/.*)?",
-    "/bids/{id}/assessment-summary(/.*)?", "/audit(/.*)?", "/tenders/{id}/ocds(/.*)?"))
+    "/bids/{id}/assessment-summary(/.*)?", "/audit(/.*)?", "/tenders/{id}/ocds(/.*)?",
+    "/contracts/{id}/performance(/.*)?", "/performance-ratings(/.*)?"))
 _COMMISSIONING_OWNED = tuple(_compile(p) for p in ("/tenders(/.*)?", "/bids(/.*)?",
                                                    "/contracts(/.*)?", "/reports(/.*)?"))
 

@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from services.commissioning.adapters.tables import MetricReport, ReportEntry
+from services.commissioning.adapters.tables import MetricReport, ReportEntry, outbox
 from services.commissioning.context import context_from_app
 from services.commissioning.service_layer.closing import close_due, record_scoring_result
+from shared.contracts import RECORD_CONTRACT_EVENT
 from shared.identity import DIRECTORY_HEADER, DirectoryUser, sign_directory
 from tests.conftest import TEST_ASSERTION_KEY, identity
 from tests.support.builders import bid_body, outcome_commitment, responses
@@ -193,6 +194,16 @@ def test_co_assessment_dispute_reply_and_validation(world, contract):
     assert "author_id" not in listed["items"][0]["entries"][0]
     audit = world.get(f"/contracts/{contract['id']}/reports", who="auditor").get_json()
     assert audit["items"][0]["entries"][0]["author_id"] == reviewer.user_id
+    # every step goes to scoring for the audit log; the validation carries the period's results
+    with world.app.extensions["coprocure"].session_factory() as s:
+        rows = s.execute(select(outbox.c.event_type, outbox.c.payload).where(
+            outbox.c.job_name == RECORD_CONTRACT_EVENT).order_by(outbox.c.created_at)).all()
+    assert [r.event_type for r in rows] == ["ContractCreated", "ReportSubmitted",
+                                            "ReportReviewed", "ResultDecided", "DisputeReplied",
+                                            "ResultDecided"]
+    assert rows[-1].payload["validated"] == [{"metric_id": "M1", "value": "6.2",
+                                              "report_id": report["id"], "report_version": 1}]
+    assert rows[2].payload["data"]["comment_sha256"] and "Felt" not in str(rows[2].payload)
 
 
 def test_assessors_are_chosen_by_the_buyer_and_never_the_provider(world, contract):
