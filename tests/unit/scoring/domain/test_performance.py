@@ -69,3 +69,15 @@ def test_unvalidated_metrics_are_not_rated_and_no_results_no_rating():
     (["met", "significantlyBelow"], "Inadequate")])
 def test_ratings(classes, rating):
     assert perf.rating_of(classes) == rating
+
+
+def test_the_worked_example_of_docs_scoring_md_17():
+    m1 = {**LONELINESS, "schedule": [{"period": 1, "end": "2030-05-31"}]}
+    inputs = {"contract": {"id": "ctr_1", "start_date": START, "metrics": [m1, JOBS]},
+              "period": 1, "results": [{"metric_id": "M1", "value": "6.7"},
+                                       {"metric_id": "M2", "value": "11"}]}
+    out = perf.rate_period(inputs)
+    assert [(m["expected"], m["achievement"], m["measure_classification"])
+            for m in out["measures"]] == [("6.701", "1.003", "met"),
+                                          ("12.000", "0.917", "slightlyBelow")]
+    assert out["rating"] == "Approaching target"
