@@ -57,9 +57,13 @@ def create_contract(ctx: Context, session: Session, tender: Tender,
         version=1, metrics=rules.with_schedules(metrics, start, end), changes=[],
         created_at=now, updated_at=now)
     session.add(contract)
+    # scoring keeps the public contract for the OCDS export: parties, value, term, metrics
     events.emit(session, contract, "ContractCreated", contract.id, events.SYSTEM, now,
-                {"bid_id": bid.id, "metrics": [m["id"] for m in metrics],
-                 "start_date": start.isoformat(), "end_date": end.isoformat()})
+                {"bid_id": bid.id, "title": contract.title, "value": contract.value,
+                 "start_date": start.isoformat(), "end_date": end.isoformat(),
+                 "supplier": {"organisation_id": bid.organisation_id,
+                              "name": bid.organisation_name},
+                 "metrics": contract.metrics})
     log.info("contract_created", tender_id=tender.id, contract_id=contract.id,
              metrics=len(metrics))
     return contract

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.scoring.adapters import audit_events as events
-from services.scoring.adapters.tables.performance import PerformanceRating
+from services.scoring.adapters.tables.performance import ContractRecord, PerformanceRating
 from services.scoring.adapters.tables.tenders import ProcessedEvent
 from services.scoring.domain import performance as model
 from services.scoring.service_layer.audit_queries import recorded
@@ -96,6 +96,10 @@ def record_contract_event(ctx: Context, payload: Any) -> bool:
                           request_id=event.get("request_id"),
                           payload={"contract_id": event["contract_id"], **data},
                           occurred_at=when)
+            if is_contract and session.get(ContractRecord, event["contract_id"]) is None:
+                session.add(ContractRecord(id=event["contract_id"], tender_id=event["tender_id"],
+                                           doc={"id": event["contract_id"], **data},
+                                           created_at=when))
             if event["event_type"] == "ResultDecided" and event["period"] is not None:
                 _rate(session, event, when)
             session.add(ProcessedEvent(event_id=event["event_id"], job="record_contract_event",

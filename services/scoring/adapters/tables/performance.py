@@ -12,6 +12,17 @@ from services.scoring.adapters.tables.base import Base
 from shared.db import UTCDateTime
 
 
+class ContractRecord(Base):
+    """The public contract as commissioning announced it (``ContractCreated``), for OCDS."""
+
+    __tablename__ = "contracts"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tender_id: Mapped[str] = mapped_column(String(64), index=True)
+    doc: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class PerformanceRating(Base):
     """One published rating of a contract's period; a later one for the same period (new
     validated results) supersedes it, and both stay."""

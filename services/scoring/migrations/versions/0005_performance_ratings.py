@@ -1,4 +1,4 @@
-"""performance ratings
+"""contracts and performance ratings
 
 Revision ID: 0005
 Revises: 0004_audit_indexes
@@ -17,6 +17,16 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "contracts",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("tender_id", sa.String(length=64), nullable=False),
+        sa.Column("doc", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contracts")),
+    )
+    with op.batch_alter_table("contracts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_contracts_tender_id"), ["tender_id"], unique=False)
     op.create_table(
         "performance_ratings",
         sa.Column("id", sa.String(length=40), nullable=False),
@@ -47,3 +57,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_performance_ratings_contract_id"))
 
     op.drop_table("performance_ratings")
+    with op.batch_alter_table("contracts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contracts_tender_id"))
+
+    op.drop_table("contracts")
