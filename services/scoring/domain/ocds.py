@@ -198,7 +198,8 @@ def release_package(*, tender: dict[str, Any], evaluation: dict[str, Any], publi
     closing["awards"] = [award_doc]
     releases.append(closing)
     if contract is not None:
-        releases += contract_releases(ocid, award_doc["id"], buyer, parties, contract,
+        # Later releases repeat the tender and award, so the latest release stays complete.
+        releases += contract_releases(ocid, award_doc, buyer, parties, final, contract,
                                       ratings or [], today or published_date[:10])
     return {"uri": uri, "version": "1.1", "extensions": EXTENSIONS,
             "publishedDate": published_date,
@@ -238,16 +239,18 @@ def _agreed(metric: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def contract_releases(ocid: str, award_id: str, buyer: dict[str, Any],
-                      parties: list[dict[str, Any]], contract: dict[str, Any],
-                      ratings: list[dict[str, Any]], today: str) -> list[dict[str, Any]]:
+def contract_releases(ocid: str, award: dict[str, Any], buyer: dict[str, Any],
+                      parties: list[dict[str, Any]], tender: dict[str, Any],
+                      contract: dict[str, Any], ratings: list[dict[str, Any]],
+                      today: str) -> list[dict[str, Any]]:
     """The ``contract`` release and, once a period is rated, the ``implementation`` release.
 
     ``contract``: what commissioning announced (``id, title, value, start_date, end_date,
-    metrics``); ``ratings``: the current rating per period (``period, measures, rated_at``).
+    metrics``, ``created_at``); ``ratings``: the current rating per period (``period,
+    measures, rated_at``).
     """
     start = _at(contract["start_date"])
-    core = {"id": contract["id"], "awardID": award_id,
+    core = {"id": contract["id"], "awardID": award["id"],
             "title": contract.get("title") or contract["id"], "status": "active",
             "period": {"startDate": start, "endDate": _at(contract["end_date"])}}
     if _value(contract.get("value")):
@@ -256,8 +259,10 @@ def contract_releases(ocid: str, award_id: str, buyer: dict[str, Any],
     if agreed:
         core["agreedMetrics"] = agreed
     base = {"ocid": ocid, "initiationType": "tender", "language": "en", "parties": parties,
-            "buyer": buyer}
-    releases = [{**base, "id": f"{ocid}-contract", "date": start, "tag": ["contract"],
+            "buyer": buyer, "tender": tender, "awards": [award]}
+    # dated when the contract was made (the tender concluded), never before the award
+    made = contract.get("created_at") or start
+    releases = [{**base, "id": f"{ocid}-contract", "date": made, "tag": ["contract"],
                  "contracts": [core]}]
     if not ratings:
         return releases

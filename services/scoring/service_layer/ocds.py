@@ -64,4 +64,5 @@ def _contract_parts(session, tender_id: str, today: str) -> dict[str, Any]:
         if row.period not in current and row.rating is not None:
             current[row.period] = {"period": row.period, "measures": row.output["measures"],
                                    "rated_at": rfc3339(row.created_at)}
-    return {"contract": record.doc, "ratings": list(current.values()), "today": today}
+    return {"contract": {**record.doc, "created_at": rfc3339(record.created_at)},
+            "ratings": list(current.values()), "today": today}

@@ -98,6 +98,7 @@ def test_award_status_codes(status):
 # --- the contract and its implementation (metrics + UK extensions) ---------------------------
 
 CONTRACT = {"id": "ctr_1", "title": "Community connectors", "start_date": "2026-12-01",
+            "created_at": "2026-12-01T09:00:00.123456Z",
             "end_date": "2027-12-01", "value": {"amount": "398000.50", "currency": "GBP"},
             "metrics": [{"id": "M1", "statement": "Isolated older people feel less lonely",
                          "indicator": {"name": "UCLA-3", "unit": "scale", "instrument": "UCLA-3"},
@@ -118,6 +119,7 @@ def test_the_contract_and_its_results_validate_with_the_metrics_and_uk_extension
     assert tags[-2:] == [["contract"], ["implementation"]]
     contract = package["releases"][-1]["contracts"][0]
     assert contract["awardID"] == package["releases"][2]["awards"][0]["id"]
+    assert package["releases"][-1]["tender"] == package["releases"][2]["tender"]
     assert [o["id"] for o in contract["agreedMetrics"][0]["observations"]] == [
         "M1-baseline", "M1-target"]
     (observation,) = contract["implementation"]["metrics"][0]["observations"]
