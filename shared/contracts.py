@@ -110,8 +110,8 @@ class ScoringResult(_Payload):
     data = fields.Dict(load_default=dict)
 
 
-CONTRACT_EVENTS = ("ContractCreated", "ReportSubmitted", "ReportReviewed", "ResultDecided",
-                   "DisputeReplied")
+CONTRACT_EVENTS = ("ContractCreated", "ContractChanged", "ReportSubmitted", "ReportReviewed",
+                   "ResultDecided", "DisputeReplied")
 
 
 class ContractEvent(_Payload):

@@ -143,3 +143,25 @@ def check_figures(unit: str, value: Decimal, reported_unit: str, engaged: int,
         problems.append(ReportProblem("cohort.people_with_outcome",
                                       "Cannot exceed the people engaged."))
     return problems
+
+
+# What an agreed change may alter on a metric (the rest is the bid's commitment as made).
+CHANGEABLE = ("target", "baseline", "reporting_frequency", "sustainment_period_months")
+
+
+def apply_change(metrics: list[dict[str, Any]], changes: dict[str, dict[str, Any]],
+                 start: date, end: date) -> list[dict[str, Any]]:
+    """The metrics with an agreed change applied, their schedules recomputed over the term
+    (period numbers stay: period *p* is still the *p*-th of the new schedule)."""
+    out = []
+    for m in metrics:
+        changed = {**m, **{k: v for k, v in changes.get(m["id"], {}).items() if k in CHANGEABLE}}
+        changed.pop("schedule", None)
+        periods = schedule(start, end, changed.get("reporting_frequency"))
+        out.append({**changed, "schedule": periods})
+    return out
+
+
+def change_kind(today: date, start: date) -> str:
+    """A change agreed before the contract starts is a ``change``; after, a ``variation``."""
+    return "change" if today < start else "variation"

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 RATING_PUBLISHED = "rating_published"
 RATING_REPLAYED = "rating_replayed"
 # Audit event type of each contract step (ResultDecided by its decision).
-STEP_EVENTS = {"ContractCreated": "contract_created", "ReportSubmitted": "report_submitted",
+STEP_EVENTS = {"ContractCreated": "contract_created", "ContractChanged": "contract_changed",
+               "ReportSubmitted": "report_submitted",
                "ReportReviewed": "report_reviewed", "DisputeReplied": "dispute_replied"}
 DECISION_EVENTS = {"validated": "result_validated", "disputed": "result_disputed",
                    "rejected": "result_rejected"}
@@ -88,7 +89,7 @@ def record_contract_event(ctx: Context, payload: Any) -> bool:
             event_type = (DECISION_EVENTS[data.get("verdict")]
                           if event["event_type"] == "ResultDecided"
                           else STEP_EVENTS[event["event_type"]])
-            is_contract = event["event_type"] == "ContractCreated"
+            is_contract = event["event_type"] in ("ContractCreated", "ContractChanged")
             events.record(session, event_type=event_type, tender_id=event["tender_id"],
                           object_type="contract" if is_contract else "report",
                           object_id=event["contract_id"] if is_contract else data["report_id"],
@@ -96,10 +97,14 @@ def record_contract_event(ctx: Context, payload: Any) -> bool:
                           request_id=event.get("request_id"),
                           payload={"contract_id": event["contract_id"], **data},
                           occurred_at=when)
-            if is_contract and session.get(ContractRecord, event["contract_id"]) is None:
+            record = session.get(ContractRecord, event["contract_id"])
+            if event["event_type"] == "ContractCreated" and record is None:
                 session.add(ContractRecord(id=event["contract_id"], tender_id=event["tender_id"],
                                            doc={"id": event["contract_id"], **data},
                                            created_at=when))
+            elif event["event_type"] == "ContractChanged" and record is not None:
+                record.doc = {**record.doc, "metrics": data["metrics"],
+                              "version": data["version"]}
             if event["event_type"] == "ResultDecided" and event["period"] is not None:
                 _rate(session, event, when)
             session.add(ProcessedEvent(event_id=event["event_id"], job="record_contract_event",

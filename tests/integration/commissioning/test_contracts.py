@@ -230,3 +230,36 @@ def test_a_correction_must_be_assessed_in_its_own_right(world, contract):
     old = _report(world, contract).get_json()
     _report(world, contract, value=6.4, reason="late surveys added")
     _problem(world.post(f"/reports/{old['id']}/decisions", {"decision": "validated"}), 409)
+
+
+def test_a_variation_is_proposed_with_a_reason_and_confirmed_by_the_other_party(world, contract):
+    path = f"/contracts/{contract['id']}/changes"
+    _problem(world.post(path, {"reason": "r", "metrics": {"M9": {"reporting_frequency": "x"}}}),
+             422, "metrics.M9")
+    _problem(world.post(path, {"metrics": {"M1": {}}}), 422, "reason")
+    _problem(world.post(path, {"reason": "r", "metrics": {"M1": {"target": {"value": 5}}}},
+                        who="bidder2"), 403)
+    proposed = world.post(path, {"reason": "Members asked for six-monthly surveys",
+                                 "metrics": {"M1": {"reporting_frequency": "six-monthly",
+                                                    "target": {"value": 5.8,
+                                                               "by": "2031-06-30"}}}})
+    assert proposed.status_code == 201, proposed.get_json()
+    (change,) = proposed.get_json()["changes"]
+    assert (change["kind"], change["status"], change["proposed_by"]) == (
+        "variation", "proposed", "buyer")
+    assert proposed.get_json()["version"] == 1  # nothing applies until confirmed
+    _problem(world.post(path, {"reason": "again", "metrics": {"M1": {}}}), 409)
+    decision = f"{path}/1/decision"
+    _problem(world.post(decision, {"decision": "confirm"}), 403)  # not by the proposer
+    agreed = world.post(decision, {"decision": "confirm"}, who="bidder").get_json()
+    m1 = agreed["metrics"][0]
+    assert agreed["version"] == 2 and agreed["changes"][0]["status"] == "agreed"
+    assert m1["target"] == {"value": 5.8, "by": "2031-06-30"}
+    assert m1["reporting_frequency"] == "six-monthly"
+    assert len(m1["schedule"]) < len(contract["metrics"][0]["schedule"])
+    assert agreed["metrics"][1] == contract["metrics"][1]
+    _problem(world.post(decision, {"decision": "withdraw"}), 409)
+    with world.app.extensions["coprocure"].session_factory() as s:
+        kinds = list(s.scalars(select(outbox.c.event_type).where(
+            outbox.c.job_name == RECORD_CONTRACT_EVENT)))
+    assert kinds.count("ContractChanged") == 1

@@ -110,3 +110,19 @@ def test_replay_matches_until_the_stored_inputs_are_tampered_with(scoring):
     assert _types(scoring)[-2:] == ["rating_replayed", "rating_replayed"]
     resp = scoring.post(person("commissioner"), f"/performance-ratings/{rating_id}/replay")
     assert resp.status_code == 403
+
+
+def test_a_contract_change_is_logged_and_kept_for_the_export(scoring):
+    from services.scoring.adapters.tables.performance import ContractRecord
+
+    created = _event(1, "ContractCreated", {"title": "t", "metrics": [{"id": "M1"}]},
+                     role="system")
+    changed = _event(2, "ContractChanged", {"number": 1, "version": 2,
+                                            "metrics": [{"id": "M1", "target": {"value": 5}}]},
+                     role="buyer")
+    _send(scoring, created, changed)
+    assert _types(scoring) == ["contract_created", "contract_changed"]
+    with scoring.session_factory() as s:
+        doc = s.get(ContractRecord, "ctr_1").doc
+    assert doc["version"] == 2 and doc["metrics"][0]["target"] == {"value": 5}
+    assert doc["title"] == "t"

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from services.commissioning.context import context_from_app
 from services.commissioning.entrypoints.api.schemas import contracts as schemas
+from services.commissioning.service_layer import contract_changes as changes
 from services.commissioning.service_layer import contracts as svc
 from services.commissioning.service_layer import reports
 from shared.identity import DIRECTORY_HEADER, AssertionInvalid, verify_directory
@@ -105,3 +106,23 @@ class Replies(MethodView):
     def post(self, body, report_id):
         """Answer a dispute on one of your results (provider)."""
         return reports.reply(ctx(), require_roles("bidder"), report_id, body)
+
+
+@bp.route("/contracts/<contract_id>/changes")
+class Changes(MethodView):
+    @bp.arguments(schemas.ChangeCreate)
+    @bp.response(201, schemas.Contract)
+    def post(self, body, contract_id):
+        """Propose a change to agreed metrics with a reason (buyer or supplier)."""
+        return changes.propose_change(ctx(), require_roles("commissioner", "bidder"),
+                                      contract_id, body)
+
+
+@bp.route("/contracts/<contract_id>/changes/<int:number>/decision")
+class ChangeDecisionView(MethodView):
+    @bp.arguments(schemas.ChangeDecision)
+    @bp.response(200, schemas.Contract)
+    def post(self, body, contract_id, number):
+        """Confirm (the other party: a new version) or withdraw a proposed change."""
+        return changes.decide_change(ctx(), require_roles("commissioner", "bidder"),
+                                     contract_id, number, body["decision"] == "confirm")

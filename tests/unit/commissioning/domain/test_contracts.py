@@ -73,3 +73,15 @@ def test_figures_are_checked_against_the_metric(unit, value, reported, engaged, 
                                                 fields):
     problems = rules.check_figures(unit, Decimal(value), reported, engaged, with_outcome)
     assert [p.field for p in problems] == fields
+
+
+def test_an_agreed_change_replaces_only_the_changeable_fields_and_reschedules():
+    metric = {"id": "M1", "statement": "s", "target": {"value": 5.5, "by": "2031-03-01"},
+              "reporting_frequency": "quarterly",
+              "schedule": rules.schedule(date(2030, 3, 1), date(2031, 3, 1), "quarterly")}
+    (changed,) = rules.apply_change([metric], {"M1": {"reporting_frequency": "annual",
+                                                      "statement": "not changeable"}},
+                                    date(2030, 3, 1), date(2031, 3, 1))
+    assert changed["statement"] == "s" and len(changed["schedule"]) == 1
+    assert rules.change_kind(date(2030, 2, 1), date(2030, 3, 1)) == "change"
+    assert rules.change_kind(date(2030, 3, 1), date(2030, 3, 1)) == "variation"

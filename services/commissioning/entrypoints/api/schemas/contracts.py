@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, fields, post_load, validate
 
 from services.commissioning.domain.contracts import ASSESSOR_KINDS, DECISIONS, VERDICTS
-from shared.fields import StrictInteger, StrictNumber, Text
+from shared.fields import BoundedDate, StrictInteger, StrictNumber, Text
 from shared.methodology import UNITS
 from shared.schemas import StrictSchema
 
@@ -66,6 +68,49 @@ class AssessorCreate(StrictSchema):
 
     user_id = Text(required=True, validate=validate.Length(1, 100))
     kind = Text(required=True, validate=validate.OneOf(sorted(ASSESSOR_KINDS)))
+
+
+class TargetChange(StrictSchema):
+    value = StrictNumber(required=True)
+    by = BoundedDate(allow_none=True, load_default=None)
+
+
+class BaselineChange(StrictSchema):
+    value = StrictNumber(required=True)
+    date = BoundedDate(allow_none=True, load_default=None)
+    source = Text(allow_none=True, load_default=None, validate=validate.Length(max=500))
+
+
+class MetricChange(StrictSchema):
+    """New values for one agreed metric (only what changes)."""
+
+    target = fields.Nested(TargetChange)
+    baseline = fields.Nested(BaselineChange)
+    reporting_frequency = Text(validate=validate.Length(1, 50))
+    sustainment_period_months = StrictInteger(validate=validate.Range(0, 240))
+
+    @post_load
+    def _dates_as_text(self, data: dict, **_: Any) -> dict:
+        for part in ("target", "baseline"):
+            for key in ("by", "date"):
+                if data.get(part) and data[part].get(key) is not None:
+                    data[part][key] = data[part][key].isoformat()
+        return data
+
+
+class ChangeCreate(StrictSchema):
+    """A proposed change: ``{reason, metrics: {metric_id: {target?, baseline?, ...}}}``."""
+
+    reason = Text(required=True, validate=validate.Length(1, 5000))
+    metrics = fields.Dict(keys=fields.String(validate=validate.Length(1, 20)),
+                          values=fields.Nested(MetricChange), required=True,
+                          validate=validate.Length(min=1, max=50))
+
+
+class ChangeDecision(StrictSchema):
+    """Confirm (the other party) or withdraw (either party) a proposed change."""
+
+    decision = Text(required=True, validate=validate.OneOf(["confirm", "withdraw"]))
 
 
 class Entry(Schema):
