@@ -109,7 +109,7 @@ ROUTES: tuple[Route, ...] = (
     _r("POST", "/reports/{id}/decisions", C, "commissioner", "validator"),
     _r("POST", "/reports/{id}/replies", C, "bidder"),
     _r("POST", "/contracts/{id}/changes", C, "commissioner", "bidder"),
-    _r("POST", "/contracts/{id}/changes/{n}/decision", C, "commissioner", "bidder"),
+    _r("POST", "/contracts/{id}/changes/{seq}/decision", C, "commissioner", "bidder"),
     # Contract performance (scoring)
     _r("GET", "/contracts/{id}/performance", S, ANYONE),
     _r("POST", "/performance-ratings/{id}/replay", S, "auditor"),
