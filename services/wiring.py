@@ -25,6 +25,7 @@ from shared.contracts import (
     ASSESS_TENDER,
     CLOSE_DUE_TENDERS,
     PUBLISH_TREE_HEAD,
+    RECORD_CONTRACT_EVENT,
     RECORD_SCORING_RESULT,
     RECORD_TENDER,
     RUN_SCORING,
@@ -37,6 +38,7 @@ JOBS: dict[str, Callable[[dict[str, Any]], Any]] = {
     ASSESS_TENDER: scoring_jobs.assess_tender,
     RUN_SCORING: scoring_jobs.run_scoring,
     PUBLISH_TREE_HEAD: scoring_jobs.publish_tree_head,
+    RECORD_CONTRACT_EVENT: scoring_jobs.record_contract_event,
 }
 
 

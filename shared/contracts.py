@@ -20,6 +20,7 @@ RECORD_TENDER = "services.scoring.jobs.record_tender"
 ASSESS_TENDER = "services.scoring.jobs.assess_tender"
 RUN_SCORING = "services.scoring.jobs.run_scoring"
 PUBLISH_TREE_HEAD = "services.scoring.jobs.publish_tree_head"
+RECORD_CONTRACT_EVENT = "services.scoring.jobs.record_contract_event"
 
 JOB_QUEUES = {
     CLOSE_DUE_TENDERS: "commissioning",
@@ -28,6 +29,7 @@ JOB_QUEUES = {
     ASSESS_TENDER: "scoring",
     RUN_SCORING: "scoring",
     PUBLISH_TREE_HEAD: "scoring",
+    RECORD_CONTRACT_EVENT: "scoring",
 }
 
 
@@ -106,6 +108,33 @@ class ScoringResult(_Payload):
         ["TenderAssessed", "PanelSet", "ScoringRunCompleted", "BidAwarded"]))
     tender_id = fields.String(required=True)
     data = fields.Dict(load_default=dict)
+
+
+CONTRACT_EVENTS = ("ContractCreated", "ContractChanged", "ReportSubmitted", "ReportReviewed",
+                   "ResultDecided", "DisputeReplied")
+
+
+class ContractEvent(_Payload):
+    """commissioning → scoring (``record_contract_event``): a step in managing a contract.
+
+    ``contract`` is what performance needs (``id``, ``start_date``, ``metrics``: each ``id``,
+    ``unit``, ``baseline``, ``target``, ``schedule`` of ``{period, end}``); ``data`` describes
+    the step (report figures, a verdict, a decision; comments only as their SHA-256);
+    ``period`` and ``validated`` (``[{metric_id, value, report_id, report_version}]``, the
+    period's validated results) come with ``ResultDecided``. Job id ``contract-{event_id}``.
+    """
+
+    event_type = fields.String(required=True, validate=validate.OneOf(CONTRACT_EVENTS))
+    contract_id = fields.String(required=True)
+    tender_id = fields.String(required=True)
+    occurred_at = fields.String(required=True)
+    actor_id = fields.String(required=True)
+    actor_role = fields.String(required=True)
+    request_id = fields.String(allow_none=True, load_default=None)
+    contract = fields.Dict(required=True)
+    data = fields.Dict(load_default=dict)
+    period = fields.Integer(allow_none=True, load_default=None)
+    validated = fields.List(fields.Dict(), load_default=list)
 
 
 class CloseDueTenders(Schema):

@@ -11,7 +11,10 @@ import jwt
 HEADER = "X-Coprocure-Assertion"
 ALGORITHM = "HS256"
 ISSUER = "coprocure-gateway"
-ROLES = ("admin", "commissioner", "bidder", "evaluator", "moderator", "auditor")
+# ``reviewer``: a person using the service who co-assesses a contract's results (invited per
+# contract); ``validator``: an independent validator of those results (invited per contract).
+ROLES = ("admin", "commissioner", "bidder", "evaluator", "moderator", "auditor", "reviewer",
+         "validator")
 
 
 class AssertionInvalid(Exception):

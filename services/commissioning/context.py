@@ -30,6 +30,7 @@ class Context:
     periods: Periods
     master_key: bytes
     redis: Callable[[], Redis]
+    sandbox: bool = False  # every reporting period open at once, so a demo runs in minutes
 
 
 def context_from_app(app) -> Context:
@@ -40,7 +41,8 @@ def context_from_app(app) -> Context:
 def _build(res: Resources, conf: Mapping[str, Any], clock: Clock) -> Context:
     """One construction for requests and processes, so the two never drift apart."""
     return Context(session_factory=res.session_factory, clock=clock, periods=conf["PERIODS"],
-                   master_key=master_key_bytes(conf["MASTER_KEY"]), redis=lambda: res.redis)
+                   master_key=master_key_bytes(conf["MASTER_KEY"]), redis=lambda: res.redis,
+                   sandbox=bool(conf.get("SANDBOX")))
 
 
 def _load_settings() -> dict:

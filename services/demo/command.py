@@ -13,6 +13,7 @@ from rich.table import Table
 
 from services.demo import scenario
 from services.demo.client import ApiError, Client
+from services.demo.contract import ContractStage
 from services.demo.runner import DemoRun
 
 
@@ -82,7 +83,8 @@ def print_result(console: Console, demo: DemoRun) -> None:
               help="Seconds from publication to the submission deadline (sandbox).")
 def demo(url: str, admin_email: str | None, admin_password: str | None,
          deadline_seconds: float) -> None:
-    """Seed a realistic tender with three distinct bids and run it through to award."""
+    """Seed a realistic tender with three distinct bids, run it to award, then manage the
+    contract through two co-assessed reporting periods and print its performance."""
     console = Console()
     require_sandbox(url)
     admin_email = admin_email or (f"demo-admin-{secrets.token_hex(3)}@example.org"
@@ -94,3 +96,23 @@ def demo(url: str, admin_email: str | None, admin_password: str | None,
     run = DemoRun(url, token, deadline_seconds=deadline_seconds)
     run.run_all(say=console.print)
     print_result(console, run)
+    stage = ContractStage(run)
+    stage.run_all(say=console.print)
+    print_performance(console, stage)
+
+
+def print_performance(console: Console, stage: ContractStage) -> None:
+    """Each period's validated result and measure classification per metric, and its rating."""
+    metrics = [m["id"] for m in stage.contract["metrics"]]
+    table = Table(title=f"Performance (contract {stage.contract['id']}, "
+                        f"{stage.performance['model_version']})")
+    for col in ("period", *metrics, "rating"):
+        table.add_column(col)
+    for period in sorted(stage.performance["periods"], key=lambda p: p["period"]):
+        cells = {m["metric_id"]: f"{m['value']} ({m['measure_classification']})"
+                 for m in period["measures"]}
+        table.add_row(str(period["period"]), *(cells.get(m, "-") for m in metrics),
+                      period["rating"] or "-")
+    console.print(table)
+    for m in stage.contract["metrics"]:
+        console.print(f"  {m['id']}: {m['statement']} ({m['indicator']['name']})")

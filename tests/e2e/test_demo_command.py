@@ -21,7 +21,7 @@ def test_demo_prints_the_ranking_with_reasons(platform):
     result = subprocess.run(
         [sys.executable, "-m", "services.cli", "demo", "--url", platform.url(),
          "--deadline-seconds", "12"],
-        env=env, capture_output=True, text=True, timeout=240)
+        env=env, capture_output=True, text=True, timeout=420)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = result.stdout
     # No default password: the demo made its admin with a random one, printed, that works.
@@ -45,6 +45,14 @@ def test_demo_prints_the_ranking_with_reasons(platform):
     q1 = re.search(r"^\s+Q1: .*$", breakdown["outputs"], flags=re.M).group(0)
     assert re.search(r"cap(ped)? at 1\b.*no commitment is an outcome", q1), q1
     assert q1.split()[1] == "1", q1
+    # ...then continues into the contract and prints its performance per period.
+    assert re.search(r"Contract ctr_\S+: 3 agreed metrics", out), out[-2000:]
+    performance = out[out.index("Performance (contract"):]
+    rows = re.findall(r"^\W*([12])\W+(.+)$", performance, flags=re.M)
+    assert [r[0] for r in rows[:2]] == ["1", "2"], performance
+    for _, row in rows[:2]:
+        assert re.search(r"\((met|slightlyBelow|below|significantlyBelow)\)", row), row
+        assert re.search(r"Good|Approaching target|Requires improvement|Inadequate", row), row
 
 
 @pytest.fixture(scope="module")

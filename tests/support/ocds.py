@@ -18,7 +18,8 @@ from jsonschema import Draft4Validator, FormatChecker
 
 SCHEMA = Path(__file__).resolve().parents[1] / "data" / "ocds"
 STANDARD = SCHEMA / "1.1.5"
-EXTENSIONS = ("bid_extension", "lots_extension", "awardCriteriaBreakdown_extension")
+EXTENSIONS = ("bid_extension", "lots_extension", "awardCriteriaBreakdown_extension",
+              "metrics_extension", "ocds_uk_extension")
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -53,7 +54,9 @@ def codelists() -> dict[str, set[str]]:
     for folder in folders:
         for path in folder.glob("*.csv") if folder.exists() else ():
             with path.open(newline="", encoding="utf-8") as fh:
-                out.setdefault(path.name, set()).update(r["Code"] for r in csv.DictReader(fh))
+                # "+name.csv" adds codes to the standard's codelist (the UK extension does)
+                out.setdefault(path.name.lstrip("+"), set()).update(
+                    r["Code"] for r in csv.DictReader(fh))
     return out
 
 

@@ -15,6 +15,7 @@ from shared.contracts import (
     ASSESS_TENDER,
     CLOSE_DUE_TENDERS,
     JOB_QUEUES,
+    RECORD_CONTRACT_EVENT,
     RECORD_TENDER,
     SCHEMA_VERSION,
 )
@@ -43,6 +44,15 @@ def emit_tender_closed(session: Session, payload: dict[str, Any]) -> str:
     payload = {**payload, "event_id": job_id}
     add_event(session, outbox, event_type="TenderClosed", queue=JOB_QUEUES[ASSESS_TENDER],
               job_name=ASSESS_TENDER, job_id=job_id, payload=payload)
+    return job_id
+
+
+def emit_contract_event(session: Session, payload: dict[str, Any]) -> str:
+    """A ``ContractEvent`` for scoring (audit log, performance), in the caller's transaction."""
+    job_id = f"contract-{payload['event_id']}"
+    add_event(session, outbox, event_type=payload["event_type"],
+              queue=JOB_QUEUES[RECORD_CONTRACT_EVENT], job_name=RECORD_CONTRACT_EVENT,
+              job_id=job_id, payload={"schema_version": SCHEMA_VERSION, **payload})
     return job_id
 
 

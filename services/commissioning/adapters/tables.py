@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Date,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -134,6 +135,85 @@ class ProcessedEvent(Base):
     tender_id: Mapped[str] = mapped_column(String(40))
     outcome: Mapped[str] = mapped_column(String(200))
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Contract(Base):
+    """The contract made from an award when the standstill ends: parties, value, term and the
+    agreed metrics (versioned: ``changes`` logs each agreed change or variation)."""
+
+    __tablename__ = "contracts"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tender_id: Mapped[str] = mapped_column(ForeignKey("tenders.id"), unique=True)
+    bid_id: Mapped[str] = mapped_column(String(40))
+    buyer_organisation_id: Mapped[str] = mapped_column(String(100), index=True)
+    buyer_name: Mapped[str | None] = mapped_column(String(300))
+    supplier_organisation_id: Mapped[str] = mapped_column(String(100), index=True)
+    supplier_name: Mapped[str | None] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(300))
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    metrics: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ContractAssessor(Base):
+    """A person the commissioner invited to co-assess (reviewer) or validate (validator)."""
+
+    __tablename__ = "contract_assessors"
+
+    contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    lived_experience: Mapped[bool] = mapped_column(default=False)
+    invited_by: Mapped[str] = mapped_column(String(100))
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MetricReport(Base):
+    """The provider's result for one metric and period; a correction is a new version."""
+
+    __tablename__ = "metric_reports"
+    __table_args__ = (UniqueConstraint("contract_id", "metric_id", "period", "version"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"), index=True)
+    metric_id: Mapped[str] = mapped_column(String(20))
+    period: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    supersedes: Mapped[str | None] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(40))  # the exact decimal as reported
+    unit: Mapped[str] = mapped_column(String(20))
+    people_engaged: Mapped[int] = mapped_column(Integer)
+    people_with_outcome: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+    late: Mapped[bool] = mapped_column(default=False)
+    submitted_by: Mapped[str] = mapped_column(String(100))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReportEntry(Base):
+    """Something said about a report, never overwritten: a reviewer's verdict, the
+    commissioner's or validator's decision, or the provider's reply to a dispute."""
+
+    __tablename__ = "report_entries"
+    __table_args__ = (UniqueConstraint("report_id", "seq"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("metric_reports.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)  # 1, 2, ... per report: the order things were said
+    kind: Mapped[str] = mapped_column(String(20))  # review | decision | reply
+    verdict: Mapped[str | None] = mapped_column(String(20))  # agree/partly/disagree, decisions
+    comment: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[str] = mapped_column(String(100))
+    author_role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 # The transactional outbox and the record of exhausted jobs, in this service's database.

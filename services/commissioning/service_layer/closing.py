@@ -18,6 +18,7 @@ from services.commissioning.context import Context
 from services.commissioning.domain import lifecycle
 from services.commissioning.domain.bids import SUBMITTED
 from services.commissioning.domain.lifecycle import is_terminal, next_state
+from services.commissioning.service_layer.contracts import create_contract
 from services.commissioning.service_layer.read_models import tender_doc
 from shared.canonical import canonical_sha256
 from shared.contracts import SCHEMA_VERSION, ScoringResult, load_payload
@@ -69,7 +70,7 @@ def close_tender(ctx: Context, tender_id: str, now: datetime) -> str | None:
 
 
 def conclude_tender(ctx: Context, tender_id: str, now: datetime) -> bool:
-    """Conclude an awarded tender once its standstill has ended."""
+    """Conclude an awarded tender once its standstill has ended, making its contract."""
     with transaction(ctx.session_factory) as session:
         tender = session.scalars(select(Tender).where(Tender.id == tender_id)
                                  .with_for_update()).first()
@@ -78,6 +79,7 @@ def conclude_tender(ctx: Context, tender_id: str, now: datetime) -> bool:
             return False
         tender.status = next_state(tender.status, "conclude")
         tender.concluded_at = tender.updated_at = now
+        create_contract(ctx, session, tender, now)  # the award becomes a contract at once
         return True
 
 

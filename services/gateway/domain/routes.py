@@ -97,6 +97,22 @@ ROUTES: tuple[Route, ...] = (
     _r("GET", "/audit/consistency", S, ANYONE),
     _r("GET", "/audit/export", S, "auditor"),
     _r("GET", "/tenders/{id}/ocds", S, ANYONE),
+    # Contracts after award: results, co-assessment, validation (commissioning)
+    _r("GET", "/tenders/{id}/contract", C, ANYONE),
+    _r("GET", "/contracts/{id}", C, ANYONE),
+    _r("GET", "/contracts/{id}/assessors", C, "commissioner", "auditor"),
+    _r("POST", "/contracts/{id}/assessors", C, "commissioner", directory=True),
+    _r("GET", "/contracts/{id}/reports", C, "commissioner", "bidder", "reviewer", "validator",
+       "auditor"),
+    _r("POST", "/contracts/{id}/reports", C, "bidder"),
+    _r("POST", "/reports/{id}/reviews", C, "reviewer"),
+    _r("POST", "/reports/{id}/decisions", C, "commissioner", "validator"),
+    _r("POST", "/reports/{id}/replies", C, "bidder"),
+    _r("POST", "/contracts/{id}/changes", C, "commissioner", "bidder"),
+    _r("POST", "/contracts/{id}/changes/{seq}/decision", C, "commissioner", "bidder"),
+    # Contract performance (scoring)
+    _r("GET", "/contracts/{id}/performance", S, ANYONE),
+    _r("POST", "/performance-ratings/{id}/replay", S, "auditor"),
 )
 
 # Paths a service owns beyond the table (new endpoints): forwarded for signed-in callers only.
@@ -104,8 +120,10 @@ _SCORING_OWNED = tuple(_compile(p) for p in (
     "/tenders/{id}/panel(/.*)?", "/tenders/{id}/conflicts(/.*)?", "/tenders/{id}/evaluation(/.*)?",
     "/tenders/{id}/bids/{bid}/scores(/.*)?", "/tenders/{id}/bids/{bid}/moderation(/.*)?",
     "/tenders/{id}/scoring-runs(/.*)?", "/scoring-runs(/.*)?", "/tenders/{id}/award(/.*)?",
-    "/bids/{id}/assessment-summary(/.*)?", "/audit(/.*)?", "/tenders/{id}/ocds(/.*)?"))
-_COMMISSIONING_OWNED = tuple(_compile(p) for p in ("/tenders(/.*)?", "/bids(/.*)?"))
+    "/bids/{id}/assessment-summary(/.*)?", "/audit(/.*)?", "/tenders/{id}/ocds(/.*)?",
+    "/contracts/{id}/performance(/.*)?", "/performance-ratings(/.*)?"))
+_COMMISSIONING_OWNED = tuple(_compile(p) for p in ("/tenders(/.*)?", "/bids(/.*)?",
+                                                   "/contracts(/.*)?", "/reports(/.*)?"))
 
 
 def owner_of(path: str) -> str | None:

@@ -78,7 +78,7 @@ def clamped_query() -> str:
 
 
 def _directory_header(body: bytes) -> str:
-    """Vouch for the users a panel request names (evaluators and moderator)."""
+    """Vouch for the users a request names (a panel's members, a contract's assessor)."""
     try:
         doc = json.loads(body or b"{}")
     except ValueError:
@@ -88,6 +88,7 @@ def _directory_header(body: bytes) -> str:
         if isinstance(doc.get("evaluators"), list):
             named.extend(doc["evaluators"])
         named.append(doc.get("moderator"))
+        named.append(doc.get("user_id"))  # a contract's invited reviewer or validator
     users = user_service.directory_users(context_from_app(current_app),
                                          [u for u in named if isinstance(u, str)])
     entries = [DirectoryUser(user_id=u.id, roles=tuple(u.roles),

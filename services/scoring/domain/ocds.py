@@ -1,9 +1,12 @@
 """OCDS 1.1 release package of an awarded tender (pure: dicts in, dicts out).
 
 Releases (ocid ``ocds-coprocure-<tender id>``): ``tender`` at publication, ``tenderUpdate`` at
-opening (bid counts only), ``award`` at the award (bid details, award, supplier). Bid details
+opening (bid counts only), ``award`` at the award (bid details, award, supplier), then once the
+contract exists ``contract`` (its agreed metrics) and ``implementation`` (validated results per
+period with their measure classification, and a reporting milestone per period). Bid details
 appear only in the award release, which is dated after the deadline. Extensions: bid (``bids``),
-lots + awardCriteriaBreakdown (criteria and weights on the tender's single lot).
+lots + awardCriteriaBreakdown (criteria and weights on the tender's single lot), metrics
+(``agreedMetrics``, ``implementation.metrics``) and the UK extension (``measureClassification``).
 """
 
 from __future__ import annotations
@@ -22,7 +25,13 @@ EXTENSIONS = [
     "https://raw.githubusercontent.com/open-contracting-extensions/"
     "ocds_awardCriteriaBreakdown_extension/9391240f353e8536992938fe9f7987cd89235331/"
     "extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_metrics_extension/"
+    "fad91df868907e339e5b3b4af5c334e02b80fa4f/extension.json",
+    "https://raw.githubusercontent.com/cabinetoffice/ocds_uk_extension/"
+    "aa0e43b84dfad0cb9b839a8135e0bc4b285d32fc/extension.json",
 ]
+CLASSIFICATION_TITLES = {"met": "Met", "slightlyBelow": "Slightly below", "below": "Below",
+                         "significantlyBelow": "Significantly below"}
 FORMULAS = {
     "absolute_benchmark": "W x clip((C - p)/(C - F), 0, 1) against the published ceiling C and "
                           "floor F",
@@ -131,7 +140,10 @@ def _statistics(bids: list[dict[str, Any]], ranking: dict[str, dict[str, Any]] |
 def release_package(*, tender: dict[str, Any], evaluation: dict[str, Any], published_at: str,
                     opened_at: str, bids: list[dict[str, Any]], ranking: list[dict[str, Any]],
                     award: dict[str, Any], buyer_name: str | None, uri: str,
-                    published_date: str, award_status: str) -> dict[str, Any]:
+                    published_date: str, award_status: str,
+                    contract: dict[str, Any] | None = None,
+                    ratings: list[dict[str, Any]] | None = None,
+                    today: str | None = None) -> dict[str, Any]:
     """The package. ``bids``: ``{bid_id, organisation_id, organisation_name, submitted_at,
     price}``; ``ranking``: the award's run ranking; ``award``: ``{bid_id, awarded_at, ...}``."""
     ocid = OCID_PREFIX + tender["id"]
@@ -185,7 +197,106 @@ def release_package(*, tender: dict[str, Any], evaluation: dict[str, Any], publi
         award_doc["value"] = _value(winner["price"])
     closing["awards"] = [award_doc]
     releases.append(closing)
+    if contract is not None:
+        # Later releases repeat the tender and award, so the latest release stays complete.
+        releases += contract_releases(ocid, award_doc, buyer, parties, final, contract,
+                                      ratings or [], today or published_date[:10])
     return {"uri": uri, "version": "1.1", "extensions": EXTENSIONS,
             "publishedDate": published_date,
             "publisher": {"name": "coprocure", "uid": "coprocure"},
             "releases": releases}
+
+
+def _at(day: str) -> str:
+    """An ISO date as the OCDS date-time at its start (UTC)."""
+    return f"{day[:10]}T00:00:00Z"
+
+
+def _agreed(metric: dict[str, Any]) -> dict[str, Any]:
+    """An agreed metric: its baseline and target as observations."""
+    indicator = metric.get("indicator") or {}
+    unit = {"name": indicator.get("unit") or "value"}
+    observations = []
+    baseline = metric.get("baseline") or {}
+    if baseline.get("value") is not None:
+        obs = {"id": f"{metric['id']}-baseline", "measure": baseline["value"], "unit": unit,
+               "notes": "Baseline" + (f" ({baseline['source']})" if baseline.get("source")
+                                      else "")}
+        if baseline.get("date"):
+            obs["period"] = {"endDate": _at(baseline["date"])}
+        observations.append(obs)
+    target = metric.get("target") or {}
+    if target.get("value") is not None:
+        obs = {"id": f"{metric['id']}-target", "measure": target["value"], "unit": unit,
+               "notes": "Target"}
+        if target.get("by"):
+            obs["period"] = {"endDate": _at(target["by"])}
+        observations.append(obs)
+    out = {"id": metric["id"], "title": indicator.get("name") or metric["id"],
+           "description": metric.get("statement") or indicator.get("name") or metric["id"]}
+    if observations:
+        out["observations"] = observations
+    return out
+
+
+def contract_releases(ocid: str, award: dict[str, Any], buyer: dict[str, Any],
+                      parties: list[dict[str, Any]], tender: dict[str, Any],
+                      contract: dict[str, Any], ratings: list[dict[str, Any]],
+                      today: str) -> list[dict[str, Any]]:
+    """The ``contract`` release and, once a period is rated, the ``implementation`` release.
+
+    ``contract``: what commissioning announced (``id, title, value, start_date, end_date,
+    metrics``, ``created_at``); ``ratings``: the current rating per period (``period,
+    measures, rated_at``).
+    """
+    start = _at(contract["start_date"])
+    core = {"id": contract["id"], "awardID": award["id"],
+            "title": contract.get("title") or contract["id"], "status": "active",
+            "period": {"startDate": start, "endDate": _at(contract["end_date"])}}
+    if _value(contract.get("value")):
+        core["value"] = _value(contract["value"])
+    agreed = [_agreed(m) for m in contract.get("metrics") or []]
+    if agreed:
+        core["agreedMetrics"] = agreed
+    base = {"ocid": ocid, "initiationType": "tender", "language": "en", "parties": parties,
+            "buyer": buyer, "tender": tender, "awards": [award]}
+    # dated when the contract was made (the tender concluded), never before the award
+    made = contract.get("created_at") or start
+    releases = [{**base, "id": f"{ocid}-contract", "date": made, "tag": ["contract"],
+                 "contracts": [core]}]
+    if not ratings:
+        return releases
+    validated = {(m["metric_id"], r["period"]): (m, r) for r in ratings for m in r["measures"]}
+    metrics, milestones = [], []
+    for metric in contract.get("metrics") or []:
+        unit = {"name": (metric.get("indicator") or {}).get("unit") or "value"}
+        observations = []
+        for slot in metric.get("schedule") or []:
+            found = validated.get((metric["id"], slot["period"]))
+            milestone = {"id": f"{metric['id']}-p{slot['period']}-report",
+                         "title": f"Report on {metric['id']}, period {slot['period']}",
+                         "type": "reporting", "dueDate": _at(slot["due"])}
+            if found:
+                measure, rating = found
+                label = measure["measure_classification"]
+                observations.append({
+                    "id": f"{metric['id']}-p{slot['period']}",
+                    "period": {"startDate": _at(slot["start"]), "endDate": _at(slot["end"])},
+                    "measure": float(measure["value"]), "unit": unit,
+                    "measureClassification": {"id": label,
+                                              "description": CLASSIFICATION_TITLES[label]}})
+                milestone.update(status="met", dateMet=rating["rated_at"])
+            else:
+                milestone["status"] = "scheduled" if slot["due"] >= today else "notMet"
+            milestones.append(milestone)
+        if observations:
+            metrics.append({"id": metric["id"], "title": _agreed(metric)["title"],
+                            "observations": observations})
+    implementation: dict[str, Any] = {"milestones": milestones}
+    if metrics:
+        implementation["metrics"] = metrics
+    latest = max(r["rated_at"] for r in ratings)
+    releases.append({**base, "id": f"{ocid}-implementation-{len(ratings)}", "date": latest,
+                     "tag": ["implementation"],
+                     "contracts": [{**core, "implementation": implementation}]})
+    return releases

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.scoring.context import process_context
-from services.scoring.service_layer import intake, runs
+from services.scoring.service_layer import intake, performance, runs
 from services.scoring.service_layer import tree_heads as heads
 from shared.contracts import PublishTreeHead, load_payload
 from shared.faults import pause_point
@@ -33,3 +33,8 @@ def publish_tree_head(payload: dict[str, Any]) -> bool:
     log grew since the last head."""
     load_payload(PublishTreeHead, payload)
     return heads.publish_periodic_head(process_context())
+
+
+def record_contract_event(payload: dict[str, Any]) -> bool:
+    """``ContractEvent``: log a contract step; a decision re-rates its period (once)."""
+    return performance.record_contract_event(process_context(), payload)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from services.scoring.adapters.tables.performance import ContractRecord, PerformanceRating
 from services.scoring.adapters.tables.runs import Award, ScoringRun
 from services.scoring.adapters.tables.tenders import Bid, Tender
 from services.scoring.domain.ocds import release_package
@@ -45,4 +46,23 @@ def ocds_package(ctx: Context, tender_id: str, uri: str) -> dict[str, Any]:
                    "justification": award.justification},
             buyer_name=doc.get("organisation_name") or doc.get("buyer_name"), uri=uri,
             published_date=rfc3339(now),
-            award_status="pending" if award.standstill_ends_at > now else "active")
+            award_status="pending" if award.standstill_ends_at > now else "active",
+            **_contract_parts(session, tender.id, now.date().isoformat()))
+
+
+def _contract_parts(session, tender_id: str, today: str) -> dict[str, Any]:
+    """The contract made from the award and the current rating of each period, if any."""
+    record = session.scalars(select(ContractRecord).where(
+        ContractRecord.tender_id == tender_id)).first()
+    if record is None:
+        return {}
+    rows = session.scalars(select(PerformanceRating).where(
+        PerformanceRating.contract_id == record.id)
+        .order_by(PerformanceRating.period, PerformanceRating.revision.desc()))
+    current: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        if row.period not in current and row.rating is not None:
+            current[row.period] = {"period": row.period, "measures": row.output["measures"],
+                                   "rated_at": rfc3339(row.created_at)}
+    return {"contract": {**record.doc, "created_at": rfc3339(record.created_at)},
+            "ratings": list(current.values()), "today": today}

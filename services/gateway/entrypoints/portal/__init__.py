@@ -12,6 +12,7 @@ from services.gateway.entrypoints.portal.views import (  # noqa: F401  (routes r
     audit,
     auth,
     bids,
+    contracts,
     evaluation,
     home,
     runs,

@@ -125,3 +125,60 @@ def divergence_chart(scores: dict[str, list[float]]) -> Markup:
     desc = "; ".join(f"{k}: {', '.join(str(v) for v in scores[k])}" for k in keys)
     return _svg(label_w + scale_w + 20, 40 + row_h * len(keys), "Evaluator scores per criterion",
                 desc, body)
+
+
+def metric_chart(metric: dict[str, Any], reported: dict[int, float],
+                 validated: dict[int, float]) -> Markup:
+    """One agreed metric over its reporting periods: the baseline and target as lines, the
+    provider's reported values (open circles) and the validated ones (filled squares)."""
+    periods = [p["period"] for p in metric.get("schedule") or []] or [1]
+    target = (metric.get("target") or {}).get("value")
+    baseline = (metric.get("baseline") or {}).get("value")
+    values = [v for v in (target, baseline, *reported.values(), *validated.values())
+              if v is not None]
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    if high == low:
+        low, high = low - 1, high + 1
+    pad = (high - low) * 0.1
+    low, high = low - pad, high + pad
+    left, width, top, height = 70, 460, 16, 180
+    step = width / max(1, len(periods) - 1) if len(periods) > 1 else width
+
+    def x(period: int) -> float:
+        return left + (periods.index(period) * step if len(periods) > 1 else width / 2)
+
+    def y(value: float) -> float:
+        return top + height - (value - low) / (high - low) * height
+
+    body = [f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + height}" stroke="#505a5f"/>',
+            f'<line x1="{left}" y1="{top + height}" x2="{left + width}" y2="{top + height}" '
+            f'stroke="#505a5f"/>']
+    for value, name, colour, dash in ((target, "target", "#00703c", "6 4"),
+                                      (baseline, "baseline", "#505a5f", "2 4")):
+        if value is not None:
+            body.append(f'<line x1="{left}" y1="{y(value):.1f}" x2="{left + width}" '
+                        f'y2="{y(value):.1f}" stroke="{colour}" stroke-width="2" '
+                        f'stroke-dasharray="{dash}"/><text x="{left + width + 6}" '
+                        f'y="{y(value) + 4:.1f}" font-size="12" fill="{colour}">'
+                        f'{escape(name)} {value:g}</text>')
+    for period in periods:
+        body.append(f'<text x="{x(period) - 4:.1f}" y="{top + height + 18}" font-size="12" '
+                    f'fill="#0b0c0c">{period}</text>')
+    for period, value in sorted(reported.items()):
+        if period in periods:
+            body.append(f'<circle cx="{x(period):.1f}" cy="{y(value):.1f}" r="7" fill="none" '
+                        f'stroke="#1d70b8" stroke-width="2"><title>Period {period}: reported '
+                        f'{value:g}</title></circle>')
+    for period, value in sorted(validated.items()):
+        if period in periods:
+            body.append(f'<rect x="{x(period) - 4:.1f}" y="{y(value) - 4:.1f}" width="8" '
+                        f'height="8" fill="#0b0c0c"><title>Period {period}: validated '
+                        f'{value:g}</title></rect>')
+    body.append(f'<text x="0" y="{top + 10}" font-size="12" fill="#0b0c0c">{high:.4g}</text>'
+                f'<text x="0" y="{top + height}" font-size="12" fill="#0b0c0c">{low:.4g}</text>')
+    desc = (f"Target {target}, baseline {baseline}; reported "
+            + (", ".join(f"period {p}: {v:g}" for p, v in sorted(reported.items())) or "none")
+            + "; validated "
+            + (", ".join(f"period {p}: {v:g}" for p, v in sorted(validated.items())) or "none"))
+    return _svg(left + width + 120, top + height + 30,
+                f"{metric['id']}: target, reported and validated by period", desc, body)

@@ -20,7 +20,8 @@ from services.gateway.entrypoints.portal.blueprint import portal
 from shared.time import parse_rfc3339
 
 ROLE_NAMES = {"commissioner": "Commissioner", "bidder": "Bidder", "evaluator": "Evaluator",
-              "moderator": "Moderator", "auditor": "Auditor", "admin": "Administrator"}
+              "moderator": "Moderator", "auditor": "Auditor", "admin": "Administrator",
+              "reviewer": "Reviewer", "validator": "Validator"}
 
 
 def user() -> dict[str, Any] | None:

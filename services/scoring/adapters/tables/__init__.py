@@ -1,6 +1,12 @@
 """The scoring service's tables: tenders and bids, panel and scores, runs, the audit log."""
 
-from services.scoring.adapters.tables import audit, panel, runs, tenders  # noqa: F401
+from services.scoring.adapters.tables import (  # noqa: F401
+    audit,
+    panel,
+    performance,
+    runs,
+    tenders,
+)
 from services.scoring.adapters.tables.base import Base, metadata
 from shared.failed_jobs import failed_jobs_table
 from shared.outbox import outbox_table

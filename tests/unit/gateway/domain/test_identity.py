@@ -19,9 +19,10 @@ def test_roles_are_the_shared_ones_not_a_copy():
     assert rules.ROLES is shared_identity.ROLES
 
 
-def test_staff_are_every_role_but_bidder():
+def test_staff_are_every_role_but_bidders_and_the_outside_assessors():
+    # reviewers use the service, validators are independent: neither is the buyer's staff
     assert rules.STAFF_ROLES.issubset(rules.ROLES)
-    assert set(rules.ROLES) - rules.STAFF_ROLES == {"bidder"}
+    assert set(rules.ROLES) - rules.STAFF_ROLES == {"bidder", "reviewer", "validator"}
 
 
 @pytest.mark.parametrize(("roles", "unknown"), [

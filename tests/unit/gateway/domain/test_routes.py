@@ -196,9 +196,9 @@ def test_admin_is_not_a_super_role_on_the_forwarded_api():
     assert not resolve("GET", "/audit/events").allows(("admin",), signed_in=True)
 
 
-def test_only_the_panel_asks_the_gateway_to_vouch_for_named_users():
+def test_only_the_panel_and_assessor_invitations_ask_the_gateway_to_vouch_for_users():
     assert [(r.method, r.pattern) for r in ROUTES if r.directory] == [
-        ("PUT", "/tenders/{id}/panel")]
+        ("PUT", "/tenders/{id}/panel"), ("POST", "/contracts/{id}/assessors")]
     assert not resolve("PUT", "/tenders/t/panel/").directory
 
 

@@ -93,3 +93,43 @@ def test_validator_catches_mistakes():
 @pytest.mark.parametrize("status", ["pending", "active"])
 def test_award_status_codes(status):
     assert codelist_errors(build(award_status=status)["releases"][2]) == []
+
+
+# --- the contract and its implementation (metrics + UK extensions) ---------------------------
+
+CONTRACT = {"id": "ctr_1", "title": "Community connectors", "start_date": "2026-12-01",
+            "created_at": "2026-12-01T09:00:00.123456Z",
+            "end_date": "2027-12-01", "value": {"amount": "398000.50", "currency": "GBP"},
+            "metrics": [{"id": "M1", "statement": "Isolated older people feel less lonely",
+                         "indicator": {"name": "UCLA-3", "unit": "scale", "instrument": "UCLA-3"},
+                         "baseline": {"value": 7.1, "date": "2026-09-01", "source": "intake"},
+                         "target": {"value": 5.5, "by": "2027-12-01"},
+                         "schedule": [{"period": 1, "start": "2026-12-01", "end": "2027-02-28",
+                                       "due": "2027-02-28"},
+                                      {"period": 2, "start": "2027-03-01", "end": "2027-05-31",
+                                       "due": "2027-05-31"}]}]}
+RATINGS = [{"period": 1, "rated_at": "2027-03-05T10:00:00Z", "measures": [
+    {"metric_id": "M1", "value": "6.7", "measure_classification": "slightlyBelow"}]}]
+
+
+def test_the_contract_and_its_results_validate_with_the_metrics_and_uk_extensions():
+    package = build(contract=CONTRACT, ratings=RATINGS, today="2027-06-20")
+    assert package_errors(package) == []
+    tags = [r["tag"] for r in package["releases"]]
+    assert tags[-2:] == [["contract"], ["implementation"]]
+    contract = package["releases"][-1]["contracts"][0]
+    assert contract["awardID"] == package["releases"][2]["awards"][0]["id"]
+    assert package["releases"][-1]["tender"] == package["releases"][2]["tender"]
+    assert [o["id"] for o in contract["agreedMetrics"][0]["observations"]] == [
+        "M1-baseline", "M1-target"]
+    (observation,) = contract["implementation"]["metrics"][0]["observations"]
+    assert observation["measure"] == 6.7
+    assert observation["measureClassification"]["id"] == "slightlyBelow"
+    assert [(m["id"], m["status"]) for m in contract["implementation"]["milestones"]] == [
+        ("M1-p1-report", "met"), ("M1-p2-report", "notMet")]
+
+
+def test_no_implementation_release_before_a_rating():
+    package = build(contract=CONTRACT, ratings=[])
+    assert package_errors(package) == []
+    assert [r["tag"] for r in package["releases"]][-1] == ["contract"]

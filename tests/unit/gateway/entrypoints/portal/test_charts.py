@@ -1,0 +1,22 @@
+"""The per-metric chart of the contract page: labelled, described, one mark per value."""
+
+from __future__ import annotations
+
+from services.gateway.entrypoints.portal.charts import metric_chart
+
+METRIC = {"id": "M1", "baseline": {"value": 7.1}, "target": {"value": 5.5},
+          "schedule": [{"period": 1}, {"period": 2}, {"period": 3}]}
+
+
+def test_metric_chart_draws_target_baseline_reported_and_validated():
+    svg = str(metric_chart(METRIC, {1: 6.8, 2: 6.5}, {1: 6.8}))
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert "M1: target, reported and validated by period" in svg
+    assert "target 5.5" in svg and "baseline 7.1" in svg
+    assert svg.count("<circle") == 2 and svg.count("validated 6.8</title></rect>") == 1
+    assert "reported period 1: 6.8, period 2: 6.5; validated period 1: 6.8" in svg
+
+
+def test_metric_chart_without_results_or_baseline_still_draws():
+    svg = str(metric_chart({"id": "M2", "target": {"value": 12}, "schedule": []}, {}, {}))
+    assert "reported none; validated none" in svg and "<circle" not in svg
