@@ -10,7 +10,7 @@ from __future__ import annotations
 from zxcvbn import zxcvbn
 
 MIN_SCORE = 3  # zxcvbn's 0-4 scale: 3 is "safely unguessable" (~10^10 guesses) offline
-MAX_CHECKED = 100  # zxcvbn is quadratic in length; anything longer is judged on its start
+MAX_CHECKED = 72  # zxcvbn refuses longer input (and is quadratic): judge the start
 
 
 def weakness(password: str, user_inputs: list[str] | tuple[str, ...] = ()) -> str | None:
