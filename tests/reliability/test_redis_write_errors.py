@@ -38,11 +38,11 @@ def plat(tmp_path_factory, database_urls):
 
 
 def _fill(folder) -> None:
-    with open(folder / "filler", "wb") as out:
+    # Unbuffered: a buffered file would flush again on close and raise ENOSPC out of here.
+    with open(folder / "filler", "wb", buffering=0) as out:
         try:
             while True:
                 out.write(b"\0" * (1 << 16))
-                out.flush()
         except OSError:
             pass
 

@@ -64,11 +64,11 @@ def world(tmpfs_var, database_urls, redis_url):
 
 def _fill(folder: Path) -> Path:
     filler = folder / "filler"
-    with open(filler, "wb") as out:
+    # Unbuffered: a buffered file would flush again on close and raise ENOSPC out of here.
+    with open(filler, "wb", buffering=0) as out:
         try:
             while True:
                 out.write(b"\0" * (1 << 20))
-                out.flush()
         except OSError:
             pass
     return filler
@@ -92,9 +92,12 @@ def _check_reads_work_and_writes_are_503(world, writes_may_succeed: bool = False
 
 
 def test_a_full_var_keeps_reads_working_and_writes_503(world, tmpfs_var):
+    # On PostgreSQL the database is not under var/: only the logs fail, and writes go on.
+    on_sqlite = world["platform"].environment()[
+        "COPROCURE_COMMISSIONING_DATABASE_URL"].startswith("sqlite")
     filler = _fill(tmpfs_var)
     try:
-        _check_reads_work_and_writes_are_503(world)
+        _check_reads_work_and_writes_are_503(world, writes_may_succeed=not on_sqlite)
     finally:
         filler.unlink()
     ok = world["gw"].post("/api/v1/tenders", headers=world["commissioner"].headers,
