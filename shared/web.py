@@ -16,7 +16,14 @@ from shared.config import load_settings
 from shared.db import make_engine, make_session_factory, ping
 from shared.errors import Unavailable
 from shared.heartbeats import process_report
-from shared.identity import HEADER, AssertionInvalid, Identity, verify_assertion
+from shared.identity import (
+    DIRECTORY_HEADER,
+    HEADER,
+    AssertionInvalid,
+    Identity,
+    verify_assertion,
+    verify_directory,
+)
 from shared.jsonbody import install_json_guard
 from shared.observability import configure_logging, install_request_id
 from shared.problems import Problem, problem_response, register_problem_handlers
@@ -96,6 +103,17 @@ def resources() -> Resources:
 def current_identity() -> Identity:
     """The caller's identity, verified from the gateway's assertion."""
     return g.get("identity") or Identity()
+
+
+def signed_directory() -> dict:
+    """The gateway's signed lookup of the users the request names (empty if absent)."""
+    header = request.headers.get(DIRECTORY_HEADER)
+    if not header:
+        return {}
+    try:
+        return verify_directory(current_app.config["ASSERTION_KEY"], header)
+    except AssertionInvalid as exc:
+        raise Problem(401, "Unauthorized", str(exc)) from exc
 
 
 def require_roles(*roles: str) -> Identity:

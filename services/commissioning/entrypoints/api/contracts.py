@@ -3,7 +3,7 @@ agreed metrics, co-assessment by the people who use the service, and validation.
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -12,9 +12,7 @@ from services.commissioning.entrypoints.api.schemas import contracts as schemas
 from services.commissioning.service_layer import contract_changes as changes
 from services.commissioning.service_layer import contracts as svc
 from services.commissioning.service_layer import reports
-from shared.identity import DIRECTORY_HEADER, AssertionInvalid, verify_directory
-from shared.problems import Problem
-from shared.web import current_identity, require_roles
+from shared.web import current_identity, require_roles, signed_directory
 
 bp = Blueprint("contracts", __name__, url_prefix="",
                description="Contracts after award: agreed metrics, results, co-assessment")
@@ -23,17 +21,6 @@ bp = Blueprint("contracts", __name__, url_prefix="",
 def ctx():
     """The use-case context of this app."""
     return context_from_app(current_app)
-
-
-def _directory() -> dict:
-    """The gateway's signed lookup of the user the request names (empty if absent)."""
-    header = request.headers.get(DIRECTORY_HEADER)
-    if not header:
-        return {}
-    try:
-        return verify_directory(current_app.config["ASSERTION_KEY"], header)
-    except AssertionInvalid as exc:
-        raise Problem(401, "Unauthorized", str(exc)) from exc
 
 
 @bp.route("/tenders/<tender_id>/contract")
@@ -64,7 +51,7 @@ class Assessors(MethodView):
     def post(self, body, contract_id):
         """Invite a reviewer (lived experience) or an independent validator (buyer)."""
         return svc.invite_assessor(ctx(), require_roles("commissioner"), contract_id, body,
-                                   _directory())
+                                   signed_directory())
 
 
 @bp.route("/contracts/<contract_id>/reports")

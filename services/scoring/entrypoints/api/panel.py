@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.scoring.entrypoints.api import ctx
 from services.scoring.entrypoints.api.schemas import panel as schemas
 from services.scoring.service_layer import evaluation, panel, scores
-from shared.identity import DIRECTORY_HEADER, AssertionInvalid, verify_directory
-from shared.problems import Problem
-from shared.web import require_roles
+from shared.web import require_roles, signed_directory
 
 bp = Blueprint("evaluation", __name__, url_prefix="/tenders",
                description="Evaluation panel, conflicts, scores and moderation")
-
-
-def _directory() -> dict:
-    """The gateway's signed lookup of the users the request names (empty if absent)."""
-    header = request.headers.get(DIRECTORY_HEADER)
-    if not header:
-        return {}
-    try:
-        return verify_directory(current_app.config["ASSERTION_KEY"], header)
-    except AssertionInvalid as exc:
-        raise Problem(401, "Unauthorized", str(exc)) from exc
 
 
 @bp.route("/<tender_id>/panel")
@@ -35,7 +21,7 @@ class PanelView(MethodView):
     def put(self, body, tender_id: str):
         """Set the tender's evaluators and moderator (owner commissioner)."""
         who = require_roles("commissioner")
-        return panel.set_panel(ctx(), who, tender_id, body, _directory())
+        return panel.set_panel(ctx(), who, tender_id, body, signed_directory())
 
 
 @bp.route("/<tender_id>/conflicts")
