@@ -107,10 +107,9 @@ def worker(queue: str, burst: bool) -> None:
     job_class = registered_job_class(job_registry())
     handlers = _failure_handlers(queue)
     conn = redis_from_url(_redis_url())
-    # How often a busy worker renews its heartbeat; rq adds 60 s to make the TTL after which
-    # the janitor treats a dead worker's job as abandoned (docs/architecture.md, "Workers and
-    # recovery"; docs/deploy.md).
-    monitoring = int(env("JOB_MONITORING_INTERVAL", "30"))
+    # How often a busy worker renews its heartbeat; the janitor treats a dead worker's job as
+    # abandoned when it has missed COPROCURE_ABANDON_AFTER_SECONDS of them (docs/deploy.md).
+    monitoring, _ = _heartbeat_settings()
     w = None
     failures = 0
     while True:
@@ -119,7 +118,9 @@ def worker(queue: str, burst: bool) -> None:
             w = Worker([get_queue(queue, conn)], connection=conn, serializer=JSONSerializer,
                        exception_handlers=handlers, job_monitoring_interval=monitoring,
                        job_class=job_class)
-            w.work(burst=burst, with_scheduler=True, logging_level=env("LOG_LEVEL", "INFO"))
+            # Without rq's scheduler: `coprocure scheduler` is the one that moves due retries,
+            # so a killed worker never holds the scheduler lock for its 61 s lapse.
+            w.work(burst=burst, with_scheduler=False, logging_level=env("LOG_LEVEL", "INFO"))
             return
         except Exception as exc:
             if not redis_refuses_writes(exc):
@@ -150,6 +151,7 @@ def scheduler(once: bool) -> None:
     handlers = {name: _failure_handlers(name) for name in QUEUES}
     sweep_every = float(env("SWEEP_SECONDS", "1" if env_bool("SANDBOX") else "60"))
     janitor_every = float(env("JANITOR_SECONDS", "5"))
+    monitoring, abandon_after = _heartbeat_settings()
     head_every = float(env("TREE_HEAD_SECONDS", "60" if env_bool("SANDBOX") else "3600"))
     last_sweep = last_janitor = last_head = 0.0
     while True:
@@ -157,7 +159,8 @@ def scheduler(once: bool) -> None:
         try:
             beat(conn)  # /readyz reports a scheduler that has gone quiet
             if now - last_janitor >= janitor_every:
-                clean_started_registries(conn, handlers)
+                clean_started_registries(conn, handlers, monitoring=monitoring,
+                                         abandon_after=abandon_after)
                 last_janitor = now
             if rq_scheduler.acquire_locks():
                 rq_scheduler.enqueue_scheduled_jobs()
@@ -243,6 +246,19 @@ def db_revision(service: str, message: str) -> None:
 
     upgrade(migrations_path(service), database_url(service))
     make_revision(migrations_path(service), database_url(service), message)
+
+
+def _heartbeat_settings() -> tuple[int, float]:
+    """A busy worker's heartbeat period and how long the janitor waits without one before it
+    treats the job as abandoned (default: rq's own period + 60 s). Stops start-up when the
+    wait is shorter than two heartbeats: live jobs would be re-run while still running."""
+    monitoring = int(env("JOB_MONITORING_INTERVAL", "30"))
+    abandon_after = float(env("ABANDON_AFTER_SECONDS", str(monitoring + 60)))
+    if monitoring < 1 or abandon_after < 2 * monitoring:
+        raise click.UsageError(
+            "COPROCURE_ABANDON_AFTER_SECONDS must be at least twice "
+            f"COPROCURE_JOB_MONITORING_INTERVAL (got {abandon_after:g} and {monitoring})")
+    return monitoring, abandon_after
 
 
 def _failure_handlers(queue: str) -> list:

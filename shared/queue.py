@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -16,6 +17,9 @@ from rq.serializers import JSONSerializer
 QUEUES = ("commissioning", "scoring")
 DEFAULT_RETRY = (5, (2, 10, 30, 60, 120))  # max, intervals in seconds
 DEFAULT_JOB_TIMEOUT = 600
+# rq keeps a busy job in the started registry until its last heartbeat + the worker's
+# monitoring interval + this fixed 60 s (rq.worker.base.get_heartbeat_ttl).
+RQ_HEARTBEAT_GRACE = 60
 log = structlog.get_logger("coprocure.queue")
 
 
@@ -62,18 +66,26 @@ def enqueue_job(queue: Queue, func_name: str, payload: dict[str, Any], job_id: s
 
 
 def clean_started_registries(connection: Redis,
-                             handlers: dict[str, list] | None = None) -> int:
+                             handlers: dict[str, list] | None = None, *,
+                             monitoring: float | None = None,
+                             abandon_after: float | None = None) -> int:
     """Move jobs of dead workers out of the started registries so rq retries them.
 
-    ``handlers`` maps a queue to rq exception handlers run for jobs failed this way.
+    ``handlers`` maps a queue to rq exception handlers run for jobs failed this way. By rq's
+    own rule a job is abandoned ``monitoring`` + 60 s after its worker's last heartbeat; with
+    ``abandon_after`` (seconds, at least two heartbeats) it is abandoned that soon instead.
     """
+    timestamp = None
+    if monitoring is not None and abandon_after is not None:
+        timestamp = time.time() + max(0.0, monitoring + RQ_HEARTBEAT_GRACE - abandon_after)
     moved = 0
     for name in QUEUES:
         queue = get_queue(name, connection)
         registry = StartedJobRegistry(queue=queue)
         # get_job_count(cleanup=False): ``count`` would clean up first, without our handlers.
         before = registry.get_job_count(cleanup=False)
-        registry.cleanup(exception_handlers=(handlers or {}).get(name) or None)
+        registry.cleanup(timestamp=timestamp,
+                         exception_handlers=(handlers or {}).get(name) or None)
         moved += max(0, before - registry.get_job_count(cleanup=False))
     return moved
 

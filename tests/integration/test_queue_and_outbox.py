@@ -1,18 +1,26 @@
 """The queue contract and the outbox relay, against a real Redis and a real database."""
 
 import json
+import time
 import zlib
 
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Retry
-from rq.registry import FailedJobRegistry
+from rq.registry import FailedJobRegistry, StartedJobRegistry
 from sqlalchemy import Table, select
 
 from shared.db import make_engine, make_metadata, make_session_factory
 from shared.failed_jobs import exception_handler, failed_jobs_table
 from shared.outbox import add_event, outbox_table, pending_count, relay_pending
-from shared.queue import enqueue_job, get_queue, queue_stats, redis_from_url
+from shared.queue import (
+    RQ_HEARTBEAT_GRACE,
+    clean_started_registries,
+    enqueue_job,
+    get_queue,
+    queue_stats,
+    redis_from_url,
+)
 from tests.support.workers import make_worker, run_burst
 
 
@@ -121,3 +129,19 @@ def test_requeue_of_a_job_no_longer_failed_is_409(make_app, redis_conn):
     resp = app.test_client().post("/api/v1/admin/failed-jobs/gone-1/requeue",
                                   headers=auth_headers(identity("admin")))
     assert resp.status_code == 409 and resp.mimetype == "application/problem+json"
+
+
+def test_janitor_abandons_a_job_after_the_configured_silence(redis_conn):
+    """A started job whose last heartbeat was 20 s ago (1 s heartbeats): rq's own rule keeps it
+    for 61 s; abandon-after 10 s moves it out now, abandon-after 30 s does not."""
+    queue = get_queue("scoring", redis_conn)
+    enqueue_job(queue, "tests.jobsamples.record", {"key": "silent"}, job_id="job-silent")
+    job = queue.fetch_job("job-silent")
+    registry = StartedJobRegistry(queue=queue)
+    # As rq scores it: last heartbeat (20 s ago) + monitoring (1 s) + its fixed 60 s.
+    redis_conn.zadd(registry.key, {job.id: time.time() - 20 + 1 + RQ_HEARTBEAT_GRACE})
+    assert clean_started_registries(redis_conn) == 0
+    assert clean_started_registries(redis_conn, monitoring=1, abandon_after=30) == 0
+    assert registry.get_job_count(cleanup=False) == 1
+    assert clean_started_registries(redis_conn, monitoring=1, abandon_after=10) == 1
+    assert registry.get_job_count(cleanup=False) == 0

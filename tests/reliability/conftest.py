@@ -6,10 +6,11 @@ import pytest
 
 from tests.support.platforms import Platforms
 
-# Fast failure detection for the tests: the janitor runs every second and a busy worker
-# renews its heartbeat every second (rq adds 60 s, so a dead worker's job is abandoned ~61 s
-# after its last heartbeat; the default of 30 s makes that 90 s, see docs/deploy.md).
+# Fast failure detection for the tests: the janitor runs every second, a busy worker renews
+# its heartbeat every second, and a job that missed 10 s of heartbeats is abandoned (the
+# defaults, 30 s and 90 s, are in docs/deploy.md).
 FAST = {"COPROCURE_JANITOR_SECONDS": "1", "COPROCURE_JOB_MONITORING_INTERVAL": "1",
+        "COPROCURE_ABANDON_AFTER_SECONDS": "10",
         "COPROCURE_SWEEP_SECONDS": "1",
         # The fault jobs these tests enqueue on the real workers (a test hook, services/wiring).
         "COPROCURE_TEST_JOB_MODULES": "tests.jobsamples,tests.reliability.faultjobs"}

@@ -1,7 +1,7 @@
-"""Authorization matrix after award: every role against every API.md route, with real ids.
+"""Authorization matrix after award: every role against every docs/api.md route, with real ids.
 
 One tender is driven through the gateway (services.demo.runner.DemoRun, sandbox deadlines)
-past its deadline, through panel scoring and moderation, to award. Then every route of API.md's
+past its deadline, through panel scoring and moderation, to award. Then every route of docs/api.md's
 Tenders, Bids, Evaluation and scoring, Audit and Operations tables (plus the additions of
 docs/api-notes.md that have a handler) is called as every role, and the exact status is asserted.
 
@@ -252,10 +252,11 @@ def outsiders(w: dict) -> list[Row]:
     hidden = dict(foreign_commissioner=404, off_panel_evaluator=404, bidder_without_bid=404)
     score = {"criterion_key": "Q1", "score": 3, "justification": "Re-scored after award."}
     return [
-        # DESIGN §4: "a declared conflict with a bidder blocks that bid" — in commissioning's
-        # bid reads too (this matrix found them ignoring PanelSet's `blocked`). A member who
-        # has not declared yet reads bids without price (API.md: the panel, after the
-        # deadline); scoring's own views wait for the declaration.
+        # docs/architecture.md: "a declared conflict with a bidder blocks that bid" — in
+        # commissioning's bid reads too (this matrix found them ignoring PanelSet's
+        # `blocked`). A member who has not declared yet reads bids without price
+        # (docs/api.md: the panel, after the deadline); scoring's own views wait for the
+        # declaration.
         ("GET", f"/bids/{a}", None,
          {**hidden, "conflicted_evaluator": 200, "undeclared_evaluator": 200,
           "foreign_auditor": 200}, price_hidden_from(*EVALUATORS)),

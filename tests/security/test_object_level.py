@@ -1,6 +1,6 @@
 """Authorization matrix with real objects, BOLA and mass assignment (needs the services' routes).
 
-Written against API.md; it goes green as the commissioning and scoring services land.
+Written against docs/api.md.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def world(gw, actors):
 
 # (method, path template, body, {role: expected status}); anonymous and unlisted roles get
 # 401 / 403. Pre-deadline state: nobody but the bidder reads the bid. The same roles against
-# every API.md route after the deadline and award: test_matrix_after_award.py.
+# every docs/api.md route after the deadline and award: test_matrix_after_award.py.
 def matrix(world) -> list[tuple[str, str, dict | None, dict[str, int]]]:
     t, d, b = world["published"]["id"], world["draft"]["id"], world["bid"]["id"]
     everyone = dict.fromkeys(ROLES, 200)

@@ -100,7 +100,7 @@ def test_panel_members_never_read_a_bid_their_declared_conflict_blocks(world):
     other = world.bid(t["id"], who="bidder2").get_json()
     world.pass_deadline(t)
     _set_panel(world, t["id"], declared=(), event="panel-1")  # nobody has declared yet
-    for who in ("panel_evaluator", "moderator"):  # API.md: the panel reads after the deadline
+    for who in ("panel_evaluator", "moderator"):  # docs/api.md: the panel reads after the deadline
         assert world.get(f"/bids/{mine['id']}", who=who).status_code == 200, who
         assert len(world.get(f"/tenders/{t['id']}/bids", who=who).get_json()["items"]) == 2
     _set_panel(world, t["id"], blocked={"panel_evaluator": [other["id"]]}, event="panel-2")

@@ -24,9 +24,9 @@ IMAGE = "coprocure"
 GUNICORN_CONF_IN_IMAGE = "/app/gunicorn.conf.py"
 ENV_NAME = re.compile(r"\bCOPROCURE_[A-Z][A-Z0-9_]*[A-Z0-9]\b")
 
-# Secrets DESIGN requires but whose readers land with other issues: the master key that wraps
-# per-tender bid data keys (DESIGN §3, commissioning) and the Ed25519 key that signs audit tree
-# heads (DESIGN §6, scoring). Drop a name from here once the code reads it.
+# Secrets the design requires but whose readers land with other issues: the master key that
+# wraps per-tender bid data keys (docs/architecture.md, commissioning) and the Ed25519 key that
+# signs audit tree heads (docs/architecture.md, scoring). Drop a name once the code reads it.
 PENDING_SECRETS = {"COPROCURE_MASTER_KEY", "COPROCURE_AUDIT_SIGNING_KEY"}
 
 

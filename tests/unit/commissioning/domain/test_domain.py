@@ -62,7 +62,7 @@ def test_bid_access_matrix():
     assert access("u", "org_c", ("commissioner",), after) == "full"
     assert access("a", "org_x", ("auditor",), after) == "full"
     assert access("usr_panel", "org_c", ("evaluator",), after) == "no_price"
-    # Never a bid a declared conflict blocks (not yet declared: API.md's panel rule holds).
+    # Never a bid a declared conflict blocks (not yet declared: docs/api.md's panel rule holds).
     assert access("usr_late", "org_c", ("evaluator",), after) == "no_price"
     assert access("usr_conflicted", "org_c", ("evaluator",), after) is None
     assert access("usr_conflicted", "org_c", ("evaluator",), after, bid="bid_x") == "no_price"

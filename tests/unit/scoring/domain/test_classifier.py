@@ -1,4 +1,4 @@
-"""Classifier: the DESIGN §4 examples, with full structured fields and with wording only."""
+"""Classifier: the docs/scoring.md examples, with full structured fields and with wording only."""
 
 from __future__ import annotations
 
@@ -332,7 +332,7 @@ def test_more_wording(statement, label):
     assert classify_commitment({"statement": statement}).label == label
 
 
-# API.md's example commitment (a validated scale, baseline, target, method, sustainment) with
+# docs/api.md's example commitment (a validated scale, baseline, target, method, sustainment) with
 # only the statement changed: the statement is what the bidder commits to, so it decides.
 @pytest.mark.parametrize(
     ("statement", "label", "outcome_type"),

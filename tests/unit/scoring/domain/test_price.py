@@ -1,4 +1,4 @@
-"""Price formulas of DESIGN §4 with hand-computed numbers."""
+"""Price formulas of docs/scoring.md with hand-computed numbers."""
 
 from __future__ import annotations
 

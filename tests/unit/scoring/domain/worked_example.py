@@ -47,7 +47,8 @@ ENGAGED = {"statement": "120 people engaged", "declared_level": "outcome"}
 
 
 def example_bids() -> dict[str, dict[str, Any]]:
-    """bid-a: the API.md example; bid-b: outputs only; bid-c: hard outcomes, provider-assessed."""
+    """bid-a: the docs/api.md example; bid-b: outputs only; bid-c: hard outcomes, assessed by
+    the provider."""
     b = bid_body(
         price=gbp("320000.00"),
         commitments=[SESSIONS, ENGAGED],
