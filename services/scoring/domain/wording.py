@@ -1,4 +1,4 @@
-"""The word patterns the outcome classifier reads (model 2.0.0; docs/scoring.md §3.1).
+"""The word patterns the outcome classifier reads (model 2.1.0; docs/scoring.md §3.1).
 
 Patterns are about meaning, not single keywords: *who* changes (the provider's activity vs a
 person's state or use of services), the *direction* of a change, the *measure* vs the qualifiers
@@ -17,18 +17,27 @@ _NUM_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|t
               r"|fifty[- ]two|a|an|half a|one and a half")
 _NUMBER = rf"(?:\d+(?:\.\d+)?|{_NUM_WORDS})"
 _UNIT = r"(?:days?|weeks?|wks?|months?|mths?|years?|yrs?)"
-PERIOD = rf"\b{_NUMBER}[\s-]*{_UNIT}\b"
+PERIOD = rf"\b{_NUMBER}(?:\s*\(\d+\))?[\s-]*{_UNIT}\b"
 PERIOD_RE = re.compile(PERIOD, _I)
 # A period that only says when something is checked or by when: not a sustainment.
 CHECKPOINT_RE = re.compile(
     rf"(?:\b(?:within|up to|by|before|in the last|every|over the past|at|after)\s+{PERIOD})"
     rf"|(?:{PERIOD}\s+(?:after|post|from|prior|before|following|of (?:initial|starting)))"
     rf"|(?:secur\w*\s+(?:\w+\s+){{0,2}}for\s+{PERIOD})"
+    # the expected tenure of a contract or tenancy is not a status observed over time
+    rf"|(?:(?:contract|tenancy|lease|agreement)s?\s+(?:\w+\s+){{0,3}}?(?:minimum|at least)?\s*(?:of\s+)?{PERIOD})"
     # time spent on the provider's programme is participation, not a status held
     rf"|(?:{PERIOD}\s+(?:of|on|in)\s+(?:the\s+)?(?:programme|program|course|intervention"
     r"|treatment|support|service))",
     _I,
 )
+
+# A period spent in a status ("after 3 months in paid work") is held, not a checkpoint.
+HELD_IN_RE = re.compile(rf"{PERIOD}\s+(?:in|of)\s+(?:\w+\s+){{0,2}}(?:work|employment|jobs?"
+                        r"|accommodation|education|training|tenancy|housing|volunteering)\b", _I)
+# A sustainment verb governing an entry ("sustaining the prevention of homelessness").
+SUSTAIN_VERB_RE = re.compile(r"\b(?:sustain\w*|maintain\w*)\W+(?:\w+\W+){0,2}$", _I)
+NEGATED_RE = re.compile(r"\b(?:not|never|no)\b|n't\b", _I)
 
 # --- qualifiers and context: removed before the measure is read -------------------------------
 # "(or 4 hours a week for part-time work)", "within 12 months of referral", "16 hours per week",
@@ -49,11 +58,37 @@ QUALIFIER_RES = (
     # how a claim is evidenced is not what is measured: "Signed letter from employer, copy of …"
     re.compile(r"\b(?:signed letter|copy of (?:the )?(?:contract|certificate|payslip|tenancy)"
                r"|self[- ]cert\w*(?: form)?|evidence(?:d)? (?:by|:))[^\n]*", _I),
+    # where the data come from: "Denver Police Department administrative data", "data provided by"
+    re.compile(r"\b(?:(?:administrative|service provider|provider|police|schools?|vital statistics"
+               r"|survey|hospital)\s+(?:\w+\s+){0,3}?(?:data|records)|data (?:provided|supplied"
+               r"|collected) by)\b[^.\n]*", _I),
+    re.compile(r"\((?:pre[- ]and[- ]post|pre[- ]post|measured|using|via|as measured|source|data)\b"
+               r"[^)]*\)", _I),
+    # how a payment is triggered is not what is measured: "(with payment made at the end of …)"
+    re.compile(r"\((?:with )?payments?\b[^)]*\)|\bpayments? (?:is |are )?(?:also )?(?:made|when)"
+               r"\b[^.]*", _I),
+    # who the cohort is, not what is measured: "children who attend", "after participating in …"
+    re.compile(r"\b(?:who|that) (?:attend(?:ed|s)?|participate[sd]?|took part|take part"
+               r"|are enrolled|were referred|engage[sd]?)\b(?: (?:in|on|with) (?:the )?(?:\w+ ){0,3}?"
+               r"(?:programme|program|service|sessions?|project))?", _I),
+    re.compile(r"\bafter (?:participating|taking part|finishing|completing|leaving|exiting)"
+               r"(?: in)? (?:the |their )?(?:\w+ ){0,4}?(?:programme|program|intervention|service"
+               r"|course|project|support)\b", _I),
+    # a deadline counted from the start of the service, and a denominator
+    re.compile(rf"\bwithin\s+{PERIOD}\s+of\s+(?:\w+\s+){{0,2}}(?:beginning|starting|start|joining"
+               r"|entering)\b[^.,;]*", _I),
+    re.compile(r"\b(?:measured )?(?:against|as a (?:percentage|proportion) of|out of) (?:the )?"
+               r"(?:total )?number of \w+", _I),
+    # the cohort's circumstances, not the measure: "for victims at high risk of domestic abuse"
+    re.compile(r"\b(?:at (?:high |increased )?risk of|victims? of|survivors? of|affected by"
+               r"|with (?:a )?history of|who have experienced)\s+(?:\w+\s+){0,2}\w+", _I),
+    # an acronym in brackets, "(SRH)", "(AGYW)": case-sensitive on purpose
+    re.compile(r"\s\([A-Z]{2,8}\)"),
 )
 
 # --- provider activity (output) ---------------------------------------------------------------
 SATISFACTION_RE = re.compile(
-    r"\b(satisf\w*|dissatisf\w*|would recommend|rated (?:the )?service|happy with"
+    r"\b((?<!life )satisf(?!\w* with (?:their |his |her |my )?li(?:fe|ves))\w*|dissatisf\w*|would recommend|rated (?:the )?service|happy with"
     r"|friends and family test|experience of (?:the )?(?:service|care)"
     r"|(?:easy|easier) to find|got help quickly|seen within|waiting time|delivered within)\b",
     _I,
@@ -66,7 +101,7 @@ PLAN_DONE_RE = re.compile(
     _I,
 )
 ACTIVITY_NOUN_RE = re.compile(
-    r"\b(sessions?|workshops?|classes|leaflets?|packs?|surger(?:y|ies)|inspections?"
+    r"\b(sessions?|workshops?|classes|leaflets?|packs?|surger(?:y|ies)|inspections?(?! act)"
     r"|consultations at|checks?|meals?|hectares|spaces|capacity|provision"
     r"|(?:home |house )?visits (?:held|made|to)|calls (?:made|answered|handled)"
     r"|contacts (?:made|with)|events (?:held|run|delivered)|hours of (?:support|provision)"
@@ -78,7 +113,7 @@ ACTIVITY_NOUN_RE = re.compile(
 # Things and capacity rather than people, and the provider's own workforce trained: an output
 # whatever change words sit beside them ("hectares of habitat improvements").
 THINGS_RE = re.compile(
-    r"\b(hectares|surger(?:y|ies)|meals?|leaflets?|packs?|inspections?|spaces|capacity"
+    r"\b(hectares|surger(?:y|ies)|meals?|leaflets?|packs?|inspections?(?! act)|spaces|capacity"
     r"|(?:benefit|entitlement|health|safety) checks|(?:staff|volunteers?|mentors?|workforce"
     r"|teachers?) (?:\w+ ){0,3}(?:trained|complete\w* (?:\w+ ){0,3}training)"
     r"|number of (?:teachers|mentors|volunteers))\b",
@@ -88,15 +123,15 @@ ACTIVITY_VERB_RE = re.compile(
     r"\b(delivered|provided|created|run|held|hosted|distributed|supported by|signposted"
     r"|recruit\w*|deploy\w*|trained|employ (?:one|\d+)|funded|informed|identified"
     r"|employed on the contract|complete \d[\d,]*|to be apprentices|double the"
-    r"|known (?:and understood )?by)\b",
+    r"|known (?:and understood )?by|adapted|renovated|refurbished|constructed|built)\b",
     _I,
 )
 
 # --- taking part (engagement) -----------------------------------------------------------------
 ENGAGEMENT_RE = re.compile(
     r"\b(engag(?:ed|es?|ing|ement)|attend(?:ed|s|ing|ance)?|enrol\w*|registered(?! companies)"
-    r"|registers?|signed|number of participants(?! who (?:got|found|find|gain|quit|achiev|enter"
-    r"|start|move))|complet\w* (?:\w+ ){0,2}test\b|completes? \d+\s?% of"
+    r"|registers?|signed (?:up|on)|number of participants(?! who (?:\w+ ){0,2}?(?:got|found|find"
+    r"|gain|quit|achiev|enter|start|move|secur|obtain))|complet\w* (?:\w+ ){0,2}test\b|completes? \d+\s?% of"
     r"|(?:learning|internship|module) completed|registration|signed up|sign up|took part"
     r"|taking part|participat\w*|participants? in"
     r"|reached|reach and treat|joined|intake|consent|accessing|access(?:es)? (?:the )?"
@@ -104,14 +139,17 @@ ENGAGEMENT_RE = re.compile(
     r"|entering treatment|entry into (?:\w+ ){0,2}treatment|in (?:effective |continuous )?"
     r"treatment|came to|completes? (?:\w+ ){0,3}(?:programme|program|course|cycle)"
     r"|(?:programme|program|course|training) completion|completion of (?:the )?(?:programme"
-    r"|program|course|training)|graduated|served|show up)\b",
+    r"|program|course|training)|graduated|served|show up|(?:accept\w*|admitted|placed) onto"
+    r"|onto (?:the )?(?:\w+ )?(?:programme|program|course|caseload)|pairs (?:of )?(?:\(?mentors?"
+    r"|mentees?)|mentor and mentee)\b",
     _I,
 )
 
 # --- a person's status (job, home, education...) ----------------------------------------------
 STATUS_RE = re.compile(
     r"\b(jobs?|employment|employed|self[- ]employ\w*|work|tenanc\w*|lease|accommodation"
-    r"|accomodation|housing|housed|home|education|training|apprenticeships?|volunteering"
+    r"|accomodation|housing|housed|(?<!out-of-)(?<!out of )(?<!nursing )(?<!care )home(?! care)"
+    r"|rent(?:ing|al) (?:agreement|contract)|business|education|training|apprenticeships?|volunteering"
     r"|abstinen\w*|drug[- ]free|alcohol[- ]free|recovery|independent living|independen\w*"
     r"|living independently|out of hospital|school|college|placements?|foster care"
     r"|caring role|family home|reunif\w*|reunited|qualifications?|gcses?|nvq|businesses"
@@ -121,7 +159,7 @@ STATUS_RE = re.compile(
 )
 SUSTAIN_RE = re.compile(
     r"\b(sustain(?:ed|s|ing|ment)|maintain\w*|retain\w*|retention|kept|remain\w*|still"
-    r"|stay\w*|continu\w*|stab(?:le|ility)|consecutive|(?:held|lasting|for|of at least)"
+    r"|stay\w*|continu\w*|stab(?:le|ility)|consecutive|surviv\w*|(?:held|lasting|for|of at least)"
     rf"\s+(?:at least\s+|up to\s+)?{PERIOD})",
     _I,
 )
@@ -129,7 +167,7 @@ STATUS_ENTRY_RE = re.compile(
     r"\b(into|starts?|started|starting|begins?|enter\w*|entry|secured|securing|gained|gains"
     r"|obtain\w*|achiev\w*|found|finds?|got|moved?|move-?in|placement|prevention|relief"
     r"|take up|switched|steps? down|settled|attainment|completion|completed|adopted"
-    r"|integration)\b",
+    r"|integration|sign(?:ed|s)?[- ]off|becom\w*|transition\w*)\b",
     _I,
 )
 
@@ -139,7 +177,7 @@ INSTRUMENT_RE = re.compile(
     r"|phq[- ]?9|gad[- ]?7|eq[- ]?5d\w*|core[- ]?10|k[- ]?10|kessler|reqol|ascot|rosenberg"
     r"|outcomes? star|well ?being star|family star\w*|asq|strengths and difficulties"
     r"|flourishing scale|distance travelled|moves? to recovery|moving to recovery"
-    r"|reliable improvement)\b",
+    r"|reliable improvement|perceived stress scale|pss)\b",
     _I,
 )
 SCALE_CHANGE_RE = re.compile(
@@ -150,16 +188,24 @@ SCALE_CHANGE_RE = re.compile(
     _I,
 )
 _UP = r"less|more|reduc\w*|improv\w*|increas\w*|better|lower|higher|fewer|greater|gain\w*" \
-      r"|progress\w*|maintain\w*|achiev\w*|able to|adequately|develop\w*"
+      r"|progress\w*|maintain\w*|achiev\w*|able to|adequately|develop\w*|consistent|stable|positive"\
+      r"|secure|enhanced|smaller|acquisition|acquir\w*"
 _STATE = (r"lonel\w*|isolat\w*|well[- ]?being|confiden\w*|anxi\w*|depress\w*|mental health"
           r"|independen\w*|resilien\w*|connected|self[- ]esteem|quality of life|health\w*"
           r"|skills?|behaviou?r\w*|attitude|functioning|readiness|literacy|numeracy"
-          r"|self[- ]efficacy|self[- ]management|social contact|safe\w*|control|relationship\w*"
-          r"|parenting|active|flourish\w*|learning outcome|risk|care for|financial")
+          r"|self[- ]efficacy|self[- ]management|social contact|safe\w*|control(?! groups?)|relationship\w*"
+          r"|parenting|active|flourish\w*|learning outcome|risk|care for|financial|stress|lifestyles?"
+          r"|awareness|understanding|knowledge|results|achievement|attainment|grades|learning gains"
+          r"|habits|life satisfaction|satisfied with (?:their |his |her |my )?li(?:fe|ves)"
+          r"|(?:national |school |final )?exams?|test scores?|performance (?:in|on)|failure in"
+          r"|classification of students")
 STATE_CHANGE_RE = re.compile(rf"\b(?:{_UP})\b.*\b(?:{_STATE})\b|\b(?:{_STATE})\b.*\b"
-                             r"(?:improv\w*|increas\w*|reduc\w*|gain\w*)\b", _I)
+                             r"(?:improv\w*|increas\w*|reduc\w*|gain\w*)\b"
+                             rf"|\b(?:not|no longer|free from)\s+(?:\w+\s+)?(?:{_STATE})\b", _I)
+# A person's state named alone as a short title ("Workplace skills."): weak evidence, last resort.
+STATE_NAMED_RE = re.compile(rf"^\W*(?:\w+\W+){{0,2}}(?:{_STATE})\W*$", _I)
 SELF_REPORT_RE = re.compile(
-    rf"\b(report\w*|say|said|feel\w*|felt|experienc\w*|agrees?|perceptions?)\b.*\b(?:{_STATE}"
+    rf"\b(report\w*|say|said|feel\w*|felt|experienc\w*|agrees?|perceptions?|confirm\w*)\b.*\b(?:{_STATE}"
     r"|as much|better|right for them|difficult\w*)\b", _I,
 )
 TEST_RESULT_RE = re.compile(
@@ -183,12 +229,25 @@ DEMAND_RE = re.compile(
     r"|days (?:that [\w\s]{0,30})?spent in prison"
     r"|child protection|time to reunification|quit\w*|smok\w*|substance (?:ab|mis)use"
     r"|preferred place of death|usual place of residence|net assets|placement stability"
-    r"|stability of placements?|behaviour at school)\b",
+    r"|stability of placements?|behaviour at school"
+    # model 2.1.0: more of what a person uses or suffers, named in general terms
+    r"|recidivism|benefits|(?:social |unemployment |welfare |state )benefit|benefit (?:days|claim\w*"
+    r"|entitlement|dependency|receipt)|social assistance"
+    r"|welfare payments|(?:economic|social|financial) support from|(?:social|public) service costs?"
+    r"|consumption of (?:health )?services|sick(?:ness)? (?:leave|absence)|incidence|cases of"
+    r"|(?:disease|diabetes|dementia|hiv|tb|cancer|infection)\w* cases"
+    r"|mortality|deaths?|pre-?term births?|pregnanc\w*|conceptions?|institutionali[sz]\w*"
+    r"|special education|detention|(?:out[- ]of[- ]home|child welfare|residential) placements?"
+    r"|criminal charges|(?:antisocial|anti-social|criminal) behaviou?r|suspensions?|maltreatment"
+    r"|abuse|self-harm|injur(?:y|ies)|fractures?|diabetes|dementia|viral load|blood glucose|cured"
+    r"|(?:class|lesson|school)\w* (?:\w+ ){0,2}attend\w*|attend\w* (?:\w+ ){0,2}(?:school|class(?:es)?"
+    r"|lessons))\b",
     _I,
 )
 DIRECTION_RE = re.compile(
     r"\b(reduc\w*|less|fewer|decreas\w*|lower\w*|avoid\w*|avert\w*|drop\w*|halt\w*|prevent\w*"
-    r"|improv\w*|increas\w*|change|die in|quit\w*|stay\w* out|out of)\b",
+    r"|improv\w*|increas\w*|change|die in|quit\w*|stay\w* out|out of|smaller|cut|fall\w*"
+    r"|declin\w*|sav(?:e|es|ed|ing|ings))\b",
     _I,
 )
 NEGATION_RE = re.compile(
@@ -212,13 +271,24 @@ PROGRAMME_DONE_RE = re.compile(
 # Entering a status that engagement or demand words would otherwise claim (LABELLING.md 2b, 3).
 STATUS_ENTRY_FIRST_RE = re.compile(
     r"\b((?:enrol\w*|engaged|engagement) (?:\w+ ){0,3}?(?:in|into|at|onto) (?:\w+ ){0,2}?"
-    r"(?:school|college|education|university|jobs?|employment|work)"
+    r"(?:school|college|education|university|(?:jobs?|employment|work)(?! (?:\w+ ){0,2}(?:search"
+    r"|seeking|assistance|support|programme|program|club|readiness|coach\w*)))"
     r"|(?:prevention|relief|prevent\w*|reliev\w*) (?:\w+ ){0,2}?homelessness"
     r"|(?:prevention|relief) (?:and relief )?dut(?:y|ies)"
     r"|homelessness (?:prevent|relie)\w*|viable businesses)\b",
     _I,
 )
-QUALIFICATION_RE = re.compile(r"\b(qualifications?|gcses?|nvq|nqf|diplomas?|certificates?)\b", _I)
+QUALIFICATION_RE = re.compile(
+    r"\b(qualifications?|gcses?|nvq|nqf|diplomas?|certificates?|certification|licen[sc]ed"
+    r"|accredited|pass grade|sign(?:ed|s)?[- ]off|award (?:has been |was )?achieved"
+    r"|(?:higher education|college|university|degree|further education) course)\b", _I)
+# Leaving care for one's family is less use of care (LABELLING.md: reunification is hard).
+EXIT_CARE_RE = re.compile(r"\b(reunif\w*|restor\w* (?:\w+ ){0,5}famil\w*"
+                          r"|restorations? from (?:\w+ )?care)\b", _I)
+# Earnings are employment held (LABELLING.md rule 6): "Earns £768", "increased earnings".
+EARNINGS_RE = re.compile(r"\b(earn(?:s|ed|ings)|(?:net |household |personal )?income (?:increase"
+                         r"|rise|gain)|(?:increas\w*|higher|improv\w*|rais\w*) (?:\w+ ){0,2}income)\b",
+                         _I)
 
 # --- who is counted (model 2.0.0, second pass: the grammatical subject decides) --------------
 # The operational definition after "measured as" / "defined as|by" is the measure; the words before
@@ -237,20 +307,25 @@ PROVIDER_SIDE_RE = re.compile(
     r"|evaluations|reviews|plans|buildings|centres|centers|places|beds|jobs created|referrals"
     r"|(?:registered )?foster carers|volunteers|staff|mentors)"
     r"|(?:opening|opened|set up|equipped)\b(?: \w+){0,4} (?:centres?|centers?|contacts?"
-    r"|buildings?|services?))\b",
+    r"|buildings?|services?)|(?:engagement|promotion|awareness|outreach|information) (?:days|events"
+    r"|campaigns)|(?:quality|level) of (?:care )?provision|standards (?:are )?(?:\d+% )?met"
+    r"|points met)\b",
     _I,
 )
 _PEOPLE = (r"people|persons|participants|patients|clients|service users|users|beneficiaries"
            r"|students|pupils|residents|citizens|young (?:people|adults)|youth|families|households"
            r"|women|men|girls|boys|adults|children|carers|mentees|individuals|agyw")
+# Receiving an adverse event ("received at least 1 suspension") is not being served.
+_NOT_ADVERSE = (r"(?! (?:\w+ ){0,3}(?:suspensions?|exclusions?|sanctions?|convictions?|cautions?"
+                r"|sentences?|penalt\w*))")
 # People served by the provider: receiving, provided with, accessing, enrolled, supported,
 # reached, screened, treated, linked to care, with a mentor, finishing the programme, continuing
 # to use a service — participation, whatever aim the title names.
 SERVED_RE = re.compile(
-    rf"\b((?:{_PEOPLE})\b(?: \w+){{0,4}}? (?:receiv\w*|provided with|accessing|accessed|enrolled"
+    rf"\b((?:{_PEOPLE})\b(?: \w+){{0,4}}? (?:receiv\w*{_NOT_ADVERSE}|provided with|accessing|accessed|enrolled"
     r"|supported|reached|screened|treated|linked to|initiated on|with a mentor|taking \d|attended"
     r"|finishing)"
-    r"|receiving (?:a |the )?(?:\w+ ){0,3}services?|services? (?:accessed|uptake|take[- ]?up)"
+    rf"|receiving (?:a |the )?(?:\w+ ){{0,3}}services?|services? (?:accessed|uptake|take[- ]?up)"
     r"|(?:uptake|take[- ]?up)(?: rate)? of (?:\w+ ){0,2}services?|(?:\w+ )?services? uptake"
     r"|supported to|engag\w* with (?:a |an |the )?(?:\w+ ){0,3}?(?:worker|services?|programme"
     r"|program|support|provider|team|mentor)|(?:retention|finishing|completion) (?:rate )?of "

@@ -22,6 +22,7 @@ from services.scoring.domain.classifier import (
     R11,
     R13,
     R14,
+    R14_NOT_TRUSTED,
     classify_commitment,
 )
 from tests.support.builders import outcome_commitment
@@ -260,7 +261,6 @@ def test_status_with_structured_sustainment_is_hard_outcome():
 @pytest.mark.parametrize(
     ("declared", "label"),
     [
-        ("outcome", "unverifiable_outcome"),
         ("intermediate", "intermediate_outcome"),
         ("output", "output"),
         (None, "output"),
@@ -271,6 +271,25 @@ def test_no_evidence_falls_back_to_declared_level_with_low_confidence(declared, 
     assert result.label == label
     assert R14 in result.rules
     assert result.confidence <= 0.3
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["the thing", "Support families in the shelters.", "Parent Outcomes:",
+     "Sexual and reproductive health services (SRH) uptake."],
+)
+def test_a_declared_outcome_without_evidence_is_not_taken_on_trust(statement):
+    # Model 2.1.0: with no rule firing, a declared outcome is read as activity, never an outcome
+    # (an output labelled an outcome lifts Q1's cap).
+    result = classify_commitment({"statement": statement, "declared_level": "outcome"})
+    assert result.label not in ("outcome", "unverifiable_outcome"), result.rules
+    assert result.confidence <= 0.3 or result.label == "engagement"
+
+
+def test_the_fallback_for_a_declared_outcome_is_recorded_and_contradicts_the_declaration():
+    result = classify_commitment({"statement": "the thing", "declared_level": "outcome"})
+    assert (result.label, result.rules) == ("output", (R14_NOT_TRUSTED, R13))
+    assert result.confidence == 0.3
 
 
 @pytest.mark.parametrize(
