@@ -1,6 +1,7 @@
 """Measure the outcome-commitment classifier on the labelled corpus (tests/data/outcome_corpus).
 
-    python -m bench.classifier_corpus [--split heldout|heldout_v3|dev|train|heldout_v1|all] [--misses] [--json]
+    python -m bench.classifier_corpus [--split heldout_v3|heldout|dev|train|heldout_v1|all]
+        [--misses] [--json]
 
 Splits: `train` and `heldout_v1` (the first held-out split, measured once at 81.0% and then merged
 into development) together are `dev`, the data rules may be tuned on; `heldout` is held-out v2,

@@ -25,7 +25,8 @@ CHECKPOINT_RE = re.compile(
     rf"|(?:{PERIOD}\s+(?:after|post|from|prior|before|following|of (?:initial|starting)))"
     rf"|(?:secur\w*\s+(?:\w+\s+){{0,2}}for\s+{PERIOD})"
     # the expected tenure of a contract or tenancy is not a status observed over time
-    rf"|(?:(?:contract|tenancy|lease|agreement)s?\s+(?:\w+\s+){{0,3}}?(?:minimum|at least)?\s*(?:of\s+)?{PERIOD})"
+    rf"|(?:(?:contract|tenancy|lease|agreement)s?\s+(?:\w+\s+){{0,3}}?(?:minimum"
+    rf"|at least)?\s*(?:of\s+)?{PERIOD})"
     # time spent on the provider's programme is participation, not a status held
     rf"|(?:{PERIOD}\s+(?:of|on|in)\s+(?:the\s+)?(?:programme|program|course|intervention"
     r"|treatment|support|service))",
@@ -69,7 +70,8 @@ QUALIFIER_RES = (
                r"\b[^.]*", _I),
     # who the cohort is, not what is measured: "children who attend", "after participating in …"
     re.compile(r"\b(?:who|that) (?:attend(?:ed|s)?|participate[sd]?|took part|take part"
-               r"|are enrolled|were referred|engage[sd]?)\b(?: (?:in|on|with) (?:the )?(?:\w+ ){0,3}?"
+               r"|are enrolled|were referred|engage[sd]?)\b(?: (?:in|on"
+               r"|with) (?:the )?(?:\w+ ){0,3}?"
                r"(?:programme|program|service|sessions?|project))?", _I),
     re.compile(r"\bafter (?:participating|taking part|finishing|completing|leaving|exiting)"
                r"(?: in)? (?:the |their )?(?:\w+ ){0,4}?(?:programme|program|intervention|service"
@@ -88,7 +90,8 @@ QUALIFIER_RES = (
 
 # --- provider activity (output) ---------------------------------------------------------------
 SATISFACTION_RE = re.compile(
-    r"\b((?<!life )satisf(?!\w* with (?:their |his |her |my )?li(?:fe|ves))\w*|dissatisf\w*|would recommend|rated (?:the )?service|happy with"
+    r"\b((?<!life )satisf(?!\w* with (?:their |his |her |my )?li(?:fe|ves))\w*|dissatisf\w*"
+    r"|would recommend|rated (?:the )?service|happy with"
     r"|friends and family test|experience of (?:the )?(?:service|care)"
     r"|(?:easy|easier) to find|got help quickly|seen within|waiting time|delivered within)\b",
     _I,
@@ -130,8 +133,11 @@ ACTIVITY_VERB_RE = re.compile(
 # --- taking part (engagement) -----------------------------------------------------------------
 ENGAGEMENT_RE = re.compile(
     r"\b(engag(?:ed|es?|ing|ement)|attend(?:ed|s|ing|ance)?|enrol\w*|registered(?! companies)"
-    r"|registers?|signed (?:up|on)|number of participants(?! who (?:\w+ ){0,2}?(?:got|found|find"
-    r"|gain|quit|achiev|enter|start|move|secur|obtain))|complet\w* (?:\w+ ){0,2}test\b|completes? \d+\s?% of"
+    r"|registers?|signed (?:up|on)|signed (?:a |an |the )?(?:social|participation|support"
+    r"|behaviour|learning|personal) (?:contract|agreement)"
+    r"|number of participants(?! who (?:\w+ ){0,2}?(?:got|found|find"
+    r"|gain|quit|achiev|enter|start|move|secur|obtain))|complet\w* (?:\w+ ){0,2}test\b"
+    r"|completes? \d+\s?% of"
     r"|(?:learning|internship|module) completed|registration|signed up|sign up|took part"
     r"|taking part|participat\w*|participants? in"
     r"|reached|reach and treat|joined|intake|consent|accessing|access(?:es)? (?:the )?"
@@ -149,7 +155,8 @@ ENGAGEMENT_RE = re.compile(
 STATUS_RE = re.compile(
     r"\b(jobs?|employment|employed|self[- ]employ\w*|work|tenanc\w*|lease|accommodation"
     r"|accomodation|housing|housed|(?<!out-of-)(?<!out of )(?<!nursing )(?<!care )home(?! care)"
-    r"|rent(?:ing|al) (?:agreement|contract)|business|education|training|apprenticeships?|volunteering"
+    r"|rent(?:ing|al) (?:agreement|contract)|business|education|training|apprenticeships?"
+    r"|volunteering"
     r"|abstinen\w*|drug[- ]free|alcohol[- ]free|recovery|independent living|independen\w*"
     r"|living independently|out of hospital|school|college|placements?|foster care"
     r"|caring role|family home|reunif\w*|reunited|qualifications?|gcses?|nvq|businesses"
@@ -188,13 +195,15 @@ SCALE_CHANGE_RE = re.compile(
     _I,
 )
 _UP = r"less|more|reduc\w*|improv\w*|increas\w*|better|lower|higher|fewer|greater|gain\w*" \
-      r"|progress\w*|maintain\w*|achiev\w*|able to|adequately|develop\w*|consistent|stable|positive"\
-      r"|secure|enhanced|smaller|acquisition|acquir\w*"
+      r"|progress\w*|maintain\w*|achiev\w*|able to|adequately|develop\w*|consistent|stable" \
+      r"|positive|secure|enhanced|smaller|acquisition|acquir\w*"
 _STATE = (r"lonel\w*|isolat\w*|well[- ]?being|confiden\w*|anxi\w*|depress\w*|mental health"
           r"|independen\w*|resilien\w*|connected|self[- ]esteem|quality of life|health\w*"
           r"|skills?|behaviou?r\w*|attitude|functioning|readiness|literacy|numeracy"
-          r"|self[- ]efficacy|self[- ]management|social contact|safe\w*|control(?! groups?)|relationship\w*"
-          r"|parenting|active|flourish\w*|learning outcome|risk|care for|financial|stress|lifestyles?"
+          r"|self[- ]efficacy|self[- ]management|social contact|safe\w*|control(?! groups?)"
+          r"|relationship\w*"
+          r"|parenting|active|flourish\w*|learning outcome|risk|care for|financial|stress"
+          r"|lifestyles?"
           r"|awareness|understanding|knowledge|results|achievement|attainment|grades|learning gains"
           r"|habits|life satisfaction|satisfied with (?:their |his |her |my )?li(?:fe|ves)"
           r"|(?:national |school |final )?exams?|test scores?|performance (?:in|on)|failure in"
@@ -205,7 +214,8 @@ STATE_CHANGE_RE = re.compile(rf"\b(?:{_UP})\b.*\b(?:{_STATE})\b|\b(?:{_STATE})\b
 # A person's state named alone as a short title ("Workplace skills."): weak evidence, last resort.
 STATE_NAMED_RE = re.compile(rf"^\W*(?:\w+\W+){{0,2}}(?:{_STATE})\W*$", _I)
 SELF_REPORT_RE = re.compile(
-    rf"\b(report\w*|say|said|feel\w*|felt|experienc\w*|agrees?|perceptions?|confirm\w*)\b.*\b(?:{_STATE}"
+    rf"\b(report\w*|say|said|feel\w*|felt|experienc\w*|agrees?|perceptions?"
+    rf"|confirm\w*)\b.*\b(?:{_STATE}"
     r"|as much|better|right for them|difficult\w*)\b", _I,
 )
 TEST_RESULT_RE = re.compile(
@@ -231,8 +241,9 @@ DEMAND_RE = re.compile(
     r"|preferred place of death|usual place of residence|net assets|placement stability"
     r"|stability of placements?|behaviour at school"
     # model 2.1.0: more of what a person uses or suffers, named in general terms
-    r"|recidivism|benefits|(?:social |unemployment |welfare |state )benefit|benefit (?:days|claim\w*"
-    r"|entitlement|dependency|receipt)|social assistance"
+    r"|recidivism|(?:social|unemployment|welfare|state|out-of-work|housing|disability|sickness)"
+    r" benefits?|benefits? (?:days|claim\w*|paid|issued|entitlement|dependency|receipt)"
+    r"|(?:on|off|of) benefits|social assistance"
     r"|welfare payments|(?:economic|social|financial) support from|(?:social|public) service costs?"
     r"|consumption of (?:health )?services|sick(?:ness)? (?:leave|absence)|incidence|cases of"
     r"|(?:disease|diabetes|dementia|hiv|tb|cancer|infection)\w* cases"
@@ -240,7 +251,9 @@ DEMAND_RE = re.compile(
     r"|special education|detention|(?:out[- ]of[- ]home|child welfare|residential) placements?"
     r"|criminal charges|(?:antisocial|anti-social|criminal) behaviou?r|suspensions?|maltreatment"
     r"|abuse|self-harm|injur(?:y|ies)|fractures?|diabetes|dementia|viral load|blood glucose|cured"
-    r"|(?:class|lesson|school)\w* (?:\w+ ){0,2}attend\w*|attend\w* (?:\w+ ){0,2}(?:school|class(?:es)?"
+    r"|successful(?:ly)? complet\w* (?:of )?(?:drug|alcohol|substance)\w* (?:\w+ )?treatment"
+    r"|(?:class|lesson|school)\w* (?:\w+ ){0,2}attend\w*|attend\w* (?:\w+ ){0,2}(?:school"
+    r"|class(?:es)?"
     r"|lessons))\b",
     _I,
 )
@@ -287,7 +300,8 @@ EXIT_CARE_RE = re.compile(r"\b(reunif\w*|restor\w* (?:\w+ ){0,5}famil\w*"
                           r"|restorations? from (?:\w+ )?care)\b", _I)
 # Earnings are employment held (LABELLING.md rule 6): "Earns £768", "increased earnings".
 EARNINGS_RE = re.compile(r"\b(earn(?:s|ed|ings)|(?:net |household |personal )?income (?:increase"
-                         r"|rise|gain)|(?:increas\w*|higher|improv\w*|rais\w*) (?:\w+ ){0,2}income)\b",
+                         r"|rise|gain)|(?:increas\w*|higher|improv\w*"
+                         r"|rais\w*) (?:\w+ ){0,2}income)\b",
                          _I)
 
 # --- who is counted (model 2.0.0, second pass: the grammatical subject decides) --------------
@@ -322,7 +336,8 @@ _NOT_ADVERSE = (r"(?! (?:\w+ ){0,3}(?:suspensions?|exclusions?|sanctions?|convic
 # reached, screened, treated, linked to care, with a mentor, finishing the programme, continuing
 # to use a service — participation, whatever aim the title names.
 SERVED_RE = re.compile(
-    rf"\b((?:{_PEOPLE})\b(?: \w+){{0,4}}? (?:receiv\w*{_NOT_ADVERSE}|provided with|accessing|accessed|enrolled"
+    rf"\b((?:{_PEOPLE})\b(?: \w+){{0,4}}? (?:receiv\w*{_NOT_ADVERSE}|provided with|accessing"
+    rf"|accessed|enrolled"
     r"|supported|reached|screened|treated|linked to|initiated on|with a mentor|taking \d|attended"
     r"|finishing)"
     rf"|receiving (?:a |the )?(?:\w+ ){{0,3}}services?|services? (?:accessed|uptake|take[- ]?up)"
