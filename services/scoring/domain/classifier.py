@@ -201,6 +201,8 @@ def _soft_rules(wording: str) -> list[str]:
 
 
 _CHANGE_WORD_RE = re.compile(r"\b(improv\w*|reduc\w*|increas\w*|progress\w*)\b", re.I)
+_COUNT_CHANGE_RE = re.compile(r"\b(?:increas\w*|reduc\w*|improv\w*)\s+(?:the\s+)?(?:number|rate"
+                              r"|proportion|percentage|%)\s+of\b", re.I)
 _TITLE_LIMIT = 40  # a bare state noun decides only in a short title
 
 
@@ -214,8 +216,9 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
     if w.SATISFACTION_RE.search(wording):
         return OUTPUT, None, 0.85, [R11]
     engaged = bool(w.ENGAGEMENT_RE.search(wording))
+    counted = _COUNT_CHANGE_RE.sub(" ", wording)  # "increase the number of …" still counts
     if (w.PLAN_DONE_RE.search(wording) and not engaged
-            and not _CHANGE_WORD_RE.search(wording) and not w.SCALE_CHANGE_RE.search(wording)):
+            and not _CHANGE_WORD_RE.search(counted) and not w.SCALE_CHANGE_RE.search(wording)):
         return OUTPUT, None, 0.85, [R15]
     if w.THINGS_RE.search(wording) or w.PROVIDER_SIDE_RE.search(wording):
         return OUTPUT, None, 0.85, [R1]

@@ -126,7 +126,8 @@ ACTIVITY_VERB_RE = re.compile(
     r"\b(delivered|provided|created|run|held|hosted|distributed|supported by|signposted"
     r"|recruit\w*|deploy\w*|trained|employ (?:one|\d+)|funded|informed|identified"
     r"|employed on the contract|complete \d[\d,]*|to be apprentices|double the"
-    r"|known (?:and understood )?by|adapted|renovated|refurbished|constructed|built)\b",
+    r"|known (?:and understood )?by|adapted|renovated|refurbished|constructed|built|processed"
+    r"|handled|reviewed|logged|recorded|rais\w* awareness|awareness[- ]raising)\b",
     _I,
 )
 
@@ -200,13 +201,15 @@ _UP = r"less|more|reduc\w*|improv\w*|increas\w*|better|lower|higher|fewer|greate
 _STATE = (r"lonel\w*|isolat\w*|well[- ]?being|confiden\w*|anxi\w*|depress\w*|mental health"
           r"|independen\w*|resilien\w*|connected|self[- ]esteem|quality of life|health\w*"
           r"|skills?|behaviou?r\w*|attitude|functioning|readiness|literacy|numeracy"
-          r"|self[- ]efficacy|self[- ]management|social contact|safe\w*|control(?! groups?)"
+          r"|self[- ]efficacy|self[- ]management|social contact|safe(?:r|ty)?|control(?! groups?)"
           r"|relationship\w*"
           r"|parenting|active|flourish\w*|learning outcome|risk|care for|financial|stress"
           r"|lifestyles?"
           r"|awareness|understanding|knowledge|results|achievement|attainment|grades|learning gains"
           r"|habits|life satisfaction|satisfied with (?:their |his |her |my )?li(?:fe|ves)"
-          r"|(?:national |school |final )?exams?|test scores?|performance (?:in|on)|failure in"
+          r"|(?:national |school |final )?exams?|test scores?|failure in"
+          r"|performance (?:\w+ ){0,2}(?:in|on) (?:\w+ ){0,5}?(?:tests?|exams?|subjects?|reading"
+          r"|maths)"
           r"|classification of students")
 STATE_CHANGE_RE = re.compile(rf"\b(?:{_UP})\b.*\b(?:{_STATE})\b|\b(?:{_STATE})\b.*\b"
                              r"(?:improv\w*|increas\w*|reduc\w*|gain\w*)\b"
@@ -233,7 +236,8 @@ DEMAND_RE = re.compile(
     r"|(?:in|into|of|entering|need for) (?:residential |group |foster |out-of-home )?care\b"
     r"|care proceedings|exclusions?|truancy|absen\w*|homeless\w*|rough sleep\w*|evictions?"
     r"|(?:secondary |health ?)care (?:usage|costs?)|cost of (?:secondary )?\w*\s?(?:care|services)"
-    r"|healthcare usage|use of (?:health|services|hospital)\w*|emergency accommodation"
+    r"|healthcare usage|use of (?:health|services|hospital)\w*"
+    r"|(?:emergency|temporary) accommodation"
     r"|crisis accommodation|escalation|weight|blood pressure|hba1c|hb1ac|blood sugars?|waist"
     r"|school attendance|attendance at school|school\b[\w\s]{0,40}\battendance"
     r"|days (?:that [\w\s]{0,30})?spent in prison"
@@ -320,6 +324,11 @@ PROVIDER_SIDE_RE = re.compile(
     r"|number of (?:training )?(?:schools|courses|sessions|workshops|applications|assessments"
     r"|evaluations|reviews|plans|buildings|centres|centers|places|beds|jobs created|referrals"
     r"|(?:registered )?foster carers|volunteers|staff|mentors)"
+    # the provider acting on people ("contacted by outreach") and its own workforce
+    r"|(?:contacted|visited|seen|assessed|supported|helped|reached|engaged) by (?:the |an? |our )?"
+    r"(?:\w+ )?(?:outreach|team|service|provider|staff|workers?|project|practitioners?)"
+    r"|(?:staff|workforce) (?:\w+ )?(?:sickness|absence|turnover|retention|vacanc\w*|skills"
+    r"|training|wellbeing)"
     r"|(?:opening|opened|set up|equipped)\b(?: \w+){0,4} (?:centres?|centers?|contacts?"
     r"|buildings?|services?)|(?:engagement|promotion|awareness|outreach|information) (?:days|events"
     r"|campaigns)|(?:quality|level) of (?:care )?provision|standards (?:are )?(?:\d+% )?met"
