@@ -70,7 +70,7 @@ QUALIFIER_RES = (
                r"\b[^.]*", _I),
     # who the cohort is, not what is measured: "children who attend", "after participating in …"
     re.compile(r"\b(?:who|that) (?:attend(?:ed|s)?|participate[sd]?|took part|take part"
-               r"|are enrolled|were referred|engage[sd]?)\b(?: (?:in|on"
+               r"|are enrolled|were referred|engage[sd]?|set a quit date)\b(?: (?:in|on"
                r"|with) (?:the )?(?:\w+ ){0,3}?"
                r"(?:programme|program|service|sessions?|project))?", _I),
     re.compile(r"\bafter (?:participating|taking part|finishing|completing|leaving|exiting)"
@@ -82,8 +82,8 @@ QUALIFIER_RES = (
     re.compile(r"\b(?:measured )?(?:against|as a (?:percentage|proportion) of|out of) (?:the )?"
                r"(?:total )?number of \w+", _I),
     # the cohort's circumstances, not the measure: "for victims at high risk of domestic abuse"
-    re.compile(r"\b(?:at (?:high |increased )?risk of|victims? of|survivors? of|affected by"
-               r"|with (?:a )?history of|who have experienced)\s+(?:\w+\s+){0,2}\w+", _I),
+    re.compile(r"\b(?:at (?:high |increased )?risk of|affected by|with (?:a )?history of"
+               r"|who have experienced)\s+(?:\w+\s+){0,2}\w+", _I),
     # an acronym in brackets, "(SRH)", "(AGYW)": case-sensitive on purpose
     re.compile(r"\s\([A-Z]{2,8}\)"),
 )
@@ -155,7 +155,8 @@ ENGAGEMENT_RE = re.compile(
 # --- a person's status (job, home, education...) ----------------------------------------------
 STATUS_RE = re.compile(
     r"\b(jobs?|employment|employed|self[- ]employ\w*|work|tenanc\w*|lease|accommodation"
-    r"|accomodation|housing|housed|(?<!out-of-)(?<!out of )(?<!nursing )(?<!care )home(?! care)"
+    r"|accomodation|housing|housed"
+    r"|(?<!out-of-)(?<!out of )(?<!nursing )(?<!care )home(?! care| visits?)"
     r"|rent(?:ing|al) (?:agreement|contract)|business|education|training|apprenticeships?"
     r"|volunteering"
     r"|abstinen\w*|drug[- ]free|alcohol[- ]free|recovery|independent living|independen\w*"
@@ -232,7 +233,7 @@ DEMAND_RE = re.compile(
     r"\b(a ?& ?e|accident and emergency|emergency (?:department|admissions?|visits?|usage)"
     r"|(?:non-elective |unplanned )?admissions?|bed days|hospitali[sz]\w*|gp (?:visits?"
     r"|consultations?|appointments?)|ambulance|falls?|crisis|re-?offend\w*|re-?convict\w*"
-    r"|re-?convinct\w*|convictions?|offending|arrests?|custody|incarcerat\w*|prison|jail"
+    r"|re-?convinct\w*|convictions?|offending|arrests?|custod(?:y|ial)|incarcerat\w*|prison|jail"
     r"|(?:in|into|of|entering|need for) (?:residential |group |foster |out-of-home )?care\b"
     r"|care proceedings|exclusions?|truancy|absen\w*|homeless\w*|rough sleep\w*|evictions?"
     r"|(?:secondary |health ?)care (?:usage|costs?)|cost of (?:secondary )?\w*\s?(?:care|services)"
@@ -337,7 +338,9 @@ PROVIDER_SIDE_RE = re.compile(
 )
 _PEOPLE = (r"people|persons|participants|patients|clients|service users|users|beneficiaries"
            r"|students|pupils|residents|citizens|young (?:people|adults)|youth|families|households"
-           r"|women|men|girls|boys|adults|children|carers|mentees|individuals|agyw")
+           r"|women|men|girls|boys|adults|children|carers|mentees|individuals|agyw|smokers|offenders"
+           r"|victims|survivors|leavers|attenders|claimants|tenants|learners|parents|mothers"
+           r"|fathers|veterans|refugees|sleepers")
 # Receiving an adverse event ("received at least 1 suspension") is not being served.
 _NOT_ADVERSE = (r"(?! (?:\w+ ){0,3}(?:suspensions?|exclusions?|sanctions?|convictions?|cautions?"
                 r"|sentences?|penalt\w*))")
@@ -348,7 +351,8 @@ SERVED_RE = re.compile(
     rf"\b((?:{_PEOPLE})\b(?: \w+){{0,4}}? (?:receiv\w*{_NOT_ADVERSE}|provided with|accessing"
     rf"|accessed|enrolled"
     r"|supported|reached|screened|treated|linked to|initiated on|with a mentor|taking \d|attended"
-    r"|finishing)"
+    rf"|attending|finishing|given{_NOT_ADVERSE}|offered|met|seen|contacted|visited|advised|assisted)"
+    r"|set(?:ting|s)? a quit date"
     rf"|receiving (?:a |the )?(?:\w+ ){{0,3}}services?|services? (?:accessed|uptake|take[- ]?up)"
     r"|(?:uptake|take[- ]?up)(?: rate)? of (?:\w+ ){0,2}services?|(?:\w+ )?services? uptake"
     r"|supported to|engag\w* with (?:a |an |the )?(?:\w+ ){0,3}?(?:worker|services?|programme"
