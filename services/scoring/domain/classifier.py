@@ -230,9 +230,10 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
         return INTERMEDIATE, None, 0.75, [R3]
     if _adverse_avoided(wording):
         return OUTCOME, HARD, 0.8, [R17]
-    if _served(wording) and not (status and (
+    if _served(wording) and not w.SELF_REPORT_RE.search(wording) and not (status and (
             w.STATUS_ENTRY_RE.search(wording) or sustained or held_period(wording))):
-        # People served or taking part outrank the aim's demand or state words (R19).
+        # People served or taking part outrank the aim's demand or state words (R19), unless
+        # they report a change in themselves ("people attending … feel less isolated").
         return ENGAGEMENT, None, 0.8, [R2, R19]
     demand = bool(w.DEMAND_RE.search(wording))
     taking_part = bool(w.TAKING_PART_RE.search(wording))
