@@ -1,7 +1,8 @@
 """Measure the outcome-commitment classifier on the labelled corpus (tests/data/outcome_corpus).
 
-    python -m bench.classifier_corpus [--split heldout_v3|heldout|dev|train|heldout_v1|all]
-        [--misses] [--json]
+    python -m bench.classifier_corpus [--split SPLIT] [--misses] [--json]
+
+    SPLIT: heldout_v4 | heldout_v3 | heldout | dev | train | heldout_v1 | all
 
 Splits: `train` and `heldout_v1` (the first held-out split, measured once at 81.0% and then merged
 into development) together are `dev`, the data rules may be tuned on; `heldout` is held-out v2,
@@ -131,7 +132,8 @@ def render(result: Mapping[str, Any], split: str, show_misses: bool) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="heldout",
-                        choices=("train", "heldout_v1", "dev", "heldout", "heldout_v3", "all"))
+                        choices=("train", "heldout_v1", "dev", "heldout", "heldout_v3",
+                                 "heldout_v4", "all"))
     parser.add_argument("--misses", action="store_true", help="list every disagreement")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
