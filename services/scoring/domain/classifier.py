@@ -203,7 +203,7 @@ def _soft_rules(wording: str) -> list[str]:
 _CHANGE_WORD_RE = re.compile(r"\b(improv\w*|reduc\w*|increas\w*|progress\w*)\b", re.I)
 _COUNT_CHANGE_RE = re.compile(r"\b(?:increas\w*|reduc\w*|improv\w*)\s+(?:the\s+)?(?:number|rate"
                               r"|proportion|percentage|%)\s+of\b", re.I)
-_TITLE_LIMIT = 40  # a bare state noun decides only in a short title
+_TITLE_LIMIT = 80  # a bare state noun decides only in a short title
 
 
 def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision | None:
@@ -212,7 +212,8 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
     A statement that names an entry ("job start") is held to that entry whatever sustainment
     period is filled in; an indicator's name yields to a structured sustainment period.
     """
-    status = bool(w.STATUS_RE.search(wording))
+    # a status word inside a demand phrase ("temporary accommodation") is not a status held
+    status = bool(w.STATUS_RE.search(w.DEMAND_RE.sub(" ", wording)))
     if w.SATISFACTION_RE.search(wording):
         return OUTPUT, None, 0.85, [R11]
     engaged = bool(w.ENGAGEMENT_RE.search(wording))
@@ -230,7 +231,8 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
         return INTERMEDIATE, None, 0.75, [R3]
     if _adverse_avoided(wording):
         return OUTCOME, HARD, 0.8, [R17]
-    if _served(wording) and not w.SELF_REPORT_RE.search(wording) and not (status and (
+    reported = w.SELF_REPORT_RE.search(wording) or w.STATE_HAD_RE.search(wording)
+    if _served(wording) and not reported and not (status and (
             w.STATUS_ENTRY_RE.search(wording) or sustained or held_period(wording))):
         # People served or taking part outrank the aim's demand or state words (R19), unless
         # they report a change in themselves ("people attending … feel less isolated").
@@ -265,14 +267,14 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
         return OUTPUT, None, 0.8, [R1]
     if status and structured_sustain:
         return OUTCOME, HARD, 0.75, [R3, R4]
-    if status:
-        return INTERMEDIATE, None, 0.75, [R3]
-    if w.PEOPLE_COUNT_RE.search(wording):  # a bare count of people: reach
-        return ENGAGEMENT, None, 0.6, [R2, R19]
-    if demand:
-        return OUTCOME, HARD, 0.6, [R16]
     if len(wording.strip()) <= _TITLE_LIMIT and w.STATE_NAMED_RE.search(wording):
         return OUTCOME, SOFT, 0.5, [R12]
+    if status:
+        return INTERMEDIATE, None, 0.75, [R3]
+    if demand:  # a count of people in crisis or using services is still demand
+        return OUTCOME, HARD, 0.6, [R16]
+    if w.PEOPLE_COUNT_RE.search(wording):  # a bare count of people: reach
+        return ENGAGEMENT, None, 0.6, [R2, R19]
     return None
 
 

@@ -17,7 +17,7 @@ _NUM_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|t
               r"|fifty[- ]two|a|an|half a|one and a half")
 _NUMBER = rf"(?:\d+(?:\.\d+)?|{_NUM_WORDS})"
 _UNIT = r"(?:days?|weeks?|wks?|months?|mths?|years?|yrs?)"
-PERIOD = rf"\b{_NUMBER}(?:\s*\(\d+\))?[\s-]*{_UNIT}\b"
+PERIOD = rf"(?<!aged )\b{_NUMBER}(?:\s*\(\d+\))?[\s-]*{_UNIT}\b(?![\s-]*olds?\b)"
 PERIOD_RE = re.compile(PERIOD, _I)
 # A period that only says when something is checked or by when: not a sustainment.
 CHECKPOINT_RE = re.compile(
@@ -80,10 +80,13 @@ QUALIFIER_RES = (
     re.compile(rf"\bwithin\s+{PERIOD}\s+of\s+(?:\w+\s+){{0,2}}(?:beginning|starting|start|joining"
                r"|entering)\b[^.,;]*", _I),
     re.compile(r"\b(?:measured )?(?:against|as a (?:percentage|proportion) of|out of) (?:the )?"
-               r"(?:total )?number of \w+", _I),
+               r"(?:total )?number of \w+|\bas a (?:percentage|proportion) of (?:all )?\w+", _I),
     # the cohort's circumstances, not the measure: "for victims at high risk of domestic abuse"
     re.compile(r"\b(?:at (?:high |increased )?risk of|affected by|with (?:a )?history of"
                r"|who have experienced)\s+(?:\w+\s+){0,2}\w+", _I),
+    # the cohort's age: "aged 16 and 17 years", "aged 65 and over"
+    re.compile(r"\b(?:aged|ages?) \d+(?:\s*(?:-|–|to|and)\s*\d+)?(?:\s*(?:years?|yrs?)(?: old)?)?"
+               r"(?: and over)?", _I),
     # an acronym in brackets, "(SRH)", "(AGYW)": case-sensitive on purpose
     re.compile(r"\s\([A-Z]{2,8}\)"),
 )
@@ -92,8 +95,10 @@ QUALIFIER_RES = (
 SATISFACTION_RE = re.compile(
     r"\b((?<!life )satisf(?!\w* with (?:their |his |her |my )?li(?:fe|ves))\w*|dissatisf\w*"
     r"|would recommend|rated (?:the )?service|happy with"
-    r"|friends and family test|experience of (?:the )?(?:service|care)"
-    r"|(?:easy|easier) to find|got help quickly|seen within|waiting time|delivered within)\b",
+    r"|friends and family test|experience of (?:the |their )?(?:[\w&-]+ ){0,3}?"
+    r"(?:services?|care|support)"
+    r"|(?:easy|easier) to (?:find|access|get|understand)|got help quickly|seen within|waiting time"
+    r"|delivered within)\b",
     _I,
 )
 PLAN_DONE_RE = re.compile(
@@ -106,7 +111,7 @@ PLAN_DONE_RE = re.compile(
 ACTIVITY_NOUN_RE = re.compile(
     r"\b(sessions?|workshops?|classes|leaflets?|packs?|surger(?:y|ies)|inspections?(?! act)"
     r"|consultations at|checks?|meals?|hectares|spaces|capacity|provision"
-    r"|(?:home |house )?visits (?:held|made|to)|calls (?:made|answered|handled)"
+    r"|(?:home |house )?visits (?:held|made|to)|calls (?:made|answered|handled|to|received)"
     r"|contacts (?:made|with)|events (?:held|run|delivered)|hours of (?:support|provision)"
     r"|referrals (?:made|received)|number of referrals|staff trained|volunteers? trained"
     r"|mentors?|link workers|workforce|practitioners?|registered companies"
@@ -133,7 +138,8 @@ ACTIVITY_VERB_RE = re.compile(
 
 # --- taking part (engagement) -----------------------------------------------------------------
 ENGAGEMENT_RE = re.compile(
-    r"\b(engag(?:ed|es?|ing|ement)|attend(?:ed|s|ing|ance)?|enrol\w*|registered(?! companies)"
+    r"\b(engag(?:ed|es?|ing|ement)|attend(?:ed|s|ing|ance)?(?! to\b)|enrol\w*"
+    r"|registered(?! companies)"
     r"|registers?|signed (?:up|on)|signed (?:a |an |the )?(?:social|participation|support"
     r"|behaviour|learning|personal) (?:contract|agreement)"
     r"|number of participants(?! who (?:\w+ ){0,2}?(?:got|found|find"
@@ -141,7 +147,8 @@ ENGAGEMENT_RE = re.compile(
     r"|completes? \d+\s?% of"
     r"|(?:learning|internship|module) completed|registration|signed up|sign up|took part"
     r"|taking part|participat\w*|participants? in"
-    r"|reached|reach and treat|joined|intake|consent|accessing|access(?:es)? (?:the )?"
+    r"|reached|reach and treat|joined|intake|consent|accessing(?! (?:education|training|employment"
+    r"|work|jobs?|school|college))|access(?:es)? (?:the )?"
     r"(?:service|support)|(?:starting|starts?|started) (?:on )?(?:the )?(?:programme|program)"
     r"|entering treatment|entry into (?:\w+ ){0,2}treatment|in (?:effective |continuous )?"
     r"treatment|came to|completes? (?:\w+ ){0,3}(?:programme|program|course|cycle)"
@@ -161,6 +168,7 @@ STATUS_RE = re.compile(
     r"|volunteering"
     r"|abstinen\w*|drug[- ]free|alcohol[- ]free|recovery|independent living|independen\w*"
     r"|living independently|out of hospital|school|college|placements?|foster care"
+    r"|living arrangements?"
     r"|caring role|family home|reunif\w*|reunited|qualifications?|gcses?|nvq|businesses"
     r"|labou?r market|travel independently|independent travel|higher education|adopted"
     r"|positive outcomes?)\b",
@@ -176,7 +184,7 @@ STATUS_ENTRY_RE = re.compile(
     r"\b(into|starts?|started|starting|begins?|enter\w*|entry|secured|securing|gained|gains"
     r"|obtain\w*|achiev\w*|found|finds?|got|moved?|move-?in|placement|prevention|relief"
     r"|take up|switched|steps? down|settled|attainment|completion|completed|adopted"
-    r"|integration|sign(?:ed|s)?[- ]off|becom\w*|transition\w*)\b",
+    r"|integration|sign(?:ed|s)?[- ]off|becom\w*|transition\w*|access\w*)\b",
     _I,
 )
 
@@ -198,7 +206,7 @@ SCALE_CHANGE_RE = re.compile(
 )
 _UP = r"less|more|reduc\w*|improv\w*|increas\w*|better|lower|higher|fewer|greater|gain\w*" \
       r"|progress\w*|maintain\w*|achiev\w*|able to|adequately|develop\w*|consistent|stable" \
-      r"|positive|secure|enhanced|smaller|acquisition|acquir\w*"
+      r"|positive|secure|enhanced|smaller|acquisition|acquir\w*|narrow\w*|decreas\w*"
 _STATE = (r"lonel\w*|isolat\w*|well[- ]?being|confiden\w*|anxi\w*|depress\w*|mental health"
           r"|independen\w*|resilien\w*|connected|self[- ]esteem|quality of life|health\w*"
           r"|skills?|behaviou?r\w*|attitude|functioning|readiness|literacy|numeracy"
@@ -211,12 +219,13 @@ _STATE = (r"lonel\w*|isolat\w*|well[- ]?being|confiden\w*|anxi\w*|depress\w*|men
           r"|(?:national |school |final )?exams?|test scores?|failure in"
           r"|performance (?:\w+ ){0,2}(?:in|on) (?:\w+ ){0,5}?(?:tests?|exams?|subjects?|reading"
           r"|maths)"
-          r"|classification of students")
+          r"|classification of students|proficiency|aspirations?|early years development"
+          r"|good level of development")
 STATE_CHANGE_RE = re.compile(rf"\b(?:{_UP})\b.*\b(?:{_STATE})\b|\b(?:{_STATE})\b.*\b"
                              r"(?:improv\w*|increas\w*|reduc\w*|gain\w*)\b"
                              rf"|\b(?:not|no longer|free from)\s+(?:\w+\s+)?(?:{_STATE})\b", _I)
-# A person's state named alone as a short title ("Workplace skills."): weak evidence, last resort.
-STATE_NAMED_RE = re.compile(rf"^\W*(?:\w+\W+){{0,2}}(?:{_STATE})\W*$", _I)
+STATE_HAD_RE = re.compile(rf"\b(?:had|have|has|show\w*|achiev\w*|gain\w*|exhibit\w*)\s+(?:an?\s+)?"
+                          rf"(?:{_UP})\s+(?:\w+\s+){{0,2}}?(?:{_STATE})\b", _I)
 SELF_REPORT_RE = re.compile(
     rf"\b(report\w*|say|said|feel\w*|felt|experienc\w*|agrees?|perceptions?"
     rf"|confirm\w*)\b.*\b(?:{_STATE}"
@@ -224,6 +233,7 @@ SELF_REPORT_RE = re.compile(
 )
 TEST_RESULT_RE = re.compile(
     r"\b(test results?|achieve (?:a )?level|at (?:\w+ )?level|scores? (?:equal|above|below)"
+    r"|attain\w* (?:the )?expected levels?|attainment (?:8 )?scores?"
     r"|standard deviation)\b", _I,
 )
 
@@ -242,11 +252,14 @@ DEMAND_RE = re.compile(
     r"|crisis accommodation|escalation|weight|blood pressure|hba1c|hb1ac|blood sugars?|waist"
     r"|school attendance|attendance at school|school\b[\w\s]{0,40}\battendance"
     r"|days (?:that [\w\s]{0,30})?spent in prison"
-    r"|child protection|time to reunification|quit\w*|smok\w*|substance (?:ab|mis)use"
+    r"|child protection|time to reunification|quit(?!line)\w*|smok\w*|substance (?:ab|mis)?use"
     r"|preferred place of death|usual place of residence|net assets|placement stability"
+    r"|(?:failed|broken|disrupted) placements?|placement (?:breakdowns?|moves|disruptions?)"
+    r"|drop[- ]?outs?|years of life lost|pyll|life expectancy|first[- ]time entrants|crime"
     r"|stability of placements?|behaviour at school"
     # model 2.1.0: more of what a person uses or suffers, named in general terms
-    r"|recidivism|(?:social|unemployment|welfare|state|out-of-work|housing|disability|sickness)"
+    r"|recidivism|(?:social|unemployment|employment|welfare|state|out-of-work|housing|disability"
+    r"|sickness)"
     r" benefits?|benefits? (?:days|claim\w*|paid|issued|entitlement|dependency|receipt)"
     r"|(?:on|off|of) benefits|social assistance"
     r"|welfare payments|(?:economic|social|financial) support from|(?:social|public) service costs?"
@@ -256,7 +269,8 @@ DEMAND_RE = re.compile(
     r"|special education|detention|(?:out[- ]of[- ]home|child welfare|residential) placements?"
     r"|criminal charges|(?:antisocial|anti-social|criminal) behaviou?r|suspensions?|maltreatment"
     r"|abuse|self-harm|injur(?:y|ies)|fractures?|diabetes|dementia|viral load|blood glucose|cured"
-    r"|successful(?:ly)? complet\w* (?:of )?(?:drug|alcohol|substance)\w* (?:\w+ )?treatment"
+    r"|successful(?:ly)? complet\w* (?:of )?(?:[\w-]+ ){0,3}?(?:drug|alcohol|substance)\w*"
+    r" (?:\w+ )?treatment"
     r"|(?:class|lesson|school)\w* (?:\w+ ){0,2}attend\w*|attend\w* (?:\w+ ){0,2}(?:school"
     r"|class(?:es)?"
     r"|lessons))\b",
@@ -265,7 +279,7 @@ DEMAND_RE = re.compile(
 DIRECTION_RE = re.compile(
     r"\b(reduc\w*|less|fewer|decreas\w*|lower\w*|avoid\w*|avert\w*|drop\w*|halt\w*|prevent\w*"
     r"|improv\w*|increas\w*|change|die in|quit\w*|stay\w* out|out of|smaller|cut|fall\w*"
-    r"|declin\w*|sav(?:e|es|ed|ing|ings))\b",
+    r"|declin\w*|sav(?:e|es|ed|ing|ings)|divert\w*)\b",
     _I,
 )
 NEGATION_RE = re.compile(
@@ -291,7 +305,8 @@ STATUS_ENTRY_FIRST_RE = re.compile(
     r"\b((?:enrol\w*|engaged|engagement) (?:\w+ ){0,3}?(?:in|into|at|onto) (?:\w+ ){0,2}?"
     r"(?:school|college|education|university|(?:jobs?|employment|work)(?! (?:\w+ ){0,2}(?:search"
     r"|seeking|assistance|support|programme|program|club|readiness|coach\w*)))"
-    r"|(?:prevention|relief|prevent\w*|reliev\w*) (?:\w+ ){0,2}?homelessness"
+    r"|(?:prevention|relief|prevent\w*|reliev\w*) (?:\w+ ){0,2}?homeless(?:ness)?"
+    r"|enrol\w* of (?:students|pupils|children)"
     r"|(?:prevention|relief) (?:and relief )?dut(?:y|ies)"
     r"|homelessness (?:prevent|relie)\w*|viable businesses)\b",
     _I,
@@ -321,13 +336,22 @@ PROVIDER_SIDE_RE = re.compile(
     r"|throughput|(?:tonnes|tons|volume|sqm|area of land)\b"
     r"|(?:voluntary|volunteering) hours|hours (?:\w+ ){0,2}volunteering|hours supporting"
     r"|donat\w*|in[- ]kind contributions?|(?:school|college) (?:and college )?visits"
-    r"|visits? conducted|meetings|observations|applications|(?:expert )?(?:business )?advice to"
-    r"|number of (?:training )?(?:schools|courses|sessions|workshops|applications|assessments"
+    r"|visits? conducted|meetings|observations|applications|(?:expert )?(?:business )?advice"
+    r" (?:given |provided |offered )?to|training (?:for|of) (?:\w+ )?(?:staff|workforce|volunteers"
+    r"|practitioners|professionals)"
+    r"|number of (?:\w+ ){0,2}?(?:networks|partnerships|groups|schools|courses|sessions|workshops"
+    r"|applications|assessments"
     r"|evaluations|reviews|plans|buildings|centres|centers|places|beds|jobs created|referrals"
     r"|(?:registered )?foster carers|volunteers|staff|mentors)"
+    r"|availability of|(?:phone )?calls (?:to|with|received)|rehabilitat\w* of (?:\w+ )?(?:housing"
+    r"|homes|buildings|properties)|advis[eo]rs\b|full[- ]time equivalent|\bftes?\b"
+    # a statement that opens with the provider's own action: "Provide activities which …"
+    r"|^\W*(?:to )?(?:provide|deliver|run|hold|host|distribute|organi[sz]e|offer|establish|produce"
+    r"|create|set up|identify|identifying|providing|delivering)\b"
     # the provider acting on people ("contacted by outreach") and its own workforce
-    r"|(?:contacted|visited|seen|assessed|supported|helped|reached|engaged) by (?:the |an? |our )?"
-    r"(?:\w+ )?(?:outreach|team|service|provider|staff|workers?|project|practitioners?)"
+    r"|(?:contacted|visited|seen|assessed|supported|helped|reached|engaged|accommodated|housed"
+    r"|placed) by (?:the |an? |our )?(?:\w+ )?(?:outreach|team|service|provider|staff|workers?"
+    r"|project|practitioners?|council|(?:local )?authority)"
     r"|(?:staff|workforce) (?:\w+ )?(?:sickness|absence|turnover|retention|vacanc\w*|skills"
     r"|training|wellbeing)"
     r"|(?:opening|opened|set up|equipped)\b(?: \w+){0,4} (?:centres?|centers?|contacts?"
@@ -371,3 +395,8 @@ PEOPLE_COUNT_RE = re.compile(rf"\b(?:number|no\.?|total|rate|percentage|%) of (?
 # an outcome ("young homeless people … engage with education … through participation").
 TAKING_PART_RE = re.compile(
     r"\b(participat(?:e|es|ed)|participation in|engag(?:e|es|ed|ing) with)\b", _I)
+
+# A person's state named alone as a short title ("Workplace skills.", "% physically active adults",
+# "Health-related quality of life for people with …"): weak evidence, late in the precedence.
+STATE_NAMED_RE = re.compile(rf"^\W*(?:[\w-]+\W+){{0,2}}(?:{_STATE})(?:\s+(?:{_PEOPLE})"
+                            rf"|\s+(?:for|of|among) (?:[\w-]+ ){{0,4}}?(?:{_PEOPLE})\b.*)?\W*$", _I)
