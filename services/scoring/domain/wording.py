@@ -14,7 +14,8 @@ _I = re.IGNORECASE
 # --- periods -----------------------------------------------------------------------------------
 _NUM_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
               r"|fifteen|eighteen|twenty|twenty[- ]four|twenty[- ]six|thirty|thirty[- ]six"
-              r"|fifty[- ]two|a|an|half a|one and a half")
+              r"|fifty[- ]two|a|an|half a|one and a half|fourteen|sixteen|seventeen|nineteen|forty"
+              r"|fifty|sixty|seventy|eighty|ninety|(?:one )?hundred(?: and eighty)?")
 _NUMBER = rf"(?:\d+(?:\.\d+)?|{_NUM_WORDS})"
 _UNIT = r"(?:days?|weeks?|wks?|months?|mths?|years?|yrs?)"
 PERIOD = rf"(?<!aged )\b{_NUMBER}(?:\s*\(\d+\))?[\s-]*{_UNIT}\b(?![\s-]*olds?\b)"
