@@ -200,7 +200,10 @@ INSTRUMENT_RE = re.compile(
 )
 SCALE_CHANGE_RE = re.compile(
     r"(\b(score|scale|rating|star|questionnaire)s?\b.*\b(down|up|reduc\w*|increas\w*|improv\w*"
-    r"|fall\w*|drop\w*|ris\w*|decreas\w*|lower\w*|higher)\b)|(\bpoints?\b)"
+    r"|fall\w*|drop\w*|ris\w*|decreas\w*|lower\w*|higher)\b)"
+    # points on a score, not a place: "3 points", "points higher" but not "single point of access"
+    r"|(\b\d+(?:\.\d+)?\s*points?\b|\bpoints? (?:higher|lower|up|down|increase\w*|improvement"
+    r"|gain\w*|change|on)\b)"
     r"|(\b(vs|versus|against|compared (?:with|to)|from|than)\s+(?:the\s+)?(intake|baseline"
     r"|entry|referral|initial|first)\b)",
     _I,
@@ -344,7 +347,9 @@ PROVIDER_SIDE_RE = re.compile(
     r"|applications|assessments"
     r"|evaluations|reviews|plans|buildings|centres|centers|places|beds|jobs created|referrals"
     r"|(?:registered )?foster carers|volunteers|staff|mentors)"
-    r"|availability of|(?:phone )?calls (?:to|with|received)|rehabilitat\w* of (?:\w+ )?(?:housing"
+    r"|availability of|length of stay in (?:\w+ )?(?:housing|accommodation|hostels?|refuges?"
+    r"|the service)|support visits?|(?:phone )?calls (?:to|with|received)"
+    r"|rehabilitat\w* of (?:\w+ )?(?:housing"
     r"|homes|buildings|properties)|advis[eo]rs\b|full[- ]time equivalent|\bftes?\b"
     # a statement that opens with the provider's own action: "Provide activities which …"
     r"|^\W*(?:to )?(?:provide|deliver|run|hold|host|distribute|organi[sz]e|offer|establish|produce"

@@ -29,8 +29,10 @@ CORPUS = load("all")
 DEV, HELDOUT = load("dev"), load("heldout")  # dev = train + held-out v1 (merged after one use)
 HELDOUT_V1, HELDOUT_V3, HELDOUT_V4 = load("heldout_v1"), load("heldout_v3"), load("heldout_v4")
 TUNED = DEV + HELDOUT + HELDOUT_V3  # everything model 2.1.0's rules were written against
-# Held-out v4 output items 2.1.0 reads as outcomes at its one measurement (not tuned away).
-KNOWN_V4_PROMOTIONS = {"c0871", "c0901"}
+# Held-out v4 output items 2.1.0 reads as outcomes. Its one measurement found c0871 and c0901;
+# c0901 ("… at the closure point") went with the fix for bare "point" read as scale points, a bug
+# also found on wordings outside the corpus (docs/scoring.md §3.4). c0871 is left as measured.
+KNOWN_V4_PROMOTIONS = {"c0871"}
 
 
 def test_corpus_size_and_splits():
@@ -53,8 +55,8 @@ def test_corpus_size_and_splits():
         ("heldout_v1", 134 / 147, 133 / 147),
         ("heldout", 244 / 258, 243 / 258),
         ("heldout_v3", 132 / 151, 131 / 151),
-        # The one unseen measurement of 2.1.0 (docs/scoring.md §3.4): below the 95% aim.
-        ("heldout_v4", 43 / 57, 43 / 57),
+        # Measured once at 43/57; 44/57 after the "point" fix (docs/scoring.md §3.4). Below 95%.
+        ("heldout_v4", 44 / 57, 44 / 57),
     ],
 )
 def test_agreement_floor(split, label_floor, kind_floor):
