@@ -1,8 +1,9 @@
 """Classify one outcome commitment: the statement's plain wording, then structured fields,
 then the rest of the wording.
 
-The bidder's `declared_level` is never evidence; it is only a last resort when nothing in the
-structured fields or the wording says what is being measured.
+The bidder's `declared_level` is never evidence. When nothing in the wording or the structured
+fields says what is measured, a declared output or intermediate outcome is kept, but a declared
+outcome is not taken on trust: it is read as counting activity (R14, model 2.1.0).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ R11 = "R11 service satisfaction"
 R12 = "R12 change in a person's state"
 R13 = "R13 declared level not supported"
 R14 = "R14 no evidence: declared level used"
+R14_NOT_TRUSTED = "R14 no evidence of a change in a person: declared outcome not taken"
 
 R15 = "R15 plan or assessment completed"
 R16 = "R16 less use of services or crisis"
@@ -165,11 +167,20 @@ def set_aside_qualifiers(wording: str) -> tuple[str, bool]:
 
 
 def held_period(wording: str) -> bool:
-    """A period the status is held for, not a checkpoint ("within 4 weeks", "6 months after")."""
+    """A period the status is held for, not a checkpoint ("within 4 weeks", "6 months after").
+    A period spent in the status ("after 3 months in paid work") is held whatever precedes it."""
+    if w.HELD_IN_RE.search(wording):
+        return True
     checkpoints = [m.span() for m in w.CHECKPOINT_RE.finditer(wording)]
     return any(
         not any(a <= m.start() < b for a, b in checkpoints) for m in w.PERIOD_RE.finditer(wording)
     )
+
+
+def _served(wording: str) -> bool:
+    """People served (R19), unless the receipt is negated ("students who did not receive the
+    intervention" describes a control group)."""
+    return any(not w.NEGATED_RE.search(m.group(0)) for m in w.SERVED_RE.finditer(wording))
 
 
 def _adverse_avoided(wording: str) -> bool:
@@ -190,6 +201,9 @@ def _soft_rules(wording: str) -> list[str]:
 
 
 _CHANGE_WORD_RE = re.compile(r"\b(improv\w*|reduc\w*|increas\w*|progress\w*)\b", re.I)
+_COUNT_CHANGE_RE = re.compile(r"\b(?:increas\w*|reduc\w*|improv\w*)\s+(?:the\s+)?(?:number|rate"
+                              r"|proportion|percentage|%)\s+of\b", re.I)
+_TITLE_LIMIT = 80  # a bare state noun decides only in a short title
 
 
 def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision | None:
@@ -198,32 +212,41 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
     A statement that names an entry ("job start") is held to that entry whatever sustainment
     period is filled in; an indicator's name yields to a structured sustainment period.
     """
-    status = bool(w.STATUS_RE.search(wording))
+    # a status word inside a demand phrase ("temporary accommodation") is not a status held
+    status = bool(w.STATUS_RE.search(w.DEMAND_RE.sub(" ", wording)))
     if w.SATISFACTION_RE.search(wording):
         return OUTPUT, None, 0.85, [R11]
     engaged = bool(w.ENGAGEMENT_RE.search(wording))
+    counted = _COUNT_CHANGE_RE.sub(" ", wording)  # "increase the number of …" still counts
     if (w.PLAN_DONE_RE.search(wording) and not engaged
-            and not _CHANGE_WORD_RE.search(wording)):
+            and not _CHANGE_WORD_RE.search(counted) and not w.SCALE_CHANGE_RE.search(wording)):
         return OUTPUT, None, 0.85, [R15]
     if w.THINGS_RE.search(wording) or w.PROVIDER_SIDE_RE.search(wording):
         return OUTPUT, None, 0.85, [R1]
     if w.PROGRAMME_DONE_RE.search(wording):
         return ENGAGEMENT, None, 0.8, [R2]
-    if w.STATUS_ENTRY_FIRST_RE.search(wording):
+    sustained = bool(w.SUSTAIN_RE.search(wording))
+    entry_first = w.STATUS_ENTRY_FIRST_RE.search(wording)
+    if entry_first and not w.SUSTAIN_VERB_RE.search(wording[:entry_first.start()]):
         return INTERMEDIATE, None, 0.75, [R3]
     if _adverse_avoided(wording):
         return OUTCOME, HARD, 0.8, [R17]
-    if w.SERVED_RE.search(wording) and not (status and (
-            w.STATUS_ENTRY_RE.search(wording) or w.SUSTAIN_RE.search(wording)
-            or held_period(wording))):
-        # People served or taking part outrank the aim's demand or state words (R19).
+    reported = w.SELF_REPORT_RE.search(wording) or w.STATE_HAD_RE.search(wording)
+    if _served(wording) and not reported and not (status and (
+            w.STATUS_ENTRY_RE.search(wording) or sustained or held_period(wording))):
+        # People served or taking part outrank the aim's demand or state words (R19), unless
+        # they report a change in themselves ("people attending … feel less isolated").
         return ENGAGEMENT, None, 0.8, [R2, R19]
     demand = bool(w.DEMAND_RE.search(wording))
     taking_part = bool(w.TAKING_PART_RE.search(wording))
     if demand and w.DIRECTION_RE.search(wording) and not taking_part:
         return OUTCOME, HARD, 0.8, [R16]
-    if status and (w.SUSTAIN_RE.search(wording) or held_period(wording)):
+    if w.EXIT_CARE_RE.search(wording):  # back with the family: less use of care
+        return OUTCOME, HARD, 0.75, [R16]
+    if status and (sustained or held_period(wording)):
         return OUTCOME, HARD, 0.85 if structured_sustain else 0.8, [R3, R4]
+    if w.EARNINGS_RE.search(wording):  # earnings are employment held (LABELLING.md rule 6)
+        return OUTCOME, HARD, 0.75, [R3, R4]
     if w.QUALIFICATION_RE.search(wording):
         return INTERMEDIATE, None, 0.75, [R3]
     soft = _soft_rules(wording)
@@ -234,6 +257,8 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
         return OUTCOME, SOFT, base, soft
     if engaged:
         return ENGAGEMENT, None, 0.8, [R2]
+    if sustained and held_period(wording):  # "3 month retention": something held for a period
+        return OUTCOME, HARD, 0.7, [R4]
     if w.ACTIVITY_NOUN_RE.search(wording):
         return OUTPUT, None, 0.85, [R1]
     if status and w.STATUS_ENTRY_RE.search(wording) and (statement or not structured_sustain):
@@ -242,12 +267,14 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
         return OUTPUT, None, 0.8, [R1]
     if status and structured_sustain:
         return OUTCOME, HARD, 0.75, [R3, R4]
+    if len(wording.strip()) <= _TITLE_LIMIT and w.STATE_NAMED_RE.search(wording):
+        return OUTCOME, SOFT, 0.5, [R12]
     if status:
         return INTERMEDIATE, None, 0.75, [R3]
+    if demand:  # a count of people in crisis or using services is still demand
+        return OUTCOME, HARD, 0.6, [R16]
     if w.PEOPLE_COUNT_RE.search(wording):  # a bare count of people: reach
         return ENGAGEMENT, None, 0.6, [R2, R19]
-    if demand:
-        return OUTCOME, HARD, 0.6, [R16]
     return None
 
 
@@ -280,14 +307,16 @@ def _base_kind(c: Mapping[str, Any], statement: str, indicator_name: str) -> Dec
     baseline, target = baseline_present(c.get("baseline")), _has_value(c.get("target"))
     if text(indicator.get("unit")).lower() == "scale" and baseline and target:
         return OUTCOME, SOFT, 0.7, [R10]
-    return _from_declared(c, structured_sustain)
+    return _from_declared(c)
 
 
-def _from_declared(c: Mapping[str, Any], sustained: bool) -> Decision:
-    """Fallback with low confidence: no rule fired, so take the declared level (or output)."""
+def _from_declared(c: Mapping[str, Any]) -> Decision:
+    """Fallback with low confidence: no rule fired. A declared outcome is not taken on trust (the
+    costly error is an output labelled an outcome), so it is read as activity; a declared output
+    or intermediate outcome is kept."""
     declared = text(c.get("declared_level")).lower()
     if declared == "outcome":
-        return OUTCOME, HARD if sustained else SOFT, 0.3, [R14]
+        return OUTPUT, None, 0.3, [R14_NOT_TRUSTED]
     if declared in ("intermediate", "intermediate_outcome"):
         return INTERMEDIATE, None, 0.3, [R14]
     # Unknown or output: the conservative reading is that only activity is counted.

@@ -1,4 +1,4 @@
-"""The word patterns the outcome classifier reads (model 2.0.0; docs/scoring.md §3.1).
+"""The word patterns the outcome classifier reads (model 2.1.0; docs/scoring.md §3.1).
 
 Patterns are about meaning, not single keywords: *who* changes (the provider's activity vs a
 person's state or use of services), the *direction* of a change, the *measure* vs the qualifiers
@@ -14,21 +14,32 @@ _I = re.IGNORECASE
 # --- periods -----------------------------------------------------------------------------------
 _NUM_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
               r"|fifteen|eighteen|twenty|twenty[- ]four|twenty[- ]six|thirty|thirty[- ]six"
-              r"|fifty[- ]two|a|an|half a|one and a half")
+              r"|fifty[- ]two|a|an|half a|one and a half|fourteen|sixteen|seventeen|nineteen|forty"
+              r"|fifty|sixty|seventy|eighty|ninety|(?:one )?hundred(?: and eighty)?")
 _NUMBER = rf"(?:\d+(?:\.\d+)?|{_NUM_WORDS})"
 _UNIT = r"(?:days?|weeks?|wks?|months?|mths?|years?|yrs?)"
-PERIOD = rf"\b{_NUMBER}[\s-]*{_UNIT}\b"
+PERIOD = rf"(?<!aged )\b{_NUMBER}(?:\s*\(\d+\))?[\s-]*{_UNIT}\b(?![\s-]*olds?\b)"
 PERIOD_RE = re.compile(PERIOD, _I)
 # A period that only says when something is checked or by when: not a sustainment.
 CHECKPOINT_RE = re.compile(
     rf"(?:\b(?:within|up to|by|before|in the last|every|over the past|at|after)\s+{PERIOD})"
     rf"|(?:{PERIOD}\s+(?:after|post|from|prior|before|following|of (?:initial|starting)))"
     rf"|(?:secur\w*\s+(?:\w+\s+){{0,2}}for\s+{PERIOD})"
+    # the expected tenure of a contract or tenancy is not a status observed over time
+    rf"|(?:(?:contract|tenancy|lease|agreement)s?\s+(?:\w+\s+){{0,3}}?(?:minimum"
+    rf"|at least)?\s*(?:of\s+)?{PERIOD})"
     # time spent on the provider's programme is participation, not a status held
     rf"|(?:{PERIOD}\s+(?:of|on|in)\s+(?:the\s+)?(?:programme|program|course|intervention"
     r"|treatment|support|service))",
     _I,
 )
+
+# A period spent in a status ("after 3 months in paid work") is held, not a checkpoint.
+HELD_IN_RE = re.compile(rf"{PERIOD}\s+(?:in|of)\s+(?:\w+\s+){{0,2}}(?:work|employment|jobs?"
+                        r"|accommodation|education|training|tenancy|housing|volunteering)\b", _I)
+# A sustainment verb governing an entry ("sustaining the prevention of homelessness").
+SUSTAIN_VERB_RE = re.compile(r"\b(?:sustain\w*|maintain\w*)\W+(?:\w+\W+){0,2}$", _I)
+NEGATED_RE = re.compile(r"\b(?:not|never|no)\b|n't\b", _I)
 
 # --- qualifiers and context: removed before the measure is read -------------------------------
 # "(or 4 hours a week for part-time work)", "within 12 months of referral", "16 hours per week",
@@ -49,13 +60,46 @@ QUALIFIER_RES = (
     # how a claim is evidenced is not what is measured: "Signed letter from employer, copy of …"
     re.compile(r"\b(?:signed letter|copy of (?:the )?(?:contract|certificate|payslip|tenancy)"
                r"|self[- ]cert\w*(?: form)?|evidence(?:d)? (?:by|:))[^\n]*", _I),
+    # where the data come from: "Denver Police Department administrative data", "data provided by"
+    re.compile(r"\b(?:(?:administrative|service provider|provider|police|schools?|vital statistics"
+               r"|survey|hospital)\s+(?:\w+\s+){0,3}?(?:data|records)|data (?:provided|supplied"
+               r"|collected) by)\b[^.\n]*", _I),
+    re.compile(r"\((?:pre[- ]and[- ]post|pre[- ]post|measured|using|via|as measured|source|data)\b"
+               r"[^)]*\)", _I),
+    # how a payment is triggered is not what is measured: "(with payment made at the end of …)"
+    re.compile(r"\((?:with )?payments?\b[^)]*\)|\bpayments? (?:is |are )?(?:also )?(?:made|when)"
+               r"\b[^.]*", _I),
+    # who the cohort is, not what is measured: "children who attend", "after participating in …"
+    re.compile(r"\b(?:who|that) (?:attend(?:ed|s)?|participate[sd]?|took part|take part"
+               r"|are enrolled|were referred|engage[sd]?|set a quit date)\b(?: (?:in|on"
+               r"|with) (?:the )?(?:\w+ ){0,3}?"
+               r"(?:programme|program|service|sessions?|project))?", _I),
+    re.compile(r"\bafter (?:participating|taking part|finishing|completing|leaving|exiting)"
+               r"(?: in)? (?:the |their )?(?:\w+ ){0,4}?(?:programme|program|intervention|service"
+               r"|course|project|support)\b", _I),
+    # a deadline counted from the start of the service, and a denominator
+    re.compile(rf"\bwithin\s+{PERIOD}\s+of\s+(?:\w+\s+){{0,2}}(?:beginning|starting|start|joining"
+               r"|entering)\b[^.,;]*", _I),
+    re.compile(r"\b(?:measured )?(?:against|as a (?:percentage|proportion) of|out of) (?:the )?"
+               r"(?:total )?number of \w+|\bas a (?:percentage|proportion) of (?:all )?\w+", _I),
+    # the cohort's circumstances, not the measure: "for victims at high risk of domestic abuse"
+    re.compile(r"\b(?:at (?:high |increased )?risk of|affected by|with (?:a )?history of"
+               r"|who have experienced)\s+(?:\w+\s+){0,2}\w+", _I),
+    # the cohort's age: "aged 16 and 17 years", "aged 65 and over"
+    re.compile(r"\b(?:aged|ages?) \d+(?:\s*(?:-|–|to|and)\s*\d+)?(?:\s*(?:years?|yrs?)(?: old)?)?"
+               r"(?: and over)?", _I),
+    # an acronym in brackets, "(SRH)", "(AGYW)": case-sensitive on purpose
+    re.compile(r"\s\([A-Z]{2,8}\)"),
 )
 
 # --- provider activity (output) ---------------------------------------------------------------
 SATISFACTION_RE = re.compile(
-    r"\b(satisf\w*|dissatisf\w*|would recommend|rated (?:the )?service|happy with"
-    r"|friends and family test|experience of (?:the )?(?:service|care)"
-    r"|(?:easy|easier) to find|got help quickly|seen within|waiting time|delivered within)\b",
+    r"\b((?<!life )satisf(?!\w* with (?:their |his |her |my )?li(?:fe|ves))\w*|dissatisf\w*"
+    r"|would recommend|rated (?:the )?service|happy with"
+    r"|friends and family test|experience of (?:the |their )?(?:[\w&-]+ ){0,3}?"
+    r"(?:services?|care|support)"
+    r"|(?:easy|easier) to (?:find|access|get|understand)|got help quickly|seen within|waiting time"
+    r"|delivered within)\b",
     _I,
 )
 PLAN_DONE_RE = re.compile(
@@ -66,9 +110,9 @@ PLAN_DONE_RE = re.compile(
     _I,
 )
 ACTIVITY_NOUN_RE = re.compile(
-    r"\b(sessions?|workshops?|classes|leaflets?|packs?|surger(?:y|ies)|inspections?"
+    r"\b(sessions?|workshops?|classes|leaflets?|packs?|surger(?:y|ies)|inspections?(?! act)"
     r"|consultations at|checks?|meals?|hectares|spaces|capacity|provision"
-    r"|(?:home |house )?visits (?:held|made|to)|calls (?:made|answered|handled)"
+    r"|(?:home |house )?visits (?:held|made|to)|calls (?:made|answered|handled|to|received)"
     r"|contacts (?:made|with)|events (?:held|run|delivered)|hours of (?:support|provision)"
     r"|referrals (?:made|received)|number of referrals|staff trained|volunteers? trained"
     r"|mentors?|link workers|workforce|practitioners?|registered companies"
@@ -78,7 +122,7 @@ ACTIVITY_NOUN_RE = re.compile(
 # Things and capacity rather than people, and the provider's own workforce trained: an output
 # whatever change words sit beside them ("hectares of habitat improvements").
 THINGS_RE = re.compile(
-    r"\b(hectares|surger(?:y|ies)|meals?|leaflets?|packs?|inspections?|spaces|capacity"
+    r"\b(hectares|surger(?:y|ies)|meals?|leaflets?|packs?|inspections?(?! act)|spaces|capacity"
     r"|(?:benefit|entitlement|health|safety) checks|(?:staff|volunteers?|mentors?|workforce"
     r"|teachers?) (?:\w+ ){0,3}(?:trained|complete\w* (?:\w+ ){0,3}training)"
     r"|number of (?:teachers|mentors|volunteers))\b",
@@ -88,32 +132,44 @@ ACTIVITY_VERB_RE = re.compile(
     r"\b(delivered|provided|created|run|held|hosted|distributed|supported by|signposted"
     r"|recruit\w*|deploy\w*|trained|employ (?:one|\d+)|funded|informed|identified"
     r"|employed on the contract|complete \d[\d,]*|to be apprentices|double the"
-    r"|known (?:and understood )?by)\b",
+    r"|known (?:and understood )?by|adapted|renovated|refurbished|constructed|built|processed"
+    r"|handled|reviewed|logged|recorded|rais\w* awareness|awareness[- ]raising)\b",
     _I,
 )
 
 # --- taking part (engagement) -----------------------------------------------------------------
 ENGAGEMENT_RE = re.compile(
-    r"\b(engag(?:ed|es?|ing|ement)|attend(?:ed|s|ing|ance)?|enrol\w*|registered(?! companies)"
-    r"|registers?|signed|number of participants(?! who (?:got|found|find|gain|quit|achiev|enter"
-    r"|start|move))|complet\w* (?:\w+ ){0,2}test\b|completes? \d+\s?% of"
+    r"\b(engag(?:ed|es?|ing|ement)|attend(?:ed|s|ing|ance)?(?! to\b)|enrol\w*"
+    r"|registered(?! companies)"
+    r"|registers?|signed (?:up|on)|signed (?:a |an |the )?(?:social|participation|support"
+    r"|behaviour|learning|personal) (?:contract|agreement)"
+    r"|number of participants(?! who (?:\w+ ){0,2}?(?:got|found|find"
+    r"|gain|quit|achiev|enter|start|move|secur|obtain))|complet\w* (?:\w+ ){0,2}test\b"
+    r"|completes? \d+\s?% of"
     r"|(?:learning|internship|module) completed|registration|signed up|sign up|took part"
     r"|taking part|participat\w*|participants? in"
-    r"|reached|reach and treat|joined|intake|consent|accessing|access(?:es)? (?:the )?"
+    r"|reached|reach and treat|joined|intake|consent|accessing(?! (?:education|training|employment"
+    r"|work|jobs?|school|college))|access(?:es)? (?:the )?"
     r"(?:service|support)|(?:starting|starts?|started) (?:on )?(?:the )?(?:programme|program)"
     r"|entering treatment|entry into (?:\w+ ){0,2}treatment|in (?:effective |continuous )?"
     r"treatment|came to|completes? (?:\w+ ){0,3}(?:programme|program|course|cycle)"
     r"|(?:programme|program|course|training) completion|completion of (?:the )?(?:programme"
-    r"|program|course|training)|graduated|served|show up)\b",
+    r"|program|course|training)|graduated|served|show up|(?:accept\w*|admitted|placed) onto"
+    r"|onto (?:the )?(?:\w+ )?(?:programme|program|course|caseload)|pairs (?:of )?(?:\(?mentors?"
+    r"|mentees?)|mentor and mentee)\b",
     _I,
 )
 
 # --- a person's status (job, home, education...) ----------------------------------------------
 STATUS_RE = re.compile(
     r"\b(jobs?|employment|employed|self[- ]employ\w*|work|tenanc\w*|lease|accommodation"
-    r"|accomodation|housing|housed|home|education|training|apprenticeships?|volunteering"
+    r"|accomodation|housing|housed"
+    r"|(?<!out-of-)(?<!out of )(?<!nursing )(?<!care )home(?! care| visits?)"
+    r"|rent(?:ing|al) (?:agreement|contract)|business|education|training|apprenticeships?"
+    r"|volunteering"
     r"|abstinen\w*|drug[- ]free|alcohol[- ]free|recovery|independent living|independen\w*"
     r"|living independently|out of hospital|school|college|placements?|foster care"
+    r"|living arrangements?"
     r"|caring role|family home|reunif\w*|reunited|qualifications?|gcses?|nvq|businesses"
     r"|labou?r market|travel independently|independent travel|higher education|adopted"
     r"|positive outcomes?)\b",
@@ -121,7 +177,7 @@ STATUS_RE = re.compile(
 )
 SUSTAIN_RE = re.compile(
     r"\b(sustain(?:ed|s|ing|ment)|maintain\w*|retain\w*|retention|kept|remain\w*|still"
-    r"|stay\w*|continu\w*|stab(?:le|ility)|consecutive|(?:held|lasting|for|of at least)"
+    r"|stay\w*|continu\w*|stab(?:le|ility)|consecutive|surviv\w*|(?:held|lasting|for|of at least)"
     rf"\s+(?:at least\s+|up to\s+)?{PERIOD})",
     _I,
 )
@@ -129,7 +185,7 @@ STATUS_ENTRY_RE = re.compile(
     r"\b(into|starts?|started|starting|begins?|enter\w*|entry|secured|securing|gained|gains"
     r"|obtain\w*|achiev\w*|found|finds?|got|moved?|move-?in|placement|prevention|relief"
     r"|take up|switched|steps? down|settled|attainment|completion|completed|adopted"
-    r"|integration)\b",
+    r"|integration|sign(?:ed|s)?[- ]off|becom\w*|transition\w*|access\w*)\b",
     _I,
 )
 
@@ -139,31 +195,49 @@ INSTRUMENT_RE = re.compile(
     r"|phq[- ]?9|gad[- ]?7|eq[- ]?5d\w*|core[- ]?10|k[- ]?10|kessler|reqol|ascot|rosenberg"
     r"|outcomes? star|well ?being star|family star\w*|asq|strengths and difficulties"
     r"|flourishing scale|distance travelled|moves? to recovery|moving to recovery"
-    r"|reliable improvement)\b",
+    r"|reliable improvement|perceived stress scale|pss)\b",
     _I,
 )
 SCALE_CHANGE_RE = re.compile(
     r"(\b(score|scale|rating|star|questionnaire)s?\b.*\b(down|up|reduc\w*|increas\w*|improv\w*"
-    r"|fall\w*|drop\w*|ris\w*|decreas\w*|lower\w*|higher)\b)|(\bpoints?\b)"
+    r"|fall\w*|drop\w*|ris\w*|decreas\w*|lower\w*|higher)\b)"
+    # points on a score, not a place: "3 points", "points higher" but not "single point of access"
+    r"|(\b\d+(?:\.\d+)?\s*points?\b|\bpoints? (?:higher|lower|up|down|increase\w*|improvement"
+    r"|gain\w*|change|on)\b)"
     r"|(\b(vs|versus|against|compared (?:with|to)|from|than)\s+(?:the\s+)?(intake|baseline"
     r"|entry|referral|initial|first)\b)",
     _I,
 )
 _UP = r"less|more|reduc\w*|improv\w*|increas\w*|better|lower|higher|fewer|greater|gain\w*" \
-      r"|progress\w*|maintain\w*|achiev\w*|able to|adequately|develop\w*"
+      r"|progress\w*|maintain\w*|achiev\w*|able to|adequately|develop\w*|consistent|stable" \
+      r"|positive|secure|enhanced|smaller|acquisition|acquir\w*|narrow\w*|decreas\w*"
 _STATE = (r"lonel\w*|isolat\w*|well[- ]?being|confiden\w*|anxi\w*|depress\w*|mental health"
           r"|independen\w*|resilien\w*|connected|self[- ]esteem|quality of life|health\w*"
           r"|skills?|behaviou?r\w*|attitude|functioning|readiness|literacy|numeracy"
-          r"|self[- ]efficacy|self[- ]management|social contact|safe\w*|control|relationship\w*"
-          r"|parenting|active|flourish\w*|learning outcome|risk|care for|financial")
+          r"|self[- ]efficacy|self[- ]management|social contact|safe(?:r|ty)?|control(?! groups?)"
+          r"|relationship\w*"
+          r"|parenting|active|flourish\w*|learning outcome|risk|care for|financial|stress"
+          r"|lifestyles?"
+          r"|awareness|understanding|knowledge|results|achievement|attainment|grades|learning gains"
+          r"|habits|life satisfaction|satisfied with (?:their |his |her |my )?li(?:fe|ves)"
+          r"|(?:national |school |final )?exams?|test scores?|failure in"
+          r"|performance (?:\w+ ){0,2}(?:in|on) (?:\w+ ){0,5}?(?:tests?|exams?|subjects?|reading"
+          r"|maths)"
+          r"|classification of students|proficiency|aspirations?|early years development"
+          r"|good level of development")
 STATE_CHANGE_RE = re.compile(rf"\b(?:{_UP})\b.*\b(?:{_STATE})\b|\b(?:{_STATE})\b.*\b"
-                             r"(?:improv\w*|increas\w*|reduc\w*|gain\w*)\b", _I)
+                             r"(?:improv\w*|increas\w*|reduc\w*|gain\w*)\b"
+                             rf"|\b(?:not|no longer|free from)\s+(?:\w+\s+)?(?:{_STATE})\b", _I)
+STATE_HAD_RE = re.compile(rf"\b(?:had|have|has|show\w*|achiev\w*|gain\w*|exhibit\w*)\s+(?:an?\s+)?"
+                          rf"(?:{_UP})\s+(?:\w+\s+){{0,2}}?(?:{_STATE})\b", _I)
 SELF_REPORT_RE = re.compile(
-    rf"\b(report\w*|say|said|feel\w*|felt|experienc\w*|agrees?|perceptions?)\b.*\b(?:{_STATE}"
+    rf"\b(report\w*|say|said|feel\w*|felt|experienc\w*|agrees?|perceptions?"
+    rf"|confirm\w*)\b.*\b(?:{_STATE}"
     r"|as much|better|right for them|difficult\w*)\b", _I,
 )
 TEST_RESULT_RE = re.compile(
     r"\b(test results?|achieve (?:a )?level|at (?:\w+ )?level|scores? (?:equal|above|below)"
+    r"|attain\w* (?:the )?expected levels?|attainment (?:8 )?scores?"
     r"|standard deviation)\b", _I,
 )
 
@@ -173,22 +247,43 @@ DEMAND_RE = re.compile(
     r"\b(a ?& ?e|accident and emergency|emergency (?:department|admissions?|visits?|usage)"
     r"|(?:non-elective |unplanned )?admissions?|bed days|hospitali[sz]\w*|gp (?:visits?"
     r"|consultations?|appointments?)|ambulance|falls?|crisis|re-?offend\w*|re-?convict\w*"
-    r"|re-?convinct\w*|convictions?|offending|arrests?|custody|incarcerat\w*|prison|jail"
+    r"|re-?convinct\w*|convictions?|offending|arrests?|custod(?:y|ial)|incarcerat\w*|prison|jail"
     r"|(?:in|into|of|entering|need for) (?:residential |group |foster |out-of-home )?care\b"
     r"|care proceedings|exclusions?|truancy|absen\w*|homeless\w*|rough sleep\w*|evictions?"
     r"|(?:secondary |health ?)care (?:usage|costs?)|cost of (?:secondary )?\w*\s?(?:care|services)"
-    r"|healthcare usage|use of (?:health|services|hospital)\w*|emergency accommodation"
+    r"|healthcare usage|use of (?:health|services|hospital)\w*"
+    r"|(?:emergency|temporary) accommodation"
     r"|crisis accommodation|escalation|weight|blood pressure|hba1c|hb1ac|blood sugars?|waist"
     r"|school attendance|attendance at school|school\b[\w\s]{0,40}\battendance"
     r"|days (?:that [\w\s]{0,30})?spent in prison"
-    r"|child protection|time to reunification|quit\w*|smok\w*|substance (?:ab|mis)use"
+    r"|child protection|time to reunification|quit(?!line)\w*|smok\w*|substance (?:ab|mis)?use"
     r"|preferred place of death|usual place of residence|net assets|placement stability"
-    r"|stability of placements?|behaviour at school)\b",
+    r"|(?:failed|broken|disrupted) placements?|placement (?:breakdowns?|moves|disruptions?)"
+    r"|drop[- ]?outs?|years of life lost|pyll|life expectancy|first[- ]time entrants|crime"
+    r"|stability of placements?|behaviour at school"
+    # model 2.1.0: more of what a person uses or suffers, named in general terms
+    r"|recidivism|(?:social|unemployment|employment|welfare|state|out-of-work|housing|disability"
+    r"|sickness)"
+    r" benefits?|benefits? (?:days|claim\w*|paid|issued|entitlement|dependency|receipt)"
+    r"|(?:on|off|of) benefits|social assistance"
+    r"|welfare payments|(?:economic|social|financial) support from|(?:social|public) service costs?"
+    r"|consumption of (?:health )?services|sick(?:ness)? (?:leave|absence)|incidence|cases of"
+    r"|(?:disease|diabetes|dementia|hiv|tb|cancer|infection)\w* cases"
+    r"|mortality|deaths?|pre-?term births?|pregnanc\w*|conceptions?|institutionali[sz]\w*"
+    r"|special education|detention|(?:out[- ]of[- ]home|child welfare|residential) placements?"
+    r"|criminal charges|(?:antisocial|anti-social|criminal) behaviou?r|suspensions?|maltreatment"
+    r"|abuse|self-harm|injur(?:y|ies)|fractures?|diabetes|dementia|viral load|blood glucose|cured"
+    r"|successful(?:ly)? complet\w* (?:of )?(?:[\w-]+ ){0,3}?(?:drug|alcohol|substance)\w*"
+    r" (?:\w+ )?treatment"
+    r"|(?:class|lesson|school)\w* (?:\w+ ){0,2}attend\w*|attend\w* (?:\w+ ){0,2}(?:school"
+    r"|class(?:es)?"
+    r"|lessons))\b",
     _I,
 )
 DIRECTION_RE = re.compile(
     r"\b(reduc\w*|less|fewer|decreas\w*|lower\w*|avoid\w*|avert\w*|drop\w*|halt\w*|prevent\w*"
-    r"|improv\w*|increas\w*|change|die in|quit\w*|stay\w* out|out of)\b",
+    r"|improv\w*|increas\w*|change|die in|quit\w*|stay\w* out|out of|smaller|cut|fall\w*"
+    r"|declin\w*|sav(?:e|es|ed|ing|ings)|divert\w*)\b",
     _I,
 )
 NEGATION_RE = re.compile(
@@ -212,13 +307,26 @@ PROGRAMME_DONE_RE = re.compile(
 # Entering a status that engagement or demand words would otherwise claim (LABELLING.md 2b, 3).
 STATUS_ENTRY_FIRST_RE = re.compile(
     r"\b((?:enrol\w*|engaged|engagement) (?:\w+ ){0,3}?(?:in|into|at|onto) (?:\w+ ){0,2}?"
-    r"(?:school|college|education|university|jobs?|employment|work)"
-    r"|(?:prevention|relief|prevent\w*|reliev\w*) (?:\w+ ){0,2}?homelessness"
+    r"(?:school|college|education|university|(?:jobs?|employment|work)(?! (?:\w+ ){0,2}(?:search"
+    r"|seeking|assistance|support|programme|program|club|readiness|coach\w*)))"
+    r"|(?:prevention|relief|prevent\w*|reliev\w*) (?:\w+ ){0,2}?homeless(?:ness)?"
+    r"|enrol\w* of (?:students|pupils|children)"
     r"|(?:prevention|relief) (?:and relief )?dut(?:y|ies)"
     r"|homelessness (?:prevent|relie)\w*|viable businesses)\b",
     _I,
 )
-QUALIFICATION_RE = re.compile(r"\b(qualifications?|gcses?|nvq|nqf|diplomas?|certificates?)\b", _I)
+QUALIFICATION_RE = re.compile(
+    r"\b(qualifications?|gcses?|nvq|nqf|diplomas?|certificates?|certification|licen[sc]ed"
+    r"|accredited|pass grade|sign(?:ed|s)?[- ]off|award (?:has been |was )?achieved"
+    r"|(?:higher education|college|university|degree|further education) course)\b", _I)
+# Leaving care for one's family is less use of care (LABELLING.md: reunification is hard).
+EXIT_CARE_RE = re.compile(r"\b(reunif\w*|restor\w* (?:\w+ ){0,5}famil\w*"
+                          r"|restorations? from (?:\w+ )?care)\b", _I)
+# Earnings are employment held (LABELLING.md rule 6): "Earns £768", "increased earnings".
+EARNINGS_RE = re.compile(r"\b(earn(?:s|ed|ings)|(?:net |household |personal )?income (?:increase"
+                         r"|rise|gain)|(?:increas\w*|higher|improv\w*"
+                         r"|rais\w*) (?:\w+ ){0,2}income)\b",
+                         _I)
 
 # --- who is counted (model 2.0.0, second pass: the grammatical subject decides) --------------
 # The operational definition after "measured as" / "defined as|by" is the measure; the words before
@@ -232,25 +340,50 @@ PROVIDER_SIDE_RE = re.compile(
     r"|throughput|(?:tonnes|tons|volume|sqm|area of land)\b"
     r"|(?:voluntary|volunteering) hours|hours (?:\w+ ){0,2}volunteering|hours supporting"
     r"|donat\w*|in[- ]kind contributions?|(?:school|college) (?:and college )?visits"
-    r"|visits? conducted|meetings|observations|applications|(?:expert )?(?:business )?advice to"
-    r"|number of (?:training )?(?:schools|courses|sessions|workshops|applications|assessments"
+    r"|visits? conducted|meetings|observations|applications|(?:expert )?(?:business )?advice"
+    r" (?:given |provided |offered )?to|training (?:for|of) (?:\w+ )?(?:staff|workforce|volunteers"
+    r"|practitioners|professionals)"
+    r"|number of (?:\w+ ){0,2}?(?:networks|partnerships|groups|schools|courses|sessions|workshops"
+    r"|applications|assessments"
     r"|evaluations|reviews|plans|buildings|centres|centers|places|beds|jobs created|referrals"
     r"|(?:registered )?foster carers|volunteers|staff|mentors)"
+    r"|availability of|length of stay in (?:\w+ )?(?:housing|accommodation|hostels?|refuges?"
+    r"|the service)|support visits?|(?:phone )?calls (?:to|with|received)"
+    r"|rehabilitat\w* of (?:\w+ )?(?:housing"
+    r"|homes|buildings|properties)|advis[eo]rs\b|full[- ]time equivalent|\bftes?\b"
+    # a statement that opens with the provider's own action: "Provide activities which …"
+    r"|^\W*(?:to )?(?:provide|deliver|run|hold|host|distribute|organi[sz]e|offer|establish|produce"
+    r"|create|set up|identify|identifying|providing|delivering)\b"
+    # the provider acting on people ("contacted by outreach") and its own workforce
+    r"|(?:contacted|visited|seen|assessed|supported|helped|reached|engaged|accommodated|housed"
+    r"|placed) by (?:the |an? |our )?(?:\w+ )?(?:outreach|team|service|provider|staff|workers?"
+    r"|project|practitioners?|council|(?:local )?authority)"
+    r"|(?:staff|workforce) (?:\w+ )?(?:sickness|absence|turnover|retention|vacanc\w*|skills"
+    r"|training|wellbeing)"
     r"|(?:opening|opened|set up|equipped)\b(?: \w+){0,4} (?:centres?|centers?|contacts?"
-    r"|buildings?|services?))\b",
+    r"|buildings?|services?)|(?:engagement|promotion|awareness|outreach|information) (?:days|events"
+    r"|campaigns)|(?:quality|level) of (?:care )?provision|standards (?:are )?(?:\d+% )?met"
+    r"|points met)\b",
     _I,
 )
 _PEOPLE = (r"people|persons|participants|patients|clients|service users|users|beneficiaries"
            r"|students|pupils|residents|citizens|young (?:people|adults)|youth|families|households"
-           r"|women|men|girls|boys|adults|children|carers|mentees|individuals|agyw")
+           r"|women|men|girls|boys|adults|children|carers|mentees|individuals|agyw|smokers|offenders"
+           r"|victims|survivors|leavers|attenders|claimants|tenants|learners|parents|mothers"
+           r"|fathers|veterans|refugees|sleepers")
+# Receiving an adverse event ("received at least 1 suspension") is not being served.
+_NOT_ADVERSE = (r"(?! (?:\w+ ){0,3}(?:suspensions?|exclusions?|sanctions?|convictions?|cautions?"
+                r"|sentences?|penalt\w*))")
 # People served by the provider: receiving, provided with, accessing, enrolled, supported,
 # reached, screened, treated, linked to care, with a mentor, finishing the programme, continuing
 # to use a service — participation, whatever aim the title names.
 SERVED_RE = re.compile(
-    rf"\b((?:{_PEOPLE})\b(?: \w+){{0,4}}? (?:receiv\w*|provided with|accessing|accessed|enrolled"
+    rf"\b((?:{_PEOPLE})\b(?: \w+){{0,4}}? (?:receiv\w*{_NOT_ADVERSE}|provided with|accessing"
+    rf"|accessed|enrolled"
     r"|supported|reached|screened|treated|linked to|initiated on|with a mentor|taking \d|attended"
-    r"|finishing)"
-    r"|receiving (?:a |the )?(?:\w+ ){0,3}services?|services? (?:accessed|uptake|take[- ]?up)"
+    rf"|attending|finishing|given{_NOT_ADVERSE}|offered|met|seen|contacted|visited|advised|assisted)"
+    r"|set(?:ting|s)? a quit date"
+    rf"|receiving (?:a |the )?(?:\w+ ){{0,3}}services?|services? (?:accessed|uptake|take[- ]?up)"
     r"|(?:uptake|take[- ]?up)(?: rate)? of (?:\w+ ){0,2}services?|(?:\w+ )?services? uptake"
     r"|supported to|engag\w* with (?:a |an |the )?(?:\w+ ){0,3}?(?:worker|services?|programme"
     r"|program|support|provider|team|mentor)|(?:retention|finishing|completion) (?:rate )?of "
@@ -268,3 +401,8 @@ PEOPLE_COUNT_RE = re.compile(rf"\b(?:number|no\.?|total|rate|percentage|%) of (?
 # an outcome ("young homeless people … engage with education … through participation").
 TAKING_PART_RE = re.compile(
     r"\b(participat(?:e|es|ed)|participation in|engag(?:e|es|ed|ing) with)\b", _I)
+
+# A person's state named alone as a short title ("Workplace skills.", "% physically active adults",
+# "Health-related quality of life for people with …"): weak evidence, late in the precedence.
+STATE_NAMED_RE = re.compile(rf"^\W*(?:[\w-]+\W+){{0,2}}(?:{_STATE})(?:\s+(?:{_PEOPLE})"
+                            rf"|\s+(?:for|of|among) (?:[\w-]+ ){{0,4}}?(?:{_PEOPLE})\b.*)?\W*$", _I)

@@ -22,6 +22,7 @@ from services.scoring.domain.classifier import (
     R11,
     R13,
     R14,
+    R14_NOT_TRUSTED,
     classify_commitment,
 )
 from tests.support.builders import outcome_commitment
@@ -260,7 +261,6 @@ def test_status_with_structured_sustainment_is_hard_outcome():
 @pytest.mark.parametrize(
     ("declared", "label"),
     [
-        ("outcome", "unverifiable_outcome"),
         ("intermediate", "intermediate_outcome"),
         ("output", "output"),
         (None, "output"),
@@ -271,6 +271,25 @@ def test_no_evidence_falls_back_to_declared_level_with_low_confidence(declared, 
     assert result.label == label
     assert R14 in result.rules
     assert result.confidence <= 0.3
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["the thing", "Support families in the shelters.", "Parent Outcomes:",
+     "Sexual and reproductive health services (SRH) uptake."],
+)
+def test_a_declared_outcome_without_evidence_is_not_taken_on_trust(statement):
+    # Model 2.1.0: with no rule firing, a declared outcome is read as activity, never an outcome
+    # (an output labelled an outcome lifts Q1's cap).
+    result = classify_commitment({"statement": statement, "declared_level": "outcome"})
+    assert result.label not in ("outcome", "unverifiable_outcome"), result.rules
+    assert result.confidence <= 0.3 or result.label == "engagement"
+
+
+def test_the_fallback_for_a_declared_outcome_is_recorded_and_contradicts_the_declaration():
+    result = classify_commitment({"statement": "the thing", "declared_level": "outcome"})
+    assert (result.label, result.rules) == ("output", (R14_NOT_TRUSTED, R13))
+    assert result.confidence == 0.3
 
 
 @pytest.mark.parametrize(
@@ -380,3 +399,49 @@ def test_each_kind_of_baseline_counts_for_verifiability(baseline, present):
     result = classify_commitment(commitment)
     assert result.label == ("outcome" if present else "unverifiable_outcome"), result.rules
     assert (R5_MISSING in result.rules) is not present
+
+
+# --- model 2.1.0: meaning, not keywords -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("statement", "label"),
+    [
+        # ages are not periods; a period spent in the status is held even after "after"
+        ("16-18 year olds not in education, employment or training", "intermediate_outcome"),
+        ("Has been employed for at least ninety (90) days", "unverifiable_outcome"),
+        # how a payment is triggered and where the data come from are not the measure
+        ("Move from residential to foster care (with payment made at the end of the first week "
+         "in foster care, for up to 104 weeks)", "intermediate_outcome"),
+        ("Reduction in out of home placements. Denver Police Department administrative data.",
+         "unverifiable_outcome"),
+        # a control group that did not receive the intervention is not people served
+        ("Improvement in exam results compared to a control group of students who did not "
+         "receive the intervention", "unverifiable_outcome"),
+        # the provider's workforce and capacity are outputs whatever the demand word beside them
+        ("Number of full time equivalent advisors for victims at high risk of domestic abuse",
+         "output"),
+        ("Reduce staff sickness absence", "output"),
+        # the cohort's circumstances are context; the count of victims can still be the measure
+        ("Tenancy sustained 12 months for people at risk of losing their home",
+         "unverifiable_outcome"),
+        ("Fewer repeat victims of domestic abuse", "unverifiable_outcome"),
+    ],
+)
+def test_2_1_0_reads_the_measure_not_its_context(statement, label):
+    assert classify_commitment({"statement": statement}).label == label
+
+
+def test_people_served_who_report_a_change_are_measured_by_the_change():
+    for statement in ("People attending the peer groups feel less isolated",
+                      "Clients supported with parenting had improved wellbeing"):
+        result = classify_commitment({"statement": statement})
+        assert result.label == "unverifiable_outcome" and result.outcome_type == "soft"
+    assert classify_commitment({"statement": "Number of people attending falls prevention "
+                                "classes"}).label == "engagement"
+
+
+def test_a_status_word_inside_a_crisis_phrase_is_not_a_status():
+    result = classify_commitment({"statement": "Number of households living in temporary "
+                                  "accommodation"})
+    assert (result.label, result.outcome_type) == ("unverifiable_outcome", "hard")

@@ -1,8 +1,9 @@
 """The classifier against the labelled corpus of real commitments (tests/data/outcome_corpus).
 
-Rules are tuned on the development data only (train + held-out v1, which was measured once at
-81.0% and then merged into development); held-out v2 (new sources) measures them. The floors are
-the figures model 2.0.0 reaches (docs/scoring.md §3.4), so a rule change that lowers them fails.
+Rules are tuned on development data; each held-out split was labelled and committed before the
+classifier ran on it, measured once, and only then (for held-out v1, v2 and v3) read and used for
+tuning. Held-out v4 is the one not yet tuned on. The floors are the figures model 2.1.0 reaches
+(docs/scoring.md §3.4), so a rule change that lowers them fails.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from services.scoring.domain.classifier import (
     R2,
     R3,
     R4,
+    R11,
     R15,
     R16,
     R17,
@@ -25,47 +27,67 @@ from services.scoring.domain.classifier import (
 
 CORPUS = load("all")
 DEV, HELDOUT = load("dev"), load("heldout")  # dev = train + held-out v1 (merged after one use)
-HELDOUT_V1 = load("heldout_v1")
-# Held-out v2 output/engagement items 2.0.0 reads as outcomes (not tuned away: held out).
-KNOWN_HELDOUT_PROMOTIONS = {"c0474", "c0479", "c0480", "c0568", "c0609", "c0628", "c0687"}
-# The one v2 measurement: label 219/258 = 84.9%, kind 188/258 = 72.9%.
-HELDOUT_LABEL_FLOOR, HELDOUT_KIND_FLOOR = 219 / 258, 188 / 258
+HELDOUT_V1, HELDOUT_V3, HELDOUT_V4 = load("heldout_v1"), load("heldout_v3"), load("heldout_v4")
+HELDOUT_V5 = load("heldout_v5")
+TUNED = DEV + HELDOUT + HELDOUT_V3  # everything model 2.1.0's rules were written against
+# Held-out v4 output items 2.1.0 reads as outcomes. Its one measurement found c0871 and c0901;
+# c0901 ("… at the closure point") went with the fix for bare "point" read as scale points, a bug
+# also found on wordings outside the corpus (docs/scoring.md §3.4). c0871 is left as measured.
+KNOWN_V4_PROMOTIONS = {"c0871"}
+# Held-out v5, built after the last rule change and measured once: "2 to 2.5 year reviews
+# completed using ASQ-3" (an assessment count) reads as a validated scale (R9).
+KNOWN_V5_PROMOTIONS = {"c0923"}
 
 
 def test_corpus_size_and_splits():
-    assert len(DEV) == 448 and len(HELDOUT_V1) == 147
-    assert len(HELDOUT) >= 150  # held-out v2: new sources, labelled before the first run
-    assert {r["source_group"] for r in HELDOUT}.isdisjoint({r["source_group"] for r in DEV})
+    assert len(DEV) == 448 and len(HELDOUT_V1) == 147 and len(HELDOUT) == 258
+    assert len(HELDOUT_V3) == 151 and len(HELDOUT_V4) == 57 and len(HELDOUT_V5) == 31
+    assert len(CORPUS) == 945
+    groups = {name: {r["source_group"] for r in split} for name, split in
+              (("dev", DEV), ("v2", HELDOUT), ("v3", HELDOUT_V3), ("v4", HELDOUT_V4),
+               ("v5", HELDOUT_V5))}
+    names = list(groups)
+    for i, a in enumerate(names):  # no source shared between splits
+        for b in names[i + 1:]:
+            assert groups[a].isdisjoint(groups[b]), (a, b)
     assert all(r["source_url"] and r["label"] and r["kind"] for r in CORPUS)
+    assert len({r["id"] for r in CORPUS}) == len(CORPUS)
 
 
-def test_heldout_v2_agreement_floor():
-    # Measured once, at the end of the rule change (docs/scoring.md §3.4); the aim of 95% is
-    # not reached, so the floor is the honest figure and a rule change that lowers it fails.
-    result = measure(HELDOUT)
-    assert result["label_agreement"] >= HELDOUT_LABEL_FLOOR, result["misses"]
-    assert result["kind_agreement"] >= HELDOUT_KIND_FLOOR
+@pytest.mark.parametrize(
+    ("split", "label_floor", "kind_floor"),
+    [
+        ("train", 291 / 301, 288 / 301),
+        ("heldout_v1", 134 / 147, 133 / 147),
+        ("heldout", 244 / 258, 243 / 258),
+        ("heldout_v3", 132 / 151, 131 / 151),
+        # Measured once at 43/57; 44/57 after the "point" fix (docs/scoring.md §3.4). Below 95%.
+        ("heldout_v4", 44 / 57, 44 / 57),
+        ("heldout_v5", 20 / 31, 20 / 31),  # measured once, after the last rule change
+    ],
+)
+def test_agreement_floor(split, label_floor, kind_floor):
+    result = measure(load(split))
+    assert result["label_agreement"] >= label_floor, result["misses"]
+    assert result["kind_agreement"] >= kind_floor
 
 
-def test_dev_agreement_floor():
-    assert measure(load("train"))["label_agreement"] >= 0.95
-    assert measure(HELDOUT_V1)["label_agreement"] >= 0.86
+def test_no_output_or_engagement_the_rules_were_written_against_is_labelled_an_outcome():
+    assert measure(TUNED)["outputs_promoted"] == []
 
 
-def test_no_dev_output_or_engagement_is_labelled_an_outcome():
-    assert measure(DEV)["outputs_promoted"] == []
+def test_unseen_promotions_do_not_grow():
+    # The aim is zero; these are the measured held-out v4 and v5 errors (docs/scoring.md §3.4).
+    assert set(measure(HELDOUT_V4)["outputs_promoted"]) <= KNOWN_V4_PROMOTIONS
+    assert set(measure(HELDOUT_V5)["outputs_promoted"]) <= KNOWN_V5_PROMOTIONS
 
 
-def test_heldout_promotions_do_not_grow():
-    # The aim is zero; these are the measured held-out v2 errors, listed in docs/scoring.md.
-    assert set(measure(HELDOUT)["outputs_promoted"]) <= KNOWN_HELDOUT_PROMOTIONS
-
-
-@pytest.mark.parametrize("record", DEV, ids=[r["id"] for r in DEV])
-def test_dev_item_never_raises_and_keeps_explanations(record):
+@pytest.mark.parametrize("record", CORPUS, ids=[r["id"] for r in CORPUS])
+def test_item_never_raises_and_keeps_explanations(record):
     result = classify_commitment(commitment_of(record))
     assert result.rules and 0 < result.confidence <= 0.99
-    if record["kind"] in ("output", "engagement"):
+    known = KNOWN_V4_PROMOTIONS | KNOWN_V5_PROMOTIONS
+    if record["kind"] in ("output", "engagement") and record["id"] not in known:
         assert result.label not in OUTCOME_LABELS, result.rules
 
 
@@ -93,6 +115,28 @@ ISSUE_EXAMPLES = [
     ("Sustainable outcome: 60 job starts", "intermediate_outcome", None, R3),
     ("people who did not reoffend", "unverifiable_outcome", "hard", R17),
     ("children not placed in residential care", "unverifiable_outcome", "hard", R17),
+    # model 2.1.0
+    ("Reduce recidivism of the participants by 10%", "unverifiable_outcome", "hard", R16),
+    ("Decrease social benefits issued to participants by 25-30%", "unverifiable_outcome", "hard",
+     R16),
+    ("Earns £1631", "unverifiable_outcome", "hard", R4),
+    ("3 month retention", "unverifiable_outcome", "hard", R4),
+    ("Reunification of children in out-of-home care to their families", "unverifiable_outcome",
+     "hard", R16),
+    ("Entry Into Work – trigger will be achieved after 3 months in paid work",
+     "unverifiable_outcome", "hard", R4),
+    ("Employment contract of minimum 12 months duration", "intermediate_outcome", None, R3),
+    ("Certification", "intermediate_outcome", None, R3),
+    ("Decrease in percentage of students who received at least 1 suspension",
+     "unverifiable_outcome", "hard", R16),
+    ("Life satisfaction: Participants become more satisfied with their lives",
+     "unverifiable_outcome", "soft", None),
+    ("Patient experience of A&E services", "output", None, R11),
+    ("Number of rough sleepers contacted by outreach", "output", None, R1),
+    ("Number of people attending falls prevention classes", "engagement", None, R2),
+    ("Information, signposting or referrals to other services that would benefit children",
+     "output", None, None),
+    ("Support families in the shelters.", "output", None, None),
 ]
 
 
@@ -105,7 +149,7 @@ ISSUE_EXAMPLES = [
 def test_issue_examples(statement, label, outcome_type, rule, declared):
     result = classify_commitment({"statement": statement, "declared_level": declared})
     assert (result.label, result.outcome_type) == (label, outcome_type), result.rules
-    assert rule in result.rules
+    assert rule is None or rule in result.rules
 
 
 def test_job_start_qualifier_is_set_aside_not_read_as_hours():

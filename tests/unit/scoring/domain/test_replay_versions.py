@@ -1,9 +1,11 @@
 """A run recorded under an earlier model version replays bit for bit under its own version.
 
-tests/data/scoring_runs/run_model_1.1.0.json was produced by model 1.1.0 (commit 4f81e6c): the
-frozen inputs, with the automated assessments 1.1.0 stored, and the output it recorded. Model
-2.0.0 re-classifies commitments differently, but a run scores the stored assessments, never
-re-classifying, so the old run must reproduce exactly.
+tests/data/scoring_runs/run_model_1.1.0.json was produced by model 1.1.0 (commit 4f81e6c) and
+run_model_2.0.0.json by model 2.0.0 (commit 0169019): the frozen inputs, with the automated
+assessments that version stored, and the output it recorded. Later models re-classify some
+commitments differently (2.1.0 reads the 2.0.0 run's "Support families in the shelters.", declared
+an outcome, as an output), but a run scores the stored assessments, never re-classifying, so each
+old run must reproduce exactly.
 """
 
 from __future__ import annotations
@@ -14,16 +16,32 @@ from pathlib import Path
 import pytest
 
 from services.scoring.domain import MODEL_VERSION, compute_scoring_run, verify_replay
+from services.scoring.domain.classifier import classify_commitment
 from services.scoring.domain.criteria import ScoringInputError
 from shared.canonical import canonical_sha256
 
-RECORDED = json.loads(
-    (Path(__file__).parents[3] / "data/scoring_runs/run_model_1.1.0.json").read_text("utf-8")
-)
+RUNS = Path(__file__).parents[3] / "data/scoring_runs"
+RECORDED = json.loads((RUNS / "run_model_1.1.0.json").read_text("utf-8"))
+RECORDED_2_0_0 = json.loads((RUNS / "run_model_2.0.0.json").read_text("utf-8"))
 
 
-def test_model_version_is_2_0_0():
-    assert MODEL_VERSION == "coprocure-scoring/2.0.0"
+def test_model_version_is_2_1_0():
+    assert MODEL_VERSION == "coprocure-scoring/2.1.0"
+
+
+def test_a_2_0_0_run_replays_bit_for_bit_on_its_stored_assessments():
+    inputs, output = RECORDED_2_0_0["inputs"], RECORDED_2_0_0["output"]
+    assert output["model_version"] == "coprocure-scoring/2.0.0"
+    stored = inputs["assessments"]["bid-b"]["commitments"][-1]
+    assert (stored["statement"], stored["label"]) == (
+        "Support families in the shelters.", "unverifiable_outcome")
+    # 2.1.0 reads the same commitment differently; the replay still uses what 2.0.0 stored.
+    now = classify_commitment({"statement": stored["statement"], "declared_level": "outcome"})
+    assert now.label == "output"
+    replayed = compute_scoring_run(inputs, output["model_version"])
+    assert replayed == output
+    assert verify_replay(inputs, output["output_sha256"], output["model_version"])
+    assert not verify_replay(inputs, output["output_sha256"])
 
 
 def test_a_1_1_0_run_replays_bit_for_bit_under_its_own_version():
