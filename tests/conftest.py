@@ -177,9 +177,5 @@ def platform_factory(tmp_path_factory, database_urls):
 
 @pytest.fixture(scope="session")
 def platform(platform_factory):
-    """One shared platform for the e2e and security suites.
-
-    The panel's wait for a tender scoring has not heard of yet is 1 s here, not 5 s: the
-    schemathesis runs send well-formed but unknown tender ids, and each would wait in full
-    (every test here sets a panel long after the tender reached scoring)."""
-    return platform_factory(COPROCURE_TENDER_WAIT_SECONDS="1")
+    """One shared platform for the e2e and security suites."""
+    return platform_factory()

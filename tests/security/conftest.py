@@ -46,8 +46,7 @@ def login(gw: httpx.Client, email: str, password: str = PASSWORD) -> str:
     return resp.json()["access_token"]
 
 
-@pytest.fixture(scope="session")
-def admin(platform, gw) -> Actor:
+def create_admin(platform, gw: httpx.Client) -> Actor:
     """The first admin, created with `coprocure users create` against the platform."""
     email = _email("admin")
     out = subprocess.run(
@@ -61,8 +60,8 @@ def admin(platform, gw) -> Actor:
     return Actor("admin", me, token)
 
 
-@pytest.fixture(scope="session")
-def staff_org(gw, admin) -> dict:
+def create_staff_org(gw: httpx.Client, admin: Actor) -> dict:
+    """A commissioning body for the staff users."""
     resp = gw.post("/api/v1/organisations", headers=admin.headers,
                    json={"name": f"Borough Council {uuid.uuid4().hex[:6]}",
                          "kind": "commissioning_body"})
@@ -90,13 +89,48 @@ def make_bidder(gw) -> Actor:
     return Actor("bidder", resp.json(), login(gw, email))
 
 
-@pytest.fixture(scope="session")
-def actors(gw, admin, staff_org) -> dict[str, Actor]:
+def cast_of_roles(gw: httpx.Client, admin: Actor, org: dict) -> dict[str, Actor]:
     """One signed-in user per role (staff in one council; the bidder in its own CIC)."""
     out = {"admin": admin, "bidder": make_bidder(gw)}
     for role in ("commissioner", "evaluator", "moderator", "auditor"):
-        out[role] = make_staff(gw, admin, staff_org, role, lived_experience=role == "evaluator")
+        out[role] = make_staff(gw, admin, org, role, lived_experience=role == "evaluator")
     return out
+
+
+@pytest.fixture(scope="session")
+def admin(platform, gw) -> Actor:
+    """The shared platform's first admin."""
+    return create_admin(platform, gw)
+
+
+@pytest.fixture(scope="session")
+def staff_org(gw, admin) -> dict:
+    return create_staff_org(gw, admin)
+
+
+@pytest.fixture(scope="session")
+def actors(gw, admin, staff_org) -> dict[str, Actor]:
+    """One signed-in user per role on the shared platform."""
+    return cast_of_roles(gw, admin, staff_org)
+
+
+@pytest.fixture(scope="module")
+def fuzz_platform(platform_factory):
+    """A platform of the module's own for a schemathesis file: the thousands of tenders, bids
+    and closes a fuzz run makes stay off the shared platform (and its queues). The panel's
+    wait for a tender scoring has not heard of is 1 s, not 5 s: every fuzzed tender id is
+    well-formed and unknown, and each would wait in full."""
+    plat = platform_factory(COPROCURE_TENDER_WAIT_SECONDS="1")
+    yield plat
+    plat.stop()
+
+
+@pytest.fixture(scope="module")
+def fuzz_actors(fuzz_platform) -> dict[str, Actor]:
+    """One signed-in user per role on the module's fuzz platform."""
+    with httpx.Client(base_url=fuzz_platform.url(), timeout=30) as client:
+        admin = create_admin(fuzz_platform, client)
+        return cast_of_roles(client, admin, create_staff_org(client, admin))
 
 
 def create_tender(gw, commissioner: Actor, publish: bool = True, **overrides) -> dict:

@@ -23,16 +23,16 @@ def test_merged_spec_declares_bearer_and_every_service(gw):
 
 
 @pytest.mark.timeout(600)
-def test_schemathesis_anonymous(platform, tmp_path):
-    run_schemathesis(platform, {}, tmp_path)
+def test_schemathesis_anonymous(fuzz_platform, tmp_path):
+    run_schemathesis(fuzz_platform, {}, tmp_path)
 
 
 # Commissioner and bidder run in test_schemathesis_busy_roles.py, so that two test workers
 # can share the five runs (the suite runs a file at a time per worker).
 @pytest.mark.timeout(600)  # a loaded 2-core machine; the runs take ~1 min each when idle
 @pytest.mark.parametrize("role", ["auditor", "admin"])
-def test_schemathesis_signed_in(platform, actors, role, tmp_path):
-    run_schemathesis(platform, actors[role].headers, tmp_path)
+def test_schemathesis_signed_in(fuzz_platform, fuzz_actors, role, tmp_path):
+    run_schemathesis(fuzz_platform, fuzz_actors[role].headers, tmp_path)
 
 
 def test_merged_spec_has_every_operation_each_service_serves(platform, gw):

@@ -12,5 +12,5 @@ pytestmark = pytest.mark.security
 
 @pytest.mark.timeout(600)  # a loaded 2-core machine; the runs take ~1 min each when idle
 @pytest.mark.parametrize("role", ["commissioner", "bidder"])
-def test_schemathesis_signed_in(platform, actors, role, tmp_path):
-    run_schemathesis(platform, actors[role].headers, tmp_path)
+def test_schemathesis_signed_in(fuzz_platform, fuzz_actors, role, tmp_path):
+    run_schemathesis(fuzz_platform, fuzz_actors[role].headers, tmp_path)

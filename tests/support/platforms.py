@@ -12,32 +12,34 @@ from pathlib import Path
 from services.platform import Platform, free_port
 from tests.support.parallel import redis_block
 
-_redis_databases_taken = 0
+_redis_slots_live: set[int] = set()
 _platform_count = 0
 
 
-def platform_redis_url() -> str | None:
-    """A configured Redis, on a database of this platform's own (never the configured one):
-    platforms alive at once must not share queues, or one's workers run the other's jobs
-    against the wrong databases; in-process tests flush the configured database. None without
-    a configured Redis (the platform starts its embedded one)."""
+def platform_redis_slot() -> tuple[str, int] | None:
+    """A configured Redis, on a database of this platform's own (never the configured one,
+    never one a live platform holds): platforms alive at once must not share queues, or one's
+    workers run the other's jobs against the wrong databases; in-process tests flush the
+    configured database. None without a configured Redis, or when every database of this
+    worker's block is held (the platform then starts its embedded one)."""
     from shared.queue import redis_from_url
 
-    global _redis_databases_taken
     url = os.environ.get("COPROCURE_REDIS_URL")
     if not url:
         return None
     base, _, db = url.rpartition("/") if url.count("/") > 2 else (url, "", "0")
     number = int(db) if db.isdigit() else 0
     # This worker's block of database numbers starts at `number` (tests/support/parallel.py);
-    # the first is the in-process tests', the rest go to platforms in turn.
-    block = redis_block()
-    _redis_databases_taken += 1
-    own = f"{base}/{(number + 1 + (_redis_databases_taken - 1) % (block - 1)) % 16}"
+    # the first is the in-process tests', the rest go to live platforms.
+    free = [n for n in range(1, redis_block()) if n not in _redis_slots_live]
+    if not free:
+        return None
+    _redis_slots_live.add(free[0])
+    own = f"{base}/{(number + free[0]) % 16}"
     conn = redis_from_url(own)
     conn.flushdb()  # nothing left by an earlier platform or run
     conn.close()
-    return own
+    return own, free[0]
 
 
 def platform_databases(database_urls: Mapping[str, str]) -> dict[str, str]:
@@ -91,11 +93,15 @@ class Platforms:
         extra = {"COPROCURE_SANDBOX": "1", "COPROCURE_VAR_DIR": str(root), **self.env(root)}
         for service, url in platform_databases(self.database_urls).items():
             extra[f"COPROCURE_{service.upper()}_DATABASE_URL"] = url
-        if not own_redis and (redis := platform_redis_url()):
-            extra["COPROCURE_REDIS_URL"] = redis
+        slot = None if own_redis else platform_redis_slot()
+        if slot:
+            extra["COPROCURE_REDIS_URL"] = slot[0]
         extra.update(env)
         plat = Platform(root=root, ports=ports, extra_env=extra,
-                        gunicorn_workers=gunicorn_workers, own_redis=own_redis)
+                        gunicorn_workers=gunicorn_workers,
+                        own_redis=own_redis or (slot is None and _configured_redis()))
+        if slot:
+            _release_slot_on_stop(plat, slot[1])
         self.started.append(plat)
         try:
             plat.start()
@@ -117,3 +123,19 @@ class Platforms:
         for plat in reversed(self.started):
             plat.stop()
         self.started.clear()
+
+
+def _configured_redis() -> bool:
+    return bool(os.environ.get("COPROCURE_REDIS_URL"))
+
+
+def _release_slot_on_stop(plat: Platform, slot: int) -> None:
+    """Give the Redis database back once the whole platform has stopped (not one process)."""
+    stop = plat.stop
+
+    def stop_and_release(name: str | None = None, *args, **kwargs) -> None:
+        stop(name, *args, **kwargs)
+        if name is None:
+            _redis_slots_live.discard(slot)
+
+    plat.stop = stop_and_release  # type: ignore[method-assign]
