@@ -116,6 +116,7 @@ ROUTES: tuple[Route, ...] = (
     # Outcome payments, exports and the evidence library (scoring)
     _r("GET", "/contracts/{id}/payments", S, ANYONE),
     _r("POST", "/payment-runs/{id}/replay", S, "auditor"),
+    _r("GET", "/contracts/{id}/indigo", S, ANYONE),
 )
 
 # Paths a service owns beyond the table (new endpoints): forwarded for signed-in callers only.
@@ -125,7 +126,7 @@ _SCORING_OWNED = tuple(_compile(p) for p in (
     "/tenders/{id}/scoring-runs(/.*)?", "/scoring-runs(/.*)?", "/tenders/{id}/award(/.*)?",
     "/bids/{id}/assessment-summary(/.*)?", "/audit(/.*)?", "/tenders/{id}/ocds(/.*)?",
     "/contracts/{id}/performance(/.*)?", "/performance-ratings(/.*)?",
-    "/contracts/{id}/payments(/.*)?", "/payment-runs(/.*)?"))
+    "/contracts/{id}/payments(/.*)?", "/payment-runs(/.*)?", "/contracts/{id}/indigo(/.*)?"))
 _COMMISSIONING_OWNED = tuple(_compile(p) for p in ("/tenders(/.*)?", "/bids(/.*)?",
                                                    "/contracts(/.*)?", "/reports(/.*)?"))
 

@@ -1,0 +1,123 @@
+"""Paying for outcomes, through the gateway only: the demo tender published with a rate card
+(bidders see it before bidding; bad cards refused naming the field), the contract carrying it,
+two periods reported, co-assessed, disputed and validated, one result left disputed, and the
+published payments checked against an independent calculation made here from the rate card
+and docs/scoring.md §18; the auditor replays the run."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.demo.client import Client
+from services.demo.contract import RESULTS, ContractStage
+from shared.waiting import wait_until
+from tests.support.builders import rate_card, tender_body
+from tests.support.journeys import awarded_demo
+
+pytestmark = pytest.mark.e2e
+LEFT_DISPUTED = ("M3", 2)
+
+
+def independent_payments(card: dict, results: dict, unpaid: set, value: float) -> list[int]:
+    """docs/scoring.md §18 recomputed in whole pence: per period, in order, outcomes x price,
+    each outcome's cap, then the per-person cap (largest cohort so far) and the total cap
+    (the lower of the card's and the share at risk); the card's last outcomes give way."""
+    pence = {o["metric_id"]: round(float(o["price"]["amount"]) * 100) for o in card["outcomes"]}
+    caps = {o["metric_id"]: round(float(o["cap"]["amount"]) * 100)
+            for o in card["outcomes"] if o.get("cap")}
+    order = [o["metric_id"] for o in card["outcomes"]]
+    total_cap = int(value * float(card["value_at_risk_percent"]))  # pence, rounded down
+    per_person = round(float(card["cap_per_person"]["amount"]) * 100)
+    paid, by_metric, cohort, out = 0, dict.fromkeys(order, 0), 0, []
+    for period in (1, 2):
+        lines = {}
+        for metric in order:
+            if (metric, period) in unpaid:
+                continue
+            _, engaged, achieved = results[metric][period]
+            cohort = max(cohort, engaged)
+            amount = achieved * pence[metric]
+            if metric in caps:
+                amount = min(amount, caps[metric] - by_metric[metric])
+            lines[metric] = amount
+        for room in (per_person * cohort - paid, total_cap - paid):
+            excess = sum(lines.values()) - room
+            for metric in reversed(order):
+                if excess > 0 and metric in lines:
+                    cut = min(excess, lines[metric])
+                    lines[metric] -= cut
+                    excess -= cut
+        for metric, amount in lines.items():
+            by_metric[metric] += amount
+        paid += sum(lines.values())
+        out.append(sum(lines.values()))
+    return out
+
+
+@pytest.fixture(scope="module")
+def awarded(platform):
+    return awarded_demo(platform, rate_card=rate_card())
+
+
+def test_rate_card_to_two_periods_of_payments_with_a_dispute(awarded, platform):
+    demo = awarded
+    anyone = Client(platform.url())
+    published = anyone.get(f"/tenders/{demo.tender['id']}")
+    assert published["rate_card"]["outcomes"][0]["price"] == {"amount": "400.00",
+                                                               "currency": "GBP"}
+
+    # A bad rate card is refused naming the field, and nothing is written.
+    commissioner = demo.clients["commissioner"]
+    before = len(commissioner.get("/tenders?limit=100")["items"])
+    bad_cards = (({"value_at_risk_percent": "140"}, "rate_card.value_at_risk_percent"),
+                 ({"validation": "self"}, "rate_card.validation"),
+                 ({"outcomes": [{**rate_card()["outcomes"][0], "criterion_key": "Q9"}]},
+                  "rate_card.outcomes.0.criterion_key"),
+                 ({"outcomes": [{**rate_card()["outcomes"][0], "price": {
+                     "amount": "1.005", "currency": "GBP"}}]}, "rate_card.outcomes.0.price.amount"))
+    for change, field in bad_cards:
+        resp = commissioner.request("POST", "/tenders",
+                                    json=tender_body(rate_card=rate_card(**change)), expect=422)
+        assert resp.headers["content-type"].startswith("application/problem+json")
+        assert field in resp.json()["errors"], resp.json()
+    assert len(commissioner.get("/tenders?limit=100")["items"]) == before
+
+    stage = ContractStage(demo)
+    stage.create_assessors()
+    contract = stage.wait_for_contract()
+    card = contract["rate_card"]
+    assert [o["metric_id"] for o in card["outcomes"]] == ["M1", "M2", "M3"]
+    stage.invite()
+    for period in (1, 2):
+        stage.report(period)
+        stage.co_assess(period)
+        stage.decide(period)
+    left = stage.reports[LEFT_DISPUTED]
+    commissioner.post(f"/reports/{left['id']}/decisions",
+                      {"decision": "disputed", "reason": "Two of the three roles started late."})
+
+    cid = contract["id"]
+
+    def settled():
+        doc = anyone.get(f"/contracts/{cid}/payments")
+        current = doc["current"]
+        done = current and len(current["periods"]) == 2 and any(
+            (e["metric_id"], e["period"]) == LEFT_DISPUTED for e in current["excluded"])
+        return doc if done else None
+
+    payments = wait_until(settled, timeout=90, what="the payment run after the last dispute")
+    current = payments["current"]
+    expected = independent_payments(card, RESULTS, {LEFT_DISPUTED}, 398000.00)
+    assert [round(float(p["amount"]) * 100) for p in current["periods"]] == expected
+    assert round(float(current["total"]) * 100) == sum(expected)
+    assert current["caps"]["at_risk"] == "39800.00"
+    assert any("total cap" in line["capped_by"] for line in current["periods"][1]["lines"])
+    assert {(e["metric_id"], e["period"]) for e in current["excluded"]} == {LEFT_DISPUTED}
+    assert "usr_" not in str(payments)
+    assert current["planned"][0]["amount"] == "48000.00"  # 120 planned x 400
+
+    auditor = demo.clients["auditor"]
+    events = auditor.get(f"/audit/events?tender_id={demo.tender['id']}&limit=500")["items"]
+    assert "payments_calculated" in {e["event_type"] for e in events}
+    replay = auditor.post(f"/payment-runs/{current['id']}/replay")
+    assert replay["matches"] is True
