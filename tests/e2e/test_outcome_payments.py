@@ -12,7 +12,9 @@ from services.demo.client import Client
 from services.demo.contract import RESULTS, ContractStage
 from shared.waiting import wait_until
 from tests.support.builders import rate_card, tender_body
+from tests.support.indigo import project_errors
 from tests.support.journeys import awarded_demo
+from tests.support.ocds import package_errors
 
 pytestmark = pytest.mark.e2e
 LEFT_DISPUTED = ("M3", 2)
@@ -121,3 +123,19 @@ def test_rate_card_to_two_periods_of_payments_with_a_dispute(awarded, platform):
     assert "payments_calculated" in {e["event_type"] for e in events}
     replay = auditor.post(f"/payment-runs/{current['id']}/replay")
     assert replay["matches"] is True
+
+    # The payments are OCDS implementation transactions, and the contract an INDIGO project.
+    ocds = anyone.get(f"/tenders/{demo.tender['id']}/ocds")
+    assert package_errors(ocds) == []
+    transactions = ocds["releases"][-1]["contracts"][0]["implementation"]["transactions"]
+    assert [round(t["value"]["amount"] * 100) for t in transactions] == expected
+    project = anyone.get(f"/contracts/{cid}/indigo")
+    assert project_errors(project) == []
+    data = project["data"]
+    assert {p["outcome_metric_id"]["value"] for p in data["outcome_pricings"]} == {
+        "M1", "M2", "M3"}
+    actual = [p for p in data["outcome_payments"] if p["type"]["value"] == "Actual"]
+    assert round(sum(p["money"]["amount"]["value"] for p in actual) * 100) == sum(expected)
+    assert ("M3", 2) not in {(r["outcome_metric_id"]["value"], n + 1) for n in (0, 1)
+                             for r in data["results"] if r["period"]["end_date"]["value"]
+                             == contract["metrics"][2]["schedule"][1]["end"]}
