@@ -117,6 +117,8 @@ ROUTES: tuple[Route, ...] = (
     _r("GET", "/contracts/{id}/payments", S, ANYONE),
     _r("POST", "/payment-runs/{id}/replay", S, "auditor"),
     _r("GET", "/contracts/{id}/indigo", S, ANYONE),
+    _r("GET", "/library", S, ANYONE),
+    _r("GET", "/library/frameworks/{id}", S, ANYONE),
 )
 
 # Paths a service owns beyond the table (new endpoints): forwarded for signed-in callers only.
@@ -126,7 +128,8 @@ _SCORING_OWNED = tuple(_compile(p) for p in (
     "/tenders/{id}/scoring-runs(/.*)?", "/scoring-runs(/.*)?", "/tenders/{id}/award(/.*)?",
     "/bids/{id}/assessment-summary(/.*)?", "/audit(/.*)?", "/tenders/{id}/ocds(/.*)?",
     "/contracts/{id}/performance(/.*)?", "/performance-ratings(/.*)?",
-    "/contracts/{id}/payments(/.*)?", "/payment-runs(/.*)?", "/contracts/{id}/indigo(/.*)?"))
+    "/contracts/{id}/payments(/.*)?", "/payment-runs(/.*)?", "/contracts/{id}/indigo(/.*)?",
+    "/library(/.*)?"))
 _COMMISSIONING_OWNED = tuple(_compile(p) for p in ("/tenders(/.*)?", "/bids(/.*)?",
                                                    "/contracts(/.*)?", "/reports(/.*)?"))
 
