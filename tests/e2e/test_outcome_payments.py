@@ -139,3 +139,27 @@ def test_rate_card_to_two_periods_of_payments_with_a_dispute(awarded, platform):
     m3_p2_end = contract["metrics"][2]["schedule"][1]["end"]
     assert not [r for r in data["results"] if r["outcome_metric_id"]["value"] == "M3"
                 and r["period"]["end_date"]["value"] == m3_p2_end]  # disputed: no result
+
+    # The evidence library shows the validated outcomes by co-production depth, and the
+    # commissioner starts a new tender from the contract's framework.
+    shelf = anyone.get("/library")  # every contract on the platform, so: ours is listed
+    ucla = next(i for i in shelf["indicators"] if i["name"] == "UCLA 3-item loneliness score")
+    assert f"fw-{cid}" in ucla["frameworks"] and ucla["by_depth"][0]["stages"] == 4
+    assert "usr_" not in str(shelf)
+    framework = anyone.get(f"/library/frameworks/fw-{cid}")  # this contract's evidence alone
+    evidence = {i["name"]: i["by_depth"] for i in framework["evidence"]}
+    (row,) = evidence["UCLA 3-item loneliness score"]
+    assert row["stages"] == 4 and (row["targeted"], row["validated"]) == (2, 2)
+    assert row["people_with_outcome"] == sum(RESULTS["M1"][p][2] for p in (1, 2))
+    (peer,) = evidence["Peer roles sustained 12 months"]
+    assert (peer["targeted"], peer["validated"]) == (2, 1)  # period 2 disputed: not counted
+    template = framework["tender_template"]
+    started = commissioner.post("/tenders", {**template, **{
+        k: tender_body()[k] for k in ("clarification_deadline", "submission_deadline")}})
+    assert started["source"] == {"framework_id": f"fw-{cid}", "contract_id": cid,
+                                 "title": contract["title"]}
+    assert started["rate_card"]["outcomes"][0]["indicator"] == "UCLA 3-item loneliness score"
+    assert any("UCLA 3-item loneliness score" in s
+               for c in started["criteria"] for s in c["outcomes_sought"])
+    missing = anyone.request("GET", "/library/frameworks/fw-ctr_none", expect=404)
+    assert missing.headers["content-type"].startswith("application/problem+json")
