@@ -161,5 +161,12 @@ def test_rate_card_to_two_periods_of_payments_with_a_dispute(awarded, platform):
     assert started["rate_card"]["outcomes"][0]["indicator"] == "UCLA 3-item loneliness score"
     assert any("UCLA 3-item loneliness score" in s
                for c in started["criteria"] for s in c["outcomes_sought"])
+    # The portal pages (server-rendered, public) show the same.
+    for path, text in (("/portal/library", "UCLA 3-item loneliness score"),
+                       (f"/portal/library/frameworks/fw-{cid}", "Evidence from this contract"),
+                       (f"/portal/contracts/{cid}", "Outcome payments"),
+                       (f"/portal/tenders/{demo.tender['id']}", "Paying for outcomes")):
+        page = anyone.request("GET", platform.url() + path, expect=200)
+        assert text in page.text, path
     missing = anyone.request("GET", "/library/frameworks/fw-ctr_none", expect=404)
     assert missing.headers["content-type"].startswith("application/problem+json")
