@@ -13,7 +13,7 @@ from services.demo.contract import RESULTS, ContractStage
 from shared.waiting import wait_until
 from tests.support.builders import rate_card, tender_body
 from tests.support.indigo import project_errors
-from tests.support.journeys import awarded_demo
+from tests.support.journeys import awarded_demo, portal_session
 from tests.support.ocds import package_errors
 
 pytestmark = pytest.mark.e2e
@@ -161,12 +161,24 @@ def test_rate_card_to_two_periods_of_payments_with_a_dispute(awarded, platform):
     assert started["rate_card"]["outcomes"][0]["indicator"] == "UCLA 3-item loneliness score"
     assert any("UCLA 3-item loneliness score" in s
                for c in started["criteria"] for s in c["outcomes_sought"])
-    # The portal pages (server-rendered, public) show the same.
+    # The portal pages show the same: the library and frameworks to anyone, the contract's
+    # payments to its commissioner, who starts a tender from the framework there too.
     for path, text in (("/portal/library", "UCLA 3-item loneliness score"),
                        (f"/portal/library/frameworks/fw-{cid}", "Evidence from this contract"),
-                       (f"/portal/contracts/{cid}", "Outcome payments"),
                        (f"/portal/tenders/{demo.tender['id']}", "Paying for outcomes")):
         page = anyone.request("GET", platform.url() + path, expect=200)
         assert text in page.text, path
+    email = demo.users["commissioner"]["email"]
+    browser, csrf = portal_session(platform, email)
+    page = browser.get(f"/portal/contracts/{cid}")
+    assert page.status_code == 200 and "Outcome payments" in page.text
+    assert f"Total due: <strong>{current['total']} GBP</strong>" in page.text
+    framework_page = browser.get(f"/portal/library/frameworks/fw-{cid}").text
+    assert "Start a tender from this framework" in framework_page
+    made = browser.post(f"/portal/library/frameworks/fw-{cid}/start",
+                        data={"csrf_token": csrf(framework_page)}, follow_redirects=True)
+    assert made.status_code == 200 and "Started from the evidence library" in made.text
+    assert "Paying for outcomes" in made.text
+    browser.close()
     missing = anyone.request("GET", "/library/frameworks/fw-ctr_none", expect=404)
     assert missing.headers["content-type"].startswith("application/problem+json")

@@ -41,3 +41,21 @@ def awarded_demo(platform, deadline_seconds: float = 16,
     demo.run_scoring()
     demo.award()
     return demo
+
+
+def portal_session(platform, email: str, password: str = scenario.PASSWORD):
+    """An httpx client signed in to the portal (its session cookie), and a function giving
+    the CSRF token of a portal page's form."""
+    import re
+
+    import httpx
+
+    def csrf(html: str) -> str:
+        return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+    client = httpx.Client(base_url=platform.url(), timeout=30)
+    token = csrf(client.get("/portal/sign-in").text)
+    resp = client.post("/portal/sign-in", data={"email": email, "password": password,
+                                                "csrf_token": token})
+    assert resp.status_code in (302, 303), resp.text[:500]
+    return client, csrf
