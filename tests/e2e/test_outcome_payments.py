@@ -179,6 +179,10 @@ def test_rate_card_to_two_periods_of_payments_with_a_dispute(awarded, platform):
                         data={"csrf_token": csrf(framework_page)}, follow_redirects=True)
     assert made.status_code == 200 and "Started from the evidence library" in made.text
     assert "Paying for outcomes" in made.text
+    draft_id = str(made.url).rstrip("/").rsplit("/", 1)[-1]
+    form = browser.get(f"/portal/tenders/{draft_id}/edit")
+    assert form.status_code == 200 and "Paying for outcomes (optional)" in form.text
+    assert 'name="rate_card.outcomes.0.price.amount"' in form.text and '"400.00"' in form.text
     browser.close()
     missing = anyone.request("GET", "/library/frameworks/fw-ctr_none", expect=404)
     assert missing.headers["content-type"].startswith("application/problem+json")
