@@ -37,12 +37,13 @@ def completed_periods(contract: dict[str, Any], today: date) -> set[int]:
     decided = {int(p): {d["metric_id"] for d in items}
                for p, items in (contract.get("decisions") or {}).items()}
     ends: dict[int, str] = {}
+    due: dict[int, set[str]] = {}  # the metrics that have a period p (frequencies differ)
     for m in metrics:
         for slot in m.get("schedule") or []:
             ends[slot["period"]] = max(ends.get(slot["period"], ""), slot["end"])
+            due.setdefault(slot["period"], set()).add(m["id"])
     return {p for p, end in ends.items()
-            if date.fromisoformat(end[:10]) < today
-            or {m["id"] for m in metrics} <= decided.get(p, set())}
+            if date.fromisoformat(end[:10]) < today or due[p] <= decided.get(p, set())}
 
 
 def _blank(depth: dict[str, Any]) -> dict[str, Any]:

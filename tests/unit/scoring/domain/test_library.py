@@ -54,3 +54,10 @@ def test_a_framework_prefills_criteria_indicators_and_the_rate_card_and_cites_th
     assert all("metric_id" not in o for o in template["rate_card"]["outcomes"])
     q1 = next(c for c in template["criteria"] if c["key"] == "Q1")
     assert "Outcome M1 (measured by Indicator M1)" in q1["outcomes_sought"]
+
+
+def test_a_period_is_complete_when_every_metric_that_has_it_is_decided():
+    doc = _contract("ctr_d", {"3": [decided("M1", 3, 4)]})
+    doc["metrics"].append({**doc["metrics"][0], "id": "M2",
+                           "schedule": doc["metrics"][0]["schedule"][:2]})  # no period 3
+    assert library.completed_periods(doc, date(2030, 1, 15)) == {3}
