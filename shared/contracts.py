@@ -141,7 +141,8 @@ class ContractEvent(_Payload):
     data = fields.Dict(load_default=dict)
     period = fields.Integer(allow_none=True, load_default=None)
     validated = fields.List(fields.Dict(), load_default=list)
-    decisions = fields.List(fields.Dict(), load_default=list)
+    # None from a producer older than issue 19: the period's decided results are left as kept
+    decisions = fields.List(fields.Dict(), allow_none=True, load_default=None)
 
 
 class RunPaymentsRequested(_Payload):

@@ -36,7 +36,7 @@ def note_decisions(session: Session, record: ContractRecord | None,
                    event: dict[str, Any]) -> str | None:
     """Keep the period's decided reports on the contract; queue a payment run when the
     contract has a rate card (its job id, to send after the commit)."""
-    if record is None or event["period"] is None:
+    if record is None or event["period"] is None or event["decisions"] is None:
         return None
     decided = dict(record.doc.get("decisions") or {})
     decided[str(event["period"])] = [

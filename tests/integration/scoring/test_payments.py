@@ -84,3 +84,12 @@ def test_replay_matches_the_audit_log_and_only_auditors_replay(scoring):
     assert replay["matches"] is True
     assert scoring.post(person("commissioner"), f"/payment-runs/{run_id}/replay"
                         ).status_code == 403
+
+
+def test_a_decision_from_an_older_producer_leaves_the_kept_results_alone(scoring):
+    _send(scoring, _created(), _decision(2, 1, [decided("M1", 1, 25)]))
+    older = _decision(3, 1, [decided("M1", 1, 30)])
+    del older["decisions"]  # sent before issue 19: no decided results with it
+    _send(scoring, older)
+    doc = scoring.get(person("bidder"), "/contracts/ctr_1/payments").get_json()
+    assert doc["current"]["total"] == "10000.00" and len(doc["history"]) == 1
