@@ -212,22 +212,9 @@ def panel_all(score: int, keys: tuple[str, ...] = KEYS) -> dict[str, list[int]]:
 
 
 def rate_card(**overrides: Any) -> dict[str, Any]:
-    """The demo contract's rate card: the strong bid's three commitments priced (loneliness and
-    wellbeing under Q1, peer roles under Q5), 10% of the value at risk, independent validation
-    only, a cap per person and one outcome cap."""
-    body = {
-        "currency": "GBP", "value_at_risk_percent": "10.00", "validation": "independent",
-        "cap_per_person": gbp("1500.00"),
-        "outcomes": [
-            {"key": "lonely", "criterion_key": "Q1", "indicator": "UCLA 3-item loneliness score",
-             "price": gbp("400.00"), "planned_outcomes": 120},
-            {"key": "wellbeing", "criterion_key": "Q1", "indicator": "SWEMWBS score",
-             "price": gbp("300.00"), "planned_outcomes": 100},
-            {"key": "peer_roles", "criterion_key": "Q5",
-             "indicator": "Peer roles sustained 12 months", "price": gbp("2500.00"),
-             "cap": gbp("7500.00"), "planned_outcomes": 12},
-        ],
-    }
+    """The demo contract's rate card (``services.demo.scenario.example_rate_card``: the demo
+    may not import tests), some top-level fields replaced."""
+    body = scenario.example_rate_card()
     body.update(copy.deepcopy(overrides))
     return body
 
