@@ -12,7 +12,7 @@ import importlib
 import time
 import traceback
 
-BENCHES = ("audit", "gateway", "scoring", "rush")
+BENCHES = ("audit", "gateway", "scoring", "rush", "payments")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,7 @@ from shared.contracts import (
     RECORD_CONTRACT_EVENT,
     RECORD_SCORING_RESULT,
     RECORD_TENDER,
+    RUN_PAYMENTS,
     RUN_SCORING,
 )
 
@@ -39,6 +40,7 @@ JOBS: dict[str, Callable[[dict[str, Any]], Any]] = {
     RUN_SCORING: scoring_jobs.run_scoring,
     PUBLISH_TREE_HEAD: scoring_jobs.publish_tree_head,
     RECORD_CONTRACT_EVENT: scoring_jobs.record_contract_event,
+    RUN_PAYMENTS: scoring_jobs.run_payments,
 }
 
 

@@ -21,6 +21,7 @@ ASSESS_TENDER = "services.scoring.jobs.assess_tender"
 RUN_SCORING = "services.scoring.jobs.run_scoring"
 PUBLISH_TREE_HEAD = "services.scoring.jobs.publish_tree_head"
 RECORD_CONTRACT_EVENT = "services.scoring.jobs.record_contract_event"
+RUN_PAYMENTS = "services.scoring.jobs.run_payments"
 
 JOB_QUEUES = {
     CLOSE_DUE_TENDERS: "commissioning",
@@ -30,6 +31,7 @@ JOB_QUEUES = {
     RUN_SCORING: "scoring",
     PUBLISH_TREE_HEAD: "scoring",
     RECORD_CONTRACT_EVENT: "scoring",
+    RUN_PAYMENTS: "scoring",
 }
 
 
@@ -121,7 +123,11 @@ class ContractEvent(_Payload):
     ``unit``, ``baseline``, ``target``, ``schedule`` of ``{period, end}``); ``data`` describes
     the step (report figures, a verdict, a decision; comments only as their SHA-256);
     ``period`` and ``validated`` (``[{metric_id, value, report_id, report_version}]``, the
-    period's validated results) come with ``ResultDecided``. Job id ``contract-{event_id}``.
+    period's validated results) come with ``ResultDecided``, and with it ``decisions``: every
+    current report of the period that has a decision (``{metric_id, report_id, report_version,
+    decision, decided_by, people_engaged, people_with_outcome}``), what outcome payments are
+    computed from. ``ContractCreated`` data carries the contract's ``rate_card`` (or null).
+    Job id ``contract-{event_id}``.
     """
 
     event_type = fields.String(required=True, validate=validate.OneOf(CONTRACT_EVENTS))
@@ -135,6 +141,16 @@ class ContractEvent(_Payload):
     data = fields.Dict(load_default=dict)
     period = fields.Integer(allow_none=True, load_default=None)
     validated = fields.List(fields.Dict(), load_default=list)
+    # None from a producer older than issue 19: the period's decided results are left as kept
+    decisions = fields.List(fields.Dict(), allow_none=True, load_default=None)
+
+
+class RunPaymentsRequested(_Payload):
+    """scoring → its own worker (``run_payments``): recompute a contract's outcome payments
+    from what scoring holds now. Job id ``payments-{event_id}``; a run whose inputs equal the
+    current run's records nothing, so a repeated or retried job pays nothing twice."""
+
+    contract_id = fields.String(required=True)
 
 
 class CloseDueTenders(Schema):

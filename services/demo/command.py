@@ -93,12 +93,15 @@ def demo(url: str, admin_email: str | None, admin_password: str | None,
     if made:
         console.print(f"Created the demo admin {admin_email} with password {made}")
     console.print(f"Demo users' password (this run): {scenario.PASSWORD}")
-    run = DemoRun(url, token, deadline_seconds=deadline_seconds)
+    run = DemoRun(url, token, deadline_seconds=deadline_seconds,
+                  rate_card=scenario.example_rate_card())
     run.run_all(say=console.print)
     print_result(console, run)
     stage = ContractStage(run)
     stage.run_all(say=console.print)
     print_performance(console, stage)
+    stage.wait_for_payments()
+    print_payments(console, stage)
 
 
 def print_performance(console: Console, stage: ContractStage) -> None:
@@ -116,3 +119,24 @@ def print_performance(console: Console, stage: ContractStage) -> None:
     console.print(table)
     for m in stage.contract["metrics"]:
         console.print(f"  {m['id']}: {m['statement']} ({m['indicator']['name']})")
+
+
+def print_payments(console: Console, stage: ContractStage) -> None:
+    """The outcome payments due per period, per rate-card outcome, within the caps."""
+    run = (stage.payments or {}).get("current")
+    if not run:
+        return
+    keys = [o["key"] for o in stage.contract["rate_card"]["outcomes"]]
+    table = Table(title=f"Outcome payments (run {run['revision']}, {run['model_version']}, "
+                        f"{run['currency']})")
+    for col in ("period", *keys, "due", "cumulative"):
+        table.add_column(col)
+    for period in run["periods"]:
+        lines = {line["outcome_key"]: f"{line['outcomes']} x {line['price']} = "
+                 f"{line['amount']}" + (" (capped)" if line["capped_by"] else "")
+                 for line in period["lines"]}
+        table.add_row(str(period["period"]), *(lines.get(k, "-") for k in keys),
+                      period["amount"], period["cumulative"])
+    console.print(table)
+    console.print(f"Total due: {run['total']} {run['currency']} "
+                  f"(at most {run['caps']['at_risk']} at risk)")

@@ -32,6 +32,7 @@ class ContractStage:
     contract: dict[str, Any] = field(default_factory=dict)
     reports: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     performance: dict[str, Any] = field(default_factory=dict)
+    payments: dict[str, Any] = field(default_factory=dict)
 
     def create_assessors(self) -> None:
         """Admin creates a member of the service (reviewer) and an independent validator."""
@@ -114,6 +115,23 @@ class ContractStage:
 
         self.performance = wait_until(ready, timeout=timeout, what="performance ratings")
         return self.performance
+
+    def wait_for_payments(self, periods: int = 2, timeout: float = 60.0) -> dict[str, Any]:
+        """Poll scoring until the current payment run covers the periods with nothing left
+        out (every result validated); ``{}`` for a contract without a rate card."""
+        if not self.contract.get("rate_card"):
+            return {}
+        path = f"/contracts/{self.contract['id']}/payments"
+        anyone = Client(self.demo.base_url)
+
+        def ready():
+            doc = anyone.get(path)
+            run = doc["current"]
+            done = run and len(run["periods"]) >= periods and not run["excluded"]
+            return doc if done else None
+
+        self.payments = wait_until(ready, timeout=timeout, what="outcome payments")
+        return self.payments
 
     def run_all(self, say=print) -> dict[str, Any]:
         """Every contract step after award, narrating as it goes."""

@@ -28,6 +28,7 @@ class DemoRun:
     bids: dict[str, dict[str, Any]] = field(default_factory=dict)
     bodies: dict[str, dict[str, Any]] = field(default_factory=dict)
     run: dict[str, Any] = field(default_factory=dict)
+    rate_card: dict[str, Any] | None = None  # published with the tender when given
 
     def __post_init__(self) -> None:
         self.api = Client(self.base_url)
@@ -74,6 +75,8 @@ class DemoRun:
         """The commissioner drafts the tender with the default criteria and publishes it."""
         commissioner = self.clients["commissioner"]
         body = scenario.tender_body(self.deadline_seconds * 0.5, self.deadline_seconds)
+        if self.rate_card is not None:
+            body["rate_card"] = self.rate_card
         draft = commissioner.post("/tenders", body)
         self.tender = commissioner.post(f"/tenders/{draft['id']}/publish")
         return self.tender

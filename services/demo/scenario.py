@@ -32,6 +32,29 @@ def example_tender(clarification_deadline: str, submission_deadline: str) -> dic
     }
 
 
+def example_rate_card() -> dict[str, Any]:
+    """The example tender's rate card (docs/scoring.md §18, worked example), the one definition
+    the demo and the tests' builders share: the strong bid's three commitments priced
+    (loneliness and wellbeing under Q1, peer roles under Q5), 10% of the value at risk, only an
+    independent validator's validation counts, a cap per person and one outcome cap."""
+    def gbp(amount: str) -> dict[str, str]:
+        return {"amount": amount, "currency": "GBP"}
+
+    return {
+        "currency": "GBP", "value_at_risk_percent": "10.00", "validation": "independent",
+        "cap_per_person": gbp("1500.00"),
+        "outcomes": [
+            {"key": "lonely", "criterion_key": "Q1", "indicator": "UCLA 3-item loneliness score",
+             "price": gbp("400.00"), "planned_outcomes": 120},
+            {"key": "wellbeing", "criterion_key": "Q1", "indicator": "SWEMWBS score",
+             "price": gbp("300.00"), "planned_outcomes": 100},
+            {"key": "peer_roles", "criterion_key": "Q5",
+             "indicator": "Peer roles sustained 12 months", "price": gbp("2500.00"),
+             "cap": gbp("7500.00"), "planned_outcomes": 12},
+        ],
+    }
+
+
 def tender_body(clarification_in: float, submission_in: float) -> dict[str, Any]:
     """The demo's tender: the example, deadlines relative to now, and no standstill period (the
     demo runs from publication to contract in minutes)."""

@@ -4,28 +4,16 @@ independent calculation made here from docs/scoring.md §17."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import uuid
 from datetime import date
 
 import pytest
 
-from services.demo import scenario
 from services.demo.client import Client
 from services.demo.contract import DISPUTE, ContractStage
-from services.demo.runner import DemoRun
+from tests.support.journeys import awarded_demo
 from tests.support.ocds import package_errors
 
 pytestmark = pytest.mark.e2e
-
-
-def _admin(platform) -> str:
-    email = f"admin+{uuid.uuid4().hex[:6]}@example.org"
-    subprocess.run([sys.executable, "-m", "services.cli", "users", "create", "--email", email,
-                    "--password", scenario.PASSWORD, "--role", "admin"],
-                   env=platform.environment(), check=True, capture_output=True)
-    return Client(platform.url()).login(email, scenario.PASSWORD).token
 
 
 def expected_rating(contract: dict, period: int, validated: dict[str, float]) -> tuple:
@@ -51,20 +39,7 @@ def expected_rating(contract: dict, period: int, validated: dict[str, float]) ->
 
 @pytest.fixture(scope="module")
 def awarded(platform):
-    demo = DemoRun(platform.url(), _admin(platform), deadline_seconds=16)
-    demo.create_staff()
-    demo.register_bidders()
-    demo.publish_tender()
-    demo.submit_bids()
-    demo.set_panel()
-    demo.wait_for_deadline()
-    demo.wait_for_assessment()
-    demo.declare_conflicts()
-    demo.score()
-    demo.moderate()
-    demo.run_scoring()
-    demo.award()
-    return demo
+    return awarded_demo(platform)
 
 
 def test_a_contract_through_two_periods_with_co_assessment_dispute_and_validation(awarded,

@@ -53,6 +53,9 @@ def test_demo_prints_the_ranking_with_reasons(platform):
     for _, row in rows[:2]:
         assert re.search(r"\((met|slightlyBelow|below|significantlyBelow)\)", row), row
         assert re.search(r"Good|Approaching target|Requires improvement|Inadequate", row), row
+    # ...and the outcome payments due from the rate card (docs/scoring.md §18, worked example).
+    assert "Outcome payments (run" in out
+    assert "Total due: 39800.00 GBP (at most 39800.00 at risk)" in out, out[-2000:]
 
 
 @pytest.fixture(scope="module")

@@ -206,3 +206,61 @@ def run_inputs(bids: dict[str, dict[str, Any]], panel: dict[str, dict[str, list[
 def panel_all(score: int, keys: tuple[str, ...] = KEYS) -> dict[str, list[int]]:
     """Three evaluators giving the same score on every criterion."""
     return {k: [score, score, score] for k in keys}
+
+
+# --- rate cards and contract events (issue 19) -----------------------------------------------
+
+
+def rate_card(**overrides: Any) -> dict[str, Any]:
+    """The demo contract's rate card (``services.demo.scenario.example_rate_card``: the demo
+    may not import tests), some top-level fields replaced."""
+    body = scenario.example_rate_card()
+    body.update(copy.deepcopy(overrides))
+    return body
+
+
+def contract_event(event_type: str, n: int, contract: dict[str, Any], data: dict[str, Any],
+                   *, period: int | None = None, decisions: list[dict[str, Any]] | None = None,
+                   role: str = "system") -> dict[str, Any]:
+    """A ``ContractEvent`` (commissioning → scoring) about ``contract`` (``id``, ``start_date``,
+    ``metrics``); ``decisions`` as commissioning sends them with ``ResultDecided``, and the
+    validated ones among them as ``validated``."""
+    decided = copy.deepcopy(decisions or [])
+    return {"schema_version": 1, "event_id": f"{event_type}-{contract['id']}-{n}",
+            "event_type": event_type, "contract_id": contract["id"], "tender_id": "tnd_1",
+            "occurred_at": f"2030-06-{n:02d}T10:00:00Z", "actor_id": f"usr_{role}",
+            "actor_role": role, "request_id": None, "contract": copy.deepcopy(contract),
+            "data": copy.deepcopy(data), "period": period, "decisions": decided,
+            "validated": [{"metric_id": d["metric_id"], "value": "1",
+                           "report_id": d["report_id"], "report_version": 1}
+                          for d in decided if d["decision"] == "validated"]}
+
+
+def decided(metric_id: str, period: int, with_outcome: int, engaged: int = 50,
+            decision: str = "validated", by: str = "validator") -> dict[str, Any]:
+    """One decided result as ``ResultDecided`` carries it (counts only; no person)."""
+    return {"metric_id": metric_id, "report_id": f"rpt_{metric_id}_{period}",
+            "report_version": 1, "decision": decision, "decided_by": by,
+            "people_engaged": engaged, "people_with_outcome": with_outcome}
+
+
+def rated_contract(contract_id: str = "ctr_1", periods: int = 4,
+                   metrics: tuple[str, ...] = ("M1", "M2", "M3")) -> dict[str, Any]:
+    """A contract as ``ContractCreated`` carries it to scoring, with the example rate card bound
+    M1/M2/M3 in card order (loneliness, wellbeing, peer roles)."""
+    card = rate_card()
+    for outcome, metric in zip(card["outcomes"], metrics, strict=False):
+        outcome["metric_id"] = metric
+    schedule = [{"period": p, "start": f"2030-{3 * p - 2:02d}-01",
+                 "end": f"2030-{3 * p:02d}-28"} for p in range(1, periods + 1)]
+    return {"id": contract_id, "start_date": "2030-01-01", "title": "Wellbeing service",
+            "value": gbp("398000.00"),
+            "supplier": {"organisation_id": "org_provider", "name": "Brightside Connect CIC"},
+            "buyer": {"organisation_id": "org_council", "name": "Riverside Borough Council"},
+            "start": "2030-01-01", "end_date": "2030-12-31",
+            "metrics": [{"id": m, "unit": "count", "criterion_key": "Q1",
+                         "statement": f"Outcome {m}",
+                         "indicator": {"name": f"Indicator {m}", "unit": "count"},
+                         "baseline": None, "target": {"value": 100, "by": None},
+                         "schedule": schedule} for m in metrics],
+            "rate_card": card}

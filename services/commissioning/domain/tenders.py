@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from services.commissioning.domain import rate_cards
 from shared.methodology import (
     DEFAULT_EVALUATION,
     DEFAULT_PRICE,
@@ -42,6 +43,8 @@ def complete_document(doc: dict[str, Any]) -> dict[str, Any]:
     out.setdefault("estimated_value", None)
     out.setdefault("clarification_deadline", None)
     out.setdefault("submission_deadline", None)
+    out.setdefault("rate_card", None)
+    out.setdefault("source", None)
     if out.get("criteria") is None:
         out["criteria"] = default_criteria()
     for criterion in out["criteria"]:
@@ -97,6 +100,8 @@ def check_structure(doc: dict[str, Any], *, check_weights: bool) -> dict[str, li
     for name in ("ceiling", "floor"):
         if price.get(name) and Decimal(price[name]["amount"]) < 0:
             err(f"price.{name}", "Must not be negative.")
+    for path, msgs in rate_cards.check(doc.get("rate_card"), criteria).items():
+        errors.setdefault(path, []).extend(msgs)
     if check_weights:
         total = sum(c["weight"] for c in criteria) + price["weight"]
         if total != TOTAL_WEIGHT:

@@ -40,10 +40,12 @@ def comment_hash(text: str | None) -> str | None:
 
 def emit(session: Session, contract: Contract, event_type: str, object_id: str,
          who: dict[str, Any], now: datetime, data: dict[str, Any],
-         period: int | None = None, validated: list[dict[str, Any]] | None = None) -> str:
+         period: int | None = None, validated: list[dict[str, Any]] | None = None,
+         decisions: list[dict[str, Any]] | None = None) -> str:
     """Write one ``ContractEvent`` to the outbox in the caller's transaction; its job id."""
     return emit_contract_event(session, {
         "event_id": f"{event_type}-{object_id}", "event_type": event_type,
         "contract_id": contract.id, "tender_id": contract.tender_id,
         "occurred_at": rfc3339(now), **who, "contract": performance_view(contract),
-        "data": data, "period": period, "validated": validated or []})
+        "data": data, "period": period, "validated": validated or [],
+        "decisions": decisions or []})

@@ -23,6 +23,7 @@ from services.commissioning.adapters.tables import (
 )
 from services.commissioning.context import Context
 from services.commissioning.domain import contracts as rules
+from services.commissioning.domain import rate_cards
 from services.commissioning.service_layer import contract_events as events
 from shared.db import transaction
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
@@ -49,13 +50,15 @@ def create_contract(ctx: Context, session: Session, tender: Tender,
     content = json.loads(decrypt_content(key, bid.id, bid.version, bid.ciphertext))
     metrics = rules.agreed_metrics(content.get("responses") or [], tender.criteria or [])
     start, end = rules.term(now.date(), metrics)
+    # the rate card as frozen at the deadline, each priced outcome bound to its agreed metric
+    card = rate_cards.bind(tender.rate_card, metrics)
     contract = Contract(
         id=new_id("ctr"), tender_id=tender.id, bid_id=bid.id,
         buyer_organisation_id=tender.organisation_id, buyer_name=tender.organisation_name,
         supplier_organisation_id=bid.organisation_id, supplier_name=bid.organisation_name,
         title=tender.title, value=content.get("price"), start_date=start, end_date=end,
         version=1, metrics=rules.with_schedules(metrics, start, end), changes=[],
-        created_at=now, updated_at=now)
+        rate_card=card, created_at=now, updated_at=now)
     session.add(contract)
     # scoring keeps the public contract for the OCDS export: parties, value, term, metrics
     events.emit(session, contract, "ContractCreated", contract.id, events.SYSTEM, now,
@@ -63,7 +66,9 @@ def create_contract(ctx: Context, session: Session, tender: Tender,
                  "start_date": start.isoformat(), "end_date": end.isoformat(),
                  "supplier": {"organisation_id": bid.organisation_id,
                               "name": bid.organisation_name},
-                 "metrics": contract.metrics})
+                 "buyer": {"organisation_id": tender.organisation_id,
+                           "name": tender.organisation_name},
+                 "metrics": contract.metrics, "rate_card": card})
     log.info("contract_created", tender_id=tender.id, contract_id=contract.id,
              metrics=len(metrics))
     return contract
@@ -90,6 +95,21 @@ def decision_of(session: Session, report_id: str) -> ReportEntry | None:
     return session.scalars(select(ReportEntry).where(
         ReportEntry.report_id == report_id, ReportEntry.kind == "decision")
         .order_by(ReportEntry.seq.desc())).first()
+
+
+def decided_results(session: Session, contract: Contract, period: int) -> list[dict[str, Any]]:
+    """Every current report of the period that has a decision, with the decision, who made it
+    and the cohort counts (what outcome payments are computed from; no person is named)."""
+    out = []
+    for (metric_id, p), report in sorted(latest_reports(session, contract.id).items()):
+        decision = decision_of(session, report.id) if p == period else None
+        if decision is not None:
+            out.append({"metric_id": metric_id, "report_id": report.id,
+                        "report_version": report.version, "decision": decision.verdict,
+                        "decided_by": decision.author_role,
+                        "people_engaged": report.people_engaged,
+                        "people_with_outcome": report.people_with_outcome})
+    return out
 
 
 def validated_results(session: Session, contract: Contract, period: int) -> list[dict[str, Any]]:
@@ -133,6 +153,7 @@ def contract_doc(session: Session, contract: Contract, today: date) -> dict[str,
         "value": contract.value, "start_date": contract.start_date.isoformat(),
         "end_date": contract.end_date.isoformat(), "version": contract.version,
         "grace_days": rules.GRACE_DAYS, "metrics": metrics, "changes": contract.changes,
+        "rate_card": contract.rate_card,
         "results": results, "created_at": rfc3339(contract.created_at),
     }
 

@@ -13,7 +13,7 @@ from shared.schemas import decode_cursor
 from shared.time import parse_rfc3339, rfc3339
 
 DOC_FIELDS = ("title", "description", "service_area", "estimated_value", "clarification_deadline",
-              "submission_deadline", "evaluation", "price", "criteria")
+              "submission_deadline", "evaluation", "price", "criteria", "rate_card", "source")
 
 
 def parse_cursor(raw: str | None) -> tuple[datetime, str] | None:
@@ -84,6 +84,8 @@ def tender_doc(tender: Tender) -> dict[str, Any]:
         "standstill_ends_at": rfc3339(tender.standstill_ends_at),
         "concluded_at": rfc3339(tender.concluded_at),
         "amendments": list(tender.amendments or []),
+        "rate_card": tender.rate_card,
+        "source": tender.source,
     }
 
 

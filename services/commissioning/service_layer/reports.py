@@ -17,6 +17,7 @@ from services.commissioning.domain import contracts as rules
 from services.commissioning.service_layer import contract_events as events
 from services.commissioning.service_layer.contracts import (
     assessor_kinds,
+    decided_results,
     decision_of,
     is_buyer,
     is_supplier,
@@ -154,14 +155,15 @@ def _add(ctx: Context, session: Session, report: MetricReport, identity: Identit
     contract = session.get(Contract, report.contract_id)
     event_type = {"review": "ReportReviewed", "decision": "ResultDecided",
                   "reply": "DisputeReplied"}[kind]
-    validated = validated_results(session, contract, report.period) if kind == "decision" \
-        else None
+    decision = kind == "decision"
+    validated = validated_results(session, contract, report.period) if decision else None
+    decided = decided_results(session, contract, report.period) if decision else None
     job = events.emit(session, contract, event_type, f"{report.id}-{seq}",
                       events.actor(identity, role), ctx.clock(), {
                           "report_id": report.id, "metric_id": report.metric_id,
                           "period": report.period, "version": report.version,
                           "verdict": verdict, "comment_sha256": events.comment_hash(comment)},
-                      period=report.period, validated=validated)
+                      period=report.period, validated=validated, decisions=decided)
     return report_doc(session, report, show_authors=False), job
 
 

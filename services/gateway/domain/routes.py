@@ -113,6 +113,12 @@ ROUTES: tuple[Route, ...] = (
     # Contract performance (scoring)
     _r("GET", "/contracts/{id}/performance", S, ANYONE),
     _r("POST", "/performance-ratings/{id}/replay", S, "auditor"),
+    # Outcome payments, exports and the evidence library (scoring)
+    _r("GET", "/contracts/{id}/payments", S, ANYONE),
+    _r("POST", "/payment-runs/{id}/replay", S, "auditor"),
+    _r("GET", "/contracts/{id}/indigo", S, ANYONE),
+    _r("GET", "/library", S, ANYONE),
+    _r("GET", "/library/frameworks/{id}", S, ANYONE),
 )
 
 # Paths a service owns beyond the table (new endpoints): forwarded for signed-in callers only.
@@ -121,7 +127,9 @@ _SCORING_OWNED = tuple(_compile(p) for p in (
     "/tenders/{id}/bids/{bid}/scores(/.*)?", "/tenders/{id}/bids/{bid}/moderation(/.*)?",
     "/tenders/{id}/scoring-runs(/.*)?", "/scoring-runs(/.*)?", "/tenders/{id}/award(/.*)?",
     "/bids/{id}/assessment-summary(/.*)?", "/audit(/.*)?", "/tenders/{id}/ocds(/.*)?",
-    "/contracts/{id}/performance(/.*)?", "/performance-ratings(/.*)?"))
+    "/contracts/{id}/performance(/.*)?", "/performance-ratings(/.*)?",
+    "/contracts/{id}/payments(/.*)?", "/payment-runs(/.*)?", "/contracts/{id}/indigo(/.*)?",
+    "/library(/.*)?"))
 _COMMISSIONING_OWNED = tuple(_compile(p) for p in ("/tenders(/.*)?", "/bids(/.*)?",
                                                    "/contracts(/.*)?", "/reports(/.*)?"))
 

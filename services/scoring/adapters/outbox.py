@@ -14,8 +14,10 @@ from services.scoring.adapters import tables as models
 from shared import outbox
 from shared.contracts import (
     RECORD_SCORING_RESULT,
+    RUN_PAYMENTS,
     RUN_SCORING,
     SCHEMA_VERSION,
+    RunPaymentsRequested,
     RunScoringRequested,
     ScoringResult,
 )
@@ -44,6 +46,18 @@ def queue_run(session: Session, run_id: str, tender_id: str) -> str:
     job_id = f"run-{run_id}"
     add_event(session, models.outbox, event_type="RunScoringRequested", queue="scoring",
               job_name=RUN_SCORING, job_id=job_id, payload=payload)
+    return job_id
+
+
+def queue_payments(session: Session, contract_id: str, cause: str) -> str:
+    """Queue ``run_payments`` for a contract through the outbox, in the caller's transaction;
+    ``cause`` is the event that changed its inputs (one job per cause)."""
+    payload = {"schema_version": SCHEMA_VERSION, "event_id": f"payments-{cause}",
+               "contract_id": contract_id}
+    RunPaymentsRequested().load(payload)
+    job_id = f"payments-{cause}"
+    add_event(session, models.outbox, event_type="RunPaymentsRequested", queue="scoring",
+              job_name=RUN_PAYMENTS, job_id=job_id, payload=payload)
     return job_id
 
 

@@ -143,7 +143,8 @@ def release_package(*, tender: dict[str, Any], evaluation: dict[str, Any], publi
                     published_date: str, award_status: str,
                     contract: dict[str, Any] | None = None,
                     ratings: list[dict[str, Any]] | None = None,
-                    today: str | None = None) -> dict[str, Any]:
+                    today: str | None = None,
+                    payments: dict[str, Any] | None = None) -> dict[str, Any]:
     """The package. ``bids``: ``{bid_id, organisation_id, organisation_name, submitted_at,
     price}``; ``ranking``: the award's run ranking; ``award``: ``{bid_id, awarded_at, ...}``."""
     ocid = OCID_PREFIX + tender["id"]
@@ -200,7 +201,7 @@ def release_package(*, tender: dict[str, Any], evaluation: dict[str, Any], publi
     if contract is not None:
         # Later releases repeat the tender and award, so the latest release stays complete.
         releases += contract_releases(ocid, award_doc, buyer, parties, final, contract,
-                                      ratings or [], today or published_date[:10])
+                                      ratings or [], today or published_date[:10], payments)
     return {"uri": uri, "version": "1.1", "extensions": EXTENSIONS,
             "publishedDate": published_date,
             "publisher": {"name": "coprocure", "uid": "coprocure"},
@@ -242,12 +243,14 @@ def _agreed(metric: dict[str, Any]) -> dict[str, Any]:
 def contract_releases(ocid: str, award: dict[str, Any], buyer: dict[str, Any],
                       parties: list[dict[str, Any]], tender: dict[str, Any],
                       contract: dict[str, Any], ratings: list[dict[str, Any]],
-                      today: str) -> list[dict[str, Any]]:
+                      today: str, payments: dict[str, Any] | None = None
+                      ) -> list[dict[str, Any]]:
     """The ``contract`` release and, once a period is rated, the ``implementation`` release.
 
     ``contract``: what commissioning announced (``id, title, value, start_date, end_date,
     metrics``, ``created_at``); ``ratings``: the current rating per period (``period,
-    measures, rated_at``).
+    measures, rated_at``); ``payments``: the current outcome payment run (``periods`` with
+    ``amount``, ``currency``, ``calculated_at``), published as ``implementation.transactions``.
     """
     start = _at(contract["start_date"])
     core = {"id": contract["id"], "awardID": award["id"],
@@ -264,7 +267,8 @@ def contract_releases(ocid: str, award: dict[str, Any], buyer: dict[str, Any],
     made = contract.get("created_at") or start
     releases = [{**base, "id": f"{ocid}-contract", "date": made, "tag": ["contract"],
                  "contracts": [core]}]
-    if not ratings:
+    transactions = _transactions(contract, award, buyer, payments)
+    if not ratings and not transactions:
         return releases
     validated = {(m["metric_id"], r["period"]): (m, r) for r in ratings for m in r["measures"]}
     metrics, milestones = [], []
@@ -295,8 +299,32 @@ def contract_releases(ocid: str, award: dict[str, Any], buyer: dict[str, Any],
     implementation: dict[str, Any] = {"milestones": milestones}
     if metrics:
         implementation["metrics"] = metrics
-    latest = max(r["rated_at"] for r in ratings)
+    if transactions:
+        implementation["transactions"] = transactions
+    latest = max([r["rated_at"] for r in ratings]
+                 + ([payments["calculated_at"]] if transactions else []))
     releases.append({**base, "id": f"{ocid}-implementation-{len(ratings)}", "date": latest,
                      "tag": ["implementation"],
                      "contracts": [{**core, "implementation": implementation}]})
     return releases
+
+
+def _transactions(contract: dict[str, Any], award: dict[str, Any], buyer: dict[str, Any],
+                  payments: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Each period's outcome payment due (the current run) as an OCDS transaction from the
+    buyer to the supplier; periods paying nothing are left out."""
+    if not payments:
+        return []
+    payee = (award.get("suppliers") or [{}])[0]
+    out = []
+    for period in payments.get("periods") or []:
+        value = _value({"amount": period["amount"], "currency": payments.get("currency")})
+        if value is None or value["amount"] == 0:
+            continue
+        out.append({"id": f"{contract['id']}-outcome-payment-p{period['period']}",
+                    "source": "coprocure outcome payment run "
+                              f"{payments['id']} (revision {payments['revision']})",
+                    "date": payments["calculated_at"], "value": value,
+                    "payer": {"id": buyer["id"], "name": buyer["name"]},
+                    "payee": {"id": payee.get("id"), "name": payee.get("name")}})
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.scoring.context import process_context
-from services.scoring.service_layer import intake, performance, runs
+from services.scoring.service_layer import intake, payments, performance, runs
 from services.scoring.service_layer import tree_heads as heads
 from shared.contracts import PublishTreeHead, load_payload
 from shared.faults import pause_point
@@ -38,3 +38,9 @@ def publish_tree_head(payload: dict[str, Any]) -> bool:
 def record_contract_event(payload: dict[str, Any]) -> bool:
     """``ContractEvent``: log a contract step; a decision re-rates its period (once)."""
     return performance.record_contract_event(process_context(), payload)
+
+
+def run_payments(payload: dict[str, Any]) -> bool:
+    """``RunPaymentsRequested``: record a contract's outcome payments from its current inputs
+    (once: the same inputs are never recorded twice)."""
+    return payments.run_payments(process_context(), payload)

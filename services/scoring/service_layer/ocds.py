@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from services.scoring.adapters.tables.payments import PaymentRun
 from services.scoring.adapters.tables.performance import ContractRecord, PerformanceRating
 from services.scoring.adapters.tables.runs import Award, ScoringRun
 from services.scoring.adapters.tables.tenders import Bid, Tender
@@ -64,5 +65,10 @@ def _contract_parts(session, tender_id: str, today: str) -> dict[str, Any]:
         if row.period not in current and row.rating is not None:
             current[row.period] = {"period": row.period, "measures": row.output["measures"],
                                    "rated_at": rfc3339(row.created_at)}
+    run = session.scalars(select(PaymentRun).where(PaymentRun.contract_id == record.id)
+                          .order_by(PaymentRun.revision.desc())).first()
+    payments = None if run is None else {
+        "id": run.id, "revision": run.revision, "currency": run.output.get("currency"),
+        "periods": run.output["periods"], "calculated_at": rfc3339(run.created_at)}
     return {"contract": {**record.doc, "created_at": rfc3339(record.created_at)},
-            "ratings": list(current.values()), "today": today}
+            "ratings": list(current.values()), "today": today, "payments": payments}

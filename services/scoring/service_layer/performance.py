@@ -9,10 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.scoring.adapters import audit_events as events
+from services.scoring.adapters.outbox import send_now
 from services.scoring.adapters.tables.performance import ContractRecord, PerformanceRating
 from services.scoring.adapters.tables.tenders import ProcessedEvent
 from services.scoring.domain import performance as model
 from services.scoring.service_layer.audit_queries import recorded
+from services.scoring.service_layer.payments import note_decisions
 from services.scoring.service_layer.uow import unit_of_work
 from shared.canonical import canonical_sha256
 from shared.contracts import ContractEvent, load_payload
@@ -78,9 +80,11 @@ def _rate(session, event: dict[str, Any], when) -> PerformanceRating | None:
 
 
 def record_contract_event(ctx: Context, payload: Any) -> bool:
-    """Log one contract step once; a decision re-rates its period (``False``: duplicate)."""
+    """Log one contract step once; a decision re-rates its period and, on a rate-carded
+    contract, queues a payment run (``False``: duplicate)."""
     event = load_payload(ContractEvent, payload)
     when = parse_rfc3339(event["occurred_at"])
+    payments_job = None
     try:
         with unit_of_work(ctx) as session:
             if session.get(ProcessedEvent, event["event_id"]) is not None:
@@ -107,10 +111,13 @@ def record_contract_event(ctx: Context, payload: Any) -> bool:
                               "version": data["version"]}
             if event["event_type"] == "ResultDecided" and event["period"] is not None:
                 _rate(session, event, when)
+                payments_job = note_decisions(session, record, event)
             session.add(ProcessedEvent(event_id=event["event_id"], job="record_contract_event",
                                        processed_at=when))
     except IntegrityError:
         return False  # a concurrent delivery recorded it first
+    if payments_job:
+        send_now(ctx.session_factory, ctx.redis, payments_job)  # else the relay sends it
     return True
 
 

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
+from services.commissioning.context import context_from_app
+from services.commissioning.service_layer.closing import close_due, record_scoring_result
 from shared.time import rfc3339
 from tests.conftest import auth_headers, identity
-from tests.support.builders import bid_body, tender_body
+from tests.support.builders import bid_body, outcome_commitment, responses, tender_body
 
 BASE = datetime(2030, 3, 1, 9, 0, 0, tzinfo=UTC)
 
@@ -100,3 +102,46 @@ def world(make_app) -> World:
     clock = Clock()
     app = make_app("commissioning", CLOCK=clock)
     return World(app=app, client=app.test_client(), clock=clock, actors=cast())
+
+
+# --- a tender run to its contract (shared by the contract tests) ---
+
+SV_COMMITMENT = outcome_commitment(
+    statement="Local people employed", declared_level="output",
+    indicator={"name": "People from the borough employed", "unit": "count", "instrument": None},
+    baseline={"value": 0, "date": "2030-01-01", "source": "payroll"},
+    target={"value": 12, "by": "2031-03-01"}, sustainment_period_months=0,
+    validation_method="ex_post_verification", assessed_by=["commissioner"],
+    reporting_frequency="six-monthly")
+
+
+def _winning_bid() -> dict:
+    body = bid_body()
+    body["responses"] = responses()
+    sv = next(r for r in body["responses"] if r["criterion_key"] == "SV")
+    sv["outcome_commitments"] = [SV_COMMITMENT]
+    return body
+
+
+def _event(world, tender_id, event_type, data):
+    payload = {"schema_version": 1, "event_id": f"{event_type}-{tender_id}",
+               "event_type": event_type, "tender_id": tender_id, "data": data}
+    return record_scoring_result(context_from_app(world.app), payload, world.clock())
+
+
+def concluded(world, **overrides) -> tuple[dict, dict]:
+    """A tender (the example, with ``overrides``) run to its end: the example bid (Q1 outcome
+    + an SV commitment) awarded and the contract made."""
+    t = world.published(**overrides)
+    bid = world.bid(t["id"], body=_winning_bid()).get_json()
+    world.pass_deadline(t)
+    ctx = context_from_app(world.app)
+    close_due(ctx, world.clock())
+    _event(world, t["id"], "TenderAssessed", {})
+    _event(world, t["id"], "ScoringRunCompleted", {"run_id": "run_1", "output_sha256": "a" * 64})
+    _event(world, t["id"], "BidAwarded", {
+        "bid_id": bid["id"], "run_id": "run_1", "awarded_at": rfc(world.clock()),
+        "standstill_ends_at": rfc(world.clock() + timedelta(days=10))})
+    world.clock.advance(days=10)
+    assert close_due(ctx, world.clock())["concluded"] == 1
+    return t, bid

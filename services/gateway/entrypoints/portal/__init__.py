@@ -15,6 +15,7 @@ from services.gateway.entrypoints.portal.views import (  # noqa: F401  (routes r
     contracts,
     evaluation,
     home,
+    library,
     runs,
     tender_form,
     tenders,

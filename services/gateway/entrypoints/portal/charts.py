@@ -182,3 +182,34 @@ def metric_chart(metric: dict[str, Any], reported: dict[int, float],
             + (", ".join(f"period {p}: {v:g}" for p, v in sorted(validated.items())) or "none"))
     return _svg(left + width + 120, top + height + 30,
                 f"{metric['id']}: target, reported and validated by period", desc, body)
+
+
+def evidence_chart(name: str, rows: list[dict[str, Any]]) -> Markup:
+    """Grouped bars per Four-Co depth: targeted, validated and achieved metric-periods."""
+    series = (("targeted", "Targeted", PALETTE[6]), ("validated", "Validated", PALETTE[0]),
+              ("achieved", "Achieved (met)", PALETTE[2]))
+    top = max([1] + [int(r.get(k) or 0) for r in rows for k, _, _ in series])
+    label_w, bar_w, bar_h = 260, 360, 14
+    group_h = bar_h * len(series) + 14
+    height = 20 + group_h * len(rows) + 30
+    body = []
+    for i, row in enumerate(rows):
+        y = 10 + i * group_h
+        body.append(f'<text x="0" y="{y + 24}" font-size="13" fill="#0b0c0c">'
+                    f'{escape(str(row.get("label", ""))[:40])}</text>')
+        for j, (key, title, colour) in enumerate(series):
+            value = int(row.get(key) or 0)
+            w = bar_w * value / top
+            body.append(f'<rect x="{label_w}" y="{y + j * bar_h}" width="{w:.1f}" '
+                        f'height="{bar_h - 2}" fill="{colour}"><title>{escape(title)}: '
+                        f'{value}</title></rect><text x="{label_w + w + 4:.1f}" '
+                        f'y="{y + j * bar_h + 11}" font-size="11" fill="#0b0c0c">{value}</text>')
+    ly = height - 12
+    for j, (_, title, colour) in enumerate(series):
+        body.append(f'<rect x="{label_w + j * 120}" y="{ly - 10}" width="12" height="12" '
+                    f'fill="{colour}"/><text x="{label_w + j * 120 + 16}" y="{ly}" '
+                    f'font-size="12" fill="#0b0c0c">{escape(title)}</text>')
+    desc = "; ".join(f"{r.get('label')}: " + ", ".join(f"{t.lower()} {int(r.get(k) or 0)}"
+                                                        for k, t, _ in series) for r in rows)
+    return _svg(label_w + bar_w + 60, height, f"{name}: metric-periods by co-production depth",
+                desc, body)

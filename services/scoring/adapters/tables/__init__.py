@@ -3,6 +3,7 @@
 from services.scoring.adapters.tables import (  # noqa: F401
     audit,
     panel,
+    payments,
     performance,
     runs,
     tenders,

@@ -133,3 +133,20 @@ def test_no_implementation_release_before_a_rating():
     package = build(contract=CONTRACT, ratings=[])
     assert package_errors(package) == []
     assert [r["tag"] for r in package["releases"]][-1] == ["contract"]
+
+
+PAYMENTS = {"id": "pay_1", "revision": 2, "currency": "GBP",
+            "calculated_at": "2027-03-06T10:00:00Z",
+            "periods": [{"period": 1, "amount": "10000.00"}, {"period": 2, "amount": "0.00"}]}
+
+
+def test_outcome_payments_are_implementation_transactions_from_buyer_to_supplier():
+    package = build(contract=CONTRACT, ratings=RATINGS, today="2027-06-20", payments=PAYMENTS)
+    assert package_errors(package) == []
+    last = package["releases"][-1]
+    assert last["date"] == "2027-03-06T10:00:00Z"
+    (paid,) = last["contracts"][0]["implementation"]["transactions"]  # nothing paid: no entry
+    assert paid["id"] == "ctr_1-outcome-payment-p1"
+    assert paid["value"] == {"amount": 10000, "currency": "GBP"}
+    parties = {p["id"]: p["roles"] for p in last["parties"]}
+    assert "buyer" in parties[paid["payer"]["id"]] and "supplier" in parties[paid["payee"]["id"]]

@@ -181,4 +181,7 @@ class Contract(Schema):
                        "reporting schedule (period, start, end, due, late_after, state)."})
     changes = fields.List(fields.Dict())
     results = fields.List(fields.Dict(), metadata={"description": "Validated results."})
+    rate_card = fields.Dict(allow_none=True, metadata={
+        "description": "The tender's rate card as frozen at its deadline, each outcome bound "
+                       "to the agreed metric that measures it (metric_id, or null)."})
     created_at = fields.String(metadata={"format": "date-time"})

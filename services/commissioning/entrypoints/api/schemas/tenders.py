@@ -64,6 +64,47 @@ class EvaluationSchema(StrictSchema):
     standstill_working_days = StrictInteger(validate=validate.Range(0, 60))
 
 
+PERCENT = r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$"
+
+
+class RateCardOutcomeSchema(StrictSchema):
+    """One outcome the commissioner pays for, tied to a criterion and an indicator."""
+
+    key = Text(required=True, validate=validate.Regexp(
+        KEY_PATTERN, error="Letters, digits, _ or -, starting with a letter (max 32)."))
+    criterion_key = Text(required=True, validate=validate.Length(1, 32))
+    indicator = Text(required=True, validate=validate.Length(1, 300), metadata={
+        "description": "The indicator's name, as bidders must name it in their commitment."})
+    description = Text(validate=validate.Length(max=2000))
+    price = fields.Nested(MoneySchema, required=True, metadata={
+        "description": "Paid per validated outcome (a person with the outcome)."})
+    cap = fields.Nested(MoneySchema, allow_none=True, metadata={
+        "description": "The most this outcome pays over the contract."})
+    planned_outcomes = StrictInteger(allow_none=True, validate=validate.Range(0, 10_000_000))
+
+
+class RateCardSchema(StrictSchema):
+    """What is paid per validated outcome, within which caps (docs/api.md, "Rate cards")."""
+
+    currency = Text(required=True, validate=validate.OneOf(["GBP"]))
+    value_at_risk_percent = Text(required=True, validate=validate.Regexp(
+        PERCENT, error="A percentage from 0 to 100 with up to 2 decimal places, as a string."))
+    cap_total = fields.Nested(MoneySchema, allow_none=True)
+    cap_per_person = fields.Nested(MoneySchema, allow_none=True)
+    validation = Text(load_default="independent",
+                      validate=validate.OneOf(["independent", "any"]))
+    outcomes = fields.List(fields.Nested(RateCardOutcomeSchema), required=True,
+                           validate=validate.Length(1, 20))
+
+
+class SourceSchema(StrictSchema):
+    """Where a tender's framework came from: an evidence-library entry and its contract."""
+
+    framework_id = Text(required=True, validate=validate.Length(1, 100))
+    contract_id = Text(required=True, validate=validate.Length(1, 40))
+    title = Text(validate=validate.Length(max=300))
+
+
 class TenderCreate(StrictSchema):
     """A new draft; omitted criteria, price and evaluation take the published defaults."""
 
@@ -77,6 +118,8 @@ class TenderCreate(StrictSchema):
     price = fields.Nested(PriceSchema, allow_none=True)
     criteria = fields.List(fields.Nested(CriterionSchema), allow_none=True,
                            validate=validate.Length(1, 20))
+    rate_card = fields.Nested(RateCardSchema, allow_none=True)
+    source = fields.Nested(SourceSchema, allow_none=True)
 
 
 class TenderUpdate(TenderCreate):
@@ -191,6 +234,10 @@ class Tender(_Out):
     standstill_ends_at = _ts()
     concluded_at = _ts()
     amendments = fields.List(fields.Nested(AmendmentOut))
+    rate_card = fields.Dict(allow_none=True, metadata={
+        "description": "What is paid per validated outcome (docs/api.md, \"Rate cards\")."})
+    source = fields.Dict(allow_none=True, metadata={
+        "description": "The evidence-library framework this tender started from."})
 
 
 class TenderList(_Out):

@@ -46,6 +46,8 @@ def contract_show(contract_id: str):
     """Parties, term, agreed metrics with their schedule, results, charts and ratings."""
     contract = api.get(f"/contracts/{contract_id}")
     performance = api.try_get(f"/contracts/{contract_id}/performance", {}) or {}
+    payments = api.try_get(f"/contracts/{contract_id}/payments", {}) if contract.get(
+        "rate_card") else {}
     reports = (api.try_get(f"/contracts/{contract_id}/reports", {}) or {}).get("items", [])
     current = _current(reports)
     validated = {(r["metric_id"], r["period"]): r["value"] for r in contract["results"]}
@@ -54,7 +56,8 @@ def contract_show(contract_id: str):
         {p: v for (mid, p), v in validated.items() if mid == m["id"]})
         for m in contract["metrics"]}
     return render_template("portal/contract.html", title=contract["title"], contract=contract,
-                           performance=performance, reports=reports, current=current,
+                           performance=performance, payments=payments or {},
+                           reports=reports, current=current,
                            charts=charts, state_tags=STATE_TAGS, roles=roles())
 
 

@@ -15,6 +15,11 @@ from services.gateway.entrypoints.portal.defaults import (
     PRICE_FORMULAS,
     SERVICE_AREAS,
 )
+from services.gateway.entrypoints.portal.rate_card_form import (
+    card_fields,
+    card_values,
+    parse_card,
+)
 from services.gateway.entrypoints.portal.web import FormErrors, done, login_required, problem_errors
 from shared.methodology import DEFAULT_EVALUATION, DEFAULT_PRICE, default_criteria
 
@@ -63,6 +68,7 @@ def blank_tender() -> dict[str, Any]:
                        "min_quality_share": round(DEFAULT_EVALUATION["min_quality_share"] * 100)},
         "price": {**DEFAULT_PRICE, "ceiling": {"amount": ""}, "floor": {"amount": ""}},
         "criteria": default_criteria(),
+        "rate_card": card_values(None),
     }
 
 
@@ -84,6 +90,7 @@ def tender_values(tender: dict[str, Any]) -> dict[str, Any]:
                        "ceiling": {"amount": (price.get("ceiling") or {}).get("amount")},
                        "floor": {"amount": (price.get("floor") or {}).get("amount")}}
     values["criteria"] = tender.get("criteria") or values["criteria"]
+    values["rate_card"] = card_values(tender.get("rate_card"))
     return values
 
 
@@ -153,6 +160,8 @@ def parse_tender(form) -> tuple[dict[str, Any], dict[str, Any]]:
                   "floor": {"amount": get("price.floor.amount")}},
         "criteria": shown,
     }
+    # the form always shows the rate card, so it always says what it is (None: no card)
+    body["rate_card"], values["rate_card"] = parse_card(form)
     return body, values
 
 
@@ -167,7 +176,7 @@ def known_fields(values: dict[str, Any]) -> set[str]:
         for name in ("key", "title", "category", "weight", "description", "minimum_score",
                      "outcomes_sought"):
             fields.add(f"criteria.{i}.{name}")
-    return fields
+    return fields | card_fields(values["rate_card"])
 
 
 def check_weights(body: dict[str, Any], errors: FormErrors) -> None:
@@ -193,7 +202,10 @@ def _render(values, errors, tender=None):
     rows.append({"key": "", "title": "", "category": "quality", "weight": "",
                  "description": "", "minimum_score": "", "outcomes_sought": [],
                  "descriptors": {}})
-    values = dict(values, criteria=rows)
+    card = dict(values["rate_card"])
+    card["outcomes"] = [*card["outcomes"], {name: "" for name in (
+        "key", "criterion_key", "indicator", "price", "cap", "planned_outcomes", "description")}]
+    values = dict(values, criteria=rows, rate_card=card)
     return render_template("portal/tender_form.html",
                            title="Edit the tender" if tender else "Create a tender",
                            values=values, errors=errors, tender=tender, total=total,

@@ -20,3 +20,16 @@ def test_metric_chart_draws_target_baseline_reported_and_validated():
 def test_metric_chart_without_results_or_baseline_still_draws():
     svg = str(metric_chart({"id": "M2", "target": {"value": 12}, "schedule": []}, {}, {}))
     assert "reported none; validated none" in svg and "<circle" not in svg
+
+
+def test_evidence_chart_draws_three_bars_per_depth_with_a_text_description():
+    from services.gateway.entrypoints.portal.charts import evidence_chart
+
+    rows = [{"label": "4 of 4 stages co-designed or deeper", "targeted": 6, "validated": 5,
+             "achieved": 3},
+            {"label": "1 of 4 stages co-designed or deeper", "targeted": 2, "validated": 0,
+             "achieved": 0}]
+    svg = str(evidence_chart("UCLA <3>", rows))
+    assert svg.startswith("<svg") and 'role="img"' in svg and "UCLA &lt;3&gt;" in svg
+    assert svg.count("<title>Targeted: ") == 2 and "Validated: 5</title>" in svg
+    assert "4 of 4 stages co-designed or deeper: targeted 6, validated 5, achieved (met) 3" in svg
