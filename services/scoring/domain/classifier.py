@@ -194,7 +194,7 @@ def _adverse_avoided(wording: str) -> bool:
 def _soft_rules(wording: str) -> list[str]:
     """R9/R10/R12 evidence that a person's state changed on a scale or as they report it."""
     state = (w.STATE_CHANGE_RE.search(wording) or w.SELF_REPORT_RE.search(wording)
-             or w.TEST_RESULT_RE.search(wording))
+             or w.STATE_HAD_RE.search(wording) or w.TEST_RESULT_RE.search(wording))
     hits = ((R9, w.INSTRUMENT_RE.search(wording)), (R10, w.SCALE_CHANGE_RE.search(wording)),
             (R12, state))
     return [rule for rule, hit in hits if hit]
@@ -239,7 +239,8 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
         return ENGAGEMENT, None, 0.8, [R2, R19]
     demand = bool(w.DEMAND_RE.search(wording))
     taking_part = bool(w.TAKING_PART_RE.search(wording))
-    if demand and w.DIRECTION_RE.search(wording) and not taking_part:
+    turned = w.DIRECTION_RE.search(wording) or w.NEGATION_RE.search(wording)  # less, or none
+    if demand and turned and not taking_part:
         return OUTCOME, HARD, 0.8, [R16]
     if w.EXIT_CARE_RE.search(wording):  # back with the family: less use of care
         return OUTCOME, HARD, 0.75, [R16]
