@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from services.scoring.domain import wording as w
+from services.scoring.domain import wording_people as wp
 from shared.methodology import (
     BASELINE_COHORT,
     BASELINE_COMPARISON,
@@ -180,7 +181,7 @@ def held_period(wording: str) -> bool:
 def _served(wording: str) -> bool:
     """People served (R19), unless the receipt is negated ("students who did not receive the
     intervention" describes a control group)."""
-    return any(not w.NEGATED_RE.search(m.group(0)) for m in w.SERVED_RE.finditer(wording))
+    return any(not w.NEGATED_RE.search(m.group(0)) for m in wp.SERVED_RE.finditer(wording))
 
 
 def _adverse_avoided(wording: str) -> bool:
@@ -194,7 +195,7 @@ def _adverse_avoided(wording: str) -> bool:
 def _soft_rules(wording: str) -> list[str]:
     """R9/R10/R12 evidence that a person's state changed on a scale or as they report it."""
     state = (w.STATE_CHANGE_RE.search(wording) or w.SELF_REPORT_RE.search(wording)
-             or w.TEST_RESULT_RE.search(wording))
+             or w.STATE_HAD_RE.search(wording) or w.TEST_RESULT_RE.search(wording))
     hits = ((R9, w.INSTRUMENT_RE.search(wording)), (R10, w.SCALE_CHANGE_RE.search(wording)),
             (R12, state))
     return [rule for rule, hit in hits if hit]
@@ -221,7 +222,7 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
     if (w.PLAN_DONE_RE.search(wording) and not engaged
             and not _CHANGE_WORD_RE.search(counted) and not w.SCALE_CHANGE_RE.search(wording)):
         return OUTPUT, None, 0.85, [R15]
-    if w.THINGS_RE.search(wording) or w.PROVIDER_SIDE_RE.search(wording):
+    if w.THINGS_RE.search(wording) or wp.PROVIDER_SIDE_RE.search(wording):
         return OUTPUT, None, 0.85, [R1]
     if w.PROGRAMME_DONE_RE.search(wording):
         return ENGAGEMENT, None, 0.8, [R2]
@@ -238,8 +239,9 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
         # they report a change in themselves ("people attending … feel less isolated").
         return ENGAGEMENT, None, 0.8, [R2, R19]
     demand = bool(w.DEMAND_RE.search(wording))
-    taking_part = bool(w.TAKING_PART_RE.search(wording))
-    if demand and w.DIRECTION_RE.search(wording) and not taking_part:
+    taking_part = bool(wp.TAKING_PART_RE.search(wording))
+    turned = w.DIRECTION_RE.search(wording) or w.NEGATION_RE.search(wording)  # less, or none
+    if demand and turned and not taking_part:
         return OUTCOME, HARD, 0.8, [R16]
     if w.EXIT_CARE_RE.search(wording):  # back with the family: less use of care
         return OUTCOME, HARD, 0.75, [R16]
@@ -267,13 +269,13 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
         return OUTPUT, None, 0.8, [R1]
     if status and structured_sustain:
         return OUTCOME, HARD, 0.75, [R3, R4]
-    if len(wording.strip()) <= _TITLE_LIMIT and w.STATE_NAMED_RE.search(wording):
+    if len(wording.strip()) <= _TITLE_LIMIT and wp.STATE_NAMED_RE.search(wording):
         return OUTCOME, SOFT, 0.5, [R12]
     if status:
         return INTERMEDIATE, None, 0.75, [R3]
     if demand:  # a count of people in crisis or using services is still demand
         return OUTCOME, HARD, 0.6, [R16]
-    if w.PEOPLE_COUNT_RE.search(wording):  # a bare count of people: reach
+    if wp.PEOPLE_COUNT_RE.search(wording):  # a bare count of people: reach
         return ENGAGEMENT, None, 0.6, [R2, R19]
     return None
 
@@ -291,7 +293,7 @@ def _base_kind(c: Mapping[str, Any], statement: str, indicator_name: str) -> Dec
                 return OUTCOME, SOFT, 0.85, [R9]
             continue
         cleaned, qualified = set_aside_qualifiers(wording)
-        decision, defined = None, w.DEFINITION_RE.search(cleaned)
+        decision, defined = None, wp.DEFINITION_RE.search(cleaned)
         if defined:  # the operational definition is the measure; the title is the aim
             decision = _read(cleaned[defined.end():], structured_sustain, wording is statement)
         if decision is not None:

@@ -1,4 +1,5 @@
-"""The word patterns the outcome classifier reads (model 2.1.0; docs/scoring.md §3.1).
+"""The word patterns the outcome classifier reads (model 2.2.0; docs/scoring.md §3.1); who is
+counted is in wording_people.py.
 
 Patterns are about meaning, not single keywords: *who* changes (the provider's activity vs a
 person's state or use of services), the *direction* of a change, the *measure* vs the qualifiers
@@ -74,6 +75,11 @@ QUALIFIER_RES = (
                r"|are enrolled|were referred|engage[sd]?|set a quit date)\b(?: (?:in|on"
                r"|with) (?:the )?(?:\w+ ){0,3}?"
                r"(?:programme|program|service|sessions?|project))?", _I),
+    # who the cohort is by the service they had: "people who complete … treatment", "patients who
+    # have accessed … services in the past month"; the measure is what is said of them next
+    re.compile(r"\b(?:who|that) (?:have |has |had )?(?:been )?(?:complet\w*|access\w*|receiv\w*"
+               r"|finish\w*|us(?:e|ed|es|ing)) (?:\w+ ){0,4}?(?:treatment|services?|programme"
+               r"|program|intervention|support|course)(?: in the (?:past|last) \w+)?", _I),
     re.compile(r"\bafter (?:participating|taking part|finishing|completing|leaving|exiting)"
                r"(?: in)? (?:the |their )?(?:\w+ ){0,4}?(?:programme|program|intervention|service"
                r"|course|project|support)\b", _I),
@@ -99,14 +105,15 @@ SATISFACTION_RE = re.compile(
     r"|friends and family test|experience of (?:the |their )?(?:[\w&-]+ ){0,3}?"
     r"(?:services?|care|support)"
     r"|(?:easy|easier) to (?:find|access|get|understand)|got help quickly|seen within|waiting time"
-    r"|delivered within)\b",
+    r"|delivered within|(?:first|initial) (?:appointment|contact|response)s?)\b",
     _I,
 )
 PLAN_DONE_RE = re.compile(
     r"\b((?:personal|individual|integrated|integration|action|care|support|housing|learning"
     r"|person[- ]centred)\b[\w\s-]{0,30}?\bplans?\b|vocational profile|(?:wellbeing|well-being"
     r"|needs|initial|first|second|third|house|general)\s+(?:\w+\s+){0,2}assessments?"
-    r"|assessments? (?:completed|carried out|of)|plans? (?:completed|agreed|established))\b",
+    r"|(?:assessments?|reviews?|checks?|screenings?) (?:completed|carried out|undertaken|of)"
+    r"|plans? (?:completed|agreed|established))\b",
     _I,
 )
 ACTIVITY_NOUN_RE = re.compile(
@@ -140,7 +147,7 @@ ACTIVITY_VERB_RE = re.compile(
 # --- taking part (engagement) -----------------------------------------------------------------
 ENGAGEMENT_RE = re.compile(
     r"\b(engag(?:ed|es?|ing|ement)|attend(?:ed|s|ing|ance)?(?! to\b)|enrol\w*"
-    r"|registered(?! companies)"
+    r"|registered(?! companies| as)"
     r"|registers?|signed (?:up|on)|signed (?:a |an |the )?(?:social|participation|support"
     r"|behaviour|learning|personal) (?:contract|agreement)"
     r"|number of participants(?! who (?:\w+ ){0,2}?(?:got|found|find"
@@ -156,7 +163,11 @@ ENGAGEMENT_RE = re.compile(
     r"|(?:programme|program|course|training) completion|completion of (?:the )?(?:programme"
     r"|program|course|training)|graduated|served|show up|(?:accept\w*|admitted|placed) onto"
     r"|onto (?:the )?(?:\w+ )?(?:programme|program|course|caseload)|pairs (?:of )?(?:\(?mentors?"
-    r"|mentees?)|mentor and mentee)\b",
+    r"|mentees?)|mentor and mentee"
+    # using or going on using a service: "usage of libraries", "renewal", "repeat customers"
+    r"|usage of|renewals?|(?:customer|member|user|client)s? retention|retention rates?"
+    r"|repeat (?:customers|visitors|users|clients)|access to (?:\w+ ){0,4}?services?"
+    r"|start(?:s|ed|ing)? on (?:the )?\w+)\b",
     _I,
 )
 
@@ -194,7 +205,8 @@ INSTRUMENT_RE = re.compile(
     r"\b(r?-?ucla|de jong gierveld|s?wemwb?s|warwick[- ]edinburgh|ons[- ]?4|ons personal wellbeing"
     r"|phq[- ]?9|gad[- ]?7|eq[- ]?5d\w*|core[- ]?10|k[- ]?10|kessler|reqol|ascot|rosenberg"
     r"|outcomes? star|well ?being star|family star\w*|asq|strengths and difficulties"
-    r"|flourishing scale|distance travelled|moves? to recovery|moving to recovery"
+    r"|flourishing scale|distance travelled|mov(?:e|es|ed|ing) to recovery|recovery rate"
+    r"|to recover"
     r"|reliable improvement|perceived stress scale|pss)\b",
     _I,
 )
@@ -214,7 +226,9 @@ _UP = r"less|more|reduc\w*|improv\w*|increas\w*|better|lower|higher|fewer|greate
 _STATE = (r"lonel\w*|isolat\w*|well[- ]?being|confiden\w*|anxi\w*|depress\w*|mental health"
           r"|independen\w*|resilien\w*|connected|self[- ]esteem|quality of life|health\w*"
           r"|skills?|behaviou?r\w*|attitude|functioning|readiness|literacy|numeracy"
-          r"|self[- ]efficacy|self[- ]management|social contact|safe(?:r|ty)?|control(?! groups?)"
+          r"|self[- ]efficacy|self[- ]management"
+          r"|manag\w* (?:[\w()-]+ ){0,3}?(?:conditions?|symptoms)\b"
+          r"|social contact|safe(?:r|ty)?|control(?! groups?)"
           r"|relationship\w*"
           r"|parenting|active|flourish\w*|learning outcome|risk|care for|financial|stress"
           r"|lifestyles?"
@@ -229,7 +243,8 @@ STATE_CHANGE_RE = re.compile(rf"\b(?:{_UP})\b.*\b(?:{_STATE})\b|\b(?:{_STATE})\b
                              r"(?:improv\w*|increas\w*|reduc\w*|gain\w*)\b"
                              rf"|\b(?:not|no longer|free from)\s+(?:\w+\s+)?(?:{_STATE})\b", _I)
 STATE_HAD_RE = re.compile(rf"\b(?:had|have|has|show\w*|achiev\w*|gain\w*|exhibit\w*)\s+(?:an?\s+)?"
-                          rf"(?:{_UP})\s+(?:\w+\s+){{0,2}}?(?:{_STATE})\b", _I)
+                          rf"(?:{_UP})\s+(?:\w+\s+){{0,2}}?(?:{_STATE})\b"
+                          rf"|\bhaving (?:{_STATE})\b", _I)
 SELF_REPORT_RE = re.compile(
     rf"\b(report\w*|say|said|feel\w*|felt|experienc\w*|agrees?|perceptions?"
     rf"|confirm\w*)\b.*\b(?:{_STATE}"
@@ -249,7 +264,8 @@ DEMAND_RE = re.compile(
     r"|consultations?|appointments?)|ambulance|falls?|crisis|re-?offend\w*|re-?convict\w*"
     r"|re-?convinct\w*|convictions?|offending|arrests?|custod(?:y|ial)|incarcerat\w*|prison|jail"
     r"|(?:in|into|of|entering|need for) (?:residential |group |foster |out-of-home )?care\b"
-    r"|care proceedings|exclusions?|truancy|absen\w*|homeless\w*|rough sleep\w*|evictions?"
+    r"|care proceedings|exclusions?|truancy|absen\w*(?: from (?:school|work))?|homeless\w*"
+    r"|rough sleep\w*|evictions?"
     r"|(?:secondary |health ?)care (?:usage|costs?)|cost of (?:secondary )?\w*\s?(?:care|services)"
     r"|healthcare usage|use of (?:health|services|hospital)\w*"
     r"|(?:emergency|temporary) accommodation"
@@ -261,6 +277,8 @@ DEMAND_RE = re.compile(
     r"|(?:failed|broken|disrupted) placements?|placement (?:breakdowns?|moves|disruptions?)"
     r"|drop[- ]?outs?|years of life lost|pyll|life expectancy|first[- ]time entrants|crime"
     r"|stability of placements?|behaviour at school"
+    r"|placements? in (?:[\w']+ ){0,2}homes?"
+    r"|(?:consumption|use|misuse) of (?:\w+ ){0,2}(?:alcohol|drugs)|(?:alcohol|drug) (?:use|misuse)"
     # model 2.1.0: more of what a person uses or suffers, named in general terms
     r"|recidivism|(?:social|unemployment|employment|welfare|state|out-of-work|housing|disability"
     r"|sickness)"
@@ -327,82 +345,3 @@ EARNINGS_RE = re.compile(r"\b(earn(?:s|ed|ings)|(?:net |household |personal )?in
                          r"|rise|gain)|(?:increas\w*|higher|improv\w*"
                          r"|rais\w*) (?:\w+ ){0,2}income)\b",
                          _I)
-
-# --- who is counted (model 2.0.0, second pass: the grammatical subject decides) --------------
-# The operational definition after "measured as" / "defined as|by" is the measure; the words before
-# it are the aim's title ("Reduction in bed days … measured as number of patients receiving the
-# service" counts patients served).
-DEFINITION_RE = re.compile(
-    r"\b(?:measured as|defined (?:as|by)|operationali[sz]ed (?:as|by))\s", _I)
-# The provider's own operation, resources and material handled: never a change in a person.
-PROVIDER_SIDE_RE = re.compile(
-    r"\b(fidelity|adherence|staffing(?: levels?)?|service availability|utili[sz]ation"
-    r"|throughput|(?:tonnes|tons|volume|sqm|area of land)\b"
-    r"|(?:voluntary|volunteering) hours|hours (?:\w+ ){0,2}volunteering|hours supporting"
-    r"|donat\w*|in[- ]kind contributions?|(?:school|college) (?:and college )?visits"
-    r"|visits? conducted|meetings|observations|applications|(?:expert )?(?:business )?advice"
-    r" (?:given |provided |offered )?to|training (?:for|of) (?:\w+ )?(?:staff|workforce|volunteers"
-    r"|practitioners|professionals)"
-    r"|number of (?:\w+ ){0,2}?(?:networks|partnerships|groups|schools|courses|sessions|workshops"
-    r"|applications|assessments"
-    r"|evaluations|reviews|plans|buildings|centres|centers|places|beds|jobs created|referrals"
-    r"|(?:registered )?foster carers|volunteers|staff|mentors)"
-    r"|availability of|length of stay in (?:\w+ )?(?:housing|accommodation|hostels?|refuges?"
-    r"|the service)|support visits?|(?:phone )?calls (?:to|with|received)"
-    r"|rehabilitat\w* of (?:\w+ )?(?:housing"
-    r"|homes|buildings|properties)|advis[eo]rs\b|full[- ]time equivalent|\bftes?\b"
-    # a statement that opens with the provider's own action: "Provide activities which …"
-    r"|^\W*(?:to )?(?:provide|deliver|run|hold|host|distribute|organi[sz]e|offer|establish|produce"
-    r"|create|set up|identify|identifying|providing|delivering)\b"
-    # the provider acting on people ("contacted by outreach") and its own workforce
-    r"|(?:contacted|visited|seen|assessed|supported|helped|reached|engaged|accommodated|housed"
-    r"|placed) by (?:the |an? |our )?(?:\w+ )?(?:outreach|team|service|provider|staff|workers?"
-    r"|project|practitioners?|council|(?:local )?authority)"
-    r"|(?:staff|workforce) (?:\w+ )?(?:sickness|absence|turnover|retention|vacanc\w*|skills"
-    r"|training|wellbeing)"
-    r"|(?:opening|opened|set up|equipped)\b(?: \w+){0,4} (?:centres?|centers?|contacts?"
-    r"|buildings?|services?)|(?:engagement|promotion|awareness|outreach|information) (?:days|events"
-    r"|campaigns)|(?:quality|level) of (?:care )?provision|standards (?:are )?(?:\d+% )?met"
-    r"|points met)\b",
-    _I,
-)
-_PEOPLE = (r"people|persons|participants|patients|clients|service users|users|beneficiaries"
-           r"|students|pupils|residents|citizens|young (?:people|adults)|youth|families|households"
-           r"|women|men|girls|boys|adults|children|carers|mentees|individuals|agyw|smokers|offenders"
-           r"|victims|survivors|leavers|attenders|claimants|tenants|learners|parents|mothers"
-           r"|fathers|veterans|refugees|sleepers")
-# Receiving an adverse event ("received at least 1 suspension") is not being served.
-_NOT_ADVERSE = (r"(?! (?:\w+ ){0,3}(?:suspensions?|exclusions?|sanctions?|convictions?|cautions?"
-                r"|sentences?|penalt\w*))")
-# People served by the provider: receiving, provided with, accessing, enrolled, supported,
-# reached, screened, treated, linked to care, with a mentor, finishing the programme, continuing
-# to use a service — participation, whatever aim the title names.
-SERVED_RE = re.compile(
-    rf"\b((?:{_PEOPLE})\b(?: \w+){{0,4}}? (?:receiv\w*{_NOT_ADVERSE}|provided with|accessing"
-    rf"|accessed|enrolled"
-    r"|supported|reached|screened|treated|linked to|initiated on|with a mentor|taking \d|attended"
-    rf"|attending|finishing|given{_NOT_ADVERSE}|offered|met|seen|contacted|visited|advised|assisted)"
-    r"|set(?:ting|s)? a quit date"
-    rf"|receiving (?:a |the )?(?:\w+ ){{0,3}}services?|services? (?:accessed|uptake|take[- ]?up)"
-    r"|(?:uptake|take[- ]?up)(?: rate)? of (?:\w+ ){0,2}services?|(?:\w+ )?services? uptake"
-    r"|supported to|engag\w* with (?:a |an |the )?(?:\w+ ){0,3}?(?:worker|services?|programme"
-    r"|program|support|provider|team|mentor)|(?:retention|finishing|completion) (?:rate )?of "
-    r"(?:enrolled|the) (?:\w+ )?(?:beneficiaries|participants|programme|program)"
-    r"|(?:rate|number|percentage) of (?:participants|people|students|beneficiaries) finishing"
-    r"|screening participants|complet\w* (?:the |their )?(?:\w+ ){0,3}?(?:programme|program"
-    r"|intervention)|complet\w* (?:the )?core training)\b",
-    _I,
-)
-# A bare count of people with nothing else said about them is reach: engagement, never outcome.
-PEOPLE_COUNT_RE = re.compile(rf"\b(?:number|no\.?|total|rate|percentage|%) of (?:\w+ ){{0,3}}?"
-                             rf"(?:{_PEOPLE})\b", _I)
-
-# Taking part, said of the person: with it, a demand or state word alone (R16, R12) does not make
-# an outcome ("young homeless people … engage with education … through participation").
-TAKING_PART_RE = re.compile(
-    r"\b(participat(?:e|es|ed)|participation in|engag(?:e|es|ed|ing) with)\b", _I)
-
-# A person's state named alone as a short title ("Workplace skills.", "% physically active adults",
-# "Health-related quality of life for people with …"): weak evidence, late in the precedence.
-STATE_NAMED_RE = re.compile(rf"^\W*(?:[\w-]+\W+){{0,2}}(?:{_STATE})(?:\s+(?:{_PEOPLE})"
-                            rf"|\s+(?:for|of|among) (?:[\w-]+ ){{0,4}}?(?:{_PEOPLE})\b.*)?\W*$", _I)

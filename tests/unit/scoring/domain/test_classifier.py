@@ -445,3 +445,42 @@ def test_a_status_word_inside_a_crisis_phrase_is_not_a_status():
     result = classify_commitment({"statement": "Number of households living in temporary "
                                   "accommodation"})
     assert (result.label, result.outcome_type) == ("unverifiable_outcome", "hard")
+
+
+# --- model 2.2.0: the kinds of error found on held-out v4 and v5 --------------------------------
+# Wordings written for these tests, not corpus items: each kind is a general rule.
+
+
+@pytest.mark.parametrize(
+    ("statement", "label", "outcome_type"),
+    [
+        # using, or going on using, a service is taking part
+        ("Adult usage of leisure centres", "engagement", None),
+        ("Member renewal rate", "engagement", None),
+        ("Number of repeat visitors", "engagement", None),
+        ("Access to counselling services for young carers", "engagement", None),
+        ("Participants started on the scheme", "engagement", None),
+        ("Percentage of infants who received a hearing screen", "engagement", None),
+        ("Number of referrals entering treatment", "engagement", None),
+        # who the cohort is by the service they had is context; the measure follows it
+        ("Clients who have accessed the service in the last month who moved to recovery",
+         "unverifiable_outcome", "soft"),
+        # finding cases and assessing people are the service's work, even on a scale
+        ("Detection rate for hypertension", "output", None),
+        ("Children with an identified need for speech therapy", "output", None),
+        ("Annual reviews completed using the Outcomes Star", "output", None),
+        # a first appointment counted from referral is a waiting time
+        ("90% of clients have a first appointment within 10 days of referral", "output", None),
+        # demand named without "less": absence, placements in homes, drug and alcohol use
+        ("Pupils registered as persistent absentees", "unverifiable_outcome", "hard"),
+        ("Fewer placements in children's homes", "unverifiable_outcome", "hard"),
+        ("Young people not increasing their alcohol use", "unverifiable_outcome", "hard"),
+        # managing one's own condition, felt or had, is a state
+        ("Patients feeling able to manage their (long term) condition", "unverifiable_outcome",
+         "soft"),
+        ("Carers having confidence in their caring role", "unverifiable_outcome", "soft"),
+    ],
+)
+def test_2_2_0_error_kinds(statement, label, outcome_type):
+    result = classify_commitment({"statement": statement, "declared_level": "outcome"})
+    assert (result.label, result.outcome_type) == (label, outcome_type), result.rules

@@ -1,10 +1,13 @@
 """A run recorded under an earlier model version replays bit for bit under its own version.
 
 tests/data/scoring_runs/run_model_1.1.0.json was produced by model 1.1.0 (commit 4f81e6c) and
-run_model_2.0.0.json by model 2.0.0 (commit 0169019): the frozen inputs, with the automated
+run_model_2.0.0.json by model 2.0.0 (commit 0169019) and run_model_2.1.0.json by model 2.1.0 (commit
+421e559): the frozen inputs, with the automated
 assessments that version stored, and the output it recorded. Later models re-classify some
 commitments differently (2.1.0 reads the 2.0.0 run's "Support families in the shelters.", declared
-an outcome, as an output), but a run scores the stored assessments, never re-classifying, so each
+an outcome, as an output; 2.2.0 reads the 2.1.0 run's "Responders … having confidence in managing
+their condition", which 2.1.0 read as activity, as a soft unverifiable outcome), but a run scores
+the stored assessments, never re-classifying, so each
 old run must reproduce exactly.
 """
 
@@ -23,10 +26,27 @@ from shared.canonical import canonical_sha256
 RUNS = Path(__file__).parents[3] / "data/scoring_runs"
 RECORDED = json.loads((RUNS / "run_model_1.1.0.json").read_text("utf-8"))
 RECORDED_2_0_0 = json.loads((RUNS / "run_model_2.0.0.json").read_text("utf-8"))
+RECORDED_2_1_0 = json.loads((RUNS / "run_model_2.1.0.json").read_text("utf-8"))
 
 
-def test_model_version_is_2_1_0():
-    assert MODEL_VERSION == "coprocure-scoring/2.1.0"
+def test_model_version_is_2_2_0():
+    assert MODEL_VERSION == "coprocure-scoring/2.2.0"
+
+
+def test_a_2_1_0_run_replays_bit_for_bit_on_its_stored_assessments():
+    inputs, output = RECORDED_2_1_0["inputs"], RECORDED_2_1_0["output"]
+    assert output["model_version"] == "coprocure-scoring/2.1.0"
+    stored = inputs["assessments"]["bid-b"]["commitments"][-1]
+    assert stored["label"] == "output" and stored["statement"].startswith("Responders")
+    # 2.2.0 reads the same commitment as a change in a person; the replay uses what 2.1.0 stored,
+    # so bid-b keeps the outputs-only Q1 cap it was scored with.
+    now = classify_commitment({"statement": stored["statement"], "declared_level": "outcome"})
+    assert now.label == "unverifiable_outcome"
+    assert inputs["assessments"]["bid-b"]["caps"][0]["max_score"] == 1
+    replayed = compute_scoring_run(inputs, output["model_version"])
+    assert replayed == output
+    assert verify_replay(inputs, output["output_sha256"], output["model_version"])
+    assert not verify_replay(inputs, output["output_sha256"])
 
 
 def test_a_2_0_0_run_replays_bit_for_bit_on_its_stored_assessments():
