@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import uuid
+from types import SimpleNamespace
 
 import pytest
 import rfc8785
@@ -100,48 +101,63 @@ def test_automated_assessment_tells_outcomes_from_outputs(tender_run):
     assert any(f["name"] == "abnormally_low_price" for f in low["flags"])
 
 
-def test_panel_scoring_award_and_summaries(tender_run, platform):
-    demo, evaluation = tender_run
+@pytest.fixture(scope="module")
+def awarded_run(tender_run):
+    """The panel's part on the run: conflicts declared, scores, moderation, the scoring run and
+    the award (each test reads what it needs; none relies on another having run)."""
+    demo, _ = tender_run
     evaluator_view = demo.clients["evaluator1"].get(f"/tenders/{demo.tender['id']}/evaluation")
-    assert "398000" not in json.dumps(evaluator_view)
     demo.declare_conflicts()
     bid = demo.clients["evaluator1"].get(f"/bids/{demo.bids['strong']['id']}")
-    assert "price" not in bid and "398000" not in json.dumps(bid)
     demo.score()
-    doc = demo.clients["commissioner"].get(f"/tenders/{demo.tender['id']}/evaluation")
-    assert any(d["bid_id"] == demo.bids["strong"]["id"] and d["criterion_key"] == "Q4"
-               for d in doc["divergences"])
+    divergences = demo.clients["commissioner"].get(
+        f"/tenders/{demo.tender['id']}/evaluation")["divergences"]
     demo.moderate()
     run = demo.run_scoring()
+    award = demo.award()
+    demo.wait_for_status("awarded", "concluded")
+    return SimpleNamespace(demo=demo, evaluator_view=evaluator_view, bid=bid,
+                           divergences=divergences, run=run, award=award)
+
+
+def test_panel_scoring_award_and_summaries(awarded_run):
+    w = awarded_run
+    demo = w.demo
+    assert "398000" not in json.dumps(w.evaluator_view)
+    assert "price" not in w.bid and "398000" not in json.dumps(w.bid)
+    assert any(d["bid_id"] == demo.bids["strong"]["id"] and d["criterion_key"] == "Q4"
+               for d in w.divergences)
+    run = w.run
     assert run["status"] == "completed", run
     ranking = sorted(run["ranking"], key=lambda r: r["rank"])
     assert demo.bidder_key(ranking[0]["bid_id"]) == "strong"
     assert ranking[0]["passed"] is True
     outputs = next(r for r in ranking if demo.bidder_key(r["bid_id"]) == "outputs")
     assert outputs["passed"] is False
-    award = demo.award()
-    assert award["bid_id"] == demo.bids["strong"]["id"]
-    demo.wait_for_status("awarded", "concluded")
+    assert w.award["bid_id"] == demo.bids["strong"]["id"]
     summary = demo.clients["strong"].get(f"/bids/{demo.bids['strong']['id']}/assessment-summary")
     assert summary["criteria"] and summary["total"] == pytest.approx(ranking[0]["total"])
     demo.clients["outputs"].request(
         "GET", f"/bids/{demo.bids['strong']['id']}/assessment-summary", expect=404)
 
 
-def test_auditor_replays_exports_and_verifies(tender_run, platform, tmp_path):
-    demo, _ = tender_run
+def test_auditor_replays_exports_and_verifies(awarded_run, platform, tmp_path):
+    demo, run = awarded_run.demo, awarded_run.run
     auditor = demo.clients["auditor"]
-    assert demo.run, "the scoring run of the previous test did not happen"
-    replay = auditor.post(f"/scoring-runs/{demo.run['run_id']}/replay")
+    replay = auditor.post(f"/scoring-runs/{run['run_id']}/replay")
     assert replay["matches"] is True
-    assert replay["output_sha256"] == demo.run["output_sha256"]
+    assert replay["output_sha256"] == run["output_sha256"]
     events = auditor.get(f"/audit/events?tender_id={demo.tender['id']}&limit=200")["items"]
     types = {e["event_type"] for e in events}
     assert len(types) >= 5, types
-    export = auditor.request("GET", "/audit/export?format=jsonl")
+    # The head first, then the export of exactly the entries it covers: other tests on the
+    # shared platform keep appending to the log between the two calls.
+    head = Client(platform.url()).get("/audit/tree-head")
+    export = auditor.request("GET", f"/audit/export?format=jsonl&tree_size={head['tree_size']}")
     (tmp_path / "export.jsonl").write_bytes(export.content)
-    assert int(export.headers["X-Audit-Tree-Size"]) == export.content.count(b"\n") > 0
-    (tmp_path / "head.json").write_text(json.dumps(Client(platform.url()).get("/audit/tree-head")))
+    assert int(export.headers["X-Audit-Tree-Size"]) == export.content.count(b"\n") \
+        == head["tree_size"] > 0
+    (tmp_path / "head.json").write_text(json.dumps(head))
     (tmp_path / "key.json").write_text(json.dumps(Client(platform.url()).get("/audit/public-key")))
     result = subprocess.run(
         [sys.executable, "-m", "services.cli", "audit", "verify", str(tmp_path / "export.jsonl"),
