@@ -71,6 +71,9 @@ class OpenedBid(Schema):
     submitted_at = fields.String(required=True)
     content_sha256 = fields.String(required=True)
     content = fields.Dict(required=True)  # {price, responses, coproduction} exactly as submitted
+    # The bid's documents at opening (document_id, filename, size, sha256, price_schedule);
+    # absent when it has none.
+    documents = fields.List(fields.Dict(), load_default=list)
 
 
 class TenderClosed(_Payload):

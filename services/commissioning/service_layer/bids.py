@@ -24,6 +24,7 @@ from services.commissioning.domain.bids import (
     opened_access,
 )
 from services.commissioning.service_layer.access import facts_of, load_tender, not_found, viewer_of
+from services.commissioning.service_layer.documents import bid_documents, receipt_entry
 from services.commissioning.service_layer.read_models import (
     bid_doc,
     jsonable,
@@ -172,7 +173,7 @@ def replace_bid(ctx: Context, identity: Identity, bid_id: str,
         bid.ciphertext = encrypt_content(_data_key(ctx, tender), bid.id, bid.version, plaintext)
         bid.content_sha256 = hashlib.sha256(plaintext).hexdigest()
         bid.submitted_at = bid.updated_at = now
-        return receipt_doc(bid)
+        return receipt_doc(bid, _receipt_documents(session, bid))
 
 
 def withdraw_bid(ctx: Context, identity: Identity, bid_id: str) -> dict[str, Any]:
@@ -186,7 +187,12 @@ def withdraw_bid(ctx: Context, identity: Identity, bid_id: str) -> dict[str, Any
         bid.status = WITHDRAWN
         bid.live_org = None
         bid.withdrawn_at = bid.updated_at = now
-        return bid_doc(bid, tender, _content(ctx, tender, bid))
+        return bid_doc(bid, tender, _content(ctx, tender, bid),
+                       documents=_receipt_documents(session, bid))
+
+
+def _receipt_documents(session: Session, bid: Bid) -> list[dict[str, Any]]:
+    return [receipt_entry(d) for d in bid_documents(session, [bid.id]).get(bid.id, [])]
 
 
 def _content(ctx: Context, tender: Tender, bid: Bid) -> dict[str, Any]:
@@ -206,7 +212,8 @@ def get_bid(ctx: Context, identity: Identity, bid_id: str) -> dict[str, Any]:
                             bid.organisation_id, bid.status, now)
         if access is None:
             raise not_found("bid", bid_id)
-        return bid_doc(bid, tender, _content(ctx, tender, bid), with_price=access == "full")
+        return bid_doc(bid, tender, _content(ctx, tender, bid), with_price=access == "full",
+                       documents=_receipt_documents(session, bid))
 
 
 def list_bids(ctx: Context, identity: Identity, tender_id: str,
@@ -239,10 +246,12 @@ def list_bids(ctx: Context, identity: Identity, tender_id: str,
         rows = list(session.scalars(stmt.order_by(Bid.created_at, Bid.id).limit(limit + 1)))
         more, rows = len(rows) > limit, rows[:limit]
         items = []
+        docs = bid_documents(session, [bid.id for bid in rows])
         for bid in rows:
             own = bid.organisation_id == identity.organisation_id
             items.append(bid_doc(bid, tender, _content(ctx, tender, bid),
-                                 with_price=own or access == "full"))
+                                 with_price=own or access == "full",
+                                 documents=[receipt_entry(d) for d in docs.get(bid.id, [])]))
     next_cursor = None
     if more and rows:
         next_cursor = encode_cursor({"c": jsonable(rows[-1].created_at), "i": rows[-1].id})

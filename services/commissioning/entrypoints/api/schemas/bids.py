@@ -153,11 +153,21 @@ class BidSubmit(StrictSchema):
                     f"Duplicate response for criterion {key!r}."]}}})
 
 
+class ReceiptDocument(Schema):
+    document_id = fields.String()
+    filename = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    price_schedule = fields.Boolean()
+
+
 class ReceiptOut(Schema):
     bid_id = fields.String()
     version = fields.Integer()
     submitted_at = fields.String(metadata={"format": "date-time"})
     content_sha256 = fields.String()
+    documents = fields.List(fields.Nested(ReceiptDocument), metadata={
+        "description": "Each attached document's SHA-256 (absent when there are none)."})
 
 
 class BidReceipt(Schema):
