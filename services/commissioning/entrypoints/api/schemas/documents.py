@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from services.commissioning.domain.documents import TYPES
 from services.commissioning.entrypoints.api.schemas.bids import ReceiptOut
 from shared.fields import Text
 from shared.schemas import StrictSchema
@@ -13,9 +14,10 @@ ALLOWED = "PDF, DOCX, XLSX, ODT, ODS, CSV, TXT, PNG or JPEG (judged on the bytes
 UPLOAD_BODY = {"required": True, "description": f"The file itself: {ALLOWED}.",
                "content": {"application/octet-stream": {
                    "schema": {"type": "string", "format": "binary"}}}}
+# Served as the media type of its kind (never sniffed), so each is documented.
 DOWNLOAD = {"description": "The file, as an attachment",
-            "content": {"application/octet-stream": {
-                "schema": {"type": "string", "format": "binary"}}}}
+            "content": {mime: {"schema": {"type": "string", "format": "binary"}}
+                        for _, mime in TYPES.values()}}
 
 
 class _Upload(StrictSchema):
