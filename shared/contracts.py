@@ -74,6 +74,7 @@ class OpenedBid(Schema):
     # The bid's documents at opening (document_id, filename, size, sha256, price_schedule);
     # absent when it has none.
     documents = fields.List(fields.Dict(), load_default=list)
+    lot_key = fields.String(allow_none=True, load_default=None)  # absent without lots
 
 
 class TenderClosed(_Payload):

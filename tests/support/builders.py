@@ -306,3 +306,23 @@ def document_bytes(kind: str, size: int = 0) -> bytes:
     if kind == "jpeg":
         return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * max(8, size) + b"\xff\xd9"
     raise KeyError(f"no document kind {kind!r}")
+
+
+# --- lots ------------------------------------------------------------------------------------
+
+
+def lot(key: str, **overrides: Any) -> dict[str, Any]:
+    """A lot of the example tender: an area of the borough, its value and price bounds."""
+    body = {"key": key, "title": f"Lot {key}: {key.lower()} neighbourhoods",
+            "description": "Community wellbeing and loneliness service for this area.",
+            "estimated_value": gbp("200000.00"),
+            "price": {"ceiling": gbp("225000.00"), "floor": gbp("125000.00")}}
+    body.update(copy.deepcopy(overrides))
+    return body
+
+
+def reserved(*kinds: str) -> dict[str, Any]:
+    """A reservation of a lot for these organisation kinds (VCSEs and mutuals by default)."""
+    return {"kinds": list(kinds or ("social_enterprise", "charity", "cic", "cooperative",
+                                     "mutual")),
+            "reason": "Reserved for VCSE organisations and mutuals."}

@@ -51,6 +51,7 @@ class Tender(Base):
     clarification_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submission_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    lots: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # None: no lots
     price: Mapped[dict[str, Any]] = mapped_column(JSON)
     evaluation: Mapped[dict[str, Any]] = mapped_column(JSON)
     amendments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
@@ -90,6 +91,7 @@ class Bid(Base):
     live_org: Mapped[str | None] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(Integer)
     tender_version: Mapped[int] = mapped_column(Integer)
+    lot_key: Mapped[str | None] = mapped_column(String(32))  # None: a tender without lots
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
     content_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -44,6 +44,8 @@ def open_bids(ctx: Context, session: Session, tender: Tender) -> list[dict[str, 
                 "organisation_name": bid.organisation_name, "version": bid.version,
                 "tender_version": bid.tender_version, "submitted_at": rfc3339(bid.submitted_at),
                 "content_sha256": bid.content_sha256, "content": content}
+        if bid.lot_key is not None:
+            item["lot_key"] = bid.lot_key
         if documents.get(bid.id):  # each document's hash goes to the audit log at opening
             item["documents"] = [receipt_entry(d) for d in documents[bid.id]]
         opened.append(item)

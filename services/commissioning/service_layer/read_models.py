@@ -13,7 +13,8 @@ from shared.schemas import decode_cursor
 from shared.time import parse_rfc3339, rfc3339
 
 DOC_FIELDS = ("title", "description", "service_area", "estimated_value", "clarification_deadline",
-              "submission_deadline", "evaluation", "price", "criteria", "rate_card", "source")
+              "submission_deadline", "evaluation", "price", "criteria", "rate_card", "source",
+              "lots")
 
 
 def parse_cursor(raw: str | None) -> tuple[datetime, str] | None:
@@ -86,6 +87,7 @@ def tender_doc(tender: Tender) -> dict[str, Any]:
         "amendments": list(tender.amendments or []),
         "rate_card": tender.rate_card,
         "source": tender.source,
+        **({"lots": tender.lots} if tender.lots else {}),  # absent: documents as before lots
     }
 
 
@@ -125,6 +127,8 @@ def bid_doc(bid: Bid, tender: Tender, content: dict[str, Any] | None,
         "withdrawn_at": rfc3339(bid.withdrawn_at),
         "receipt": receipt(bid, with_hash=with_price, documents=documents),
     }
+    if bid.lot_key is not None:
+        doc["lot_key"] = bid.lot_key
     if content is not None:
         if with_price:
             doc["price"] = content["price"]
