@@ -217,3 +217,15 @@ def test_the_database_store_serves_the_same_api(make_app):
     with app.extensions["coprocure"].session_factory() as session:
         assert session.scalar(select(func.count()).select_from(document_blocks).where(
             document_blocks.c.blob_key == doc["id"])) == 4
+
+
+def test_another_tenders_document_is_neither_readable_nor_replaceable_through_this_one(world):
+    first, second = world.published(), world.published()
+    doc = world.upload(f"/tenders/{first['id']}/documents", PDF, who="commissioner",
+                       filename="spec.pdf").get_json()
+    for tail in ("", "/content"):
+        resp = world.get(f"/tenders/{second['id']}/documents/{doc['id']}{tail}", who="bidder")
+        assert resp.status_code == 404
+    resp = world.upload(f"/tenders/{second['id']}/documents", PDF, who="commissioner",
+                        filename="spec.pdf", replaces=doc["id"])
+    assert resp.status_code == 422 and "replaces" in _errors(resp)
