@@ -103,6 +103,8 @@ def load_settings(service: str, overrides: dict[str, Any] | None = None,
         "ASSERTION_KEY": secret("ASSERTION_KEY", 32, environ),
         "ASSERTION_TTL_SECONDS": int(env("ASSERTION_TTL_SECONDS", "60", environ)),
         "MAX_CONTENT_LENGTH": int(env("MAX_BODY_BYTES", str(1024 * 1024), environ)),
+        # Document uploads stream past MAX_BODY_BYTES up to this (the gateway and commissioning).
+        "MAX_DOCUMENT_BYTES": int(env("MAX_DOCUMENT_BYTES", str(25 * 1024 * 1024), environ)),
         "MAX_PAGE_SIZE": 200,
         "LOG_LEVEL": env("LOG_LEVEL", "INFO", environ),
         "UPSTREAMS": {

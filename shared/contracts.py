@@ -71,6 +71,10 @@ class OpenedBid(Schema):
     submitted_at = fields.String(required=True)
     content_sha256 = fields.String(required=True)
     content = fields.Dict(required=True)  # {price, responses, coproduction} exactly as submitted
+    # The bid's documents at opening (document_id, filename, size, sha256, price_schedule);
+    # absent when it has none.
+    documents = fields.List(fields.Dict(), load_default=list)
+    lot_key = fields.String(allow_none=True, load_default=None)  # absent without lots
 
 
 class TenderClosed(_Payload):

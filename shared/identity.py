@@ -32,6 +32,7 @@ class Identity:
     email: str | None = None
     request_id: str | None = None
     organisation_name: str | None = None
+    organisation_kind: str | None = None  # decides reserved lots (social_enterprise, ...)
 
     @property
     def anonymous(self) -> bool:
@@ -65,6 +66,7 @@ def sign_assertion(key: str, identity: Identity, ttl_seconds: int = 60,
         "email": identity.email,
         "rid": identity.request_id,
         "orgn": identity.organisation_name,
+        "orgk": identity.organisation_kind,
     }
     if identity.user_id is None:
         # Anonymous: PyJWT rejects a non-string "sub", so leave the claim out altogether.
@@ -96,6 +98,7 @@ def verify_assertion(key: str, token: str | None, leeway: int = 5) -> Identity:
         email=claims.get("email"),
         request_id=claims.get("rid"),
         organisation_name=claims.get("orgn"),
+        organisation_kind=claims.get("orgk"),
     )
 
 

@@ -18,11 +18,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ``MASTER_KEY`` (base64 key wrapping the per-tender bid keys; ``COPROCURE_MASTER_KEY``).
     """
     from services.commissioning.adapters import tables as models
-    from services.commissioning.entrypoints.api import bids, contracts, questions, tenders
+    from services.commissioning.entrypoints.api import (
+        bids,
+        contracts,
+        documents,
+        questions,
+        tenders,
+    )
     from services.commissioning.settings import commissioning_settings
     from shared.admin import failed_jobs_blueprint
 
-    blueprints: list = [tenders.bp, questions.bp, bids.bp, contracts.bp,
+    blueprints: list = [tenders.bp, questions.bp, bids.bp, documents.bp, contracts.bp,
                         failed_jobs_blueprint(models.failed_jobs)]
     app = create_service_app("commissioning", config, blueprints=blueprints,
                              title="coprocure commissioning service")

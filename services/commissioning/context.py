@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.commissioning.adapters.crypto import master_key_bytes
+from services.commissioning.adapters.document_store import DocumentStore, store_from_settings
 from services.commissioning.domain.tenders import Periods
 from services.commissioning.settings import commissioning_settings
 from shared.config import load_settings
@@ -31,6 +33,9 @@ class Context:
     master_key: bytes
     redis: Callable[[], Redis]
     sandbox: bool = False  # every reporting period open at once, so a demo runs in minutes
+    documents: DocumentStore | None = None
+    max_document_bytes: int = 25 * 1024 * 1024
+    max_bid_documents_bytes: int = 100 * 1024 * 1024
 
 
 def context_from_app(app) -> Context:
@@ -42,7 +47,11 @@ def _build(res: Resources, conf: Mapping[str, Any], clock: Clock) -> Context:
     """One construction for requests and processes, so the two never drift apart."""
     return Context(session_factory=res.session_factory, clock=clock, periods=conf["PERIODS"],
                    master_key=master_key_bytes(conf["MASTER_KEY"]), redis=lambda: res.redis,
-                   sandbox=bool(conf.get("SANDBOX")))
+                   sandbox=bool(conf.get("SANDBOX")),
+                   documents=store_from_settings(conf["DOCUMENT_STORE"], Path(conf["DOCUMENT_DIR"]),
+                                                 res.session_factory),
+                   max_document_bytes=int(conf["MAX_DOCUMENT_BYTES"]),
+                   max_bid_documents_bytes=int(conf["MAX_BID_DOCUMENTS_BYTES"]))
 
 
 def _load_settings() -> dict:

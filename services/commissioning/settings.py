@@ -11,6 +11,10 @@ Minimum periods (days; ``COPROCURE_SANDBOX=1`` makes them all zero):
   deadline must extend the deadline (docs/architecture.md, "Minimum periods and amendments").
 - ``COPROCURE_AMENDMENT_EXTENSION_DAYS`` (7): ...to at least this many days after the amendment.
 
+Documents: ``COPROCURE_DOCUMENT_STORE`` (``files`` under ``var/``, or ``database``),
+``COPROCURE_MAX_DOCUMENT_BYTES`` (25 MiB a file, shared with the gateway) and
+``COPROCURE_MAX_BID_DOCUMENTS_BYTES`` (100 MiB for all of one bid's documents).
+
 The standstill period is per tender (``evaluation.standstill_working_days``, default 8 working
 days as in the Procurement Act 2023); the scoring service computes its end at award.
 """
@@ -21,7 +25,7 @@ from typing import Any
 
 from services.commissioning.adapters.crypto import master_key_bytes
 from services.commissioning.domain.tenders import Periods
-from shared.config import env, env_bool, secret
+from shared.config import env, env_bool, secret, var_dir
 from shared.time import now
 
 
@@ -54,5 +58,12 @@ def commissioning_settings(config: dict[str, Any]) -> dict[str, Any]:
     if not config.get("PERIODS"):
         out["PERIODS"] = periods_from_env(sandbox=bool(config.get("SANDBOX")))
     out["MASTER_KEY"] = config.get("MASTER_KEY") or secret("MASTER_KEY")
+    # Documents (docs/architecture.md, "Documents"): where the sealed blocks live, and limits.
+    out["DOCUMENT_STORE"] = config.get("DOCUMENT_STORE") or env("DOCUMENT_STORE", "files")
+    if out["DOCUMENT_STORE"] not in ("files", "database"):
+        raise ValueError("COPROCURE_DOCUMENT_STORE must be files or database")
+    out["DOCUMENT_DIR"] = config.get("DOCUMENT_DIR") or str(var_dir())
+    out["MAX_BID_DOCUMENTS_BYTES"] = int(config.get("MAX_BID_DOCUMENTS_BYTES") or env(
+        "MAX_BID_DOCUMENTS_BYTES", str(100 * 1024 * 1024)))
     master_key_bytes(out["MASTER_KEY"])  # fail at start-up, not at the first bid
     return out

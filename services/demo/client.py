@@ -68,6 +68,11 @@ class Client:
         """PATCH JSON and decode the answer."""
         return self.request("PATCH", path, json=json, **kw).json()
 
+    def upload(self, path: str, data: bytes, **params: Any) -> Any:
+        """POST a document (the file as the body, its name and options as the query)."""
+        return self.request("POST", path, content=data, params=params,
+                            headers={"Content-Type": "application/octet-stream"}).json()
+
     def login(self, email: str, password: str) -> Client:
         """A client holding the user's bearer token."""
         body = self.as_user("").post("/auth/token", {"email": email, "password": password})

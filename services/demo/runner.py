@@ -29,6 +29,7 @@ class DemoRun:
     bodies: dict[str, dict[str, Any]] = field(default_factory=dict)
     run: dict[str, Any] = field(default_factory=dict)
     rate_card: dict[str, Any] | None = None  # published with the tender when given
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # per bid: attach answer
 
     def __post_init__(self) -> None:
         self.api = Client(self.base_url)
@@ -78,6 +79,8 @@ class DemoRun:
         if self.rate_card is not None:
             body["rate_card"] = self.rate_card
         draft = commissioner.post("/tenders", body)
+        commissioner.upload(f"/tenders/{draft['id']}/documents", scenario.specification(),
+                            filename="specification.txt", title="Specification")
         self.tender = commissioner.post(f"/tenders/{draft['id']}/publish")
         return self.tender
 
@@ -107,13 +110,19 @@ class DemoRun:
             {"answer": "Quarterly reporting is required; annual outcome reviews are welcome."})
 
     def submit_bids(self) -> None:
-        """Each bidder submits its sealed bid (with an idempotency key)."""
+        """Each bidder submits its sealed bid (with an idempotency key) and attaches its
+        method statement; the answer's receipt carries the document's SHA-256."""
         for bidder in scenario.BIDDERS:
             body = bidder["bid"]()
             self.bodies[bidder["key"]] = body
-            self.bids[bidder["key"]] = self.clients[bidder["key"]].post(
-                f"/tenders/{self.tender['id']}/bids", body,
-                headers={"Idempotency-Key": str(uuid.uuid4())})
+            client = self.clients[bidder["key"]]
+            bid = client.post(f"/tenders/{self.tender['id']}/bids", body,
+                              headers={"Idempotency-Key": str(uuid.uuid4())})
+            self.bids[bidder["key"]] = bid
+            self.documents[bidder["key"]] = client.upload(
+                f"/bids/{bid['id']}/documents",
+                scenario.method_statement(bidder["organisation"]["name"]),
+                filename="method-statement.txt", title="Method statement")
 
     def wait_for_deadline(self) -> None:
         """Sleep until the submission deadline has passed."""

@@ -220,6 +220,22 @@ BIDDERS = [
      "email": "office@quickcare.example", "bid": low_price_bid},
 ]
 
+
+
+def specification() -> bytes:
+    """The tender's specification, attached before publication (a plain-text document)."""
+    return (b"Community wellbeing and loneliness service: specification\n\n"
+            b"Outcomes sought: fewer people report feeling lonely (UCLA-3), sustained for nine "
+            b"months; co-produced with the people who use the service at every stage.\n")
+
+
+def method_statement(organisation: str) -> bytes:
+    """A bidder's method statement, one document per bid (a plain-text document)."""
+    return (f"{organisation}: method statement\n\nHow we will deliver, staff and govern the "
+            "service with the people who use it, and how we will measure what changes.\n"
+            ).encode()
+
+
 # Panel scores per bid and criterion: three evaluators (the third has lived experience).
 PANEL_SCORES = {
     "strong": {"Q1": [5, 4, 5], "Q2": [5, 5, 4], "Q3": [4, 4, 5], "Q4": [4, 4, 2],

@@ -16,6 +16,7 @@ a test that relies on a value (Q1's minimum score, a price) passes it, so it say
 from __future__ import annotations
 
 import copy
+import os
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -264,3 +265,64 @@ def rated_contract(contract_id: str = "ctr_1", periods: int = 4,
                          "baseline": None, "target": {"value": 100, "by": None},
                          "schedule": schedule} for m in metrics],
             "rate_card": card}
+
+
+# --- documents (one small real file of each allowed type) ------------------------------------
+
+
+def _zip(entries: list[tuple[str, bytes]], first_stored: bool = False) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for i, (name, data) in enumerate(entries):
+            stored = first_stored and i == 0
+            archive.writestr(name, data, zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def document_bytes(kind: str, size: int = 0) -> bytes:
+    """A small real file of an allowed kind (pdf, docx, xlsx, odt, ods, csv, txt, png, jpeg),
+    padded to at least ``size`` bytes where the format allows padding."""
+    if kind == "pdf":
+        body = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
+        return body + b"%" + b"x" * max(0, size - len(body) - 7) + b"\n%%EOF\n"
+    if kind in ("docx", "xlsx"):
+        inner = "word/document.xml" if kind == "docx" else "xl/workbook.xml"
+        return _zip([("[Content_Types].xml", b"<Types/>"), ("_rels/.rels", b"<Relationships/>"),
+                     (inner, b"<doc/>" + os.urandom(max(0, size)))])
+    if kind in ("odt", "ods"):
+        mime = {"odt": b"application/vnd.oasis.opendocument.text",
+                "ods": b"application/vnd.oasis.opendocument.spreadsheet"}[kind]
+        return _zip([("mimetype", mime), ("content.xml", b"<office:document-content/>"),
+                     ("META-INF/manifest.xml", b"<manifest/>")], first_stored=True)
+    if kind == "csv":
+        return b"item,price\n" + b"sessions,100.00\n" * max(1, size // 16)
+    if kind == "txt":
+        return "Method statement – how we work\n".encode() * max(1, size // 32)
+    if kind == "png":
+        return b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * max(13, size)
+    if kind == "jpeg":
+        return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * max(8, size) + b"\xff\xd9"
+    raise KeyError(f"no document kind {kind!r}")
+
+
+# --- lots ------------------------------------------------------------------------------------
+
+
+def lot(key: str, **overrides: Any) -> dict[str, Any]:
+    """A lot of the example tender: an area of the borough, its value and price bounds."""
+    body = {"key": key, "title": f"Lot {key}: {key.lower()} neighbourhoods",
+            "description": "Community wellbeing and loneliness service for this area.",
+            "estimated_value": gbp("200000.00"),
+            "price": {"ceiling": gbp("225000.00"), "floor": gbp("125000.00")}}
+    body.update(copy.deepcopy(overrides))
+    return body
+
+
+def reserved(*kinds: str) -> dict[str, Any]:
+    """A reservation of a lot for these organisation kinds (VCSEs and mutuals by default)."""
+    return {"kinds": list(kinds or ("social_enterprise", "charity", "cic", "cooperative",
+                                     "mutual")),
+            "reason": "Reserved for VCSE organisations and mutuals."}

@@ -54,3 +54,18 @@ def encrypt_content(data_key: bytes, bid_id: str, version: int, plaintext: bytes
 def decrypt_content(data_key: bytes, bid_id: str, version: int, blob: bytes) -> bytes:
     """Decrypt one bid version's content."""
     return _open(data_key, blob, _bid_aad(bid_id, version))
+
+
+def _block_aad(document_id: str, seq: int) -> bytes:
+    # Bound to document and position: blocks cannot be swapped, reordered or moved elsewhere.
+    return f"doc:{document_id}:{seq}".encode()
+
+
+def encrypt_block(data_key: bytes, document_id: str, seq: int, plaintext: bytes) -> bytes:
+    """Encrypt one block of a document (documents are sealed block by block, as they stream)."""
+    return _seal(data_key, plaintext, _block_aad(document_id, seq))
+
+
+def decrypt_block(data_key: bytes, document_id: str, seq: int, blob: bytes) -> bytes:
+    """Decrypt one block of a document."""
+    return _open(data_key, blob, _block_aad(document_id, seq))

@@ -7,11 +7,14 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
+    Column,
     Date,
     ForeignKey,
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -48,6 +51,7 @@ class Tender(Base):
     clarification_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submission_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    lots: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # None: no lots
     price: Mapped[dict[str, Any]] = mapped_column(JSON)
     evaluation: Mapped[dict[str, Any]] = mapped_column(JSON)
     amendments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
@@ -87,6 +91,7 @@ class Bid(Base):
     live_org: Mapped[str | None] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(Integer)
     tender_version: Mapped[int] = mapped_column(Integer)
+    lot_key: Mapped[str | None] = mapped_column(String(32))  # None: a tender without lots
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
     content_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -218,6 +223,42 @@ class ReportEntry(Base):
     author_role: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+
+class Document(Base):
+    """A tender's or a bid's document: metadata here, the sealed blocks in the document store
+    under ``id`` (docs/architecture.md, "Documents")."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tender_id: Mapped[str] = mapped_column(ForeignKey("tenders.id"), index=True)
+    bid_id: Mapped[str | None] = mapped_column(ForeignKey("bids.id"), index=True)
+    organisation_id: Mapped[str] = mapped_column(String(100))
+    filename: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(10))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    blocks: Mapped[int] = mapped_column(Integer)  # a shorter stored sequence was truncated
+    price_schedule: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    supersedes: Mapped[str | None] = mapped_column(String(40))
+    superseded_by: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))  # current | superseded | removed
+    tender_version: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# The database document store's blocks (encrypted), one row per 64 KiB block.
+document_blocks = Table(
+    "document_blocks", metadata,
+    Column("blob_key", String(100), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)
 
 # The transactional outbox and the record of exhausted jobs, in this service's database.
 outbox = outbox_table(metadata)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.commissioning.domain import rate_cards
+from services.commissioning.domain.lots import check_lots
 from shared.methodology import (
     DEFAULT_EVALUATION,
     DEFAULT_PRICE,
@@ -55,6 +56,14 @@ def complete_document(doc: dict[str, Any]) -> dict[str, Any]:
             criterion["descriptors"] = dict(GENERIC_DESCRIPTORS)
     out["price"] = {**DEFAULT_PRICE, **(out.get("price") or {})}
     out["evaluation"] = {**DEFAULT_EVALUATION, **(out.get("evaluation") or {})}
+    out.setdefault("lots", None)
+    for lot in out["lots"] or []:
+        for criterion in lot.get("criteria") or []:
+            criterion.setdefault("description", "")
+            criterion.setdefault("minimum_score", None)
+            criterion.setdefault("outcomes_sought", [])
+            if not criterion.get("descriptors"):
+                criterion["descriptors"] = dict(GENERIC_DESCRIPTORS)
     return out
 
 
@@ -107,6 +116,8 @@ def check_structure(doc: dict[str, Any], *, check_weights: bool) -> dict[str, li
         if total != TOTAL_WEIGHT:
             err("criteria",
                 f"Criteria weights plus the price weight must sum to 100 (got {total}).")
+    for path, msgs in check_lots(doc, check_weights=check_weights).items():
+        errors.setdefault(path, []).extend(msgs)
     return errors
 
 

@@ -23,7 +23,9 @@ from services.commissioning.domain.bids import (
     is_open_for_bids,
     opened_access,
 )
+from services.commissioning.domain.lots import criteria_of, find_lot, live_key, lot_refusal
 from services.commissioning.service_layer.access import facts_of, load_tender, not_found, viewer_of
+from services.commissioning.service_layer.documents import bid_documents, receipt_entry
 from services.commissioning.service_layer.read_models import (
     bid_doc,
     jsonable,
@@ -56,14 +58,29 @@ def _check_open(tender: Tender, now: datetime) -> None:
     transition(tender, "bid")
 
 
+def _check_lot(tender: Tender, body: dict[str, Any], identity: Identity) -> str | None:
+    """The bid's lot (None without lots); 422 naming ``lot_key`` for a wrong one, 403 naming it
+    for a lot reserved to organisations of another kind."""
+    lot_key = body.get("lot_key")
+    refusal = lot_refusal(tender.lots, lot_key, identity.organisation_kind)
+    if refusal is None:
+        return lot_key
+    kind, message = refusal
+    if kind == "reserved":
+        raise Forbidden(message, errors={"lot_key": [message]})
+    raise Invalid({"lot_key": [message]})
+
+
 def _check_against_tender(tender: Tender, body: dict[str, Any]) -> None:
-    keys = {c["key"] for c in tender.criteria}
+    lot = find_lot(tender.lots, body.get("lot_key"))
+    keys = {c["key"] for c in criteria_of(lot, tender.criteria)}
     errors: dict[str, list[str]] = {}
     for i, response in enumerate(body["responses"]):
         if response["criterion_key"] not in keys:
             errors[f"responses.{i}.criterion_key"] = [
                 f"Not a criterion of this tender (one of {', '.join(sorted(keys))})."]
-    currency = next((m["currency"] for m in (tender.price.get("ceiling"),
+    currency = next((m["currency"] for m in (((lot or {}).get("price") or {}).get("ceiling"),
+                                               tender.price.get("ceiling"),
                                                tender.estimated_value) if m), None)
     if currency and body["price"]["currency"] != currency:
         errors["price.currency"] = [f"Must be {currency}, the tender's currency."]
@@ -107,16 +124,19 @@ def submit_bid(ctx: Context, identity: Identity, tender_id: str, body: dict[str,
                     return stored["status"], stored["body"]
             now = ctx.clock()
             _check_open(tender, now)
+            lot_key = _check_lot(tender, body, identity)
             _check_against_tender(tender, body)
+            live_as = live_key(org, lot_key)
             live = session.scalars(select(Bid.id).where(Bid.tender_id == tender.id,
-                                                        Bid.live_org == org)).first()
+                                                        Bid.live_org == live_as)).first()
             if live is not None:
                 raise _duplicate(live)
             bid_id = new_id("bid")
             bid = Bid(id=bid_id, tender_id=tender.id, organisation_id=org,
                       organisation_name=identity.organisation_name,
-                      submitted_by_user_id=identity.user_id, status=SUBMITTED, live_org=org,
-                      version=1, tender_version=tender.version,
+                      submitted_by_user_id=identity.user_id, status=SUBMITTED,
+                      live_org=live_as, lot_key=lot_key, version=1,
+                      tender_version=tender.version,
                       ciphertext=encrypt_content(_data_key(ctx, tender), bid_id, 1, plaintext),
                       content_sha256=content_sha, created_at=now, submitted_at=now,
                       updated_at=now)
@@ -136,13 +156,14 @@ def submit_bid(ctx: Context, identity: Identity, tender_id: str, body: dict[str,
                 stored = _stored(session, org, idempotency_key, fingerprint)
                 if stored is not None:
                     return stored["status"], stored["body"]
-            live = session.scalars(select(Bid.id).where(Bid.tender_id == tender_id,
-                                                        Bid.live_org == org)).first()
+            live = session.scalars(select(Bid.id).where(
+                Bid.tender_id == tender_id,
+                Bid.live_org == live_key(org, body.get("lot_key")))).first()
         raise _duplicate(live) from None
 
 
 def _duplicate(live_id: str | None) -> Conflict:
-    return Conflict("Your organisation already has a live bid on this tender; "
+    return Conflict("Your organisation already has a live bid on this tender (or lot); "
                    "amend it with PUT or withdraw it first", bid_id=live_id)
 
 
@@ -166,13 +187,16 @@ def replace_bid(ctx: Context, identity: Identity, bid_id: str,
         _check_open(tender, now)
         if bid.status != SUBMITTED:
             raise Conflict(f"cannot amend a bid that is {bid.status}", current_status=bid.status)
+        if _check_lot(tender, body, identity) != bid.lot_key:
+            raise Invalid({"lot_key": [f"A bid stays on its lot ({bid.lot_key}); withdraw it "
+                                       "and bid for the other lot instead."]})
         _check_against_tender(tender, body)
         bid.version += 1
         bid.tender_version = tender.version
         bid.ciphertext = encrypt_content(_data_key(ctx, tender), bid.id, bid.version, plaintext)
         bid.content_sha256 = hashlib.sha256(plaintext).hexdigest()
         bid.submitted_at = bid.updated_at = now
-        return receipt_doc(bid)
+        return receipt_doc(bid, _receipt_documents(session, bid))
 
 
 def withdraw_bid(ctx: Context, identity: Identity, bid_id: str) -> dict[str, Any]:
@@ -186,7 +210,12 @@ def withdraw_bid(ctx: Context, identity: Identity, bid_id: str) -> dict[str, Any
         bid.status = WITHDRAWN
         bid.live_org = None
         bid.withdrawn_at = bid.updated_at = now
-        return bid_doc(bid, tender, _content(ctx, tender, bid))
+        return bid_doc(bid, tender, _content(ctx, tender, bid),
+                       documents=_receipt_documents(session, bid))
+
+
+def _receipt_documents(session: Session, bid: Bid) -> list[dict[str, Any]]:
+    return [receipt_entry(d) for d in bid_documents(session, [bid.id]).get(bid.id, [])]
 
 
 def _content(ctx: Context, tender: Tender, bid: Bid) -> dict[str, Any]:
@@ -206,7 +235,8 @@ def get_bid(ctx: Context, identity: Identity, bid_id: str) -> dict[str, Any]:
                             bid.organisation_id, bid.status, now)
         if access is None:
             raise not_found("bid", bid_id)
-        return bid_doc(bid, tender, _content(ctx, tender, bid), with_price=access == "full")
+        return bid_doc(bid, tender, _content(ctx, tender, bid), with_price=access == "full",
+                       documents=_receipt_documents(session, bid))
 
 
 def list_bids(ctx: Context, identity: Identity, tender_id: str,
@@ -239,10 +269,12 @@ def list_bids(ctx: Context, identity: Identity, tender_id: str,
         rows = list(session.scalars(stmt.order_by(Bid.created_at, Bid.id).limit(limit + 1)))
         more, rows = len(rows) > limit, rows[:limit]
         items = []
+        docs = bid_documents(session, [bid.id for bid in rows])
         for bid in rows:
             own = bid.organisation_id == identity.organisation_id
             items.append(bid_doc(bid, tender, _content(ctx, tender, bid),
-                                 with_price=own or access == "full"))
+                                 with_price=own or access == "full",
+                                 documents=[receipt_entry(d) for d in docs.get(bid.id, [])]))
     next_cursor = None
     if more and rows:
         next_cursor = encode_cursor({"c": jsonable(rows[-1].created_at), "i": rows[-1].id})

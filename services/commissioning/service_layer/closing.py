@@ -19,6 +19,7 @@ from services.commissioning.domain import lifecycle
 from services.commissioning.domain.bids import SUBMITTED
 from services.commissioning.domain.lifecycle import is_terminal, next_state
 from services.commissioning.service_layer.contracts import create_contract
+from services.commissioning.service_layer.documents import bid_documents, receipt_entry
 from services.commissioning.service_layer.read_models import tender_doc
 from shared.canonical import canonical_sha256
 from shared.contracts import SCHEMA_VERSION, ScoringResult, load_payload
@@ -32,16 +33,22 @@ BATCH = 100
 def open_bids(ctx: Context, session: Session, tender: Tender) -> list[dict[str, Any]]:
     """Decrypt every submitted bid of the tender, in submission order."""
     key = unwrap_data_key(ctx.master_key, tender.wrapped_data_key, tender.id)
-    bids = session.scalars(select(Bid).where(Bid.tender_id == tender.id, Bid.status == SUBMITTED)
-                           .order_by(Bid.created_at, Bid.id))
+    bids = list(session.scalars(select(Bid).where(Bid.tender_id == tender.id,
+                                                  Bid.status == SUBMITTED)
+                                .order_by(Bid.created_at, Bid.id)))
+    documents = bid_documents(session, [bid.id for bid in bids])
     opened = []
     for bid in bids:
         content = json.loads(decrypt_content(key, bid.id, bid.version, bid.ciphertext))
-        opened.append({"bid_id": bid.id, "organisation_id": bid.organisation_id,
-                       "organisation_name": bid.organisation_name, "version": bid.version,
-                       "tender_version": bid.tender_version,
-                       "submitted_at": rfc3339(bid.submitted_at),
-                       "content_sha256": bid.content_sha256, "content": content})
+        item = {"bid_id": bid.id, "organisation_id": bid.organisation_id,
+                "organisation_name": bid.organisation_name, "version": bid.version,
+                "tender_version": bid.tender_version, "submitted_at": rfc3339(bid.submitted_at),
+                "content_sha256": bid.content_sha256, "content": content}
+        if bid.lot_key is not None:
+            item["lot_key"] = bid.lot_key
+        if documents.get(bid.id):  # each document's hash goes to the audit log at opening
+            item["documents"] = [receipt_entry(d) for d in documents[bid.id]]
+        opened.append(item)
     return opened
 
 

@@ -13,7 +13,8 @@ from shared.schemas import decode_cursor
 from shared.time import parse_rfc3339, rfc3339
 
 DOC_FIELDS = ("title", "description", "service_area", "estimated_value", "clarification_deadline",
-              "submission_deadline", "evaluation", "price", "criteria", "rate_card", "source")
+              "submission_deadline", "evaluation", "price", "criteria", "rate_card", "source",
+              "lots")
 
 
 def parse_cursor(raw: str | None) -> tuple[datetime, str] | None:
@@ -86,30 +87,36 @@ def tender_doc(tender: Tender) -> dict[str, Any]:
         "amendments": list(tender.amendments or []),
         "rate_card": tender.rate_card,
         "source": tender.source,
+        **({"lots": tender.lots} if tender.lots else {}),  # absent: documents as before lots
     }
 
 
-def receipt(bid: Bid, with_hash: bool = True) -> dict[str, Any]:
-    """The receipt of the bid's current version.
+def receipt(bid: Bid, with_hash: bool = True,
+            documents: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The receipt of the bid's current version, with each attached document's SHA-256.
 
     ``content_sha256`` covers the price, and prices are few enough to guess: whoever may not see
-    the price must not see the hash either (docs/architecture.md, "Panel never sees price").
+    the price must not see the hash either (docs/architecture.md, "Panel never sees price");
+    nor the documents' list, which names the price schedule.
     """
     doc = {"bid_id": bid.id, "version": bid.version, "submitted_at": rfc3339(bid.submitted_at)}
     if with_hash:
         doc["content_sha256"] = bid.content_sha256
+        if documents:  # absent without documents: receipts of bids without them are unchanged
+            doc["documents"] = documents
     return doc
 
 
-def receipt_doc(bid: Bid) -> dict[str, Any]:
+def receipt_doc(bid: Bid, documents: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """What a submit or replace returns."""
     return {"id": bid.id, "version": bid.version, "status": bid.status,
             "tender_id": bid.tender_id, "tender_version": bid.tender_version,
-            "receipt": receipt(bid)}
+            "receipt": receipt(bid, documents=documents)}
 
 
 def bid_doc(bid: Bid, tender: Tender, content: dict[str, Any] | None,
-            with_price: bool = True) -> dict[str, Any]:
+            with_price: bool = True,
+            documents: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """A bid as a reader sees it; ``content`` is the decrypted body."""
     doc: dict[str, Any] = {
         "id": bid.id, "tender_id": bid.tender_id, "organisation_id": bid.organisation_id,
@@ -117,8 +124,11 @@ def bid_doc(bid: Bid, tender: Tender, content: dict[str, Any] | None,
         "version": bid.version, "tender_version": bid.tender_version,
         "needs_confirmation": needs_confirmation(bid.tender_version, tender.version, bid.status),
         "submitted_at": rfc3339(bid.submitted_at), "updated_at": rfc3339(bid.updated_at),
-        "withdrawn_at": rfc3339(bid.withdrawn_at), "receipt": receipt(bid, with_hash=with_price),
+        "withdrawn_at": rfc3339(bid.withdrawn_at),
+        "receipt": receipt(bid, with_hash=with_price, documents=documents),
     }
+    if bid.lot_key is not None:
+        doc["lot_key"] = bid.lot_key
     if content is not None:
         if with_price:
             doc["price"] = content["price"]

@@ -28,6 +28,7 @@ class Route:
     upstream: str
     roles: tuple[str, ...]
     directory: bool = False  # the request names other users the gateway must vouch for
+    upload: bool = False  # the body is a document: streamed, up to the document limit
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -52,8 +53,9 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return _CACHE[pattern]
 
 
-def _r(method: str, pattern: str, upstream: str, *roles: str, directory: bool = False) -> Route:
-    return Route(method, pattern, upstream, tuple(roles), directory)
+def _r(method: str, pattern: str, upstream: str, *roles: str, directory: bool = False,
+       upload: bool = False) -> Route:
+    return Route(method, pattern, upstream, tuple(roles), directory, upload)
 
 
 C, S = COMMISSIONING, SCORING
@@ -75,6 +77,16 @@ ROUTES: tuple[Route, ...] = (
     _r("GET", "/bids/{id}", C, "bidder", *PANEL_STAFF),
     _r("PUT", "/bids/{id}", C, "bidder"),
     _r("POST", "/bids/{id}/withdraw", C, "bidder"),
+    # Documents (commissioning): a tender's are public once published, a bid's follow the bid
+    _r("GET", "/tenders/{id}/documents", C, ANYONE),
+    _r("POST", "/tenders/{id}/documents", C, "commissioner", upload=True),
+    _r("GET", "/tenders/{id}/documents/{doc}", C, ANYONE),
+    _r("GET", "/tenders/{id}/documents/{doc}/content", C, ANYONE),
+    _r("GET", "/bids/{id}/documents", C, "bidder", *PANEL_STAFF),
+    _r("POST", "/bids/{id}/documents", C, "bidder", upload=True),
+    _r("GET", "/bids/{id}/documents/{doc}", C, "bidder", *PANEL_STAFF),
+    _r("DELETE", "/bids/{id}/documents/{doc}", C, "bidder"),
+    _r("GET", "/bids/{id}/documents/{doc}/content", C, "bidder", *PANEL_STAFF),
     # Evaluation and scoring (scoring)
     _r("PUT", "/tenders/{id}/panel", S, "commissioner", directory=True),
     _r("POST", "/tenders/{id}/conflicts", S, "evaluator", "moderator"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from urllib.parse import urlencode, urlsplit
@@ -30,7 +31,9 @@ FORWARD_REQUEST_HEADERS = ("Content-Type", "Accept", "Accept-Language", "Idempot
                            "If-Match", "If-None-Match")
 PASS_RESPONSE_HEADERS = ("Content-Type", "Location", "Retry-After", "Content-Disposition",
                          "ETag", "Last-Modified", "Cache-Control", "Link", "Allow",
-                         "Idempotent-Replayed", "Deprecation", "Sunset", "X-Audit-Tree-Size")
+                         "Idempotent-Replayed", "Deprecation", "Sunset", "X-Audit-Tree-Size",
+                         "X-Content-Type-Options")
+UPLOAD_BLOCK = 64 * 1024
 _lock = threading.Lock()
 
 
@@ -112,14 +115,40 @@ def forward(subpath: str) -> Response:
     route = resolve(request.method, path)
     if route is None:
         raise Problem(404, "Not found", f"No such resource: {API_PREFIX}{path}")
+    if not route.upload:
+        return _forward(route, path)
+    try:
+        return _forward(route, path)
+    except Problem:
+        _drain(current_app.config["MAX_DOCUMENT_BYTES"])
+        raise
+
+
+def _drain(limit: int) -> None:
+    """Read what a refused upload left unread (up to a bound), so the client sees the answer
+    rather than a connection reset."""
+    request.max_content_length = 4 * limit
+    with contextlib.suppress(Exception):  # best effort; past the bound the client is cut off
+        while request.stream.read(UPLOAD_BLOCK):
+            pass
+
+
+def _forward(route, path: str) -> Response:
     identity = g.identity
     if not route.allows(identity.roles, not identity.anonymous):
         if identity.anonymous:
             raise unauthorized("Sign in to do this")
         raise Problem(403, "Forbidden", "Your role may not do this")
     cfg = current_app.config
-    body = request.get_data(cache=False)  # honours MAX_CONTENT_LENGTH → 413
     headers = {k: v for k in FORWARD_REQUEST_HEADERS if (v := request.headers.get(k))}
+    if route.upload:
+        body, length = b"", _upload_length(cfg["MAX_DOCUMENT_BYTES"])
+        content = _upload_stream()
+        if length is not None:
+            headers["Content-Length"] = str(length)
+    else:
+        body = request.get_data(cache=False)  # honours MAX_CONTENT_LENGTH → 413
+        content = body or None
     headers["X-Request-ID"] = g.request_id
     headers["Accept-Encoding"] = "identity"
     headers[HEADER] = sign_assertion(cfg["ASSERTION_KEY"], identity, cfg["ASSERTION_TTL_SECONDS"])
@@ -129,7 +158,7 @@ def forward(subpath: str) -> Response:
     query = clamped_query()
     client = http_client(current_app._get_current_object())  # type: ignore[attr-defined]
     upstream_req = client.build_request(request.method, url, params=None, headers=headers,
-                                        content=body or None)
+                                        content=content)
     if query:
         upstream_req.url = upstream_req.url.copy_with(query=query.encode("latin-1"))
     try:
@@ -141,6 +170,24 @@ def forward(subpath: str) -> Response:
         raise Problem(502, "Bad gateway",
                       f"The {route.upstream} service is unavailable") from exc
     return _pass_through(upstream, route.upstream)
+
+
+def _upload_length(limit: int) -> int | None:
+    """A document upload's declared length, refused at once above the document limit."""
+    length = request.content_length
+    if length is not None and length > limit:
+        raise Problem(413, "Payload too large", f"The file is larger than {limit} bytes",
+                      errors={"file": [f"The file is larger than the limit ({limit} bytes)."]})
+    # Past MAX_BODY_BYTES, up to the limit (plus slack; commissioning counts exactly).
+    request.max_content_length = limit + 256 * 1024
+    return length
+
+
+def _upload_stream():
+    """The client's body, passed on block by block: never held whole in the gateway."""
+    stream = request.stream
+    while block := stream.read(UPLOAD_BLOCK):
+        yield block
 
 
 def _pass_through(upstream: httpx.Response, service: str) -> Response:
@@ -172,6 +219,8 @@ def _pass_through(upstream: httpx.Response, service: str) -> Response:
         finally:
             upstream.close()
         return Response(content, status=upstream.status_code, headers=out_headers)
+    if length is not None:
+        out_headers["Content-Length"] = length  # downloads show progress; truncation shows
     return Response(stream_with_context(chunks()), status=upstream.status_code,
                     headers=out_headers)
 

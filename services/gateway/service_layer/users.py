@@ -45,7 +45,8 @@ def identity_of(user: User, request_id: str | None = None) -> Identity:
     return Identity(user_id=user.id, organisation_id=user.organisation_id,
                     roles=tuple(user.roles), lived_experience=user.lived_experience,
                     email=user.email, request_id=request_id,
-                    organisation_name=org.name if org else None)
+                    organisation_name=org.name if org else None,
+                    organisation_kind=org.kind if org else None)
 
 
 def check_password(password: str, user_inputs: tuple[str, ...] = (),

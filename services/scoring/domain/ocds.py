@@ -5,8 +5,10 @@ opening (bid counts only), ``award`` at the award (bid details, award, supplier)
 contract exists ``contract`` (its agreed metrics) and ``implementation`` (validated results per
 period with their measure classification, and a reporting milestone per period). Bid details
 appear only in the award release, which is dated after the deadline. Extensions: bid (``bids``),
-lots + awardCriteriaBreakdown (criteria and weights on the tender's single lot), metrics
-(``agreedMetrics``, ``implementation.metrics``) and the UK extension (``measureClassification``).
+lots + awardCriteriaBreakdown (criteria and weights on the tender's single lot, or on each of
+its own lots), otherRequirements (a reserved lot's ``reservedParticipation``), metrics
+(``agreedMetrics``, ``implementation.metrics``) and the UK extension (``measureClassification``,
+the ``smeVcse`` reservation code).
 """
 
 from __future__ import annotations
@@ -27,9 +29,15 @@ EXTENSIONS = [
     "extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_metrics_extension/"
     "fad91df868907e339e5b3b4af5c334e02b80fa4f/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/"
+    "ocds_otherRequirements_extension/143e56e3166073b5d317826a745e46b9889e379b/extension.json",
     "https://raw.githubusercontent.com/cabinetoffice/ocds_uk_extension/"
     "aa0e43b84dfad0cb9b839a8135e0bc4b285d32fc/extension.json",
 ]
+# A lot's reservation as OCDS reservedParticipation codes: the UK extension's smeVcse for
+# VCSEs, otherRequirements' publicServiceMissionOrganization for mutuals (PCR 2015 reg. 77).
+RESERVATION_CODES = {"social_enterprise": "smeVcse", "charity": "smeVcse", "cic": "smeVcse",
+                     "cooperative": "smeVcse", "mutual": "publicServiceMissionOrganization"}
 CLASSIFICATION_TITLES = {"met": "Met", "slightlyBelow": "Slightly below", "below": "Below",
                          "significantlyBelow": "Significantly below"}
 FORMULAS = {
@@ -86,6 +94,24 @@ def _criteria_details(doc: dict[str, Any], evaluation: dict[str, Any]) -> str:
             f"higher Q1+Q2, then higher total quality, then lower price.")
 
 
+def _lot(doc: dict[str, Any], lot: dict[str, Any], status: str) -> dict[str, Any]:
+    """One of the tender's own lots (lots extension), with its reservation (otherRequirements
+    and the UK extension's codes)."""
+    criteria = {**doc, "criteria": lot.get("criteria") or doc.get("criteria")}
+    out: dict[str, Any] = {"id": lot["key"], "title": lot.get("title"), "status": status,
+                           "awardCriteria": {"criteria": _criteria(criteria)}}
+    if lot.get("description"):
+        out["description"] = lot["description"]
+    value = _value(lot.get("estimated_value"))
+    if value:
+        out["value"] = value
+    kinds = (lot.get("reservation") or {}).get("kinds") or []
+    codes = sorted({RESERVATION_CODES[k] for k in kinds if k in RESERVATION_CODES})
+    if codes:
+        out["otherRequirements"] = {"reservedParticipation": codes}
+    return out
+
+
 def _tender_core(doc: dict[str, Any], evaluation: dict[str, Any], published: str,
                  status: str) -> dict[str, Any]:
     lot = {"id": "1", "title": doc.get("title"), "status": status,
@@ -105,6 +131,8 @@ def _tender_core(doc: dict[str, Any], evaluation: dict[str, Any], published: str
     value = _value(doc.get("estimated_value"))
     if value:
         tender["value"] = lot["value"] = value
+    if doc.get("lots"):  # a tender with lots: its own, instead of the single whole-tender lot
+        tender["lots"] = [_lot(doc, x, status) for x in doc["lots"]]
     return {k: v for k, v in tender.items() if v is not None}
 
 
@@ -180,7 +208,7 @@ def release_package(*, tender: dict[str, Any], evaluation: dict[str, Any], publi
         detail = {"id": b["bid_id"], "date": b["submitted_at"],
                   "status": "valid" if rank.get("passed") else "disqualified",
                   "tenderers": [_org(b["organisation_id"], b.get("organisation_name"))],
-                  "relatedLots": ["1"]}
+                  "relatedLots": [b.get("lot_key") or "1"]}
         if _value(b["price"]):
             detail["value"] = _value(b["price"])
         if rank.get("rank") is not None:
@@ -191,7 +219,8 @@ def release_package(*, tender: dict[str, Any], evaluation: dict[str, Any], publi
     award_doc = {"id": f"{ocid}-award-1", "title": f"Award of {tender.get('title') or ocid}",
                  "status": award_status, "date": awarded_at,
                  "suppliers": [_org(winner["organisation_id"], winner.get("organisation_name"))],
-                 "relatedBids": [winner["bid_id"]], "relatedLots": ["1"]}
+                 "relatedBids": [winner["bid_id"]],
+                 "relatedLots": [winner.get("lot_key") or "1"]}
     if award.get("justification"):
         award_doc["description"] = award["justification"]
     if _value(winner["price"]):

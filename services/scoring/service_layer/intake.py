@@ -95,6 +95,15 @@ def assess_tender(ctx: Context, payload: dict[str, Any]) -> bool:
     return True
 
 
+def _opened_entry(bid: dict[str, Any]) -> dict[str, Any]:
+    """What ``bids_opened`` records of one bid: its content hash and each document's hash."""
+    entry = {"bid_id": bid["bid_id"], "content_sha256": bid["content_sha256"]}
+    if bid.get("documents"):
+        entry["documents"] = [{"document_id": d.get("document_id"), "sha256": d.get("sha256")}
+                              for d in bid["documents"]]
+    return entry
+
+
 def _store_snapshot(session: Session, tender: Tender, data: dict[str, Any],
                     raw: dict[str, Any], clock: Clock) -> None:
     snapshot = data["tender"]
@@ -124,8 +133,7 @@ def _store_snapshot(session: Session, tender: Tender, data: dict[str, Any],
                   object_type="tender", object_id=tender.id, **system, occurred_at=clock(),
                   payload={"snapshot_sha256": data["snapshot_sha256"],
                            "snapshot_verified": verified, "opened_at": data["opened_at"],
-                           "bids": [{"bid_id": b["bid_id"], "content_sha256": b["content_sha256"]}
-                                    for b in data["bids"]]})
+                           "bids": [_opened_entry(b) for b in data["bids"]]})
     assessments = assess_bids(contents, snapshot)
     assessed = clock()  # after the assessment, which takes seconds for thousands of bids
     for bid_id, assessment in assessments.items():

@@ -97,6 +97,9 @@ def _queue_run(ctx: Context, identity: Identity,
             detail = ("bids have not been opened and assessed yet"
                       if tender.status not in (AWARDED, CANCELLED) else f"it is {tender.status}")
             raise Conflict(f"The tender cannot be scored: {detail}.")
+        if (tender.snapshot or tender.document or {}).get("lots"):
+            # Ranking bids of different lots together would award one lot's bid for all.
+            raise Conflict("The tender cannot be scored: scoring per lot is not available yet.")
         if tender.evaluation["mode"] == "panel":
             missing = _missing_scores(session, tender)
             if missing:

@@ -60,6 +60,11 @@ class World:
     def put(self, path: str, body, who="bidder"):
         return self.client.put("/api/v1" + path, json=body, headers=self.h(who))
 
+    def upload(self, path: str, data: bytes, who="bidder", **query):
+        """POST a file as the raw body (documents), the name and options in the query."""
+        hdrs = {**self.h(who), "Content-Type": "application/octet-stream"}
+        return self.client.post("/api/v1" + path, data=data, headers=hdrs, query_string=query)
+
     def draft(self, **overrides) -> dict:
         resp = self.post("/tenders", tender_body(self.clock(), **overrides))
         assert resp.status_code == 201, resp.get_json()

@@ -13,6 +13,7 @@ from services.gateway.entrypoints.portal.views import (  # noqa: F401  (routes r
     auth,
     bids,
     contracts,
+    documents,
     evaluation,
     home,
     library,

@@ -94,8 +94,12 @@ def _http() -> httpx.Client:
 
 def call(method: str, path: str, *, json: Any = None, params: dict | None = None,
          token: str | None = None, anonymous: bool = False,
-         headers: dict | None = None) -> httpx.Response:
-    """Send /api/v1{path}; raise ApiProblem on 4xx/5xx, ApiUnavailable when unreachable."""
+         headers: dict | None = None, content: Any = None,
+         stream: bool = False) -> httpx.Response:
+    """Send /api/v1{path}; raise ApiProblem on 4xx/5xx, ApiUnavailable when unreachable.
+
+    ``content`` sends raw bytes or an iterator of them (documents, streamed); ``stream``
+    leaves the answer unread, for the caller to pass on block by block and close."""
     sent = dict(headers or {})
     token = token if token is not None else (None if anonymous else session.get("token"))
     if token:
@@ -106,11 +110,16 @@ def call(method: str, path: str, *, json: Any = None, params: dict | None = None
     if params:
         params = {k: v for k, v in params.items() if v not in (None, "")}
     try:
-        resp = _http().request(method, f"{base_url()}/api/v1{path}", json=json,
-                               params=params, headers=sent)
+        client = _http()
+        req = client.build_request(method, f"{base_url()}/api/v1{path}", json=json,
+                                   params=params, headers=sent, content=content)
+        resp = client.send(req, stream=stream)
     except httpx.HTTPError as exc:
         raise ApiUnavailable(str(exc)) from exc
     if resp.status_code >= 400:
+        if stream:
+            resp.read()
+            resp.close()
         try:
             problem = resp.json()
             if not isinstance(problem, dict):

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
@@ -57,10 +57,16 @@ def csrf_token() -> str:
     return token
 
 
+UPLOAD_ENDPOINTS = frozenset({"portal.tender_document_upload", "portal.bid_document_upload"})
+
+
 @portal.before_request
 def _check_csrf() -> None:
     """Every state-changing form must carry the session's CSRF token."""
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if request.endpoint in UPLOAD_ENDPOINTS:
+            # A document's form may exceed the JSON limit; its file part spools to disk.
+            request.max_content_length = current_app.config["MAX_DOCUMENT_BYTES"] + 64 * 1024
         sent = request.form.get("csrf_token", "")
         if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
             abort(400, description="The form expired. Go back, reload the page and try again.")

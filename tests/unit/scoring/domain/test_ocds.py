@@ -150,3 +150,30 @@ def test_outcome_payments_are_implementation_transactions_from_buyer_to_supplier
     assert paid["value"] == {"amount": 10000, "currency": "GBP"}
     parties = {p["id"]: p["roles"] for p in last["parties"]}
     assert "buyer" in parties[paid["payer"]["id"]] and "supplier" in parties[paid["payee"]["id"]]
+
+
+def test_a_tender_with_lots_uses_the_lots_extension_and_reservation_codes():
+    from tests.support.builders import lot, reserved
+
+    tender = copy.deepcopy(TENDER)
+    own = [criterion("Q1", weight=50), criterion("Q2", weight=20)]
+    tender["lots"] = [lot("L1", criteria=own), lot("L2", reservation=reserved())]
+    bids = [{**b, "lot_key": key} for b, key in zip(copy.deepcopy(BIDS), ("L1", "L2"),
+                                                       strict=True)]
+    package = build(tender=tender, bids=bids)
+    assert package_errors(package) == []
+    final = package["releases"][-1]
+    lots = {x["id"]: x for x in final["tender"]["lots"]}
+    assert list(lots) == ["L1", "L2"]
+    assert lots["L1"]["value"]["currency"] == "GBP"
+    assert "otherRequirements" not in lots["L1"]
+    assert lots["L2"]["otherRequirements"]["reservedParticipation"] == [
+        "publicServiceMissionOrganization", "smeVcse"]
+    weights = [n["number"] for c in lots["L1"]["awardCriteria"]["criteria"]
+               for n in c["numbers"] if n.get("weight")]
+    assert weights[:2] == [50, 20]
+    assert [d["relatedLots"] for d in final["bids"]["details"]] == [["L1"], ["L2"]]
+    assert final["awards"][0]["relatedLots"] == ["L1"]
+    # A code outside the codelists is caught (so the test above means something).
+    lots["L2"]["otherRequirements"]["reservedParticipation"] = ["charitiesOnly"]
+    assert codelist_errors(final) or package_errors(package)

@@ -143,6 +143,9 @@ class BidSubmit(StrictSchema):
     responses = fields.List(fields.Nested(ResponseSchema), required=True,
                             validate=validate.Length(max=MAX_RESPONSES))
     coproduction = fields.Nested(CoproductionSchema, required=True)
+    lot_key = Text(validate=validate.Length(1, 32), metadata={
+        "description": "The lot the bid is for: required on a tender with lots, refused on one "
+                       "without."})
 
     @validates_schema
     def _distinct_keys(self, data: dict[str, Any], **_: Any) -> None:
@@ -153,11 +156,21 @@ class BidSubmit(StrictSchema):
                     f"Duplicate response for criterion {key!r}."]}}})
 
 
+class ReceiptDocument(Schema):
+    document_id = fields.String()
+    filename = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    price_schedule = fields.Boolean()
+
+
 class ReceiptOut(Schema):
     bid_id = fields.String()
     version = fields.Integer()
     submitted_at = fields.String(metadata={"format": "date-time"})
     content_sha256 = fields.String()
+    documents = fields.List(fields.Nested(ReceiptDocument), metadata={
+        "description": "Each attached document's SHA-256 (absent when there are none)."})
 
 
 class BidReceipt(Schema):
@@ -188,6 +201,7 @@ class Bid(Schema):
     version = fields.Integer()
     tender_version = fields.Integer()
     needs_confirmation = fields.Boolean()
+    lot_key = fields.String(metadata={"description": "Absent on a tender without lots."})
     submitted_at = fields.String(metadata={"format": "date-time"})
     updated_at = fields.String(metadata={"format": "date-time"})
     withdrawn_at = fields.String(allow_none=True, metadata={"format": "date-time"})

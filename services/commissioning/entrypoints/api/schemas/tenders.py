@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from services.commissioning.domain.lifecycle import STATES
+from services.commissioning.domain.lots import RESERVATION_KINDS
 from shared.fields import (
     StrictBoolean,
     StrictInteger,
@@ -105,6 +106,36 @@ class SourceSchema(StrictSchema):
     title = Text(validate=validate.Length(max=300))
 
 
+class LotPriceSchema(StrictSchema):
+    """A lot's own price bounds (the tender's weight and formula apply)."""
+
+    ceiling = fields.Nested(MoneySchema, allow_none=True)
+    floor = fields.Nested(MoneySchema, allow_none=True)
+
+
+class ReservationSchema(StrictSchema):
+    """Who may bid for a reserved lot, and why."""
+
+    kinds = fields.List(Text(validate=validate.OneOf(RESERVATION_KINDS)), required=True,
+                        validate=validate.Length(1, len(RESERVATION_KINDS)))
+    reason = Text(validate=validate.Length(max=2000))
+
+
+class LotSchema(StrictSchema):
+    """One lot: key, title, description, estimated value, price bounds, optional own criteria
+    (their weights plus the price weight sum to 100) and an optional reservation."""
+
+    key = Text(required=True, validate=validate.Regexp(
+        KEY_PATTERN, error="Letters, digits, _ or -, starting with a letter (max 32)."))
+    title = Text(required=True, validate=validate.Length(1, 300))
+    description = Text(validate=validate.Length(max=20_000))
+    estimated_value = fields.Nested(MoneySchema, allow_none=True)
+    price = fields.Nested(LotPriceSchema, allow_none=True)
+    criteria = fields.List(fields.Nested(CriterionSchema), allow_none=True,
+                           validate=validate.Length(1, 20))
+    reservation = fields.Nested(ReservationSchema, allow_none=True)
+
+
 class TenderCreate(StrictSchema):
     """A new draft; omitted criteria, price and evaluation take the published defaults."""
 
@@ -120,6 +151,9 @@ class TenderCreate(StrictSchema):
                            validate=validate.Length(1, 20))
     rate_card = fields.Nested(RateCardSchema, allow_none=True)
     source = fields.Nested(SourceSchema, allow_none=True)
+    lots = fields.List(fields.Nested(LotSchema), allow_none=True, validate=validate.Length(1, 20),
+                       metadata={"description": "Optional lots; a tender without them is one "
+                                                "contract, as before."})
 
 
 class TenderUpdate(TenderCreate):
@@ -238,6 +272,7 @@ class Tender(_Out):
         "description": "What is paid per validated outcome (docs/api.md, \"Rate cards\")."})
     source = fields.Dict(allow_none=True, metadata={
         "description": "The evidence-library framework this tender started from."})
+    lots = fields.List(fields.Dict(), metadata={"description": "Absent without lots."})
 
 
 class TenderList(_Out):

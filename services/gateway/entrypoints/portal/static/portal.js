@@ -48,3 +48,29 @@ if (countdowns.length) {
   const timer = setInterval(tick, 1000)
   tick()
 }
+
+// Document uploads: send the form with XMLHttpRequest so a progress bar can show how much has
+// gone; without scripts the form posts as usual. The portal answers such a request with where
+// to go next (the page that shows the outcome).
+for (const form of document.querySelectorAll('form[data-upload]')) {
+  const bar = form.querySelector('progress')
+  form.addEventListener('submit', (event) => {
+    if (!window.XMLHttpRequest || !window.FormData) return
+    event.preventDefault()
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', form.action)
+    xhr.setRequestHeader('X-Portal-Upload', '1')
+    bar.hidden = false
+    xhr.upload.addEventListener('progress', (e) => {
+      if (e.lengthComputable) bar.value = Math.round((100 * e.loaded) / e.total)
+    })
+    xhr.addEventListener('load', () => {
+      let next = null
+      try { next = JSON.parse(xhr.responseText).location } catch (err) { next = null }
+      if (next) window.location.assign(next)
+      else { document.open(); document.write(xhr.responseText); document.close() }
+    })
+    xhr.addEventListener('error', () => { form.submit() })
+    xhr.send(new FormData(form))
+  })
+}

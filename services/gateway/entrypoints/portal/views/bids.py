@@ -84,8 +84,9 @@ def bid_show(bid_id: str):
     summary = None
     if tender.get("status") in ("awarded", "concluded"):
         summary = api.try_get(f"/bids/{bid_id}/assessment-summary")
+    documents = api.try_get(f"/bids/{bid_id}/documents", {"items": []})["items"]
     return render_template("portal/bid_show.html", title="Your bid", bid=bid, tender=tender,
-                           summary=summary, criteria=_quality(tender),
+                           summary=summary, criteria=_quality(tender), documents=documents,
                            depth=depth_chart((bid.get("coproduction") or {}).get("stages")))
 
 

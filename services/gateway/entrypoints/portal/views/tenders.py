@@ -48,8 +48,11 @@ def _page(tender: dict[str, Any], errors: FormErrors | None = None,
     if "bidder" in mine:
         my_bid = next((b for b in my_bids() if b.get("tender_id") == tender["id"]
                        and b.get("status") != "withdrawn"), None)
+    documents = api.try_get(f"/tenders/{tender['id']}/documents", {"items": []},
+                            anonymous=not user())["items"]
     return render_template("portal/tender_show.html", title=tender.get("title", "Tender"),
                            tender=tender, questions=_questions(tender["id"]), owner=owner,
+                           documents=documents,
                            my_bid=my_bid, errors=errors or FormErrors(), values=values or {}), \
         status
 
