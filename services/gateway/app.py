@@ -27,7 +27,7 @@ def _upstream_ready(app: Flask, service: str):
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the gateway app (nothing is built at import)."""
-    from services.gateway.adapters import tables as models  # noqa: F401  (map every table before first use)
+    from services.gateway.adapters import notification_tables, tables  # noqa: F401  (map every table before first use)
     from services.gateway.entrypoints.api.admin import blp as admin_blp
     from services.gateway.entrypoints.api.identity import blp as identity_blp
     from services.gateway.entrypoints.authn import install_authentication
