@@ -162,7 +162,7 @@ class RunPaymentsRequested(_Payload):
 
 
 NOTIFICATION_EVENTS = ("QuestionAsked", "AnswerPublished", "TenderAmended", "BidSubmitted",
-                       "TenderClosed", "PanelAppointed", "BidsOpenForScoring",
+                       "TenderCancelled", "TenderClosed", "PanelAppointed", "BidsOpenForScoring",
                        "ModerationWaiting", "ScoresMissing", "AwardDecided")
 
 
@@ -175,8 +175,9 @@ class NotificationEvent(_Payload):
     ``organisation_id`` of the buyer); ``data`` per event type (docs/architecture.md,
     "Notifications"): ``QuestionAsked`` and ``BidSubmitted`` ``{organisation_id}`` (the asker or
     bidder, never passed on to anyone), ``AnswerPublished`` ``{question_id}``, ``TenderAmended``
-    ``{version}``, ``TenderClosed`` ``{receipts: [{organisation_id, bid_id, version,
-    content_sha256, submitted_at}]}`` (each organisation hears only its own),
+    ``{version}``, ``TenderCancelled`` ``{}``, ``TenderClosed`` ``{receipts:
+    [{organisation_id, bid_id, version, content_sha256, submitted_at}]}`` (each organisation
+    hears only its own),
     ``PanelAppointed``, ``BidsOpenForScoring``, ``ModerationWaiting`` and ``ScoresMissing``
     ``{user_ids, key}``, ``AwardDecided`` ``{awarded_bid_id, standstill_ends_at, bids:
     [{bid_id, organisation_id}]}``.

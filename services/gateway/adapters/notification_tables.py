@@ -56,6 +56,7 @@ class Notification(Base):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    link_text: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
