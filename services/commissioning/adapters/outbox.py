@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import structlog
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.commissioning.adapters.tables import Tender, outbox
@@ -59,13 +60,30 @@ def emit_contract_event(session: Session, payload: dict[str, Any]) -> str:
     return job_id
 
 
+def interested_organisations(session: Session, tender: Tender) -> list[str]:
+    """Organisations with a live bid on the tender or a question asked: they hear of answers
+    and amendments however the gateway's follows stand (events may arrive out of order)."""
+    from services.commissioning.adapters.tables import Bid, Question
+    from services.commissioning.domain.bids import SUBMITTED
+
+    bids = session.scalars(select(Bid.organisation_id).where(Bid.tender_id == tender.id,
+                                                            Bid.status == SUBMITTED))
+    asked = session.scalars(select(Question.asker_organisation_id).where(
+        Question.tender_id == tender.id))
+    return sorted({o for o in [*bids, *asked] if o})
+
+
 def emit_notification(session: Session, tender: Tender, event_type: str, key: str,
                       data: dict[str, Any] | None = None) -> str:
     """A ``NotificationEvent`` for the gateway, in the caller's transaction; its job id.
 
     Ids and public facts only (title, deadline, buyer): the gateway resolves the recipients,
-    and nothing a bidder must not know before the deadline leaves this service in it."""
+    and nothing a bidder must not know before the deadline leaves this service in it (the
+    organisation ids of bidders go to the gateway, which tells nobody of them)."""
     event_id = f"{event_type}-{key}"
+    if event_type in ("AnswerPublished", "TenderAmended", "TenderCancelled"):
+        session.flush()
+        data = {**(data or {}), "organisation_ids": interested_organisations(session, tender)}
     deadline = tender.submission_deadline
     payload = {"schema_version": SCHEMA_VERSION, "event_id": event_id, "event_type": event_type,
                "tender_id": tender.id,

@@ -21,6 +21,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
+# CRLF line ends and no CR/LF in header values; no folding of our short headers (a subject
+# folded right after "Subject:" reads back with a leading space in some clients).
+SMTP_POLICY = policy.SMTP.clone(max_line_length=998)
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}
 
@@ -103,7 +106,7 @@ def parse_sender(value: str) -> Address:
 def build_message(sender: Address, to: str, subject: str, text: str, html: str,
                   message_id: str, date) -> EmailMessage:
     """A multipart/alternative letter; a header value holding CR or LF raises ValueError."""
-    msg = EmailMessage(policy=policy.SMTP)
+    msg = EmailMessage(policy=SMTP_POLICY)
     msg["From"] = sender
     msg["To"] = to
     msg["Subject"] = subject

@@ -80,6 +80,12 @@ def follow_effect(event_type: str, data: dict[str, Any]) -> FollowEffect | None:
     return None
 
 
+def interested(data: dict[str, Any]) -> tuple[str, ...]:
+    """Organisations the producer says asked or bid (they follow whatever the order of
+    events)."""
+    return _ids(data.get("organisation_ids"))
+
+
 def _ids(values: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in (values or []) if isinstance(v, str) and v))
 

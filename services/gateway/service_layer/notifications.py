@@ -25,7 +25,7 @@ from services.gateway.adapters.notification_tables import (
     ProcessedEvent,
     outbox,
 )
-from services.gateway.adapters.tables import User
+from services.gateway.adapters.tables import Organisation, User
 from services.gateway.domain import notifications as rules
 from shared.contracts import JOB_QUEUES, SCHEMA_VERSION, SEND_NOTIFICATION
 from shared.db import transaction
@@ -134,6 +134,11 @@ def record_event(ctx: Context, event: dict[str, Any]) -> str:
             follow(session, tender_id, effect.organisation_id, effect.reason, effect.has_bid,
                    tender, now)
             session.flush()
+        for org in rules.interested(event["data"]):
+            # Asked or bid: following, even if that event has not reached us yet.
+            if session.get(Organisation, org) is not None:
+                follow(session, tender_id, org, "interest", False, tender, now)
+        session.flush()
         for row in session.scalars(select(Follow).where(Follow.tender_id == tender_id)):
             _refresh(row, tender)
             if event["event_type"] == "TenderCancelled":

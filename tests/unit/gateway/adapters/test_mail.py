@@ -67,3 +67,12 @@ def test_letters_are_multipart_plain_and_html(tmp_path):
     assert (letter["to"], letter["subject"], letter["message_id"]) == (
         "bidder@example.org", "Award decision", "<dlv_1@coprocure>")
     assert letter["text"] == "Hello\n"
+
+
+def test_a_long_subject_reads_back_unchanged():
+    from email import policy
+    from email.parser import BytesParser
+
+    subject = "Clarification answer published: " + "Community wellbeing " * 8
+    msg = BytesParser(policy=policy.default).parsebytes(_message(subject=subject).as_bytes())
+    assert str(msg["Subject"]) == subject
