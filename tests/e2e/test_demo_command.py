@@ -65,7 +65,9 @@ def production_platform(platform_factory):
         COPROCURE_ENV="production", COPROCURE_SANDBOX="0",
         COPROCURE_PASSWORD_HASH_PROFILE="default",
         COPROCURE_ASSERTION_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
-        COPROCURE_PORTAL_SECRET=base64.b64encode(secrets.token_bytes(32)).decode())
+        COPROCURE_PORTAL_SECRET=base64.b64encode(secrets.token_bytes(32)).decode(),
+        # Required in production; nothing is ever sent there in this test.
+        COPROCURE_SMTP_URL="smtp://127.0.0.1:25")
 
 
 def test_demo_refuses_a_production_platform_and_creates_nothing(production_platform):
