@@ -45,6 +45,10 @@ def test_demo_prints_the_ranking_with_reasons(platform):
     q1 = re.search(r"^\s+Q1: .*$", breakdown["outputs"], flags=re.M).group(0)
     assert re.search(r"cap(ped)? at 1\b.*no commitment is an outcome", q1), q1
     assert q1.split()[1] == "1", q1
+    # It prints the letters that went out: one award decision per bidder among them.
+    letters = out[out.index("Letters sent for the tender"):out.index("Contract ctr_")]
+    assert letters.count("award_decision") == 3 and "receipt" in letters, letters
+    assert "pending" not in letters and "failed" not in letters, letters
     # ...then continues into the contract and prints its performance per period.
     assert re.search(r"Contract ctr_\S+: 3 agreed metrics", out), out[-2000:]
     performance = out[out.index("Performance (contract"):]
