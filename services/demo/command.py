@@ -116,8 +116,12 @@ def letters_of(demo: DemoRun, timeout: float = 60.0) -> list[dict]:
         items = admin.get("/admin/deliveries", params={"status": status})["items"]
         return [d for d in items if d["tender_id"] == tender_id]
 
+    def settled() -> bool:  # every award letter written (they follow the award) and sent
+        sent = [d for d in of("sent") + of("failed") if d["kind"] == "award_decision"]
+        return len(sent) >= len(demo.bids) and not of("pending")
+
     deadline = time.monotonic() + timeout
-    while of("pending") and time.monotonic() < deadline:
+    while not settled() and time.monotonic() < deadline:
         time.sleep(0.5)
     return sorted(of("sent") + of("failed") + of("pending"), key=lambda d: d["created_at"])
 
