@@ -173,7 +173,8 @@ def send_reminders(ctx: Context) -> int:
             audience = rules.Audience("deadline_reminder",
                                       f"reminder-{row.tender_id}-{label}",
                                       (row.organisation_id,), "bidder")
-            facts = {"hours": f"{hours:g}", "deadline": row.submission_deadline.isoformat()}
+            deadline = row.submission_deadline.strftime("%Y-%m-%dT%H:%MZ")  # to the minute
+            facts = {"hours": f"{hours:g}", "deadline": deadline}
             for user in _recipients(session, audience, row.tender_id):
                 job = _notify(session, ctx, user, audience.kind, audience.key, facts,
                               row.tender_id, row.tender_title, now)
