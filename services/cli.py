@@ -13,7 +13,12 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from rich.console import Console
 
 from shared.config import DEFAULT_PORTS, SERVICES, database_url, env, env_bool
-from shared.contracts import CLOSE_DUE_TENDERS, PUBLISH_TREE_HEAD
+from shared.contracts import (
+    CLOSE_DUE_TENDERS,
+    PUBLISH_TREE_HEAD,
+    REMIND_MISSING_SCORES,
+    SEND_REMINDERS,
+)
 from shared.heartbeats import beat
 from shared.observability import configure_logging
 from shared.queue import (
@@ -153,7 +158,9 @@ def scheduler(once: bool) -> None:
     janitor_every = float(env("JANITOR_SECONDS", "5"))
     monitoring, abandon_after = _heartbeat_settings()
     head_every = float(env("TREE_HEAD_SECONDS", "60" if env_bool("SANDBOX") else "3600"))
-    last_sweep = last_janitor = last_head = 0.0
+    # Deadline and missing-score reminders (docs/architecture.md, "Notifications").
+    remind_every = float(env("REMINDER_SECONDS", "5" if env_bool("SANDBOX") else "60"))
+    last_sweep = last_janitor = last_head = last_remind = 0.0
     while True:
         now = time.time()
         try:
@@ -170,6 +177,14 @@ def scheduler(once: bool) -> None:
                             {"schema_version": 1, "slot": slot}, job_id=f"tree-head-{slot}",
                             result_ttl=60, failure_ttl=3600)
                 last_head = now
+            if now - last_remind >= remind_every:
+                slot = int(now // remind_every)
+                tick = {"schema_version": 1, "slot": slot}
+                enqueue_job(get_queue("gateway", conn), SEND_REMINDERS, tick,
+                            job_id=f"remind-{slot}", result_ttl=60, failure_ttl=3600)
+                enqueue_job(get_queue("scoring", conn), REMIND_MISSING_SCORES, tick,
+                            job_id=f"remind-scores-{slot}", result_ttl=60, failure_ttl=3600)
+                last_remind = now
         except Exception as exc:  # Redis down or refusing writes: keep ticking, it comes back
             say(f"scheduler: {exc!r}")
         if now - last_sweep >= sweep_every:
@@ -203,7 +218,7 @@ def _sweep(conn, slot: int) -> None:
 
 
 @main.command()
-@click.argument("service", type=click.Choice(["commissioning", "scoring"]))
+@click.argument("service", type=click.Choice(["commissioning", "scoring", "gateway"]))
 def relay(service: str) -> None:
     """Relay the service's transactional outbox to rq until stopped."""
     from services.wiring import OWNERS

@@ -15,6 +15,7 @@ import httpx
 
 from shared.config import DEFAULT_PORTS, SERVICES, database_url, env, var_dir
 from shared.migrate import upgrade
+from shared.queue import QUEUES
 
 SERVICES_DIR = Path(__file__).resolve().parent
 
@@ -193,10 +194,10 @@ class Platform:
         py = sys.executable
         for service in SERVICES:
             self.start_service(service)
-        for queue in ("commissioning", "scoring"):
+        for queue in QUEUES:
             self._spawn(f"worker-{queue}", [py, "-m", "services.cli", "worker", queue])
         self._spawn("scheduler", [py, "-m", "services.cli", "scheduler"])
-        for service in ("commissioning", "scoring"):
+        for service in QUEUES:
             self.start_relay(service)
         self.wait_ready()
 

@@ -17,6 +17,9 @@ from sqlalchemy.orm import Session
 from services.commissioning import context as commissioning_context
 from services.commissioning.adapters import tables as commissioning_tables
 from services.commissioning.entrypoints import jobs as commissioning_jobs
+from services.gateway import context as gateway_context
+from services.gateway.adapters import notification_tables as gateway_tables
+from services.gateway.entrypoints import jobs as gateway_jobs
 from services.scoring import context as scoring_context
 from services.scoring.adapters import tables as scoring_tables
 from services.scoring.entrypoints import jobs as scoring_jobs
@@ -26,10 +29,14 @@ from shared.contracts import (
     CLOSE_DUE_TENDERS,
     PUBLISH_TREE_HEAD,
     RECORD_CONTRACT_EVENT,
+    RECORD_NOTIFICATION_EVENT,
     RECORD_SCORING_RESULT,
     RECORD_TENDER,
+    REMIND_MISSING_SCORES,
     RUN_PAYMENTS,
     RUN_SCORING,
+    SEND_NOTIFICATION,
+    SEND_REMINDERS,
 )
 
 JOBS: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -41,6 +48,10 @@ JOBS: dict[str, Callable[[dict[str, Any]], Any]] = {
     PUBLISH_TREE_HEAD: scoring_jobs.publish_tree_head,
     RECORD_CONTRACT_EVENT: scoring_jobs.record_contract_event,
     RUN_PAYMENTS: scoring_jobs.run_payments,
+    REMIND_MISSING_SCORES: scoring_jobs.remind_missing_scores,
+    RECORD_NOTIFICATION_EVENT: gateway_jobs.record_notification_event,
+    SEND_NOTIFICATION: gateway_jobs.send_notification,
+    SEND_REMINDERS: gateway_jobs.send_reminders,
 }
 
 
@@ -58,6 +69,8 @@ OWNERS: dict[str, QueueOwner] = {
                                 commissioning_tables.outbox, commissioning_tables.failed_jobs),
     "scoring": QueueOwner(lambda: scoring_context.get_resources().session_factory,
                           scoring_tables.outbox, scoring_tables.failed_jobs),
+    "gateway": QueueOwner(lambda: gateway_context.get_resources().session_factory,
+                          gateway_tables.outbox, gateway_tables.failed_jobs),
 }
 
 

@@ -22,6 +22,10 @@ RUN_SCORING = "services.scoring.jobs.run_scoring"
 PUBLISH_TREE_HEAD = "services.scoring.jobs.publish_tree_head"
 RECORD_CONTRACT_EVENT = "services.scoring.jobs.record_contract_event"
 RUN_PAYMENTS = "services.scoring.jobs.run_payments"
+REMIND_MISSING_SCORES = "services.scoring.jobs.remind_missing_scores"
+RECORD_NOTIFICATION_EVENT = "services.gateway.jobs.record_notification_event"
+SEND_NOTIFICATION = "services.gateway.jobs.send_notification"
+SEND_REMINDERS = "services.gateway.jobs.send_reminders"
 
 JOB_QUEUES = {
     CLOSE_DUE_TENDERS: "commissioning",
@@ -32,6 +36,10 @@ JOB_QUEUES = {
     PUBLISH_TREE_HEAD: "scoring",
     RECORD_CONTRACT_EVENT: "scoring",
     RUN_PAYMENTS: "scoring",
+    REMIND_MISSING_SCORES: "scoring",
+    RECORD_NOTIFICATION_EVENT: "gateway",
+    SEND_NOTIFICATION: "gateway",
+    SEND_REMINDERS: "gateway",
 }
 
 
@@ -155,6 +163,51 @@ class RunPaymentsRequested(_Payload):
     current run's records nothing, so a repeated or retried job pays nothing twice."""
 
     contract_id = fields.String(required=True)
+
+
+NOTIFICATION_EVENTS = ("QuestionAsked", "AnswerPublished", "TenderAmended", "BidSubmitted",
+                       "TenderCancelled", "TenderClosed", "PanelAppointed", "BidsOpenForScoring",
+                       "ModerationWaiting", "ScoresMissing", "AwardDecided")
+
+
+class NotificationEvent(_Payload):
+    """commissioning or scoring → gateway (``record_notification_event``): something people
+    must hear of. Ids and public facts only: the gateway resolves who hears it and writes the
+    letters. Job id ``notify-{event_id}``.
+
+    ``tender`` holds the public facts a letter quotes (``title``, ``submission_deadline``,
+    ``organisation_id`` of the buyer); ``data`` per event type (docs/architecture.md,
+    "Notifications"): ``QuestionAsked`` and ``BidSubmitted`` ``{organisation_id}`` (the asker or
+    bidder, never passed on to anyone), ``AnswerPublished`` ``{question_id}``, ``TenderAmended``
+    ``{version}``, ``TenderCancelled`` ``{}``, ``TenderClosed`` ``{receipts:
+    [{organisation_id, bid_id, version, content_sha256, submitted_at}]}`` (each organisation
+    hears only its own),
+    ``PanelAppointed``, ``BidsOpenForScoring``, ``ModerationWaiting`` and ``ScoresMissing``
+    ``{user_ids, key}``, ``AwardDecided`` ``{awarded_bid_id, standstill_ends_at, bids:
+    [{bid_id, organisation_id}]}``.
+    """
+
+    event_type = fields.String(required=True, validate=validate.OneOf(NOTIFICATION_EVENTS))
+    tender_id = fields.String(required=True)
+    tender = fields.Dict(load_default=dict)
+    data = fields.Dict(load_default=dict)
+
+
+class SendNotification(_Payload):
+    """gateway → gateway (``send_notification``): send one letter. Job id ``mail-{delivery_id}``
+    (``-r{n}`` when an admin retries a failed one)."""
+
+    delivery_id = fields.String(required=True)
+
+
+class Tick(Schema):
+    """scheduler → a service: a periodic sweep (``send_reminders``, ``remind_missing_scores``)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    schema_version = fields.Integer(required=True)
+    slot = fields.Integer(load_default=None, allow_none=True)
 
 
 class CloseDueTenders(Schema):

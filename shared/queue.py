@@ -14,7 +14,7 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
 
-QUEUES = ("commissioning", "scoring")
+QUEUES = ("commissioning", "scoring", "gateway")
 DEFAULT_RETRY = (5, (2, 10, 30, 60, 120))  # max, intervals in seconds
 DEFAULT_JOB_TIMEOUT = 600
 # rq keeps a busy job in the started registry until its last heartbeat + the worker's

@@ -153,7 +153,7 @@ def readiness_checks(app: Flask) -> dict[str, Any]:
     except Exception as exc:
         checks["redis"] = f"error: {exc.__class__.__name__}"
     queue = app.config.get("SERVICE_NAME")
-    if queue in ("commissioning", "scoring"):  # the services whose work runs on a queue
+    if queue in ("commissioning", "scoring", "gateway"):  # services whose work runs on a queue
         try:
             checks["processes"] = process_report(res.redis, queue)  # reported, not gating
         except Exception as exc:

@@ -97,11 +97,46 @@ def demo(url: str, admin_email: str | None, admin_password: str | None,
                   rate_card=scenario.example_rate_card())
     run.run_all(say=console.print)
     print_result(console, run)
+    print_letters(console, run)
     stage = ContractStage(run)
     stage.run_all(say=console.print)
     print_performance(console, stage)
     stage.wait_for_payments()
     print_payments(console, stage)
+
+
+def letters_of(demo: DemoRun, timeout: float = 60.0) -> list[dict]:
+    """The tender's letters once none is still waiting to be sent (or after ``timeout``)."""
+    import time
+
+    admin = demo.api.as_user(demo.admin_token)
+    tender_id = demo.tender["id"]
+
+    def of(status: str) -> list[dict]:
+        items = admin.get("/admin/deliveries", params={"status": status})["items"]
+        return [d for d in items if d["tender_id"] == tender_id]
+
+    def settled() -> bool:  # every award letter written (they follow the award) and sent
+        sent = [d for d in of("sent") + of("failed") if d["kind"] == "award_decision"]
+        return len(sent) >= len(demo.bids) and not of("pending")
+
+    deadline = time.monotonic() + timeout
+    while not settled() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return sorted(of("sent") + of("failed") + of("pending"), key=lambda d: d["created_at"])
+
+
+def print_letters(console: Console, demo: DemoRun) -> None:
+    """Which letters went out for the tender, to whom (docs/architecture.md, "Notifications")."""
+    letters = letters_of(demo)
+    table = Table(title=f"Letters sent for the tender ({len(letters)})")
+    for col in ("notice", "to", "status"):
+        table.add_column(col)
+    for d in letters:
+        table.add_row(d["kind"], d["address"], d["status"])
+    console.print(table)
+    console.print("Without COPROCURE_SMTP_URL they are kept under var/mail: an admin reads them "
+                  "at /portal/dev/mail.")
 
 
 def print_performance(console: Console, stage: ContractStage) -> None:

@@ -27,9 +27,10 @@ def _upstream_ready(app: Flask, service: str):
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the gateway app (nothing is built at import)."""
-    from services.gateway.adapters import tables as models  # noqa: F401  (map every table before first use)
+    from services.gateway.adapters import notification_tables, tables  # noqa: F401  (map every table before first use)
     from services.gateway.entrypoints.api.admin import blp as admin_blp
     from services.gateway.entrypoints.api.identity import blp as identity_blp
+    from services.gateway.entrypoints.api.notifications import blp as notifications_blp
     from services.gateway.entrypoints.authn import install_authentication
     from services.gateway.entrypoints.limits import install_rate_limits
     from services.gateway.entrypoints.openapi import install_openapi
@@ -38,7 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # The gateway authenticates users itself; it does not expect an assertion.
     app = create_service_app("gateway", gateway_settings(config),
-                             blueprints=[identity_blp, admin_blp],
+                             blueprints=[identity_blp, admin_blp, notifications_blp],
                              title="coprocure API", require_assertion=False)
     ready = app.extensions["coprocure_ready"]
     for service in app.config["UPSTREAMS"]:

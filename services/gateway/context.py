@@ -7,7 +7,8 @@ the command line builds it once per process from the environment (``process_cont
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +34,13 @@ class Context:
     token_ttl_seconds: int = DEFAULT_TOKEN_TTL_SECONDS
     # A getter, not a client: Redis is connected on first use, and only the admin views need it.
     redis: Callable[[], Redis] = _no_redis
+    # Notifications: MAIL, MAIL_FROM, PUBLIC_URL, DEADLINE_REMINDER_HOURS (settings.py).
+    mail: dict[str, Any] = field(default_factory=dict)
+
+
+def _mail(config) -> dict[str, Any]:
+    keys = ("MAIL", "MAIL_FROM", "PUBLIC_URL", "DEADLINE_REMINDER_HOURS")
+    return {k: config[k] for k in keys if k in config}
 
 
 def context_from_app(app) -> Context:
@@ -40,7 +48,7 @@ def context_from_app(app) -> Context:
     res = app.extensions["coprocure"]
     return Context(session_factory=res.session_factory, clock=app.config.get("CLOCK") or now,
                    token_ttl_seconds=int(app.config["TOKEN_TTL_SECONDS"]),
-                   redis=lambda: res.redis)
+                   redis=lambda: res.redis, mail=_mail(app.config))
 
 
 def _load_settings() -> dict:
@@ -59,4 +67,4 @@ def process_context() -> Context:
     res = get_resources()
     return Context(session_factory=res.session_factory, clock=now,
                    token_ttl_seconds=int(settings()["TOKEN_TTL_SECONDS"]),
-                   redis=lambda: res.redis)
+                   redis=lambda: res.redis, mail=_mail(settings()))

@@ -29,6 +29,7 @@ class Context:
     signing_key: str | None = None  # base64 Ed25519 seed for tree heads (None: dev key)
     sandbox: bool = False
     tender_wait_seconds: float = 5.0  # how long a panel call waits for a just-published tender
+    score_reminder_hours: tuple[float, ...] = (72.0,)  # reminders of missing scores
 
 
 def context_from_app(app) -> Context:
@@ -40,7 +41,8 @@ def _build(res: Resources, conf: Mapping[str, Any], clock: Clock) -> Context:
     """One construction for requests and processes, so the two never drift apart."""
     return Context(session_factory=res.session_factory, clock=clock, redis=lambda: res.redis,
                    signing_key=conf.get("AUDIT_SIGNING_KEY"), sandbox=bool(conf.get("SANDBOX")),
-                   tender_wait_seconds=float(conf.get("TENDER_WAIT_SECONDS", 5.0)))
+                   tender_wait_seconds=float(conf.get("TENDER_WAIT_SECONDS", 5.0)),
+                   score_reminder_hours=tuple(conf.get("SCORE_REMINDER_HOURS") or (72.0,)))
 
 
 def _load_settings() -> dict:

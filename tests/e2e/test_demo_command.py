@@ -45,6 +45,10 @@ def test_demo_prints_the_ranking_with_reasons(platform):
     q1 = re.search(r"^\s+Q1: .*$", breakdown["outputs"], flags=re.M).group(0)
     assert re.search(r"cap(ped)? at 1\b.*no commitment is an outcome", q1), q1
     assert q1.split()[1] == "1", q1
+    # It prints the letters that went out: one award decision per bidder among them.
+    letters = out[out.index("Letters sent for the tender"):out.index("Contract ctr_")]
+    assert letters.count("award_decision") == 3 and "receipt" in letters, letters
+    assert "pending" not in letters and "failed" not in letters, letters
     # ...then continues into the contract and prints its performance per period.
     assert re.search(r"Contract ctr_\S+: 3 agreed metrics", out), out[-2000:]
     performance = out[out.index("Performance (contract"):]
@@ -65,7 +69,9 @@ def production_platform(platform_factory):
         COPROCURE_ENV="production", COPROCURE_SANDBOX="0",
         COPROCURE_PASSWORD_HASH_PROFILE="default",
         COPROCURE_ASSERTION_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
-        COPROCURE_PORTAL_SECRET=base64.b64encode(secrets.token_bytes(32)).decode())
+        COPROCURE_PORTAL_SECRET=base64.b64encode(secrets.token_bytes(32)).decode(),
+        # Required in production; nothing is ever sent there in this test.
+        COPROCURE_SMTP_URL="smtp://127.0.0.1:25")
 
 
 def test_demo_refuses_a_production_platform_and_creates_nothing(production_platform):

@@ -14,8 +14,8 @@ def test_every_service_is_ready(platform):
 
 
 def test_workers_scheduler_and_relays_are_running(platform):
-    for name in ("worker-commissioning", "worker-scoring", "scheduler",
-                 "relay-commissioning", "relay-scoring"):
+    for name in ("worker-commissioning", "worker-scoring", "worker-gateway", "scheduler",
+                 "relay-commissioning", "relay-scoring", "relay-gateway"):
         assert platform.procs[name].poll() is None, name
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import structlog
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.commissioning.adapters.tables import Tender, outbox
@@ -16,11 +17,14 @@ from shared.contracts import (
     CLOSE_DUE_TENDERS,
     JOB_QUEUES,
     RECORD_CONTRACT_EVENT,
+    RECORD_NOTIFICATION_EVENT,
     RECORD_TENDER,
     SCHEMA_VERSION,
+    NotificationEvent,
 )
 from shared.outbox import add_event, send_now
 from shared.queue import default_retry, get_queue
+from shared.time import rfc3339
 
 log = structlog.get_logger("coprocure.commissioning")
 
@@ -53,6 +57,44 @@ def emit_contract_event(session: Session, payload: dict[str, Any]) -> str:
     add_event(session, outbox, event_type=payload["event_type"],
               queue=JOB_QUEUES[RECORD_CONTRACT_EVENT], job_name=RECORD_CONTRACT_EVENT,
               job_id=job_id, payload={"schema_version": SCHEMA_VERSION, **payload})
+    return job_id
+
+
+def interested_organisations(session: Session, tender: Tender) -> list[str]:
+    """Organisations with a live bid on the tender or a question asked: they hear of answers
+    and amendments however the gateway's follows stand (events may arrive out of order)."""
+    from services.commissioning.adapters.tables import Bid, Question
+    from services.commissioning.domain.bids import SUBMITTED
+
+    bids = session.scalars(select(Bid.organisation_id).where(Bid.tender_id == tender.id,
+                                                            Bid.status == SUBMITTED))
+    asked = session.scalars(select(Question.asker_organisation_id).where(
+        Question.tender_id == tender.id))
+    return sorted({o for o in [*bids, *asked] if o})
+
+
+def emit_notification(session: Session, tender: Tender, event_type: str, key: str,
+                      data: dict[str, Any] | None = None) -> str:
+    """A ``NotificationEvent`` for the gateway, in the caller's transaction; its job id.
+
+    Ids and public facts only (title, deadline, buyer): the gateway resolves the recipients,
+    and nothing a bidder must not know before the deadline leaves this service in it (the
+    organisation ids of bidders go to the gateway, which tells nobody of them)."""
+    event_id = f"{event_type}-{key}"
+    if event_type in ("AnswerPublished", "TenderAmended", "TenderCancelled"):
+        session.flush()
+        data = {**(data or {}), "organisation_ids": interested_organisations(session, tender)}
+    deadline = tender.submission_deadline
+    payload = {"schema_version": SCHEMA_VERSION, "event_id": event_id, "event_type": event_type,
+               "tender_id": tender.id,
+               "tender": {"title": tender.title, "organisation_id": tender.organisation_id,
+                          "submission_deadline": rfc3339(deadline) if deadline else None},
+               "data": data or {}}
+    NotificationEvent().load(payload)  # a malformed message is our bug: fail before it leaves
+    job_id = f"notify-{event_id}"
+    add_event(session, outbox, event_type=event_type,
+              queue=JOB_QUEUES[RECORD_NOTIFICATION_EVENT], job_name=RECORD_NOTIFICATION_EVENT,
+              job_id=job_id, payload=payload)
     return job_id
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.commissioning.adapters.crypto import decrypt_content, encrypt_content, unwrap_data_key
+from services.commissioning.adapters.outbox import emit_notification
 from services.commissioning.adapters.tables import Bid, IdempotencyRecord, Tender
 from services.commissioning.context import Context
 from services.commissioning.domain import lifecycle
@@ -141,6 +142,10 @@ def submit_bid(ctx: Context, identity: Identity, tender_id: str, body: dict[str,
                       content_sha256=content_sha, created_at=now, submitted_at=now,
                       updated_at=now)
             session.add(bid)
+            # The gateway only notes that this organisation follows the tender (reminders);
+            # nobody is told of the bid.
+            emit_notification(session, tender, "BidSubmitted", bid_id,
+                              {"organisation_id": org})
             response = receipt_doc(bid)
             if idempotency_key:
                 session.add(IdempotencyRecord(

@@ -12,7 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.commissioning.adapters.crypto import decrypt_content, unwrap_data_key
-from services.commissioning.adapters.outbox import emit_tender_closed, send_events_now
+from services.commissioning.adapters.outbox import (
+    emit_notification,
+    emit_tender_closed,
+    send_events_now,
+)
 from services.commissioning.adapters.tables import Bid, ProcessedEvent, Tender
 from services.commissioning.context import Context
 from services.commissioning.domain import lifecycle
@@ -72,6 +76,10 @@ def close_tender(ctx: Context, tender_id: str, now: datetime) -> str | None:
             "schema_version": SCHEMA_VERSION, "event_type": "TenderClosed",
             "tender_id": tender.id, "closed_at": doc["closed_at"], "opened_at": doc["opened_at"],
             "snapshot_sha256": snapshot, "tender": doc, "bids": bids})
+        # After the deadline: each bidder is sent its own final receipt, the buyer the close.
+        emit_notification(session, tender, "TenderClosed", tender.id, {"receipts": [
+            {k: b[k] for k in ("organisation_id", "bid_id", "version", "content_sha256",
+                               "submitted_at")} for b in bids]})
         log.info("tender_closed_and_bids_opened", tender_id=tender.id, bids=len(bids))
         return job_id
 
@@ -158,6 +166,31 @@ def _apply(tender: Tender, event_type: str, data: dict[str, Any], now: datetime)
     return f"moved to {tender.status}"
 
 
+def _panel_members(tender: Tender) -> list[str]:
+    panel = tender.panel or {}
+    return [u for u in [*(panel.get("evaluators") or []), panel.get("moderator")] if u]
+
+
+def _notify(session: Session, tender: Tender, event: dict[str, Any]) -> None:
+    """What the panel and the bidders hear of a scoring result (the gateway dedupes per
+    person, so a panel set again tells only its new members)."""
+    kind, key = event["event_type"], event["event_id"]
+    members = _panel_members(tender)
+    open_for_scoring = tender.status in (lifecycle.EVALUATING, lifecycle.SCORED) and \
+        (tender.evaluation or {}).get("mode", "panel") == "panel"
+    if kind == "PanelSet" and members:
+        emit_notification(session, tender, "PanelAppointed", key, {"user_ids": members})
+    if kind in ("PanelSet", "TenderAssessed") and members and open_for_scoring:
+        emit_notification(session, tender, "BidsOpenForScoring", key, {"user_ids": members})
+    if kind == "BidAwarded" and tender.status == lifecycle.AWARDED:
+        bids = session.execute(select(Bid.id, Bid.organisation_id).where(
+            Bid.tender_id == tender.id, Bid.status == SUBMITTED)).all()
+        emit_notification(session, tender, "AwardDecided", key, {
+            "awarded_bid_id": (tender.award or {}).get("bid_id"),
+            "standstill_ends_at": rfc3339(tender.standstill_ends_at),
+            "bids": [{"bid_id": b, "organisation_id": o} for b, o in bids]})
+
+
 def record_scoring_result(ctx: Context, payload: Any, now: datetime) -> str:
     """Apply a ScoringResult once (its event id is recorded in the same transaction)."""
     event = load_payload(ScoringResult, payload)
@@ -170,6 +203,7 @@ def record_scoring_result(ctx: Context, payload: Any, now: datetime) -> str:
             if tender is None:
                 raise ValueError(f"unknown tender {event['tender_id']}")
             outcome = _apply(tender, event["event_type"], event["data"], now)
+            _notify(session, tender, event)
             session.add(ProcessedEvent(event_id=event["event_id"],
                                        event_type=event["event_type"],
                                        tender_id=tender.id, outcome=outcome[:200],

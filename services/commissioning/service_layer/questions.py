@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from services.commissioning.adapters.outbox import emit_notification, send_events_now
 from services.commissioning.adapters.tables import Question, Tender
 from services.commissioning.context import Context
 from services.commissioning.domain import lifecycle
@@ -58,6 +59,9 @@ def ask_question(ctx: Context, identity: Identity, tender_id: str, text: str) ->
                      asker_organisation_name=identity.organisation_name, question=text,
                      asked_at=now)
         session.add(q)
+        # The buyer hears of it; the asker's organisation follows the tender from now on.
+        emit_notification(session, tender, "QuestionAsked", q.id,
+                          {"question_id": q.id, "organisation_id": identity.organisation_id})
         return question_doc(q, tender, identity)
 
 
@@ -76,7 +80,11 @@ def answer_question(ctx: Context, identity: Identity, tender_id: str, question_i
         if q.answer is not None:
             raise Conflict("This question has already been answered")
         q.answer, q.answered_at, q.answered_by_user_id = text, now, identity.user_id
-        return question_doc(q, tender, identity)
+        job = emit_notification(session, tender, "AnswerPublished", q.id,
+                                {"question_id": q.id})
+        doc = question_doc(q, tender, identity)
+    send_events_now(ctx, [job])  # every follower at the same moment, not at the relay's poll
+    return doc
 
 
 def list_questions(ctx: Context, identity: Identity, tender_id: str) -> dict[str, Any]:

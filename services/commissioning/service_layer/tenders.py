@@ -8,6 +8,7 @@ from sqlalchemy import and_, or_, select
 
 from services.commissioning.adapters.crypto import new_wrapped_data_key
 from services.commissioning.adapters.outbox import (
+    emit_notification,
     emit_tender_event,
     schedule_close,
     send_events_now,
@@ -159,7 +160,9 @@ def amend_tender(ctx: Context, identity: Identity, tender_id: str, changes: dict
         tender.amendments = [*(tender.amendments or []), {
             "version": tender.version, "reason": reason, "changes": jsonable(changes),
             "amended_at": jsonable(now)}]
-        sent = [emit_tender_event(session, tender, "TenderAmended")]
+        sent = [emit_tender_event(session, tender, "TenderAmended"),
+                emit_notification(session, tender, "TenderAmended",
+                                  f"{tender.id}-v{tender.version}", {"version": tender.version})]
         result = tender_doc(tender)
     send_events_now(ctx, sent)
     if deadline_moved:
@@ -178,6 +181,7 @@ def cancel_tender(ctx: Context, identity: Identity, tender_id: str, reason: str)
         sent = []
         if tender.published_at is not None:  # scoring never heard of a draft
             sent.append(emit_tender_event(session, tender, "TenderCancelled"))
+            sent.append(emit_notification(session, tender, "TenderCancelled", tender.id))
         doc = tender_doc(tender)
     send_events_now(ctx, sent)
     return doc

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from services.gateway.adapters import tables as models  # noqa: F401  (registers every table on the metadata)
+from services.gateway.adapters import notification_tables, tables  # noqa: F401  (every table)
 from services.gateway.adapters.tables import metadata
 from shared.migrate import run_env
 

@@ -13,10 +13,13 @@ from sqlalchemy.orm import Session
 from services.scoring.adapters import tables as models
 from shared import outbox
 from shared.contracts import (
+    JOB_QUEUES,
+    RECORD_NOTIFICATION_EVENT,
     RECORD_SCORING_RESULT,
     RUN_PAYMENTS,
     RUN_SCORING,
     SCHEMA_VERSION,
+    NotificationEvent,
     RunPaymentsRequested,
     RunScoringRequested,
     ScoringResult,
@@ -36,6 +39,24 @@ def emit_result(session: Session, *, event_type: str, tender_id: str, data: dict
     add_event(session, models.outbox, event_type=event_type, queue="commissioning",
               job_name=RECORD_SCORING_RESULT, job_id=f"result-{event_id}", payload=payload)
     return event_id
+
+
+def emit_notification(session: Session, tender: models.Tender, event_type: str, key: str,
+                      data: dict[str, Any]) -> str:
+    """A ``NotificationEvent`` for the gateway (ids and public facts only); writing the same
+    key twice writes one row."""
+    doc = tender.document or {}
+    payload = {"schema_version": SCHEMA_VERSION, "event_id": key, "event_type": event_type,
+               "tender_id": tender.id,
+               "tender": {"title": doc.get("title"), "organisation_id": tender.organisation_id,
+                          "submission_deadline": doc.get("submission_deadline")},
+               "data": {**data, "key": key}}
+    NotificationEvent().load(payload)
+    job_id = f"notify-{key}"
+    add_event(session, models.outbox, event_type=event_type,
+              queue=JOB_QUEUES[RECORD_NOTIFICATION_EVENT], job_name=RECORD_NOTIFICATION_EVENT,
+              job_id=job_id, payload=payload)
+    return job_id
 
 
 def queue_run(session: Session, run_id: str, tender_id: str) -> str:

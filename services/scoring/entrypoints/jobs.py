@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from services.scoring.context import process_context
-from services.scoring.service_layer import intake, payments, performance, runs
+from services.scoring.service_layer import intake, payments, performance, reminders, runs
 from services.scoring.service_layer import tree_heads as heads
-from shared.contracts import PublishTreeHead, load_payload
+from shared.contracts import PublishTreeHead, Tick, load_payload
 from shared.faults import pause_point
 
 
@@ -44,3 +44,9 @@ def run_payments(payload: dict[str, Any]) -> bool:
     """``RunPaymentsRequested``: record a contract's outcome payments from its current inputs
     (once: the same inputs are never recorded twice)."""
     return payments.run_payments(process_context(), payload)
+
+
+def remind_missing_scores(payload: dict[str, Any]) -> int:
+    """The scheduler's tick: remind panel members of scores still missing (each offset once)."""
+    load_payload(Tick, payload)
+    return reminders.remind_missing_scores(process_context())

@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.scoring.adapters import audit_events as events
-from services.scoring.adapters.tables.panel import Moderation, Score
+from services.scoring.adapters.outbox import emit_notification
+from services.scoring.adapters.tables.panel import Moderation, PanelMember, Score
 from services.scoring.adapters.tables.tenders import EVALUATING, SCORED, Tender
 from services.scoring.domain.criteria import quality_criteria
 from services.scoring.domain.moderation import needs_moderation
@@ -127,6 +128,9 @@ def submit_score(ctx: Context, identity: Identity, tender_id: str, bid_id: str,
             session.add(row)
             session.flush()
             result = score_document(row)
+            latest = current_scores(session, tender.id).get((bid_id, body["criterion_key"]), {})
+            if needs_moderation(score_values(latest)):
+                _moderation_waiting(session, tender)
             events.record(session, event_type=events.SCORE_RECORDED, tender_id=tender.id,
                           object_type="score", object_id=row.id,
                           **events.actor_of(identity, "evaluator"),
@@ -138,6 +142,15 @@ def submit_score(ctx: Context, identity: Identity, tender_id: str, bid_id: str,
     except IntegrityError as exc:
         raise Conflict("This score changed concurrently; reload and retry.") from exc
     return result
+
+
+def _moderation_waiting(session: Session, tender: Tender) -> None:
+    """Tell the moderator, once per tender, that scores diverge and wait for it."""
+    moderators = session.scalars(select(PanelMember.user_id).where(
+        PanelMember.tender_id == tender.id, PanelMember.role == "moderator")).all()
+    if moderators:
+        emit_notification(session, tender, "ModerationWaiting", f"moderation-{tender.id}",
+                          {"user_ids": list(moderators)})
 
 
 def moderate(ctx: Context, identity: Identity, tender_id: str, bid_id: str,

@@ -30,10 +30,12 @@ from tests.support.workers import run_burst
 from .conftest import Clock, World, cast, rfc
 
 
-def _outbox(world):
+def _outbox(world, queue: str = "scoring"):
+    """The outbox rows for one queue (scoring by default; ``gateway`` holds notifications)."""
     with world.app.extensions["coprocure"].session_factory() as session:
         return [dict(r) for r in session.execute(
-            select(models.outbox).order_by(models.outbox.c.created_at)).mappings()]
+            select(models.outbox).where(models.outbox.c.queue == queue)
+            .order_by(models.outbox.c.created_at)).mappings()]
 
 
 @pytest.fixture
@@ -133,6 +135,12 @@ def test_publish_amend_cancel_write_outbox_rows(world):
         ("TenderCancelled", f"tender-{t['id']}-v2-cancelled", RECORD_TENDER, "scoring")]
     assert rows[1]["payload"]["tender"]["title"] == "v2"
     assert rows[2]["payload"]["tender"]["status"] == "cancelled"
+    # Followers hear of the amendment and the cancellation (never of the unpublished draft).
+    notices = _outbox(world, "gateway")
+    assert [(r["job_id"], r["payload"]["tender_id"]) for r in notices] == [
+        (f"notify-TenderAmended-{t['id']}-v2", t["id"]),
+        (f"notify-TenderCancelled-{t['id']}", t["id"])]
+    assert notices[0]["payload"]["tender"]["title"] == "v2"
 
 
 def test_outbox_row_and_state_change_roll_back_together(world, monkeypatch):
@@ -164,8 +172,11 @@ def test_outbox_row_and_state_change_roll_back_together(world, monkeypatch):
         closing.close_due(context_from_app(world.app), world.clock())
     assert world.get(f"/tenders/{published['id']}").get_json()["status"] == "published"
     assert [r["event_type"] for r in _outbox(world)] == ["TenderPublished"]
+    # The receipts' notification rolled back with the close too.
+    assert "TenderClosed" not in [r["event_type"] for r in _outbox(world, "gateway")]
     monkeypatch.undo()
     assert closing.close_due(context_from_app(world.app), world.clock())["closed"] == 1
+    assert "TenderClosed" in [r["event_type"] for r in _outbox(world, "gateway")]
     assert [r["event_type"] for r in _outbox(world)] == ["TenderPublished", "TenderClosed"]
 
 

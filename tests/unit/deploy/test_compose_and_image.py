@@ -16,7 +16,7 @@ from tests.unit.deploy import deployfiles as d
 HTTP_PORTS = {"gateway": 8000, "commissioning": 8001, "scoring": 8002}
 EXPECTED_SERVICES = {
     "postgres", "redis", "migrate", "gateway", "commissioning", "scoring", "scheduler",
-    *(f"worker-{q}" for q in QUEUES), "relay-commissioning", "relay-scoring",
+    *(f"worker-{q}" for q in QUEUES), *(f"relay-{q}" for q in QUEUES),
 }
 
 
@@ -96,8 +96,8 @@ def test_compose_mounted_and_referenced_files_exist():
 
 def test_every_command_in_the_deployment_is_a_project_command():
     seen = list(d.project_commands())
-    # the image's CMD, 9 coprocure processes in compose and 9 in Kubernetes
-    assert len(seen) == 19
+    # the image's CMD, 11 coprocure processes in compose and 11 in Kubernetes
+    assert len(seen) == 23
     for where, argv in seen:
         try:
             d.check_command(argv)

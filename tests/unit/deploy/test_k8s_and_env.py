@@ -76,7 +76,7 @@ def test_a_worker_deployment_per_queue_one_scheduler_and_relays():
         assert grace["terminationGracePeriodSeconds"] > 600  # rq's job timeout
     assert deps["scheduler"]["spec"]["replicas"] == 1
     assert deps["scheduler"]["spec"]["strategy"]["type"] == "Recreate"
-    for service in ("commissioning", "scoring"):
+    for service in QUEUES:  # each queue's owner relays its outbox
         (c,) = d.containers(deps[f"relay-{service}"])
         assert c["command"] == ["coprocure", "relay", service]
 

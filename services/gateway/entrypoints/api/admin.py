@@ -40,6 +40,56 @@ def _failed_job(item: dict, service: str) -> dict:
     return {**{k: item.get(k) for k in _FAILED_JOB_FIELDS}, "service": service}
 
 
+def _local_failed() -> list[dict]:
+    """The gateway's own failed jobs (its notification queue)."""
+    from sqlalchemy import select
+
+    from services.gateway.adapters.notification_tables import failed_jobs
+
+    with context_from_app(current_app).session_factory() as session:
+        rows = session.execute(select(failed_jobs).order_by(failed_jobs.c.failed_at.desc())
+                               .limit(200)).mappings().all()
+    return [{**dict(r), "failed_at": _iso(r["failed_at"]), "requeued_at": _iso(r["requeued_at"])}
+            for r in rows]
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _requeue_local(job_id: str) -> dict | None:
+    """Requeue one of the gateway's own failed jobs; None if it has no such job."""
+    from rq.exceptions import InvalidJobOperation, NoSuchJobError
+    from rq.job import Job
+    from rq.registry import FailedJobRegistry
+    from rq.serializers import JSONSerializer
+    from sqlalchemy import select
+
+    from services.gateway.adapters.notification_tables import failed_jobs
+    from shared.queue import get_queue
+    from shared.time import now
+
+    ctx = context_from_app(current_app)
+    with ctx.session_factory() as session:
+        row = session.execute(select(failed_jobs).where(failed_jobs.c.job_id == job_id)
+                              ).mappings().first()
+        if row is None:
+            return None
+        redis = ctx.redis()
+        try:
+            job = Job.fetch(job_id, connection=redis, serializer=JSONSerializer)
+            FailedJobRegistry(queue=get_queue(row["queue"], redis)).requeue(job)
+        except (NoSuchJobError, InvalidJobOperation, ValueError) as exc:
+            raise Problem(409, "Conflict", f"job {job_id} cannot be requeued: {exc}") from exc
+        session.execute(failed_jobs.update().where(failed_jobs.c.job_id == job_id)
+                        .values(requeued_at=now()))
+        session.commit()
+        row = session.execute(select(failed_jobs).where(failed_jobs.c.job_id == job_id)
+                              ).mappings().first()
+    return _failed_job({**dict(row), "failed_at": _iso(row["failed_at"]),
+                        "requeued_at": _iso(row["requeued_at"])}, "gateway")
+
+
 @blp.route("/queues")
 class Queues(MethodView):
     @admin_only
@@ -55,6 +105,7 @@ class Queues(MethodView):
                 failed.extend(_failed_job(item, service) for item in resp.json().get("items", []))
             except (httpx.HTTPError, ValueError, Problem, ServiceError):
                 unavailable.append(service)
+        failed.extend(_failed_job(item, "gateway") for item in _local_failed())
         redis = context_from_app(current_app).redis()
         try:
             stats, rq_failed = queue_stats(redis), rq_failed_jobs(redis)
@@ -72,6 +123,9 @@ class Requeue(MethodView):
         """Requeue a failed job through the service that recorded it."""
         if not _JOB_ID.match(job_id):
             raise Problem(404, "Not found", "No such failed job")
+        local = _requeue_local(job_id)
+        if local is not None:
+            return local
         errors = []
         for service in SERVICES:
             try:

@@ -17,6 +17,7 @@ from services.gateway.entrypoints.portal.views import (  # noqa: F401  (routes r
     evaluation,
     home,
     library,
+    notifications,
     runs,
     tender_form,
     tenders,

@@ -273,7 +273,10 @@ def num(value: Any, places: int = 2) -> str:
 
 @portal.app_context_processor
 def _globals() -> dict[str, Any]:
+    from services.gateway.entrypoints.portal.views.notifications import unread_badge
+
     return {"current_user": user(), "current_roles": roles(), "csrf_token": csrf_token,
+            "unread_notifications": unread_badge,
             "field_id": field_id, "role_names": ROLE_NAMES,
             "csrf_field": lambda: Markup('<input type="hidden" name="csrf_token" value="{}">')
             .format(csrf_token())}

@@ -44,17 +44,18 @@ def _page(tender: dict[str, Any], errors: FormErrors | None = None,
           values: dict | None = None, status: int = 200):
     mine = roles()
     owner = "commissioner" in mine and owned(tender)
-    my_bid = None
+    my_bid = following = None
     if "bidder" in mine:
         my_bid = next((b for b in my_bids() if b.get("tender_id") == tender["id"]
                        and b.get("status") != "withdrawn"), None)
+        follows = api.try_get("/follows", {"items": []})["items"]
+        following = next((f for f in follows if f["tender_id"] == tender["id"]), None)
     documents = api.try_get(f"/tenders/{tender['id']}/documents", {"items": []},
                             anonymous=not user())["items"]
     return render_template("portal/tender_show.html", title=tender.get("title", "Tender"),
                            tender=tender, questions=_questions(tender["id"]), owner=owner,
-                           documents=documents,
-                           my_bid=my_bid, errors=errors or FormErrors(), values=values or {}), \
-        status
+                           documents=documents, my_bid=my_bid, following=following,
+                           errors=errors or FormErrors(), values=values or {}), status
 
 
 @portal.route("/tenders/<tender_id>")
