@@ -184,7 +184,7 @@ def test_opening_carries_each_documents_hash_in_the_snapshot(world):
     from services.commissioning.adapters.tables import outbox
     with world.app.extensions["coprocure"].session_factory() as session:
         payloads = [row.payload for row in session.execute(select(outbox))
-                    if row.event_type == "TenderClosed"]
+                    if row.event_type == "TenderClosed" and row.queue == "scoring"]
     opened = {b["bid_id"]: b for b in payloads[-1]["bids"]}
     assert [d["sha256"] for d in opened[bid["id"]]["documents"]] == [_sha(PDF)]
     assert all("documents" not in b for k, b in opened.items() if k != bid["id"])
