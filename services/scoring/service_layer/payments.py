@@ -15,11 +15,11 @@ from services.scoring.adapters.outbox import queue_payments
 from services.scoring.adapters.tables.payments import PaymentRun
 from services.scoring.adapters.tables.performance import ContractRecord
 from services.scoring.domain import payments as model
-from services.scoring.service_layer.audit_queries import recorded
+from services.scoring.service_layer.replays import Replayable, replay
 from services.scoring.service_layer.uow import unit_of_work
 from shared.canonical import canonical_sha256
 from shared.contracts import RunPaymentsRequested, load_payload
-from shared.errors import Conflict, NotFound
+from shared.errors import NotFound
 from shared.faults import pause_point
 from shared.identity import Identity
 from shared.ids import new_id
@@ -139,27 +139,7 @@ def get_payments(ctx: Context, contract_id: str) -> dict[str, Any]:
 
 def replay_payments(ctx: Context, identity: Identity, run_id: str) -> dict[str, Any]:
     """Recompute a payment run from its stored inputs; compare both hashes with the log."""
-    with unit_of_work(ctx) as session:
-        row = session.get(PaymentRun, run_id)
-        if row is None:
-            raise NotFound(f"payment run {run_id} not found")
-        logged = recorded(session, PAYMENTS_CALCULATED, row.id)
-        if logged is None or logged[1] is None:
-            raise Conflict("The audit log holds no complete record of this payment run.")
-        entry, payload = logged
-        output = model.calculate(row.inputs)
-        doc = {"payment_run_id": row.id, "input_sha256": canonical_sha256(row.inputs),
-               "original_input_sha256": entry.get("inputs_sha256"),
-               "output_sha256": canonical_sha256(output),
-               "original_output_sha256": payload.get("output_sha256"),
-               "model_version": model.PAYMENTS_MODEL_VERSION,
-               "original_model_version": row.model_version, "compared_with": "audit log"}
-        doc["matches"] = (doc["input_sha256"] == doc["original_input_sha256"]
-                          and doc["output_sha256"] == doc["original_output_sha256"])
-        now = ctx.clock()
-        doc["replayed_at"] = rfc3339(now)
-        events.record(session, event_type=PAYMENTS_REPLAYED, tender_id=row.tender_id,
-                      object_type="payment_run", object_id=row.id,
-                      **events.actor_of(identity, "auditor"), payload=doc, occurred_at=now,
-                      model_version=doc["model_version"], inputs_sha256=row.input_sha256)
-    return doc
+    return replay(ctx, identity, Replayable(
+        table=PaymentRun, name="payment run", id_key="payment_run_id", object_type="payment_run",
+        logged=PAYMENTS_CALCULATED, replayed=PAYMENTS_REPLAYED, compute=model.calculate,
+        model_version=model.PAYMENTS_MODEL_VERSION), run_id)

@@ -13,12 +13,11 @@ from services.scoring.adapters.outbox import send_now
 from services.scoring.adapters.tables.performance import ContractRecord, PerformanceRating
 from services.scoring.adapters.tables.tenders import ProcessedEvent
 from services.scoring.domain import performance as model
-from services.scoring.service_layer.audit_queries import recorded
 from services.scoring.service_layer.payments import note_decisions
+from services.scoring.service_layer.replays import Replayable, replay
 from services.scoring.service_layer.uow import unit_of_work
 from shared.canonical import canonical_sha256
 from shared.contracts import ContractEvent, load_payload
-from shared.errors import Conflict, NotFound
 from shared.identity import Identity
 from shared.ids import new_id
 from shared.time import parse_rfc3339, rfc3339
@@ -138,28 +137,9 @@ def get_performance(ctx: Context, contract_id: str) -> dict[str, Any]:
 
 def replay_rating(ctx: Context, identity: Identity, rating_id: str) -> dict[str, Any]:
     """Recompute a rating from its stored inputs; compare both hashes with the audit log."""
-    with unit_of_work(ctx) as session:
-        row = session.get(PerformanceRating, rating_id)
-        if row is None:
-            raise NotFound(f"rating {rating_id} not found")
-        logged = recorded(session, RATING_PUBLISHED, row.id)
-        if logged is None or logged[1] is None:
-            raise Conflict("The audit log holds no complete record of this rating.")
-        entry, payload = logged
-        output = model.rate_period(row.inputs)
-        doc = {"rating_id": row.id, "input_sha256": canonical_sha256(row.inputs),
-               "original_input_sha256": entry.get("inputs_sha256"),
-               "output_sha256": canonical_sha256(output),
-               "original_output_sha256": payload.get("output_sha256"),
-               "model_version": model.PERFORMANCE_MODEL_VERSION,
-               "original_model_version": row.model_version, "compared_with": "audit log"}
-        doc["matches"] = (doc["input_sha256"] == doc["original_input_sha256"]
-                          and doc["output_sha256"] == doc["original_output_sha256"])
-        now = ctx.clock()
-        doc["replayed_at"] = rfc3339(now)
-        events.record(session, event_type=RATING_REPLAYED, tender_id=row.tender_id,
-                      object_type="performance_rating", object_id=row.id,
-                      **events.actor_of(identity, "auditor"), payload=doc, occurred_at=now,
-                      model_version=doc["model_version"], inputs_sha256=row.input_sha256)
-    return doc
+    return replay(ctx, identity, Replayable(
+        table=PerformanceRating, name="rating", id_key="rating_id",
+        object_type="performance_rating",
+        logged=RATING_PUBLISHED, replayed=RATING_REPLAYED, compute=model.rate_period,
+        model_version=model.PERFORMANCE_MODEL_VERSION), rating_id)
 
