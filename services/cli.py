@@ -17,6 +17,7 @@ from shared.contracts import (
     CLOSE_DUE_TENDERS,
     PUBLISH_TREE_HEAD,
     REMIND_MISSING_SCORES,
+    REMIND_REPORTS,
     SEND_REMINDERS,
 )
 from shared.heartbeats import beat
@@ -184,6 +185,8 @@ def scheduler(once: bool) -> None:
                             job_id=f"remind-{slot}", result_ttl=60, failure_ttl=3600)
                 enqueue_job(get_queue("scoring", conn), REMIND_MISSING_SCORES, tick,
                             job_id=f"remind-scores-{slot}", result_ttl=60, failure_ttl=3600)
+                enqueue_job(get_queue("commissioning", conn), REMIND_REPORTS, tick,
+                            job_id=f"remind-reports-{slot}", result_ttl=60, failure_ttl=3600)
                 last_remind = now
         except Exception as exc:  # Redis down or refusing writes: keep ticking, it comes back
             say(f"scheduler: {exc!r}")

@@ -23,6 +23,7 @@ PUBLISH_TREE_HEAD = "services.scoring.jobs.publish_tree_head"
 RECORD_CONTRACT_EVENT = "services.scoring.jobs.record_contract_event"
 RUN_PAYMENTS = "services.scoring.jobs.run_payments"
 REMIND_MISSING_SCORES = "services.scoring.jobs.remind_missing_scores"
+REMIND_REPORTS = "services.commissioning.jobs.remind_reports"
 RECORD_NOTIFICATION_EVENT = "services.gateway.jobs.record_notification_event"
 SEND_NOTIFICATION = "services.gateway.jobs.send_notification"
 SEND_REMINDERS = "services.gateway.jobs.send_reminders"
@@ -37,6 +38,7 @@ JOB_QUEUES = {
     RECORD_CONTRACT_EVENT: "scoring",
     RUN_PAYMENTS: "scoring",
     REMIND_MISSING_SCORES: "scoring",
+    REMIND_REPORTS: "commissioning",
     RECORD_NOTIFICATION_EVENT: "gateway",
     SEND_NOTIFICATION: "gateway",
     SEND_REMINDERS: "gateway",
@@ -167,7 +169,8 @@ class RunPaymentsRequested(_Payload):
 
 NOTIFICATION_EVENTS = ("QuestionAsked", "AnswerPublished", "TenderAmended", "BidSubmitted",
                        "TenderCancelled", "TenderClosed", "PanelAppointed", "BidsOpenForScoring",
-                       "ModerationWaiting", "ScoresMissing", "AwardDecided")
+                       "ModerationWaiting", "ScoresMissing", "AwardDecided", "ReportToAssess",
+                       "ReportDue", "ReportLate")
 
 
 class NotificationEvent(_Payload):
@@ -184,7 +187,9 @@ class NotificationEvent(_Payload):
     hears only its own),
     ``PanelAppointed``, ``BidsOpenForScoring``, ``ModerationWaiting`` and ``ScoresMissing``
     ``{user_ids, key}``, ``AwardDecided`` ``{awarded_bid_id, standstill_ends_at, bids:
-    [{bid_id, organisation_id}]}``.
+    [{bid_id, organisation_id}]}``, ``ReportToAssess`` ``{key, user_ids, contract_id,
+    metric_id, period}`` (the contract's reviewers), ``ReportDue`` and ``ReportLate`` ``{key,
+    organisation_id, contract_id, metric_id, period, due}`` (the provider).
     """
 
     event_type = fields.String(required=True, validate=validate.OneOf(NOTIFICATION_EVENTS))
@@ -201,7 +206,8 @@ class SendNotification(_Payload):
 
 
 class Tick(Schema):
-    """scheduler → a service: a periodic sweep (``send_reminders``, ``remind_missing_scores``)."""
+    """scheduler → a service: a periodic sweep (``send_reminders``, ``remind_missing_scores``,
+    ``remind_reports``)."""
 
     class Meta:
         unknown = EXCLUDE

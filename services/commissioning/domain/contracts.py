@@ -165,3 +165,18 @@ def apply_change(metrics: list[dict[str, Any]], changes: dict[str, dict[str, Any
 def change_kind(today: date, start: date) -> str:
     """A change agreed before the contract starts is a ``change``; after, a ``variation``."""
     return "change" if today < start else "variation"
+
+
+REPORT_DUE_DAYS = 7  # the provider is reminded this many days before a period's due date
+
+
+def report_reminder(period: dict[str, Any], reported: bool, today: date,
+                    days_before: int = REPORT_DUE_DAYS) -> str | None:
+    """``due`` in the days before an unreported period's due date, ``late`` after it, else
+    None (each is sent once: the caller keys it per contract, metric, period and kind)."""
+    if reported or today < date.fromisoformat(period["start"]):
+        return None
+    due = date.fromisoformat(period["due"])
+    if today > due:
+        return "late"
+    return "due" if today >= due - timedelta(days=days_before) else None

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from services.commissioning import context as runtime
-from services.commissioning.service_layer import closing
-from shared.contracts import CloseDueTenders, load_payload
+from services.commissioning.service_layer import closing, report_reminders
+from shared.contracts import CloseDueTenders, Tick, load_payload
 
 
 def close_due_tenders(payload: dict[str, Any]) -> dict[str, int]:
@@ -20,3 +20,9 @@ def record_scoring_result(payload: dict[str, Any]) -> str:
     """Apply a ScoringResult event once."""
     ctx = runtime.process_context()
     return closing.record_scoring_result(ctx, payload, ctx.clock())
+
+
+def remind_reports(payload: dict[str, Any]) -> int:
+    """The scheduler's tick: remind providers of reports due soon or late."""
+    load_payload(Tick, payload)
+    return report_reminders.remind_reports(runtime.process_context())

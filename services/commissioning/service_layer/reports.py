@@ -10,8 +10,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.commissioning.adapters.outbox import send_events_now
-from services.commissioning.adapters.tables import Contract, MetricReport, ReportEntry
+from services.commissioning.adapters.outbox import emit_notification, send_events_now
+from services.commissioning.adapters.tables import (
+    Contract,
+    ContractAssessor,
+    MetricReport,
+    ReportEntry,
+    Tender,
+)
 from services.commissioning.context import Context
 from services.commissioning.domain import contracts as rules
 from services.commissioning.service_layer import contract_events as events
@@ -115,9 +121,22 @@ def submit_report(ctx: Context, identity: Identity, contract_id: str,
                               "supersedes": report.supersedes, "value": report.value,
                               "unit": report.unit, "late": report.late,
                               "cohort": cohort}, period=report.period)
+        jobs = [job, *_tell_reviewers(session, contract, report)]
         doc = report_doc(session, report, show_authors=False)
-    send_events_now(ctx, [job])
+    send_events_now(ctx, jobs)
     return doc
+
+
+def _tell_reviewers(session: Session, contract: Contract, report: MetricReport) -> list[str]:
+    """The invited reviewers hear of each new version (ids only: they read it in the portal)."""
+    reviewers = sorted(set(session.scalars(select(ContractAssessor.user_id).where(
+        ContractAssessor.contract_id == contract.id, ContractAssessor.kind == "reviewer"))))
+    if not reviewers:
+        return []
+    tender = session.get(Tender, contract.tender_id)
+    return [emit_notification(session, tender, "ReportToAssess", f"report-{report.id}", {
+        "key": f"report-{report.id}", "user_ids": reviewers, "contract_id": contract.id,
+        "metric_id": report.metric_id, "period": report.period})]
 
 
 def list_reports(ctx: Context, identity: Identity, contract_id: str) -> dict[str, Any]:

@@ -40,6 +40,9 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("scores_missing", "Reminder: scores you have not given yet"),
     # The award decision starts the standstill: every bidder must have it.
     Kind("award_decision", "The award decision on your bid", mutable=False),
+    Kind("report_to_assess", "A provider submitted a report for you to co-assess"),
+    Kind("report_due", "A report your organisation owes on a contract is due soon"),
+    Kind("report_late", "A report your organisation owes on a contract is late"),
 )}
 MUTABLE = tuple(k for k, v in KINDS.items() if v.mutable)
 
@@ -122,6 +125,17 @@ def audiences(event_type: str, tender_id: str, tender: dict[str, Any],
                                 "successful": bid["bid_id"] == data.get("awarded_bid_id"),
                                 "standstill_ends_at": data.get("standstill_ends_at")})
                 for bid in data.get("bids") or []]
+    if event_type in ("ReportDue", "ReportLate"):
+        # The provider's own obligation: only its bidders hear, and only of this period.
+        org = data.get("organisation_id")
+        kind = "report_due" if event_type == "ReportDue" else "report_late"
+        return [Audience(kind, data.get("key") or f"{kind}-{tender_id}",
+                         (org,) if org else (), "bidder", facts=_report_facts(data))]
+    if event_type == "ReportToAssess":
+        # No figures in the letter: the reviewer reads them in the portal, where access is
+        # checked again.
+        return [Audience("report_to_assess", data.get("key") or f"report-{tender_id}",
+                         users=_ids(data.get("user_ids")), facts=_report_facts(data))]
     simple = {"PanelAppointed": ("panel_appointed", f"panel-{tender_id}"),
               "BidsOpenForScoring": ("bids_open_for_scoring", f"scoring-open-{tender_id}"),
               "ModerationWaiting": ("moderation_waiting", data.get("key")),
@@ -131,6 +145,10 @@ def audiences(event_type: str, tender_id: str, tender: dict[str, Any],
         return [Audience(kind, key or f"{kind}-{tender_id}", users=_ids(data.get("user_ids")),
                          facts={"missing": data.get("missing")})]
     return []  # BidSubmitted: only its follow effect, nobody is told
+
+
+def _report_facts(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: data.get(k) for k in ("contract_id", "metric_id", "period", "due", "late_after")}
 
 
 def due_reminder(deadline: datetime, now: datetime, offsets_hours: tuple[float, ...]
@@ -262,4 +280,25 @@ def render(kind: str, facts: dict[str, Any], tender_id: str | None, title: str |
             "Your assessment summary gives your scores, the reasons for them and the "
             "winning bid's scores."),
             f"{base}/portal/bids/{facts.get('bid_id')}/summary", "Read your assessment summary")
+    if kind in ("report_to_assess", "report_due", "report_late"):
+        return _report_letter(kind, facts, name, base)
     raise ValueError(f"unknown notification kind {kind!r}")
+
+
+def _report_letter(kind: str, facts: dict[str, Any], name: str, base: str) -> Letter:
+    link = f"{base}/portal/contracts/{facts.get('contract_id')}"
+    what = f"the report on {one_line(facts.get('metric_id'), 80)} for period {facts.get('period')}"
+    if kind == "report_to_assess":
+        return Letter(f"Report to co-assess: {name}", (
+            f"The provider submitted {what} of the contract {name}.",
+            "You were invited to co-assess it: read it and give your view."),
+            link, "Co-assess the report")
+    if kind == "report_due":
+        return Letter(f"Report due soon: {name}", (
+            f"Your organisation's {what} of the contract {name} is due on "
+            f"{_when(facts.get('due'))}.",), link, "Submit the report")
+    return Letter(f"Report late: {name}", (
+        f"Your organisation's {what} of the contract {name} was due on "
+        f"{_when(facts.get('due'))} and has not been submitted.",
+        f"Submit it as soon as you can: reports after {_when(facts.get('late_after'))} are "
+        "marked late."), link, "Submit the report")

@@ -11,8 +11,9 @@ import pytest
 
 from services.commissioning.context import context_from_app
 from services.commissioning.service_layer.closing import close_due, record_scoring_result
+from shared.identity import DIRECTORY_HEADER, DirectoryUser, sign_directory
 from shared.time import rfc3339
-from tests.conftest import auth_headers, identity
+from tests.conftest import TEST_ASSERTION_KEY, auth_headers, identity
 from tests.support.builders import bid_body, outcome_commitment, responses, tender_body
 
 BASE = datetime(2030, 3, 1, 9, 0, 0, tzinfo=UTC)
@@ -150,3 +151,29 @@ def concluded(world, **overrides) -> tuple[dict, dict]:
     world.clock.advance(days=10)
     assert close_due(ctx, world.clock())["concluded"] == 1
     return t, bid
+
+
+@pytest.fixture
+def contract(world) -> dict:
+    t, _ = concluded(world)
+    resp = world.get(f"/tenders/{t['id']}/contract", who=identity())
+    assert resp.status_code == 200, resp.get_json()
+    return resp.get_json()
+
+
+def _report(world, contract, who="bidder", **changes):
+    body = {"metric_id": "M1", "period": 1, "value": 6.2, "unit": "scale",
+            "cohort": {"people_engaged": 40, "people_with_outcome": 22},
+            "method": "UCLA-3 at intake and at 3 months, administered by peer researchers",
+            "evidence": [{"description": "Survey summary", "url": "https://example.org/s.pdf"}]}
+    body.update(changes)
+    return world.post(f"/contracts/{contract['id']}/reports", body, who=who)
+
+
+def _invite(world, contract, user, kind):
+    directory = sign_directory(TEST_ASSERTION_KEY, [DirectoryUser(
+        user_id=user.user_id, roles=user.roles, lived_experience=user.lived_experience,
+        organisation_id=user.organisation_id)])
+    return world.post(f"/contracts/{contract['id']}/assessors",
+                      {"user_id": user.user_id, "kind": kind},
+                      headers={DIRECTORY_HEADER: directory})

@@ -10,36 +10,9 @@ from sqlalchemy import func, select
 
 from services.commissioning.adapters.tables import MetricReport, ReportEntry, outbox
 from shared.contracts import RECORD_CONTRACT_EVENT
-from shared.identity import DIRECTORY_HEADER, DirectoryUser, sign_directory
-from tests.conftest import TEST_ASSERTION_KEY, identity
+from tests.conftest import identity
 
-from .conftest import concluded, rfc
-
-
-@pytest.fixture
-def contract(world) -> dict:
-    t, _ = concluded(world)
-    resp = world.get(f"/tenders/{t['id']}/contract", who=identity())
-    assert resp.status_code == 200, resp.get_json()
-    return resp.get_json()
-
-
-def _report(world, contract, who="bidder", **changes):
-    body = {"metric_id": "M1", "period": 1, "value": 6.2, "unit": "scale",
-            "cohort": {"people_engaged": 40, "people_with_outcome": 22},
-            "method": "UCLA-3 at intake and at 3 months, administered by peer researchers",
-            "evidence": [{"description": "Survey summary", "url": "https://example.org/s.pdf"}]}
-    body.update(changes)
-    return world.post(f"/contracts/{contract['id']}/reports", body, who=who)
-
-
-def _invite(world, contract, user, kind):
-    directory = sign_directory(TEST_ASSERTION_KEY, [DirectoryUser(
-        user_id=user.user_id, roles=user.roles, lived_experience=user.lived_experience,
-        organisation_id=user.organisation_id)])
-    return world.post(f"/contracts/{contract['id']}/assessors",
-                      {"user_id": user.user_id, "kind": kind},
-                      headers={DIRECTORY_HEADER: directory})
+from .conftest import _invite, _report, concluded, rfc
 
 
 def _problem(resp, status, field=None):

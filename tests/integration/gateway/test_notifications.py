@@ -150,3 +150,36 @@ def test_follows_are_for_bidders_and_unknown_ones_are_404(client, make_user, log
     gone = client.delete("/api/v1/follows/tnd_1", headers=bidder)
     assert gone.status_code == 404 and gone.mimetype == "application/problem+json"
     assert client.get("/api/v1/notifications").status_code == 401
+
+
+def test_report_notices_reach_the_reviewers_and_the_providers_bidders_once_each(
+        gateway, client, make_user, login, maildir):
+    ctx = context_from_app(gateway)
+    reviewers = [make_user("reviewer") for _ in range(2)]
+    uninvited = make_user("reviewer")
+    provider = [make_user("bidder", org="Provider Ltd") for _ in range(2)]
+    other = make_user("bidder")
+    org = provider[0]["organisation"]["id"]
+    assert provider[1]["organisation"]["id"] == org != other["organisation"]["id"]
+    facts = {"contract_id": "ctr_1", "metric_id": "M1", "period": 2, "due": "2030-06-30",
+             "late_after": "2030-07-14"}
+    sent = [event("ReportToAssess", {**facts, "key": "report-rpt_1",
+                                     "user_ids": [r["id"] for r in reviewers]}, key="rpt_1"),
+            event("ReportDue", {**facts, "key": "due-1", "organisation_id": org}, key="due"),
+            event("ReportLate", {**facts, "key": "late-1", "organisation_id": org},
+                  key="late")]
+    assert [notifications.record_event(ctx, e) for e in sent] == ["2 letters"] * 3
+    assert [notifications.record_event(ctx, e) for e in sent] == ["duplicate"] * 3
+    # The next sweep's event for the same period and kind (a new event id) adds nothing.
+    again = event("ReportLate", {**facts, "key": "late-1", "organisation_id": org}, key="x")
+    assert notifications.record_event(ctx, again) == "0 letters"
+    assert _send_all(ctx) == ["sent"] * 6
+    letters = sorted((x["to"], x["subject"].split(":")[0])
+                     for x in mail.read_maildir(str(maildir)))
+    assert letters == sorted(
+        [(r["email"], "Report to co-assess") for r in reviewers]
+        + [(p["email"], s) for p in provider for s in ("Report due soon", "Report late")])
+    assert not {uninvited["email"], other["email"]} & {to for to, _ in letters}
+    kinds = [n["kind"] for n in client.get("/api/v1/notifications",
+                                           headers=login(provider[0])).json["items"]]
+    assert sorted(kinds) == ["report_due", "report_late"]

@@ -85,3 +85,21 @@ def test_an_agreed_change_replaces_only_the_changeable_fields_and_reschedules():
     assert changed["statement"] == "s" and len(changed["schedule"]) == 1
     assert rules.change_kind(date(2030, 2, 1), date(2030, 3, 1)) == "change"
     assert rules.change_kind(date(2030, 3, 1), date(2030, 3, 1)) == "variation"
+
+
+PERIOD = {"period": 2, "start": "2030-04-01", "end": "2030-06-30", "due": "2030-06-30",
+          "late_after": "2030-07-14"}
+
+
+@pytest.mark.parametrize("today,reported,expected", [
+    ("2030-03-31", False, None),        # not begun
+    ("2030-06-22", False, None),        # more than 7 days before the due date
+    ("2030-06-23", False, "due"),       # 7 days before
+    ("2030-06-30", False, "due"),       # on the due date
+    ("2030-07-01", False, "late"),      # after it, grace or not
+    ("2030-08-01", False, "late"),
+    ("2030-06-25", True, None),         # reported: nothing to remind
+    ("2030-07-20", True, None),
+])
+def test_providers_are_reminded_before_the_due_date_and_when_late(today, reported, expected):
+    assert rules.report_reminder(PERIOD, reported, date.fromisoformat(today)) == expected

@@ -107,3 +107,41 @@ def test_every_kind_renders():
     for kind in rules.KINDS:
         letter = rules.render(kind, {"bid_id": "b", "missing": 3, "hours": "2"}, "t", "T", "u")
         assert letter.subject and letter.paragraphs
+
+
+REPORT = {"key": "report-rpt_1", "contract_id": "ctr_1", "metric_id": "M1", "period": 2,
+          "due": "2030-06-30", "late_after": "2030-07-14"}
+
+
+def test_a_submitted_report_goes_only_to_the_reviewers_named_without_its_figures():
+    [audience] = rules.audiences("ReportToAssess", "tnd_1", TENDER,
+                                 {**REPORT, "user_ids": ["usr_r1", "usr_r2", "usr_r1"],
+                                  "value": "6.2", "organisation_id": "org_provider"})
+    assert (audience.kind, audience.key, audience.users) == (
+        "report_to_assess", "report-rpt_1", ("usr_r1", "usr_r2"))
+    assert not audience.organisations and not audience.followers
+    assert "6.2" not in repr(audience) and "org_provider" not in repr(audience)
+    assert rules.KINDS["report_to_assess"].mutable
+
+
+@pytest.mark.parametrize("event,kind", [("ReportDue", "report_due"),
+                                        ("ReportLate", "report_late")])
+def test_reports_due_and_late_go_to_the_providers_bidders_only(event, kind):
+    [audience] = rules.audiences(event, "tnd_1", TENDER, {**REPORT, "key": f"k-{kind}",
+                                                          "organisation_id": "org_provider"})
+    assert (audience.kind, audience.key, audience.organisations, audience.role) == (
+        kind, f"k-{kind}", ("org_provider",), "bidder")
+    assert not audience.users and not audience.followers
+    assert "org_council" not in audience.organisations
+    letter = rules.render(kind, audience.facts, "tnd_1", "Wellbeing", "https://cp.example")
+    assert "M1" in letter.text() and "period 2" in letter.text()
+    assert letter.link == "https://cp.example/portal/contracts/ctr_1"
+
+
+def test_report_letters_name_the_contract_period_and_dates():
+    letter = rules.render("report_to_assess", rules._report_facts(REPORT), "tnd_1",
+                          "Wellbeing", "https://cp.example")
+    assert letter.subject == "Report to co-assess: Wellbeing"
+    late = rules.render("report_late", rules._report_facts(REPORT), "tnd_1", "Wellbeing",
+                        "https://cp.example").text()
+    assert "2030-06-30" in late and "2030-07-14" in late
