@@ -124,9 +124,9 @@ def worker(queue: str, burst: bool) -> None:
             w = Worker([get_queue(queue, conn)], connection=conn, serializer=JSONSerializer,
                        exception_handlers=handlers, job_monitoring_interval=monitoring,
                        job_class=job_class)
-            # Without rq's scheduler: `coprocure scheduler` is the one that moves due retries,
-            # so a killed worker never holds the scheduler lock for its 61 s lapse.
-            w.work(burst=burst, with_scheduler=False, logging_level=env("LOG_LEVEL", "INFO"))
+            # With rq's scheduler: `coprocure scheduler` only takes over when a dead holder's
+            # lock lapses (rq's acquire_locks answers nothing while the lock is already held).
+            w.work(burst=burst, with_scheduler=True, logging_level=env("LOG_LEVEL", "INFO"))
             return
         except Exception as exc:
             if not redis_refuses_writes(exc):

@@ -35,7 +35,8 @@ HEARTBEAT_TTL = 10  # COPROCURE_ABANDON_AFTER_SECONDS in the reliability platfor
 FIRST_RETRY = 2  # shared.queue.DEFAULT_RETRY
 SLACK = 20  # process start-up, polling, a slow CI machine
 HORSE_BOUND = FIRST_RETRY + SLACK
-WORKER_BOUND = HEARTBEAT_TTL + 1 + FIRST_RETRY + 1 + SLACK
+SCHEDULER_LOCK_LAPSE = 61  # if the killed worker held rq's scheduler lock
+WORKER_BOUND = max(HEARTBEAT_TTL + 1 + FIRST_RETRY, SCHEDULER_LOCK_LAPSE) + 1 + SLACK
 RECOVERY: dict[str, float] = {}
 
 
