@@ -24,8 +24,8 @@ from shared.heartbeats import beat
 from shared.observability import configure_logging
 from shared.queue import (
     QUEUES,
+    Ticks,
     clean_started_registries,
-    enqueue_job,
     get_queue,
     redis_from_url,
     registered_job_class,
@@ -162,6 +162,7 @@ def scheduler(once: bool) -> None:
     # Deadline and missing-score reminders (docs/architecture.md, "Notifications").
     remind_every = float(env("REMINDER_SECONDS", "5" if env_bool("SANDBOX") else "60"))
     last_sweep = last_janitor = last_head = last_remind = 0.0
+    ticks = Ticks()
     while True:
         now = time.time()
         try:
@@ -174,36 +175,36 @@ def scheduler(once: bool) -> None:
                 rq_scheduler.enqueue_scheduled_jobs()
             if now - last_head >= head_every:
                 slot = int(now // head_every)
-                enqueue_job(get_queue("scoring", conn), PUBLISH_TREE_HEAD,
+                ticks.enqueue(get_queue("scoring", conn), PUBLISH_TREE_HEAD,
                             {"schema_version": 1, "slot": slot}, job_id=f"tree-head-{slot}",
                             result_ttl=60, failure_ttl=3600)
                 last_head = now
             if now - last_remind >= remind_every:
                 slot = int(now // remind_every)
                 tick = {"schema_version": 1, "slot": slot}
-                enqueue_job(get_queue("gateway", conn), SEND_REMINDERS, tick,
+                ticks.enqueue(get_queue("gateway", conn), SEND_REMINDERS, tick,
                             job_id=f"remind-{slot}", result_ttl=60, failure_ttl=3600)
-                enqueue_job(get_queue("scoring", conn), REMIND_MISSING_SCORES, tick,
+                ticks.enqueue(get_queue("scoring", conn), REMIND_MISSING_SCORES, tick,
                             job_id=f"remind-scores-{slot}", result_ttl=60, failure_ttl=3600)
-                enqueue_job(get_queue("commissioning", conn), REMIND_REPORTS, tick,
+                ticks.enqueue(get_queue("commissioning", conn), REMIND_REPORTS, tick,
                             job_id=f"remind-reports-{slot}", result_ttl=60, failure_ttl=3600)
                 last_remind = now
         except Exception as exc:  # Redis down or refusing writes: keep ticking, it comes back
             say(f"scheduler: {exc!r}")
         if now - last_sweep >= sweep_every:
             last_sweep = now
-            _sweep(conn, int(now // sweep_every))
+            _sweep(conn, int(now // sweep_every), ticks)
         if once:
             return
         time.sleep(0.2)
 
 
-def _sweep(conn, slot: int) -> None:
+def _sweep(conn, slot: int, ticks: Ticks) -> None:
     """Enqueue the close sweeper; with Redis down, run it here against the database, so
     tenders still close on time and their TenderClosed events wait in the outbox."""
     payload = {"schema_version": 1, "slot": slot}
     try:
-        enqueue_job(get_queue("commissioning", conn), CLOSE_DUE_TENDERS, payload,
+        ticks.enqueue(get_queue("commissioning", conn), CLOSE_DUE_TENDERS, payload,
                     job_id=f"sweep-{slot}", result_ttl=60, failure_ttl=3600)
         return
     except Exception as exc:

@@ -9,8 +9,8 @@ from typing import Any
 import structlog
 from redis import Redis
 from rq import Queue, Retry
-from rq.exceptions import DuplicateJobError
-from rq.job import Job
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
 
@@ -104,6 +104,36 @@ def queue_stats(connection: Redis) -> dict[str, dict[str, int]]:
             "finished": queue.finished_job_registry.count,
         }
     return stats
+
+
+class Ticks:
+    """Enqueues housekeeping jobs (sweeps, reminders, tree heads) on a cadence, at most one
+    waiting per kind: when a worker runs slower than the cadence (a loaded machine, a slow
+    database) ticks must not pile up, or the jobs of real events queue behind hundreds of
+    them. A tick whose retry is scheduled does not count as waiting: the next one may run."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, str] = {}
+
+    def enqueue(self, queue: Queue, func_name: str, payload: dict[str, Any], job_id: str,
+                **kwargs: Any) -> bool:
+        """Enqueue unless this kind's previous tick is still queued or running."""
+        kind = f"{queue.name}:{func_name}"
+        previous = self._last.get(kind)
+        if previous is not None and job_waiting(queue.connection, previous):
+            return False
+        sent = enqueue_job(queue, func_name, payload, job_id=job_id, **kwargs)
+        self._last[kind] = job_id
+        return sent
+
+
+def job_waiting(connection: Redis, job_id: str) -> bool:
+    """Whether the job is queued or running (not finished, failed, scheduled or gone)."""
+    try:
+        job = Job.fetch(job_id, connection=connection, serializer=JSONSerializer)
+    except NoSuchJobError:
+        return False
+    return job.get_status(refresh=False) in (JobStatus.QUEUED, JobStatus.STARTED)
 
 
 class UnknownJob(LookupError):

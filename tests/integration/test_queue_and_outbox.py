@@ -15,6 +15,7 @@ from shared.failed_jobs import exception_handler, failed_jobs_table
 from shared.outbox import add_event, outbox_table, pending_count, relay_pending
 from shared.queue import (
     RQ_HEARTBEAT_GRACE,
+    Ticks,
     clean_started_registries,
     enqueue_job,
     get_queue,
@@ -38,6 +39,23 @@ def test_enqueue_by_name_runs_once_with_json(redis_conn, job_env):
     assert int(redis_conn.get("ran:a")) == 1
     raw = zlib.decompress(redis_conn.hget("rq:job:job-a", "data"))
     assert json.loads(raw)[2] == [{"key": "a"}]  # JSON (func, instance, args, kwargs), no pickle
+
+
+def test_ticks_never_pile_up_behind_a_slow_worker(redis_conn, job_env):
+    """A sweep every second must not queue a second sweep while the first still waits: event
+    jobs would wait behind the backlog (the PostgreSQL path's award timeouts)."""
+    queue = get_queue("commissioning", redis_conn)
+    ticks = Ticks()
+    assert ticks.enqueue(queue, "tests.jobsamples.record", {"key": "t"}, job_id="sweep-1")
+    assert not ticks.enqueue(queue, "tests.jobsamples.record", {"key": "t"}, job_id="sweep-2")
+    assert queue.get_job_ids() == ["sweep-1"]
+    # Another kind on the same queue is not held back by it.
+    assert ticks.enqueue(queue, "tests.jobsamples.always_fails", {"key": "u"}, job_id="other-1")
+    run_burst([queue], redis_conn)
+    assert int(redis_conn.get("ran:t")) == 1
+    # Once the tick has run, the next one goes in.
+    assert ticks.enqueue(queue, "tests.jobsamples.record", {"key": "t"}, job_id="sweep-3")
+    assert queue.get_job_ids() == ["sweep-3"]
 
 
 def test_unknown_queue_is_refused(redis_conn):
