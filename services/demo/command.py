@@ -156,18 +156,20 @@ def progress(console: Console):
 
 def print_sign_in(console: Console, demo: DemoRun, admin_email: str,
                   admin_password: str | None) -> None:
-    """How to sign in as each of the demo's users and see the tender it ran in the portal."""
+    """How to sign in as each of the demo's users and see the tender it ran in the portal.
+
+    Plain lines, never a table: a narrow terminal must not cut an email or a password short."""
     base = demo.base_url.rstrip("/")
-    table = Table(title="Sign in as any of the demo's users")
-    for col in ("user", "email", "password"):
-        table.add_column(col)
-    table.add_row("admin", admin_email, admin_password or "(the one you gave)")
-    for name, email in demo.emails.items():
-        table.add_row(name, email, scenario.PASSWORD)
-    console.print(table)
-    console.print(f"Sign in at {base}/portal/sign-in, then open the tender at "
-                  f"{base}/portal/tenders/{demo.tender['id']} (its contract: "
-                  f"{base}/portal/tenders/{demo.tender['id']}/contract).")
+    tender = f"{base}/portal/tenders/{demo.tender['id']}"
+    lines = [f"Sign in as any of the demo's users at {base}/portal/sign-in, "
+             f"with the password {scenario.PASSWORD}:"]
+    width = max(len(name) for name in demo.emails)
+    lines += [f"  {name.ljust(width)}  {email}" for name, email in demo.emails.items()]
+    lines.append(f"  {'admin'.ljust(width)}  {admin_email}" + (
+        f" (password {admin_password})" if admin_password else " (your own password)"))
+    lines.append(f"Then open the tender at {tender} (its contract: {tender}/contract).")
+    for line in lines:
+        console.print(line, soft_wrap=True, highlight=False, markup=False)
 
 
 def letters_of(demo: DemoRun, timeout: float = 60.0) -> list[dict]:
