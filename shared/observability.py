@@ -151,3 +151,9 @@ def install_request_id(app: Flask) -> None:
             log.info("request", method=request.method, path=request.path,
                      status=response.status_code)
         return response
+
+    @app.teardown_request
+    def _unbind_request_id(_exc) -> None:
+        # The thread serves other requests next (and tests call use cases directly): nothing
+        # it logs or enqueues outside this request may carry this request's id.
+        structlog.contextvars.clear_contextvars()
