@@ -61,6 +61,8 @@ control_socket_disable = True
 # escape header values, so a hostile User-Agent could break a line; we log no free-text headers).
 accesslog = "-"
 errorlog = "-"
+# gunicorn's own lines (booting, timeouts) as the same JSON lines as the app's.
+logger_class = "services.gunicorn_worker.JsonLogger"
 loglevel = os.environ.get("COPROCURE_LOG_LEVEL", "INFO").lower()
 access_log_format = (
     '{"event": "http_access", "time": "%(t)s", "remote": "%(h)s", "method": "%(m)s", '

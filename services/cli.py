@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 import time
+from importlib.metadata import PackageNotFoundError, version
 
 import click
+import structlog
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError as RedisResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -24,23 +27,40 @@ from shared.heartbeats import beat
 from shared.observability import configure_logging
 from shared.queue import (
     QUEUES,
+    JobContextWorker,
     Ticks,
     clean_started_registries,
     get_queue,
+    queue_stats,
     redis_from_url,
     registered_job_class,
 )
 
 console = Console(stderr=True)
+log = structlog.get_logger("coprocure.cli")
 
 
 def say(message: str) -> None:
-    """Tell the operator, best effort: a full or read-only log disk must not kill the process
-    that was reporting (issue 14)."""
+    """Tell the operator in a JSON log line, like every other line of a worker, scheduler or
+    relay; best effort: a full or read-only log disk must not kill the process that was
+    reporting (issue 14), and the logger drops what it cannot write."""
+    log.warning(message)
+
+
+def _tell(message: str) -> None:
+    """Tell the person at `coprocure dev`'s terminal, best effort (issue 14)."""
     try:
         console.print(message)
     except (OSError, ValueError):
         pass
+
+
+def package_version() -> str:
+    """This installation's version, from the package metadata (pyproject.toml)."""
+    try:
+        return version("coprocure")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
 def redis_refuses_writes(exc: Exception) -> bool:
@@ -53,6 +73,8 @@ def redis_refuses_writes(exc: Exception) -> bool:
 
 
 @click.group()
+@click.version_option(package_version(), "--version", prog_name="coprocure",
+                      message="%(prog)s %(version)s")
 def main() -> None:
     """coprocure: outcomes-based commissioning of co-produced public services."""
     # Every process (workers, scheduler, relays too) logs JSON lines with the same processors.
@@ -89,7 +111,7 @@ def dev(sandbox: bool | None) -> None:
         supervisor = Supervisor(platform)
         while not stopping["now"]:
             for line in supervisor.check():
-                say(f"supervisor: {line}")
+                _tell(f"supervisor: {line}")
             time.sleep(0.5)
     finally:
         console.print("stopping…")
@@ -104,7 +126,6 @@ def dev(sandbox: bool | None) -> None:
 @click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
 def worker(queue: str, burst: bool) -> None:
     """Run an rq worker for one queue (forking, JSON serializer)."""
-    from rq import Worker
     from rq.serializers import JSONSerializer
 
     from services.wiring import job_registry
@@ -121,9 +142,10 @@ def worker(queue: str, burst: bool) -> None:
     while True:
         try:
             # Inside the try: building a worker talks to Redis too (CLIENT SETNAME).
-            w = Worker([get_queue(queue, conn)], connection=conn, serializer=JSONSerializer,
-                       exception_handlers=handlers, job_monitoring_interval=monitoring,
-                       job_class=job_class)
+            # Binds each job's id and originating request id to every line logged for it.
+            w = JobContextWorker([get_queue(queue, conn)], connection=conn,
+                                 serializer=JSONSerializer, exception_handlers=handlers,
+                                 job_monitoring_interval=monitoring, job_class=job_class)
             # With rq's scheduler: `coprocure scheduler` only takes over when a dead holder's
             # lock lapses (rq's acquire_locks answers nothing while the lock is already held).
             w.work(burst=burst, with_scheduler=True, logging_level=env("LOG_LEVEL", "INFO"))
@@ -163,6 +185,8 @@ def scheduler(once: bool) -> None:
     remind_every = float(env("REMINDER_SECONDS", "5" if env_bool("SANDBOX") else "60"))
     last_sweep = last_janitor = last_head = last_remind = 0.0
     ticks = Ticks()
+    log.info("scheduler_started", sweep_every=sweep_every, janitor_every=janitor_every,
+             remind_every=remind_every)
     while True:
         now = time.time()
         try:
@@ -231,6 +255,7 @@ def relay(service: str) -> None:
     owner = OWNERS[service]
     stop = {"now": False}
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__("now", True))
+    log.info("relay_started", service=service)
     try:
         run_relay(owner.session_factory(), owner.outbox, redis_from_url(_redis_url()),
                   stop=lambda: stop["now"])
@@ -265,6 +290,32 @@ def db_revision(service: str, message: str) -> None:
 
     upgrade(migrations_path(service), database_url(service))
     make_revision(migrations_path(service), database_url(service), message)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def queues(as_json: bool) -> None:
+    """Queue depths and started, failed, scheduled counts per queue (rq's registries)."""
+    from redis.exceptions import RedisError
+    from rich.table import Table
+
+    url = _redis_url()
+    try:
+        stats = queue_stats(redis_from_url(url))
+    except RedisError as exc:
+        raise click.ClickException(f"Cannot read the queues from Redis at {url}: {exc}") \
+            from None
+    if as_json:
+        click.echo(json.dumps(stats, indent=2))
+        return
+    columns = ("queued", "started", "deferred", "scheduled", "failed", "finished")
+    table = Table(title="Queues")
+    table.add_column("queue")
+    for column in columns:
+        table.add_column(column, justify="right")
+    for name, counts in stats.items():
+        table.add_row(name, *(str(counts[c]) for c in columns))
+    Console().print(table)
 
 
 def _heartbeat_settings() -> tuple[int, float]:

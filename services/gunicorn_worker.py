@@ -13,7 +13,10 @@ from __future__ import annotations
 import json
 
 from gunicorn import util
+from gunicorn.glogging import Logger
 from gunicorn.workers.gthread import ThreadWorker
+
+from shared.observability import json_formatter
 
 TYPE_BASE = "https://coprocure.org/problems/"  # as shared/problems.py (no Flask here)
 
@@ -54,3 +57,15 @@ class ProblemThreadWorker(ThreadWorker):
             return app(environ, start)
 
         self.wsgi = closing_on_413
+
+
+class JsonLogger(Logger):
+    """gunicorn's own lines (booting, worker timeouts, signals) as the same JSON lines every
+    other coprocure process writes, instead of gunicorn's bracketed text."""
+
+    def setup(self, cfg) -> None:
+        """gunicorn's error-log handlers, with our JSON formatter. The access log keeps its
+        configured format (deploy/gunicorn.conf.py writes JSON there already)."""
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            handler.setFormatter(json_formatter())

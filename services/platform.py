@@ -162,6 +162,7 @@ class Platform:
             "--workers", str(self.gunicorn_workers), "--threads", "8",
             # gthread, with gunicorn's own error answers (431, 400) as problem+json
             "--worker-class", "services.gunicorn_worker.ProblemThreadWorker",
+            "--logger-class", "services.gunicorn_worker.JsonLogger",  # JSON lines, as the rest
             "--timeout", "60", "--graceful-timeout", "10",
             "--no-control-socket", "--keep-alive", "75",
             # The gateway answers over-long URIs itself with a 414 problem (gunicorn: HTML).

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from shared.db import UTCDateTime
+from shared.observability import bound_request_id
 from shared.queue import enqueue_job, get_queue
 from shared.time import now
 
@@ -45,6 +46,8 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("sent_at", UTCDateTime, nullable=True, index=True),
         Column("attempts", Integer, nullable=False, default=0),
         Column("last_error", Text, nullable=True),
+        # The X-Request-ID of the API call (or job) that wrote the event, handed on to the job.
+        Column("request_id", String(128), nullable=True),
     )
 
 
@@ -57,7 +60,8 @@ def add_event(session: Session, table: Table, *, event_type: str, queue: str, jo
     event_id = str(uuid.uuid4())
     session.execute(table.insert().values(
         id=event_id, event_type=event_type, queue=queue, job_name=job_name, job_id=job_id,
-        payload=payload, created_at=now(), sent_at=None, attempts=0))
+        payload=payload, created_at=now(), sent_at=None, attempts=0,
+        request_id=bound_request_id()))
     return event_id
 
 
@@ -73,7 +77,7 @@ def relay_pending(session_factory: Callable[[], Session], table: Table, redis: R
     for row in rows:
         try:
             enqueue_job(get_queue(row["queue"], redis), row["job_name"], row["payload"],
-                        job_id=row["job_id"])
+                        job_id=row["job_id"], request_id=row["request_id"])
         except RedisError as exc:
             with session_factory() as session:
                 session.execute(update(table).where(table.c.id == row["id"]).values(

@@ -8,11 +8,13 @@ from typing import Any
 
 import structlog
 from redis import Redis
-from rq import Queue, Retry
+from rq import Queue, Retry, Worker
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
+
+from shared.observability import bind_job_context, bound_request_id, clear_job_context
 
 QUEUES = ("commissioning", "scoring", "gateway")
 DEFAULT_RETRY = (5, (2, 10, 30, 60, 120))  # max, intervals in seconds
@@ -20,6 +22,7 @@ DEFAULT_JOB_TIMEOUT = 600
 # rq keeps a busy job in the started registry until its last heartbeat + the worker's
 # monitoring interval + this fixed 60 s (rq.worker.base.get_heartbeat_ttl).
 RQ_HEARTBEAT_GRACE = 60
+REQUEST_ID_META = "request_id"  # job.meta key: the X-Request-ID that led to the job
 log = structlog.get_logger("coprocure.queue")
 
 
@@ -31,12 +34,38 @@ def redis_from_url(url: str, **kwargs: Any) -> Redis:
     return Redis.from_url(url, **kwargs)
 
 
+class JobContextQueue(Queue):
+    """An rq queue whose worker binds each dequeued job's id, queue and originating request
+    id to the logs, so rq's own lines about the job carry them too."""
+
+    @classmethod
+    def dequeue_any(cls, *args: Any, **kwargs: Any):  # noqa: D102 - rq's hook
+        result = super().dequeue_any(*args, **kwargs)
+        if result is not None:
+            job, queue = result
+            bind_job_context(job.id, queue.name, (job.meta or {}).get(REQUEST_ID_META))
+        return result
+
+
+class JobContextWorker(Worker):
+    """An rq worker dequeuing through JobContextQueue, which forgets a job's context once the
+    job is done (so its own idle and shutdown lines do not carry the last job's ids)."""
+
+    queue_class = JobContextQueue
+
+    def execute_job(self, job: Job, queue: Queue) -> None:  # noqa: D102 - rq's hook
+        try:
+            super().execute_job(job, queue)
+        finally:
+            clear_job_context()
+
+
 def get_queue(name: str, connection: Redis) -> Queue:
     """An rq queue that serializes with JSON, never pickle."""
     if name not in QUEUES:
         raise ValueError(f"unknown queue {name!r}")
-    return Queue(name, connection=connection, serializer=JSONSerializer,
-                 default_timeout=DEFAULT_JOB_TIMEOUT)
+    return JobContextQueue(name, connection=connection, serializer=JSONSerializer,
+                           default_timeout=DEFAULT_JOB_TIMEOUT)
 
 
 def default_retry(max_retries: int | None = None) -> Retry:
@@ -46,21 +75,26 @@ def default_retry(max_retries: int | None = None) -> Retry:
 
 
 def enqueue_job(queue: Queue, func_name: str, payload: dict[str, Any], job_id: str,
-                retry: Retry | None = None, **kwargs: Any) -> bool:
+                retry: Retry | None = None, request_id: str | None = None,
+                **kwargs: Any) -> bool:
     """Enqueue ``func_name(payload)`` once; False if the job id was already queued.
 
     rq job ids may hold only letters, digits, ``_`` and ``-`` (so ``assess-{tender}-{sha}``).
+    ``request_id`` (default: the one bound to this request or job) rides in ``job.meta``; the
+    worker binds it to every log line it writes for the job.
     """
+    request_id = request_id or bound_request_id()
     try:
         queue.enqueue_call(
             func=func_name, args=(payload,), job_id=job_id, unique=True,
+            meta={REQUEST_ID_META: request_id} if request_id else None,
             retry=retry if retry is not None else default_retry(),
             failure_ttl=kwargs.pop("failure_ttl", 30 * 24 * 3600),
             result_ttl=kwargs.pop("result_ttl", 3600),
             **kwargs,
         )
     except DuplicateJobError:
-        log.info("job_already_queued", job_id=job_id, func=func_name)
+        log.info("job_already_queued", job_id=job_id, func=func_name, request_id=request_id)
         return False
     return True
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import secrets
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 import httpx
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from services.demo import scenario
@@ -17,13 +20,22 @@ from services.demo.contract import ContractStage
 from services.demo.runner import DemoRun
 
 
+def unreachable(url: str, exc: Exception) -> click.ClickException:
+    """One line for a platform that is not (or no longer) answering: no traceback."""
+    return click.ClickException(
+        f"Cannot reach the platform at {url} ({exc.__class__.__name__}: {exc}). Start it with "
+        "`coprocure dev --sandbox` and run the demo again.")
+
+
 def require_sandbox(url: str) -> None:
     """Refuse unless the platform says it is a sandbox and not production: the demo creates a
     council, staff and bidders, and must never seed (or make an admin on) a real platform."""
     try:
         health = httpx.get(url.rstrip("/") + "/healthz", timeout=10).json()
+    except httpx.TransportError as exc:
+        raise unreachable(url, exc) from None
     except (httpx.HTTPError, ValueError) as exc:
-        raise click.ClickException(f"Cannot read {url}/healthz: {exc}") from exc
+        raise click.ClickException(f"Cannot read {url}/healthz: {exc}") from None
     if health.get("sandbox") is not True or health.get("environment") == "production":
         raise click.ClickException(
             f"{url} is not a sandbox platform (sandbox={health.get('sandbox')!r}, "
@@ -85,6 +97,20 @@ def demo(url: str, admin_email: str | None, admin_password: str | None,
          deadline_seconds: float) -> None:
     """Seed a realistic tender with three distinct bids, run it to award, then manage the
     contract through two co-assessed reporting periods and print its performance."""
+    try:
+        run_demo(url, admin_email, admin_password, deadline_seconds)
+    except httpx.TransportError as exc:  # the platform stopped (or was never started)
+        raise unreachable(url, exc) from None
+    except ApiError as exc:
+        raise click.ClickException(f"The platform refused a step of the demo: {exc}") from None
+    except TimeoutError as exc:  # shared.waiting: a queue step never finished
+        raise click.ClickException(f"The demo gave up waiting: {exc}. Are the platform's "
+                                   "workers running? (`coprocure queues`)") from None
+
+
+def run_demo(url: str, admin_email: str | None, admin_password: str | None,
+             deadline_seconds: float) -> None:
+    """The demo's steps, narrated on stdout (see ``demo``)."""
     console = Console()
     require_sandbox(url)
     admin_email = admin_email or (f"demo-admin-{secrets.token_hex(3)}@example.org"
@@ -95,14 +121,55 @@ def demo(url: str, admin_email: str | None, admin_password: str | None,
     console.print(f"Demo users' password (this run): {scenario.PASSWORD}")
     run = DemoRun(url, token, deadline_seconds=deadline_seconds,
                   rate_card=scenario.example_rate_card())
-    run.run_all(say=console.print)
+    wait = progress(console)
+    run.run_all(say=console.print, wait=wait)
     print_result(console, run)
-    print_letters(console, run)
+    with wait("the letters to be sent"):
+        letters = letters_of(run)
+    print_letters(console, letters)
     stage = ContractStage(run)
-    stage.run_all(say=console.print)
+    stage.run_all(say=console.print, wait=wait)
     print_performance(console, stage)
-    stage.wait_for_payments()
+    with wait("the outcome payments"):
+        stage.wait_for_payments()
     print_payments(console, stage)
+    print_sign_in(console, run, admin_email, made)
+
+
+def progress(console: Console):
+    """``wait(what)`` for the runners: a spinner with the seconds waited on a terminal, one
+    "Waiting for …" line otherwise (a log or a pipe)."""
+
+    @contextmanager
+    def wait(what: str) -> Iterator[None]:
+        if not console.is_terminal:
+            console.print(f"Waiting for {what}…")
+            yield
+            return
+        columns = (SpinnerColumn(), TextColumn(f"Waiting for {what}…"), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=True) as bar:
+            bar.add_task(what, total=None)
+            yield
+
+    return wait
+
+
+def print_sign_in(console: Console, demo: DemoRun, admin_email: str,
+                  admin_password: str | None) -> None:
+    """How to sign in as each of the demo's users and see the tender it ran in the portal.
+
+    Plain lines, never a table: a narrow terminal must not cut an email or a password short."""
+    base = demo.base_url.rstrip("/")
+    tender = f"{base}/portal/tenders/{demo.tender['id']}"
+    lines = [f"Sign in as any of the demo's users at {base}/portal/sign-in, "
+             f"with the password {scenario.PASSWORD}:"]
+    width = max(len(name) for name in demo.emails)
+    lines += [f"  {name.ljust(width)}  {email}" for name, email in demo.emails.items()]
+    lines.append(f"  {'admin'.ljust(width)}  {admin_email}" + (
+        f" (password {admin_password})" if admin_password else " (your own password)"))
+    lines.append(f"Then open the tender at {tender} (its contract: {tender}/contract).")
+    for line in lines:
+        console.print(line, soft_wrap=True, highlight=False, markup=False)
 
 
 def letters_of(demo: DemoRun, timeout: float = 60.0) -> list[dict]:
@@ -126,9 +193,8 @@ def letters_of(demo: DemoRun, timeout: float = 60.0) -> list[dict]:
     return sorted(of("sent") + of("failed") + of("pending"), key=lambda d: d["created_at"])
 
 
-def print_letters(console: Console, demo: DemoRun) -> None:
+def print_letters(console: Console, letters: list[dict]) -> None:
     """Which letters went out for the tender, to whom (docs/architecture.md, "Notifications")."""
-    letters = letters_of(demo)
     table = Table(title=f"Letters sent for the tender ({len(letters)})")
     for col in ("notice", "to", "status"):
         table.add_column(col)

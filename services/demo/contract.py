@@ -8,7 +8,7 @@ from typing import Any
 
 from services.demo import scenario
 from services.demo.client import Client
-from services.demo.runner import DemoRun
+from services.demo.runner import DemoRun, no_progress
 from shared.waiting import wait_until
 
 # The provider's results per metric (the strong bid's commitments, in bid order) and period:
@@ -43,6 +43,7 @@ class ContractStage:
             org = admin.post("/organisations", {"name": f"{org_name} {self.demo.suffix}",
                                                 "kind": "other"})
             email = self.demo._email(f"{name}@members.example")
+            self.demo.emails[name] = email
             self.demo.users[name] = admin.post("/users", {
                 "email": email, "password": scenario.PASSWORD, "roles": [role],
                 "organisation_id": org["id"], "lived_experience": lived})
@@ -133,10 +134,12 @@ class ContractStage:
         self.payments = wait_until(ready, timeout=timeout, what="outcome payments")
         return self.payments
 
-    def run_all(self, say=print) -> dict[str, Any]:
-        """Every contract step after award, narrating as it goes."""
+    def run_all(self, say=print, wait=no_progress) -> dict[str, Any]:
+        """Every contract step after award, narrating as it goes (``wait`` as for
+        ``DemoRun.run_all``)."""
         self.create_assessors()
-        contract = self.wait_for_contract()
+        with wait("the contract to be drawn up"):
+            contract = self.wait_for_contract()
         say(f"Contract {contract['id']}: {len(contract['metrics'])} agreed metrics, "
             f"{contract['start_date']} to {contract['end_date']}.")
         self.invite()
@@ -145,4 +148,5 @@ class ContractStage:
             self.co_assess(period)
             self.decide(period)
             say(f"Period {period}: reported, co-assessed and validated.")
-        return self.wait_for_performance()
+        with wait("the performance ratings"):
+            return self.wait_for_performance()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,11 @@ from services.demo import scenario
 from services.demo.client import Client
 from shared.time import parse_rfc3339
 from shared.waiting import wait_until
+
+
+def no_progress(_what: str) -> AbstractContextManager:
+    """The default ``wait`` of ``run_all``: show nothing while a step waits."""
+    return nullcontext()
 
 
 @dataclass
@@ -23,6 +29,7 @@ class DemoRun:
     suffix: str = field(default_factory=lambda: uuid.uuid4().hex[:6])
     api: Client = field(init=False)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)  # who signs in as what
     clients: dict[str, Client] = field(default_factory=dict)
     tender: dict[str, Any] = field(default_factory=dict)
     bids: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -57,7 +64,7 @@ class DemoRun:
             user = admin.post("/users", {"email": email, "password": scenario.PASSWORD,
                                          "roles": roles, "organisation_id": council["id"],
                                          "lived_experience": lived})
-            self.users[name] = user
+            self.users[name], self.emails[name] = user, email
             self.clients[name] = self.api.login(email, scenario.PASSWORD)
 
     def register_bidders(self) -> None:
@@ -69,7 +76,7 @@ class DemoRun:
             user = self.api.post("/auth/register", {"email": email,
                                                     "password": scenario.PASSWORD,
                                                     "organisation": org})
-            self.users[bidder["key"]] = user
+            self.users[bidder["key"]], self.emails[bidder["key"]] = user, email
             self.clients[bidder["key"]] = self.api.login(email, scenario.PASSWORD)
 
     def publish_tender(self) -> dict[str, Any]:
@@ -198,23 +205,29 @@ class DemoRun:
         """Which example bidder made the bid."""
         return next(k for k, b in self.bids.items() if b["id"] == bid_id)
 
-    def run_all(self, say=print) -> dict[str, Any]:
-        """Every step from staff creation to award, narrating as it goes."""
+    def run_all(self, say=print, wait=no_progress) -> dict[str, Any]:
+        """Every step from staff creation to award, narrating as it goes; ``wait(what)`` is a
+        context manager around each step that waits on the clock or the queues."""
         self.create_staff()
         self.register_bidders()
         say(f"Published: {self.publish_tender()['title']} ({self.tender['id']})")
         # What must beat a deadline goes first; the panel waits on the queue and may be slow.
         self.clarify()
         self.submit_bids()
-        self.set_panel()
-        say(f"{len(self.bids)} sealed bids submitted; waiting for the deadline…")
-        self.wait_for_deadline()
-        self.wait_for_assessment()
+        with wait("scoring to hear of the tender"):
+            self.set_panel()
+        say(f"{len(self.bids)} sealed bids submitted.")
+        left = parse_rfc3339(self.tender["submission_deadline"]).timestamp() - time.time()
+        with wait(f"the submission deadline (in {max(0, left):.0f} s)"):
+            self.wait_for_deadline()
+        with wait("the bids to be opened and assessed"):
+            self.wait_for_assessment()
         say("Tender closed, bids opened and assessed automatically.")
         self.declare_conflicts()
         self.score()
         self.moderate()
-        self.run_scoring()
+        with wait("the scoring run"):
+            self.run_scoring()
         award = self.award()
         say(f"Awarded to {self.bidder_key(award['bid_id'])}.")
         return {"tender": self.tender, "run": self.run, "award": award}

@@ -9,8 +9,9 @@ the first failure otherwise.
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ from shared.audit.merkle import (
 __all__ = ["TreeHead", "VerificationError", "VerificationReport", "verify_command", "verify_export"]
 
 Source = str | Path | Mapping[str, Any]
+# Told (entries read, bytes read, bytes in the export) every ``every`` entries.
+Progress = Callable[[int, int, int], None]
 
 
 class VerificationError(Exception):
@@ -161,6 +164,17 @@ def _root_mismatch(size: int, got: bytes, want: bytes, what: str, since: int = 0
     )
 
 
+def _reporting(lines: Iterable[bytes], total: int, progress: Progress | None,
+               every: int) -> Iterator[bytes]:
+    """The export's lines, telling ``progress`` how far the scan has got every ``every``."""
+    done = read = 0
+    for line in lines:
+        yield line
+        done, read = done + 1, read + len(line)
+        if progress is not None and every > 0 and done % every == 0:
+            progress(done, read, total)
+
+
 def _run(
     report: VerificationReport,
     export: str | Path,
@@ -172,6 +186,8 @@ def _run(
     inclusion_proof: Source | None,
     entry: int | None,
     check_schema: bool,
+    progress: Progress | None = None,
+    progress_every: int = 0,
 ) -> None:
     key = load_public_key_file(public_key) if public_key is not None else None
     head = load_tree_head(tree_head) if tree_head is not None else None
@@ -204,8 +220,10 @@ def _run(
     if incl:
         sizes.add(incl[1])
     with open(export, "rb") as lines:
+        stream = _reporting(lines, os.fstat(lines.fileno()).st_size, progress, progress_every)
         try:
-            scan = scan_export(lines, sizes, [incl[0]] if incl else [], check_schema=check_schema)
+            scan = scan_export(stream, sizes, [incl[0]] if incl else [],
+                               check_schema=check_schema)
         except ExportError as exc:
             raise VerificationError(str(exc)) from exc
     report.entries, report.root_hash = scan.size, scan.root.hex()
@@ -263,8 +281,12 @@ def verify_export(
     inclusion_proof: Source | None = None,
     entry: int | None = None,
     check_schema: bool = True,
+    progress: Progress | None = None,
+    progress_every: int = 0,
 ) -> VerificationReport:
-    """Verify an export file (streamed) and any heads/proofs; never raises on a failed check."""
+    """Verify an export file (streamed) and any heads/proofs; never raises on a failed check.
+
+    ``progress`` is told how far the scan has got every ``progress_every`` entries."""
     report = VerificationReport()
     try:
         _run(
@@ -277,6 +299,8 @@ def verify_export(
             inclusion_proof=inclusion_proof,
             entry=entry,
             check_schema=check_schema,
+            progress=progress,
+            progress_every=progress_every,
         )
     except VerificationError as exc:
         report.error = str(exc)
@@ -316,6 +340,13 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     show_default=True,
     help="Require the documented entry fields.",
 )
+@click.option(
+    "--progress-every",
+    type=click.IntRange(min=0),
+    default=50_000,
+    show_default=True,
+    help="Report progress on stderr every N entries (0: never).",
+)
 def verify_command(
     export: Path,
     tree_head: Path | None,
@@ -325,8 +356,15 @@ def verify_command(
     inclusion_proof: Path | None,
     entry: int | None,
     check_schema: bool,
+    progress_every: int,
 ) -> None:
     """Verify an audit export offline (canonical lines, seq, Merkle root, signatures, proofs)."""
+
+    def tell(entries: int, read: int, total: int) -> None:
+        # stderr, so stdout stays the verdict a script reads.
+        share = f" ({100 * read // total}% of {total:,} bytes)" if total else ""
+        click.echo(f"verifying: {entries:,} entries checked{share}", err=True)
+
     report = verify_export(
         export,
         tree_head=tree_head,
@@ -336,6 +374,8 @@ def verify_command(
         inclusion_proof=inclusion_proof,
         entry=entry,
         check_schema=check_schema,
+        progress=tell,
+        progress_every=progress_every,
     )
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)

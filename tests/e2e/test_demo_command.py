@@ -11,6 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from services.platform import free_port
+from tests.support.journeys import portal_session
+
 pytestmark = pytest.mark.e2e
 
 
@@ -60,6 +63,36 @@ def test_demo_prints_the_ranking_with_reasons(platform):
     # ...and the outcome payments due from the rate card (docs/scoring.md §18, worked example).
     assert "Outcome payments (run" in out
     assert "Total due: 39800.00 GBP (at most 39800.00 at risk)" in out, out[-2000:]
+    # Quiet: its story and progress, not a line per HTTP call (httpx logs at INFO).
+    assert "HTTP Request" not in out + result.stderr, result.stderr[-2000:]
+    assert result.stderr == "", result.stderr[-2000:]
+    for waited in ("the submission deadline (in", "the bids to be opened and assessed",
+                   "the scoring run", "the performance ratings"):
+        assert f"Waiting for {waited}" in out, waited
+    # It ends with how to sign in as each of its users, and where the tender is in the portal.
+    sign_in = out[out.index("Sign in as any of the demo's users"):]
+    password = re.search(r"Demo users' password \(this run\): (\S+)", out).group(1)
+    users = dict(re.findall(r"^  (\w+) +(\S+@\S+)$", sign_in, flags=re.M))
+    assert {"commissioner", "evaluator1", "moderator", "auditor", "strong", "outputs",
+            "lowprice", "reviewer", "validator"} <= set(users), sign_in
+    assert f"/portal/sign-in, with the password {password}:" in sign_in, sign_in
+    tender_url = re.search(r"open the tender at (\S+/portal/tenders/tnd_\w+) ", sign_in).group(1)
+    portal, _ = portal_session(platform, users["commissioner"], password)
+    page = portal.get(tender_url.removeprefix(platform.url()))
+    assert page.status_code == 200 and "Community wellbeing" in page.text, page.text[:500]
+    bidder = httpx.post(platform.url() + "/api/v1/auth/token",
+                        json={"email": users["strong"], "password": password})
+    assert bidder.status_code == 200, bidder.text
+
+
+def test_demo_against_a_stopped_platform_says_so_in_one_line():
+    result = subprocess.run([sys.executable, "-m", "services.cli", "demo", "--url",
+                             f"http://127.0.0.1:{free_port()}"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: Cannot reach the platform at http://127.0.0.1:")
+    assert len(result.stderr.splitlines()) == 1 and "coprocure dev --sandbox" in result.stderr
+    assert result.stdout == ""
 
 
 @pytest.fixture(scope="module")

@@ -163,3 +163,43 @@ def test_janitor_abandons_a_job_after_the_configured_silence(redis_conn):
     assert registry.get_job_count(cleanup=False) == 1
     assert clean_started_registries(redis_conn, monitoring=1, abandon_after=10) == 1
     assert registry.get_job_count(cleanup=False) == 0
+
+
+def test_queues_command_prints_depths_and_failures_per_queue(redis_conn, redis_url):
+    from click.testing import CliRunner
+
+    from services.cli import main
+
+    for n in range(3):
+        enqueue_job(get_queue("scoring", redis_conn), "tests.jobsamples.record", {"key": n},
+                    job_id=f"queued-{n}")
+    result = CliRunner().invoke(main, ["queues", "--json"],
+                                env={"COPROCURE_REDIS_URL": redis_url})
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.stdout)
+    assert counts == queue_stats(redis_conn)
+    assert counts["scoring"]["queued"] == 3 and counts["commissioning"]["queued"] == 0
+    table = CliRunner().invoke(main, ["queues"], env={"COPROCURE_REDIS_URL": redis_url,
+                                                      "COLUMNS": "200"})
+    row = next(line for line in table.stdout.splitlines() if "scoring" in line)
+    assert [cell.strip() for cell in row.split("│")[1:4]] == ["scoring", "3", "0"], row
+    down = CliRunner().invoke(main, ["queues"],
+                              env={"COPROCURE_REDIS_URL": "redis://127.0.0.1:1/0"})
+    assert down.exit_code == 1 and "Cannot read the queues from Redis" in down.stderr
+    assert down.exception is None or isinstance(down.exception, SystemExit)
+
+
+def test_a_job_carries_the_request_id_bound_when_it_was_enqueued(redis_conn):
+    import structlog
+
+    structlog.contextvars.bind_contextvars(request_id="req-abc")
+    try:
+        enqueue_job(get_queue("scoring", redis_conn), "tests.jobsamples.record", {"key": "r"},
+                    job_id="with-request")
+    finally:
+        structlog.contextvars.clear_contextvars()
+    enqueue_job(get_queue("scoring", redis_conn), "tests.jobsamples.record", {"key": "s"},
+                job_id="without-request")
+    queue = get_queue("scoring", redis_conn)
+    assert queue.fetch_job("with-request").meta == {"request_id": "req-abc"}
+    assert queue.fetch_job("without-request").meta == {}

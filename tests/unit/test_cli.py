@@ -18,3 +18,15 @@ def test_abandon_after_shorter_than_two_heartbeats_stops_start_up(monkeypatch, i
     monkeypatch.setenv("COPROCURE_ABANDON_AFTER_SECONDS", abandon)
     with pytest.raises(click.UsageError, match="COPROCURE_ABANDON_AFTER_SECONDS"):
         _heartbeat_settings()
+
+
+def test_version_comes_from_the_package_metadata():
+    from importlib.metadata import version
+
+    from click.testing import CliRunner
+
+    from services.cli import main
+
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"coprocure {version('coprocure')}\n"

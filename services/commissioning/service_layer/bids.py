@@ -73,20 +73,34 @@ def _check_lot(tender: Tender, body: dict[str, Any], identity: Identity) -> str 
 
 
 def _check_against_tender(tender: Tender, body: dict[str, Any]) -> None:
+    """Every criterion answered (a bid is final when submitted: there are no drafts), no
+    criterion the tender lacks, and the tender's currency; 422 naming what is wrong."""
     lot = find_lot(tender.lots, body.get("lot_key"))
-    keys = {c["key"] for c in criteria_of(lot, tender.criteria)}
+    ordered = [c["key"] for c in criteria_of(lot, tender.criteria)]
+    keys = set(ordered)
     errors: dict[str, list[str]] = {}
     for i, response in enumerate(body["responses"]):
         if response["criterion_key"] not in keys:
             errors[f"responses.{i}.criterion_key"] = [
                 f"Not a criterion of this tender (one of {', '.join(sorted(keys))})."]
+        elif not (response.get("narrative") or "").strip():
+            # Scoring's mandatory-responses gate would fail the bid for it after the deadline.
+            errors[f"responses.{i}.narrative"] = [
+                f"Write a response to {response['criterion_key']}."]
+    answered = {r["criterion_key"] for r in body["responses"]}
+    missing = [key for key in ordered if key not in answered]
+    if missing:
+        errors["responses"] = [f"A response to every criterion is required; missing: "
+                               f"{', '.join(missing)}."]
     currency = next((m["currency"] for m in (((lot or {}).get("price") or {}).get("ceiling"),
                                                tender.price.get("ceiling"),
                                                tender.estimated_value) if m), None)
     if currency and body["price"]["currency"] != currency:
         errors["price.currency"] = [f"Must be {currency}, the tender's currency."]
     if errors:
-        raise Invalid(errors)
+        named = {"missing_criteria": missing} if missing else {}
+        raise Invalid(errors, detail=(f"The bid has no response to {', '.join(missing)}"
+                                      if missing else None), **named)
 
 
 def _data_key(ctx: Context, tender: Tender) -> bytes:

@@ -15,7 +15,8 @@ def users() -> None:
 
 @users.command("create")
 @click.option("--email", required=True)
-@click.option("--password", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="The user's password; asked for (hidden, twice) when not given.")
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
 @click.option("--organisation", default=None, help="Organisation name (created if missing)")
 @click.option("--lived-experience", is_flag=True, default=False)
@@ -24,6 +25,8 @@ def create(email: str, password: str, roles: tuple[str, ...], organisation: str 
     """Create a user; prints its id."""
     # Imported on use: loading the service layer hashes a dummy password, which
     # `coprocure --help` need not pay for.
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
     from services.gateway.context import process_context
     from services.gateway.service_layer.users import create_user_with_org_name
 
@@ -34,4 +37,9 @@ def create(email: str, password: str, roles: tuple[str, ...], organisation: str 
         errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in (problem.errors or {}).items())
         raise click.ClickException(f"{problem.detail}{' — ' + errors if errors else ''}") \
             from problem
+    except (OperationalError, ProgrammingError) as exc:  # unreachable, or never migrated
+        raise click.ClickException(
+            f"Cannot write to the gateway database ({exc.orig.__class__.__name__}: "
+            f"{str(exc.orig).strip()}); is COPROCURE_GATEWAY_DATABASE_URL right, and has "
+            "`coprocure db upgrade` run?") from None
     click.echo(user["id"])

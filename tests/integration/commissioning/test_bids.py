@@ -161,6 +161,36 @@ def test_bid_validation_names_fields(world):
         session.close()
 
 
+def test_a_bid_missing_responses_is_refused_naming_the_missing_criteria(world):
+    t = world.published()
+    keys = [c["key"] for c in t["criteria"]]
+    partial = bid_body()
+    partial["responses"] = [r for r in partial["responses"] if r["criterion_key"] not in
+                            ("Q3", "SV")]
+    blank = bid_body()
+    blank["responses"][1]["narrative"] = "   "
+    for body, missing in ((bid_body(responses=[]), keys), (partial, ["Q3", "SV"])):
+        resp = world.bid(t["id"], body=body)
+        assert resp.status_code == 422, resp.get_json()
+        assert resp.content_type == "application/problem+json"
+        problem = resp.get_json()
+        assert problem["missing_criteria"] == missing
+        assert ", ".join(missing) in problem["errors"]["responses"][0]
+        assert ", ".join(missing) in problem["detail"]
+    resp = world.bid(t["id"], body=blank)
+    assert resp.status_code == 422, resp.get_json()
+    assert resp.get_json()["errors"] == {"responses.1.narrative": ["Write a response to Q2."]}
+    # Nothing was stored; the complete bid is then accepted, and an amendment must stay whole.
+    with world.app.app_context():
+        session = world.app.extensions["coprocure"].session_factory()
+        assert session.scalar(select(func.count()).select_from(Bid)) == 0
+        session.close()
+    bid = world.bid(t["id"])
+    assert bid.status_code == 201, bid.get_json()
+    resp = world.put(f"/bids/{bid.get_json()['id']}", partial)
+    assert resp.status_code == 422 and resp.get_json()["missing_criteria"] == ["Q3", "SV"]
+
+
 def test_who_may_bid(world):
     t = world.published()
     for who in ("commissioner", "evaluator", "auditor", "admin"):

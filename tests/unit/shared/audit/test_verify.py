@@ -122,6 +122,19 @@ def test_full_verification_passes(bundle):
         assert fragment in out
 
 
+def test_progress_goes_to_stderr_every_n_entries(bundle):
+    result = CliRunner().invoke(verify_command, [str(a) for a in full_args(bundle)] +
+                                ["--progress-every", "20"])
+    assert result.exit_code == 0, result.output
+    size = bundle.export.stat().st_size
+    lines = result.stderr.splitlines()
+    assert [line.split(" (")[0] for line in lines] == [
+        "verifying: 20 entries checked", "verifying: 40 entries checked"], lines
+    assert lines[-1].endswith(f"% of {size:,} bytes)") and "verifying" not in result.stdout
+    quiet = CliRunner().invoke(verify_command, [str(bundle.export), "--progress-every", "0"])
+    assert quiet.exit_code == 0 and quiet.stderr == "", quiet.output
+
+
 def test_report_from_plain_function(bundle):
     report = verify_export(bundle.export, tree_head=bundle.head, public_key=bundle.pub)
     assert report.ok and report.error is None
