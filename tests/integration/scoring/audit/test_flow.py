@@ -11,6 +11,7 @@ from shared.audit.verify import verify_command
 from tests.integration.scoring import payloads
 from tests.integration.scoring.audit.helpers import ANONYMOUS, fill
 from tests.integration.scoring.scenario import Scenario
+from tests.support import cove
 from tests.support.ocds import bid_details_before, package_errors
 
 
@@ -47,8 +48,17 @@ def test_ocds_package_of_an_awarded_tender_validates(scoring):
     s = _scenario(scoring)
     h, t = s.h, s.tender_id
     assert h.get(ANONYMOUS, f"/tenders/{t}/ocds").status_code == 404  # not even published
-    s.publish_and_close()
-    assert h.get(ANONYMOUS, f"/tenders/{t}/ocds").status_code == 404  # not awarded yet
+    s.h.publish(payloads.published(s.doc))
+    open_ = h.get(ANONYMOUS, f"/tenders/{t}/ocds")  # published, bids sealed: the tender only
+    assert open_.status_code == 200, open_.json
+    assert [r["tag"] for r in open_.json["releases"]] == [["tender"]]
+    assert "bids" not in open_.json["releases"][0]
+    assert cove.summary(cove.review(open_.json)) == cove.CLEAN
+    s.h.close(s.closing)
+    opened = h.get(ANONYMOUS, f"/tenders/{t}/ocds")  # not awarded yet: tender and opening
+    assert opened.status_code == 200, opened.json
+    assert [r["tag"] for r in opened.json["releases"]] == [["tender"], ["tenderUpdate"]]
+    assert package_errors(opened.json) == []
     run = _award(s)
     resp = h.get(ANONYMOUS, f"/tenders/{t}/ocds")
     assert resp.status_code == 200, resp.json
@@ -62,6 +72,8 @@ def test_ocds_package_of_an_awarded_tender_validates(scoring):
     winner = next(r for r in run["ranking"] if r["passed"])["bid_id"]
     assert final["awards"][0]["relatedBids"] == [winner]
     assert final["buyer"]["name"] == "Borough Council"
+    assert package["uri"].endswith(f"/api/v1/tenders/{t}/ocds")
+    assert cove.summary(cove.review(package)) == cove.CLEAN
     assert h.get(ANONYMOUS, "/tenders/tnd_nope/ocds").status_code == 404
 
 
