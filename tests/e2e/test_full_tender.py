@@ -52,7 +52,7 @@ def tender_run(platform, tmp_path_factory):
     anyone = Client(platform.url())
     package = wait_until(lambda: (r := anyone.request(
         "GET", f"/tenders/{tender['id']}/ocds", expect=(200, 404))).status_code == 200
-        and r.json(), timeout=30, what="the open tender's OCDS package")
+        and r.json(), timeout=60, what="the open tender's OCDS package")
     assert [r["tag"] for r in package["releases"]] == [["tender"]]
     assert cove.summary(cove.review(package)) == cove.CLEAN
     assert [c["key"] for c in tender["criteria"]] == ["Q1", "Q2", "Q3", "Q4", "Q5", "SV"]
