@@ -39,10 +39,12 @@ def ocds_package(ctx: Context, tender_id: str, publication: Publication) -> dict
                       buyer_name=doc.get("organisation_name") or doc.get("buyer_name"),
                       publication=publication, published_date=rfc3339(now))
         opened = rfc3339(tender.opened_at or tender.closed_at)
+        # scoring's last word on a cancelled tender is when it heard of the cancellation
+        cancelled = rfc3339(max(t for t in (tender.updated_at, tender.opened_at,
+                                            tender.closed_at) if t is not None)) \
+            if tender.status == CANCELLED else None
         if opened is None:  # bids still sealed: what was published
-            cancelled = tender.status == CANCELLED
-            return release_package(**common, cancelled_at=rfc3339(tender.updated_at)
-                                   if cancelled else None)
+            return release_package(**common, cancelled_at=cancelled)
         bids = [{"bid_id": b.id, "organisation_id": b.organisation_id,
                  "organisation_name": b.organisation_name, "submitted_at": b.submitted_at,
                  "price": (b.content or {}).get("price")}
@@ -50,8 +52,7 @@ def ocds_package(ctx: Context, tender_id: str, publication: Publication) -> dict
                                          .order_by(Bid.position, Bid.id))]
         if award is None:
             return release_package(**common, opened_at=opened, bids=bids,
-                                   cancelled_at=rfc3339(tender.updated_at)
-                                   if tender.status == CANCELLED else None)
+                                   cancelled_at=cancelled)
         run = session.get(ScoringRun, award.run_id)
         return release_package(
             **common, opened_at=opened, bids=bids,

@@ -196,3 +196,17 @@ def test_a_request_signs_its_milestone_head_with_the_apps_key_and_clock(scoring)
     assert size == head["tree_size"]
     logged = h.get(s.auditor, f"/audit/events?tender_id={t}&type=bid_awarded").json["items"]
     assert [e["occurred_at"] for e in logged] == ["2031-05-06T07:08:09Z"]
+
+
+def test_a_tender_cancelled_while_open_ends_with_a_cancellation_release(scoring):
+    s = _scenario(scoring)
+    h, t = s.h, s.tender_id
+    s.h.publish(payloads.published(s.doc))
+    s.h.publish(payloads.published({**s.doc, "status": "cancelled"}, "TenderCancelled"))
+    resp = h.get(ANONYMOUS, f"/tenders/{t}/ocds")
+    assert resp.status_code == 200, resp.json
+    releases = resp.json["releases"]
+    assert [r["tag"] for r in releases] == [["tender"], ["tenderCancellation"]]
+    assert releases[-1]["tender"]["status"] == "cancelled"
+    assert package_errors(resp.json) == []
+    assert cove.summary(cove.review(resp.json)) == cove.CLEAN
