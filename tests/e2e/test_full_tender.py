@@ -185,7 +185,10 @@ def test_the_standards_validator_accepts_the_demo_tenders_package(awarded_run, p
     URL, not the scoring service's, as its uri."""
     demo = awarded_run.demo
     ocds = Client(platform.url()).get(f"/tenders/{demo.tender['id']}/ocds")
-    assert [r["tag"] for r in ocds["releases"]] == [["tender"], ["tenderUpdate"], ["award"]]
+    tags = [r["tag"] for r in ocds["releases"]]
+    # the contract release follows once commissioning has made the contract (timing varies)
+    assert tags[:3] == [["tender"], ["tenderUpdate"], ["award"]] \
+        and tags[3:] in ([], [["contract"]]), tags
     report = cove.review(ocds)
     print(json.dumps(cove.summary(report), indent=1))  # shown with -s: the validator's verdict
     assert cove.summary(report) == cove.CLEAN
