@@ -19,6 +19,13 @@ def env(name: str, default: str | None = None, environ: dict | None = None) -> s
     return (environ if environ is not None else os.environ).get(PREFIX + name, default)
 
 
+def public_url(environ: dict | None = None) -> str:
+    """The platform's public base URL: the gateway as its users reach it (``COPROCURE_PUBLIC_URL``,
+    else the local gateway's address)."""
+    port = env("GATEWAY_PORT", str(DEFAULT_PORTS["gateway"]), environ)
+    return env("PUBLIC_URL", None, environ) or f"http://127.0.0.1:{port}"
+
+
 def env_bool(name: str, default: bool = False, environ: dict | None = None) -> bool:
     """Read a boolean flag (1/true/yes/on)."""
     raw = env(name, None, environ)

@@ -2,7 +2,10 @@
 
 - ``COPROCURE_AUDIT_SIGNING_KEY``: base64 Ed25519 seed signing tree heads (a per-checkout dev
   key under ``var/keys/`` when unset outside production).
-- ``COPROCURE_PUBLIC_URL``: the public base URL written into exported packages.
+- ``COPROCURE_PUBLIC_URL``: the public base URL written into exported packages (default: the
+  local gateway's address, ``http://127.0.0.1:<COPROCURE_GATEWAY_PORT>``).
+- ``COPROCURE_OCDS_*``: the OCDS publisher's details (``ocds_publication``; docs/deploy.md,
+  "OCDS publication").
 - ``COPROCURE_SCORE_REMINDER_HOURS`` (default ``72``): hours after the bids open for scoring
   at which panel members with scores still missing are reminded (comma list, each once).
 - ``COPROCURE_TENDER_WAIT_SECONDS`` (default 5): how long ``PUT /tenders/{id}/panel`` waits for
@@ -14,9 +17,15 @@ setting (``COPROCURE_SANDBOX=1``) shrinks it to zero.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from shared.config import env, secret
+from services.scoring.domain.ocds_publication import (
+    OPEN_GOVERNMENT_LICENCE,
+    SANDBOX_OCID_PREFIX,
+    Publication,
+)
+from shared.config import env, public_url, secret
 from shared.time import now
 
 
@@ -27,9 +36,30 @@ def scoring_settings(config: dict[str, Any]) -> dict[str, Any]:
             "TENDER_WAIT_SECONDS": float(config.get("TENDER_WAIT_SECONDS")
                                          or env("TENDER_WAIT_SECONDS", "5")),
             "AUDIT_SIGNING_KEY": config.get("AUDIT_SIGNING_KEY") or secret("AUDIT_SIGNING_KEY"),
-            "PUBLIC_URL": config.get("PUBLIC_URL") or env("PUBLIC_URL"),
+            "PUBLIC_URL": config.get("PUBLIC_URL") or public_url(),
+            "OCDS_PUBLICATION": config.get("OCDS_PUBLICATION")
+            or ocds_publication(config.get("PUBLIC_URL") or public_url()),
             "SCORE_REMINDER_HOURS": config.get("SCORE_REMINDER_HOURS")
             or _hours(env("SCORE_REMINDER_HOURS", "72") or "")}
+
+
+def ocds_publication(base: str) -> Publication:
+    """Who publishes the OCDS packages, from ``COPROCURE_OCDS_*`` (sandbox defaults): the ocid
+    prefix (register one with the Open Contracting Partnership before publishing for real),
+    the publisher's name, organisation identifier scheme and id, and web page, the data's
+    licence (the Open Government Licence v3.0) and the publication policy's URL."""
+    prefix = env("OCDS_OCID_PREFIX") or SANDBOX_OCID_PREFIX
+    if not re.fullmatch(r"ocds-[a-z0-9]+", prefix):
+        raise RuntimeError("COPROCURE_OCDS_OCID_PREFIX must be an ocid prefix such as "
+                           f"'ocds-a1b2c3' (it is {prefix!r})")
+    return Publication(
+        public_url=base, ocid_prefix=prefix,
+        publisher_name=env("OCDS_PUBLISHER_NAME") or "coprocure",
+        publisher_scheme=env("OCDS_PUBLISHER_SCHEME") or None,
+        publisher_uid=env("OCDS_PUBLISHER_UID") or None,
+        publisher_uri=env("OCDS_PUBLISHER_URI") or None,
+        license=env("OCDS_LICENSE") or OPEN_GOVERNMENT_LICENCE,
+        publication_policy=env("OCDS_PUBLICATION_POLICY") or None)
 
 
 def _hours(raw: str) -> tuple[float, ...]:

@@ -15,6 +15,8 @@ import rfc8785
 from services.demo import scenario
 from services.demo.client import Client
 from services.demo.runner import DemoRun
+from shared.waiting import wait_until
+from tests.support import cove
 
 pytestmark = pytest.mark.e2e
 
@@ -46,6 +48,13 @@ def tender_run(platform, tmp_path_factory):
 
     tender = demo.publish_tender()
     assert tender["status"] == "published"
+    # Open tenders are published in OCDS too: the tender release, once scoring has heard of it.
+    anyone = Client(platform.url())
+    package = wait_until(lambda: (r := anyone.request(
+        "GET", f"/tenders/{tender['id']}/ocds", expect=(200, 404))).status_code == 200
+        and r.json(), timeout=60, what="the open tender's OCDS package")
+    assert [r["tag"] for r in package["releases"]] == [["tender"]]
+    assert cove.summary(cove.review(package)) == cove.CLEAN
     assert [c["key"] for c in tender["criteria"]] == ["Q1", "Q2", "Q3", "Q4", "Q5", "SV"]
     assert sum(c["weight"] for c in tender["criteria"]) + tender["price"]["weight"] == 100
 
@@ -168,3 +177,23 @@ def test_auditor_replays_exports_and_verifies(awarded_run, platform, tmp_path):
     release = ocds["releases"][-1]
     assert release["tender"]["awardCriteria"] == "ratedCriteria"
     assert release["awards"][0]["status"] in ("active", "pending")
+
+
+def test_the_standards_validator_accepts_the_demo_tenders_package(awarded_run, platform):
+    """libcoveocds (offline) on the demo tender's package as the gateway serves it after the
+    award: no error, no field outside the schema and its declared extensions, and the public
+    URL, not the scoring service's, as its uri."""
+    demo = awarded_run.demo
+    ocds = Client(platform.url()).get(f"/tenders/{demo.tender['id']}/ocds")
+    tags = [r["tag"] for r in ocds["releases"]]
+    # the contract release follows once commissioning has made the contract (timing varies)
+    assert tags[:3] == [["tender"], ["tenderUpdate"], ["award"]] \
+        and tags[3:] in ([], [["contract"]]), tags
+    report = cove.review(ocds)
+    print(json.dumps(cove.summary(report), indent=1))  # shown with -s: the validator's verdict
+    assert cove.summary(report) == cove.CLEAN
+    assert report["validation_errors"] == [] and report["additional_fields"] == []
+    assert ocds["uri"] == \
+        f"http://127.0.0.1:{platform.ports['gateway']}/api/v1/tenders/{demo.tender['id']}/ocds"
+    assert ocds["license"] and ocds["publisher"]["uri"] == \
+        f"http://127.0.0.1:{platform.ports['gateway']}"

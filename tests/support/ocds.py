@@ -19,7 +19,8 @@ from jsonschema import Draft4Validator, FormatChecker
 SCHEMA = Path(__file__).resolve().parents[1] / "data" / "ocds"
 STANDARD = SCHEMA / "1.1.5"
 EXTENSIONS = ("bid_extension", "lots_extension", "awardCriteriaBreakdown_extension",
-              "metrics_extension", "otherRequirements_extension", "ocds_uk_extension")
+              "metrics_extension", "otherRequirements_extension", "ocds_uk_extension",
+              "submissionTerms_extension", "location_extension")
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

@@ -1,45 +1,33 @@
-"""OCDS 1.1 release package of an awarded tender (pure: dicts in, dicts out).
+"""OCDS 1.1 release package of a published tender (pure: dicts in, dicts out).
 
-Releases (ocid ``ocds-coprocure-<tender id>``): ``tender`` at publication, ``tenderUpdate`` at
-opening (bid counts only), ``award`` at the award (bid details, award, supplier), then once the
-contract exists ``contract`` (its agreed metrics) and ``implementation`` (validated results per
-period with their measure classification, and a reporting milestone per period). Bid details
+Releases (ocid ``<configured prefix>-<tender id>``): ``tender`` at publication, ``tenderUpdate``
+at opening (bid counts only), ``award`` at the award (bid details, award, supplier), then once
+the contract exists ``contract`` and ``implementation`` (ocds_contract.py); a tender cancelled
+before its award ends with ``tenderCancellation``. Bid details
 appear only in the award release, which is dated after the deadline. Extensions: bid (``bids``),
 lots + awardCriteriaBreakdown (criteria and weights on the tender's single lot, or on each of
 its own lots), otherRequirements (a reserved lot's ``reservedParticipation``), metrics
 (``agreedMetrics``, ``implementation.metrics``) and the UK extension (``measureClassification``,
-the ``smeVcse`` reservation code).
+the ``smeVcse`` reservation code); submissionTerms and location only because the lots and UK
+extensions refer to their definitions (ocds_publication.py).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
+from services.scoring.domain.ocds_contract import contract_releases
+from services.scoring.domain.ocds_publication import EXTENSIONS, Publication
+from services.scoring.domain.ocds_publication import org as _org
+from services.scoring.domain.ocds_publication import value as _value
 from shared.methodology import DEFAULT_EVALUATION
 
-OCID_PREFIX = "ocds-coprocure-"
-EXTENSIONS = [
-    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/"
-    "d62ff4b0ba393d823ca8113a9039b12edf7acb8f/extension.json",
-    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/"
-    "8d3b52eb26ce0f1a015c91b665c120b17ef619a0/extension.json",
-    "https://raw.githubusercontent.com/open-contracting-extensions/"
-    "ocds_awardCriteriaBreakdown_extension/9391240f353e8536992938fe9f7987cd89235331/"
-    "extension.json",
-    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_metrics_extension/"
-    "fad91df868907e339e5b3b4af5c334e02b80fa4f/extension.json",
-    "https://raw.githubusercontent.com/open-contracting-extensions/"
-    "ocds_otherRequirements_extension/143e56e3166073b5d317826a745e46b9889e379b/extension.json",
-    "https://raw.githubusercontent.com/cabinetoffice/ocds_uk_extension/"
-    "aa0e43b84dfad0cb9b839a8135e0bc4b285d32fc/extension.json",
-]
+__all__ = ["EXTENSIONS", "Publication", "release_package"]
+
 # A lot's reservation as OCDS reservedParticipation codes: the UK extension's smeVcse for
 # VCSEs, otherRequirements' publicServiceMissionOrganization for mutuals (PCR 2015 reg. 77).
 RESERVATION_CODES = {"social_enterprise": "smeVcse", "charity": "smeVcse", "cic": "smeVcse",
                      "cooperative": "smeVcse", "mutual": "publicServiceMissionOrganization"}
-CLASSIFICATION_TITLES = {"met": "Met", "slightlyBelow": "Slightly below", "below": "Below",
-                         "significantlyBelow": "Significantly below"}
 FORMULAS = {
     "absolute_benchmark": "W x clip((C - p)/(C - F), 0, 1) against the published ceiling C and "
                           "floor F",
@@ -47,19 +35,6 @@ FORMULAS = {
     "linear_deduction": "W x max(0, 1 - (p - L)/L), L the lowest compliant price",
     "fixed_price": "fixed price: quality only",
 }
-
-
-def _value(money: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Our ``{amount: "1.00", currency}`` as an OCDS Value (amount is a JSON number)."""
-    if not money or money.get("amount") in (None, ""):
-        return None
-    amount = Decimal(str(money["amount"]))
-    return {"amount": int(amount) if amount == amount.to_integral() else float(amount),
-            "currency": money.get("currency") or "GBP"}
-
-
-def _org(org_id: str, name: str | None) -> dict[str, Any]:
-    return {"id": org_id, "name": name or org_id}
 
 
 def _criteria(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -166,37 +141,73 @@ def _statistics(bids: list[dict[str, Any]], ranking: dict[str, dict[str, Any]] |
 
 
 def release_package(*, tender: dict[str, Any], evaluation: dict[str, Any], published_at: str,
-                    opened_at: str, bids: list[dict[str, Any]], ranking: list[dict[str, Any]],
-                    award: dict[str, Any], buyer_name: str | None, uri: str,
-                    published_date: str, award_status: str,
+                    buyer_name: str | None, publication: Publication, published_date: str,
+                    opened_at: str | None = None, bids: list[dict[str, Any]] | None = None,
+                    ranking: list[dict[str, Any]] | None = None,
+                    award: dict[str, Any] | None = None, award_status: str = "pending",
+                    cancelled_at: str | None = None,
                     contract: dict[str, Any] | None = None,
                     ratings: list[dict[str, Any]] | None = None,
                     today: str | None = None,
                     payments: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The package. ``bids``: ``{bid_id, organisation_id, organisation_name, submitted_at,
-    price}``; ``ranking``: the award's run ranking; ``award``: ``{bid_id, awarded_at, ...}``."""
-    ocid = OCID_PREFIX + tender["id"]
+    """The package of what has happened so far: the ``tender`` release from publication, the
+    ``tenderUpdate`` once the bids are open (``opened_at`` and ``bids``), the ``award`` once
+    awarded (``award``, with the run's ``ranking``), then the contract's releases; or a
+    ``tenderCancellation`` release if the tender was cancelled before an award.
+
+    ``bids``: ``{bid_id, organisation_id, organisation_name, submitted_at, price}``;
+    ``award``: ``{bid_id, awarded_at, justification}``."""
+    ocid = publication.ocid(tender["id"])
     buyer = _org(tender.get("organisation_id") or "buyer", buyer_name)
     buyer_party = {**buyer, "roles": ["buyer", "procuringEntity"]}
-    ranks = {r["bid_id"]: r for r in ranking}
-    winner = next(b for b in bids if b["bid_id"] == award["bid_id"])
+    bids = bids or []
     tenderer_orgs = {b["organisation_id"]: b.get("organisation_name") for b in bids}
-    parties = [buyer_party] + [
-        {**_org(oid, name), "roles": ["tenderer"] + (
-            ["supplier"] if oid == winner["organisation_id"] else [])}
-        for oid, name in tenderer_orgs.items()]
 
     first = _tender_core(tender, evaluation, published_at, "active")
     first["procuringEntity"] = buyer
     releases = [_release(ocid, "tender", published_at, "tender", buyer, [buyer_party], first)]
 
-    opening = _tender_core(tender, evaluation, published_at, "active")
-    opening["procuringEntity"] = buyer
-    opening["numberOfTenderers"] = len(tenderer_orgs)
-    update = _release(ocid, "opening", opened_at, "tenderUpdate", buyer, [buyer_party], opening)
-    update["bids"] = {"statistics": _statistics(bids, None, opened_at)}
-    releases.append(update)
+    if opened_at is not None:
+        opening = _tender_core(tender, evaluation, published_at, "active")
+        opening["procuringEntity"] = buyer
+        opening["numberOfTenderers"] = len(tenderer_orgs)
+        update = _release(ocid, "opening", opened_at, "tenderUpdate", buyer, [buyer_party],
+                          opening)
+        update["bids"] = {"statistics": _statistics(bids, None, opened_at)}
+        releases.append(update)
 
+    if award is None:
+        if cancelled_at is not None:
+            ended = _tender_core(tender, evaluation, published_at, "cancelled")
+            ended["procuringEntity"] = buyer
+            releases.append(_release(ocid, "cancellation", cancelled_at, "tenderCancellation",
+                                     buyer, [buyer_party], ended))
+        return publication.package(tender["id"], published_date, releases)
+
+    closing = _award_release(ocid, tender, evaluation, published_at, opened_at or published_at,
+                             buyer, bids, ranking or [], award, award_status)
+    releases.append(closing)
+    if contract is not None:
+        # Later releases repeat the tender and award, so the latest release stays complete.
+        releases += contract_releases(ocid, closing["awards"][0], buyer, closing["parties"],
+                                      closing["tender"], contract, ratings or [],
+                                      today or published_date[:10], payments, publication)
+    return publication.package(tender["id"], published_date, releases)
+
+
+def _award_release(ocid: str, tender: dict[str, Any], evaluation: dict[str, Any],
+                   published_at: str, opened_at: str, buyer: dict[str, Any],
+                   bids: list[dict[str, Any]], ranking: list[dict[str, Any]],
+                   award: dict[str, Any], award_status: str) -> dict[str, Any]:
+    """The ``award`` release: the bids' details (dated after the deadline), the award and its
+    supplier."""
+    ranks = {r["bid_id"]: r for r in ranking}
+    winner = next(b for b in bids if b["bid_id"] == award["bid_id"])
+    tenderer_orgs = {b["organisation_id"]: b.get("organisation_name") for b in bids}
+    parties = [{**buyer, "roles": ["buyer", "procuringEntity"]}] + [
+        {**_org(oid, name), "roles": ["tenderer"] + (
+            ["supplier"] if oid == winner["organisation_id"] else [])}
+        for oid, name in tenderer_orgs.items()]
     awarded_at = award["awarded_at"]
     final = _tender_core(tender, evaluation, published_at, "complete")
     final.update(procuringEntity=buyer, numberOfTenderers=len(tenderer_orgs),
@@ -226,134 +237,4 @@ def release_package(*, tender: dict[str, Any], evaluation: dict[str, Any], publi
     if _value(winner["price"]):
         award_doc["value"] = _value(winner["price"])
     closing["awards"] = [award_doc]
-    releases.append(closing)
-    if contract is not None:
-        # Later releases repeat the tender and award, so the latest release stays complete.
-        releases += contract_releases(ocid, award_doc, buyer, parties, final, contract,
-                                      ratings or [], today or published_date[:10], payments)
-    return {"uri": uri, "version": "1.1", "extensions": EXTENSIONS,
-            "publishedDate": published_date,
-            "publisher": {"name": "coprocure", "uid": "coprocure"},
-            "releases": releases}
-
-
-def _at(day: str) -> str:
-    """An ISO date as the OCDS date-time at its start (UTC)."""
-    return f"{day[:10]}T00:00:00Z"
-
-
-def _agreed(metric: dict[str, Any]) -> dict[str, Any]:
-    """An agreed metric: its baseline and target as observations."""
-    indicator = metric.get("indicator") or {}
-    unit = {"name": indicator.get("unit") or "value"}
-    observations = []
-    baseline = metric.get("baseline") or {}
-    if baseline.get("value") is not None:
-        obs = {"id": f"{metric['id']}-baseline", "measure": baseline["value"], "unit": unit,
-               "notes": "Baseline" + (f" ({baseline['source']})" if baseline.get("source")
-                                      else "")}
-        if baseline.get("date"):
-            obs["period"] = {"endDate": _at(baseline["date"])}
-        observations.append(obs)
-    target = metric.get("target") or {}
-    if target.get("value") is not None:
-        obs = {"id": f"{metric['id']}-target", "measure": target["value"], "unit": unit,
-               "notes": "Target"}
-        if target.get("by"):
-            obs["period"] = {"endDate": _at(target["by"])}
-        observations.append(obs)
-    out = {"id": metric["id"], "title": indicator.get("name") or metric["id"],
-           "description": metric.get("statement") or indicator.get("name") or metric["id"]}
-    if observations:
-        out["observations"] = observations
-    return out
-
-
-def contract_releases(ocid: str, award: dict[str, Any], buyer: dict[str, Any],
-                      parties: list[dict[str, Any]], tender: dict[str, Any],
-                      contract: dict[str, Any], ratings: list[dict[str, Any]],
-                      today: str, payments: dict[str, Any] | None = None
-                      ) -> list[dict[str, Any]]:
-    """The ``contract`` release and, once a period is rated, the ``implementation`` release.
-
-    ``contract``: what commissioning announced (``id, title, value, start_date, end_date,
-    metrics``, ``created_at``); ``ratings``: the current rating per period (``period,
-    measures, rated_at``); ``payments``: the current outcome payment run (``periods`` with
-    ``amount``, ``currency``, ``calculated_at``), published as ``implementation.transactions``.
-    """
-    start = _at(contract["start_date"])
-    core = {"id": contract["id"], "awardID": award["id"],
-            "title": contract.get("title") or contract["id"], "status": "active",
-            "period": {"startDate": start, "endDate": _at(contract["end_date"])}}
-    if _value(contract.get("value")):
-        core["value"] = _value(contract["value"])
-    agreed = [_agreed(m) for m in contract.get("metrics") or []]
-    if agreed:
-        core["agreedMetrics"] = agreed
-    base = {"ocid": ocid, "initiationType": "tender", "language": "en", "parties": parties,
-            "buyer": buyer, "tender": tender, "awards": [award]}
-    # dated when the contract was made (the tender concluded), never before the award
-    made = contract.get("created_at") or start
-    releases = [{**base, "id": f"{ocid}-contract", "date": made, "tag": ["contract"],
-                 "contracts": [core]}]
-    transactions = _transactions(contract, award, buyer, payments)
-    if not ratings and not transactions:
-        return releases
-    validated = {(m["metric_id"], r["period"]): (m, r) for r in ratings for m in r["measures"]}
-    metrics, milestones = [], []
-    for metric in contract.get("metrics") or []:
-        unit = {"name": (metric.get("indicator") or {}).get("unit") or "value"}
-        observations = []
-        for slot in metric.get("schedule") or []:
-            found = validated.get((metric["id"], slot["period"]))
-            milestone = {"id": f"{metric['id']}-p{slot['period']}-report",
-                         "title": f"Report on {metric['id']}, period {slot['period']}",
-                         "type": "reporting", "dueDate": _at(slot["due"])}
-            if found:
-                measure, rating = found
-                label = measure["measure_classification"]
-                observations.append({
-                    "id": f"{metric['id']}-p{slot['period']}",
-                    "period": {"startDate": _at(slot["start"]), "endDate": _at(slot["end"])},
-                    "measure": float(measure["value"]), "unit": unit,
-                    "measureClassification": {"id": label,
-                                              "description": CLASSIFICATION_TITLES[label]}})
-                milestone.update(status="met", dateMet=rating["rated_at"])
-            else:
-                milestone["status"] = "scheduled" if slot["due"] >= today else "notMet"
-            milestones.append(milestone)
-        if observations:
-            metrics.append({"id": metric["id"], "title": _agreed(metric)["title"],
-                            "observations": observations})
-    implementation: dict[str, Any] = {"milestones": milestones}
-    if metrics:
-        implementation["metrics"] = metrics
-    if transactions:
-        implementation["transactions"] = transactions
-    latest = max([r["rated_at"] for r in ratings]
-                 + ([payments["calculated_at"]] if transactions else []))
-    releases.append({**base, "id": f"{ocid}-implementation-{len(ratings)}", "date": latest,
-                     "tag": ["implementation"],
-                     "contracts": [{**core, "implementation": implementation}]})
-    return releases
-
-
-def _transactions(contract: dict[str, Any], award: dict[str, Any], buyer: dict[str, Any],
-                  payments: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Each period's outcome payment due (the current run) as an OCDS transaction from the
-    buyer to the supplier; periods paying nothing are left out."""
-    if not payments:
-        return []
-    payee = (award.get("suppliers") or [{}])[0]
-    out = []
-    for period in payments.get("periods") or []:
-        value = _value({"amount": period["amount"], "currency": payments.get("currency")})
-        if value is None or value["amount"] == 0:
-            continue
-        out.append({"id": f"{contract['id']}-outcome-payment-p{period['period']}",
-                    "source": "coprocure outcome payment run "
-                              f"{payments['id']} (revision {payments['revision']})",
-                    "date": payments["calculated_at"], "value": value,
-                    "payer": {"id": buyer["id"], "name": buyer["name"]},
-                    "payee": {"id": payee.get("id"), "name": payee.get("name")}})
-    return out
+    return closing

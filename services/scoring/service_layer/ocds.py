@@ -9,8 +9,8 @@ from sqlalchemy import select
 from services.scoring.adapters.tables.payments import PaymentRun
 from services.scoring.adapters.tables.performance import ContractRecord, PerformanceRating
 from services.scoring.adapters.tables.runs import Award, ScoringRun
-from services.scoring.adapters.tables.tenders import Bid, Tender
-from services.scoring.domain.ocds import release_package
+from services.scoring.adapters.tables.tenders import CANCELLED, Bid, Tender
+from services.scoring.domain.ocds import Publication, release_package
 from shared.errors import NotFound
 from shared.time import rfc3339
 
@@ -19,34 +19,46 @@ if TYPE_CHECKING:
 
 
 def _not_found() -> NotFound:
-    return NotFound("No awarded tender with this id.", title="Not Found")
+    return NotFound("No published tender with this id.", title="Not Found")
 
 
-def ocds_package(ctx: Context, tender_id: str, uri: str) -> dict[str, Any]:
-    """The OCDS release package of an awarded tender; 404 before the award."""
+def ocds_package(ctx: Context, tender_id: str, publication: Publication) -> dict[str, Any]:
+    """The OCDS release package of a published tender: its ``tender`` release while open,
+    more releases as it is opened, awarded and contracted; 404 for a tender scoring has not
+    heard of (drafts never leave commissioning)."""
     now = ctx.clock()
     with ctx.session_factory() as session:
         tender = session.get(Tender, tender_id)
-        award = session.get(Award, tender_id) if tender is not None else None
-        if tender is None or award is None:
+        if tender is None:
             raise _not_found()
-        run = session.get(ScoringRun, award.run_id)
-        bids = session.scalars(select(Bid).where(Bid.tender_id == tender.id)
-                               .order_by(Bid.position, Bid.id)).all()
+        award = session.get(Award, tender_id)
         doc = {**tender.frozen, "id": tender.id}
         published = (doc.get("published_at") or doc.get("created_at")
                      or doc.get("clarification_deadline") or doc.get("submission_deadline"))
-        opened = rfc3339(tender.opened_at or tender.closed_at) or doc.get("submission_deadline")
+        common = dict(tender=doc, evaluation=tender.evaluation, published_at=published,
+                      buyer_name=doc.get("organisation_name") or doc.get("buyer_name"),
+                      publication=publication, published_date=rfc3339(now))
+        opened = rfc3339(tender.opened_at or tender.closed_at)
+        # scoring's last word on a cancelled tender is when it heard of the cancellation
+        cancelled = rfc3339(max(t for t in (tender.updated_at, tender.opened_at,
+                                            tender.closed_at) if t is not None)) \
+            if tender.status == CANCELLED else None
+        if opened is None:  # bids still sealed: what was published
+            return release_package(**common, cancelled_at=cancelled)
+        bids = [{"bid_id": b.id, "organisation_id": b.organisation_id,
+                 "organisation_name": b.organisation_name, "submitted_at": b.submitted_at,
+                 "price": (b.content or {}).get("price")}
+                for b in session.scalars(select(Bid).where(Bid.tender_id == tender.id)
+                                         .order_by(Bid.position, Bid.id))]
+        if award is None:
+            return release_package(**common, opened_at=opened, bids=bids,
+                                   cancelled_at=cancelled)
+        run = session.get(ScoringRun, award.run_id)
         return release_package(
-            tender=doc, evaluation=tender.evaluation, published_at=published, opened_at=opened,
-            bids=[{"bid_id": b.id, "organisation_id": b.organisation_id,
-                   "organisation_name": b.organisation_name, "submitted_at": b.submitted_at,
-                   "price": (b.content or {}).get("price")} for b in bids],
+            **common, opened_at=opened, bids=bids,
             ranking=(run.output or {}).get("ranking", []) if run else [],
             award={"bid_id": award.bid_id, "awarded_at": rfc3339(award.awarded_at),
                    "justification": award.justification},
-            buyer_name=doc.get("organisation_name") or doc.get("buyer_name"), uri=uri,
-            published_date=rfc3339(now),
             award_status="pending" if award.standstill_ends_at > now else "active",
             **_contract_parts(session, tender.id, now.date().isoformat()))
 

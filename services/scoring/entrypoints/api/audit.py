@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
@@ -104,7 +104,6 @@ class ExportView(MethodView):
 class OcdsView(MethodView):
     @bp.response(200)
     def get(self, tender_id: str):
-        """OCDS 1.1 release package of an awarded tender (anyone; 404 before the award)."""
-        base = current_app.config.get("PUBLIC_URL") or request.url_root.rstrip("/")
-        uri = f"{base.rstrip('/')}/api/v1/tenders/{tender_id}/ocds"
-        return service.ocds_package(ctx(), tender_id, uri)
+        """OCDS 1.1 release package of a published tender (anyone): its tender release while
+        open, then opening, award and contract releases; 404 for an unknown tender."""
+        return service.ocds_package(ctx(), tender_id, current_app.config["OCDS_PUBLICATION"])

@@ -11,6 +11,7 @@ from shared.audit.verify import verify_command
 from tests.integration.scoring import payloads
 from tests.integration.scoring.audit.helpers import ANONYMOUS, fill
 from tests.integration.scoring.scenario import Scenario
+from tests.support import cove
 from tests.support.ocds import bid_details_before, package_errors
 
 
@@ -47,8 +48,17 @@ def test_ocds_package_of_an_awarded_tender_validates(scoring):
     s = _scenario(scoring)
     h, t = s.h, s.tender_id
     assert h.get(ANONYMOUS, f"/tenders/{t}/ocds").status_code == 404  # not even published
-    s.publish_and_close()
-    assert h.get(ANONYMOUS, f"/tenders/{t}/ocds").status_code == 404  # not awarded yet
+    s.h.publish(payloads.published(s.doc))
+    open_ = h.get(ANONYMOUS, f"/tenders/{t}/ocds")  # published, bids sealed: the tender only
+    assert open_.status_code == 200, open_.json
+    assert [r["tag"] for r in open_.json["releases"]] == [["tender"]]
+    assert "bids" not in open_.json["releases"][0]
+    assert cove.summary(cove.review(open_.json)) == cove.CLEAN
+    s.h.close(s.closing)
+    opened = h.get(ANONYMOUS, f"/tenders/{t}/ocds")  # not awarded yet: tender and opening
+    assert opened.status_code == 200, opened.json
+    assert [r["tag"] for r in opened.json["releases"]] == [["tender"], ["tenderUpdate"]]
+    assert package_errors(opened.json) == []
     run = _award(s)
     resp = h.get(ANONYMOUS, f"/tenders/{t}/ocds")
     assert resp.status_code == 200, resp.json
@@ -62,6 +72,8 @@ def test_ocds_package_of_an_awarded_tender_validates(scoring):
     winner = next(r for r in run["ranking"] if r["passed"])["bid_id"]
     assert final["awards"][0]["relatedBids"] == [winner]
     assert final["buyer"]["name"] == "Borough Council"
+    assert package["uri"].endswith(f"/api/v1/tenders/{t}/ocds")
+    assert cove.summary(cove.review(package)) == cove.CLEAN
     assert h.get(ANONYMOUS, "/tenders/tnd_nope/ocds").status_code == 404
 
 
@@ -184,3 +196,17 @@ def test_a_request_signs_its_milestone_head_with_the_apps_key_and_clock(scoring)
     assert size == head["tree_size"]
     logged = h.get(s.auditor, f"/audit/events?tender_id={t}&type=bid_awarded").json["items"]
     assert [e["occurred_at"] for e in logged] == ["2031-05-06T07:08:09Z"]
+
+
+def test_a_tender_cancelled_while_open_ends_with_a_cancellation_release(scoring):
+    s = _scenario(scoring)
+    h, t = s.h, s.tender_id
+    s.h.publish(payloads.published(s.doc))
+    s.h.publish(payloads.published({**s.doc, "status": "cancelled"}, "TenderCancelled"))
+    resp = h.get(ANONYMOUS, f"/tenders/{t}/ocds")
+    assert resp.status_code == 200, resp.json
+    releases = resp.json["releases"]
+    assert [r["tag"] for r in releases] == [["tender"], ["tenderCancellation"]]
+    assert releases[-1]["tender"]["status"] == "cancelled"
+    assert package_errors(resp.json) == []
+    assert cove.summary(cove.review(resp.json)) == cove.CLEAN

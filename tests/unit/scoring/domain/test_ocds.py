@@ -6,7 +6,8 @@ import copy
 
 import pytest
 
-from services.scoring.domain.ocds import OCID_PREFIX, release_package
+from services.scoring.domain.ocds import Publication, release_package
+from tests.support import cove
 from tests.support.builders import criterion, tender_document
 from tests.support.ocds import bid_details_before, codelist_errors, package_errors
 
@@ -28,6 +29,13 @@ RANKING = [{"bid_id": "bid_a", "rank": 1, "passed": True, "total": 81.5},
            {"bid_id": "bid_b", "rank": 2, "passed": False, "total": 40.0}]
 
 
+PUBLICATION = Publication(public_url="https://example.org", ocid_prefix="ocds-a1b2c3",
+                          publisher_name="Borough Council", publisher_scheme="GB-COH",
+                          publisher_uid="01234567",
+                          publication_policy="https://example.org/ocds-policy")
+OCID_PREFIX = "ocds-a1b2c3-"
+
+
 def build(**changes):
     args = dict(tender=copy.deepcopy(TENDER), evaluation={"mode": "panel",
                                                           "min_quality_share": 0.6},
@@ -35,7 +43,7 @@ def build(**changes):
                 bids=copy.deepcopy(BIDS), ranking=RANKING,
                 award={"bid_id": "bid_a", "awarded_at": "2026-11-20T15:00:00Z",
                        "justification": None},
-                buyer_name="Borough Council", uri="https://example.org/api/v1/tenders/tnd_1/ocds",
+                buyer_name="Borough Council", publication=PUBLICATION,
                 published_date="2026-11-21T00:00:00Z", award_status="pending")
     args.update(changes)
     return release_package(**args)
@@ -148,6 +156,8 @@ def test_outcome_payments_are_implementation_transactions_from_buyer_to_supplier
     (paid,) = last["contracts"][0]["implementation"]["transactions"]  # nothing paid: no entry
     assert paid["id"] == "ctr_1-outcome-payment-p1"
     assert paid["value"] == {"amount": 10000, "currency": "GBP"}
+    assert paid["source"] == "https://example.org/api/v1/contracts/ctr_1/payments"
+    assert cove.summary(cove.review(package))["validation_errors"] == []
     parties = {p["id"]: p["roles"] for p in last["parties"]}
     assert "buyer" in parties[paid["payer"]["id"]] and "supplier" in parties[paid["payee"]["id"]]
 
@@ -177,3 +187,50 @@ def test_a_tender_with_lots_uses_the_lots_extension_and_reservation_codes():
     # A code outside the codelists is caught (so the test above means something).
     lots["L2"]["otherRequirements"]["reservedParticipation"] = ["charitiesOnly"]
     assert codelist_errors(final) or package_errors(package)
+
+
+def test_the_standards_own_validator_accepts_the_package():
+    """libcoveocds, offline: every declared extension loads, the extended schema dereferences
+    (the lots extension's SubmissionTerms, the UK extension's Location), no error, no field
+    outside the schema."""
+    assert cove.summary(cove.review(build())) == cove.CLEAN
+
+
+def test_the_validator_fails_a_package_missing_an_extension():
+    """What the check guards: without the submission terms extension the schema does not
+    dereference."""
+    package = build()
+    package["extensions"] = [u for u in package["extensions"] if "submissionTerms" not in u]
+    assert "SubmissionTerms" in cove.summary(cove.review(package))["json_deref_error"]
+
+
+def test_the_publisher_licence_policy_and_uri_come_from_the_publication():
+    package = build()
+    assert package["uri"] == "https://example.org/api/v1/tenders/tnd_1/ocds"
+    assert package["publisher"] == {"name": "Borough Council", "scheme": "GB-COH",
+                                    "uid": "01234567", "uri": "https://example.org"}
+    assert package["license"].startswith("https://www.nationalarchives.gov.uk/doc/open-gov")
+    assert package["publicationPolicy"] == "https://example.org/ocds-policy"
+    assert {r["ocid"] for r in package["releases"]} == {"ocds-a1b2c3-tnd_1"}
+
+
+def test_an_open_tender_has_its_tender_release_only():
+    package = release_package(tender=copy.deepcopy(TENDER), evaluation={"mode": "panel"},
+                              published_at=TENDER["published_at"], buyer_name="Borough Council",
+                              publication=PUBLICATION, published_date="2026-10-02T00:00:00Z")
+    assert [r["tag"] for r in package["releases"]] == [["tender"]]
+    (release,) = package["releases"]
+    assert release["tender"]["status"] == "active" and "bids" not in release
+    assert release["tender"]["tenderPeriod"]["endDate"] == TENDER["submission_deadline"]
+    assert package_errors(package) == []
+    assert cove.summary(cove.review(package))["validation_errors"] == []
+
+
+def test_opened_but_not_awarded_adds_the_bid_counts_and_a_cancellation_ends_it():
+    package = build(award=None, ranking=None, cancelled_at="2026-11-05T09:00:00Z")
+    assert [r["tag"] for r in package["releases"]] == [["tender"], ["tenderUpdate"],
+                                                       ["tenderCancellation"]]
+    assert package["releases"][-1]["tender"]["status"] == "cancelled"
+    assert "details" not in package["releases"][1]["bids"]
+    assert package_errors(package) == []
+    assert cove.summary(cove.review(package))["additional_fields"] == []
