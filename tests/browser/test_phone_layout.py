@@ -117,9 +117,9 @@ def test_every_page_fits_a_320_px_phone(browser, phone_world, who, axe_check, sc
         if who != "commissioner":
             return
         # Four pages at phone size for the docs (docs/img/portal/phone-*.png), and axe on them
-        # at this width: the awarded tender's evaluation and run, its contract, and home.
+        # at this width: home, the awarded tender's evaluation, an assessment summary, the contract.
         for path, name in (("/portal/", "home"), ("/portal/tenders/*/evaluation", "evaluation"),
-                           ("/portal/scoring-runs/*", "scoring-run"),
+                           ("/portal/bids/*/summary", "assessment-summary"),
                            ("/portal/contracts/*", "contract")):
             assert path in seen, f"the commissioner never reached {path}: {sorted(seen)}"
             page.goto(seen[path])
