@@ -127,7 +127,8 @@ def _webargs_errors(messages: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
-def _http_exception(exc: HTTPException) -> Response:
+def http_exception_problem(exc: HTTPException) -> Response:
+    """The problem document for a werkzeug HTTP error (validation errors by field)."""
     status = exc.code or 500
     data = getattr(exc, "data", None) or {}
     messages = data.get("messages") if isinstance(data, dict) else None
@@ -191,7 +192,7 @@ def register_problem_handlers(app: Flask) -> None:
     app.register_error_handler(Problem, problem_response)
     app.register_error_handler(errors.ServiceError,
                                lambda exc: problem_response(problem_from_error(exc)))
-    app.register_error_handler(HTTPException, _http_exception)
+    app.register_error_handler(HTTPException, http_exception_problem)
     app.register_error_handler(DataError, _unstorable_value)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(InterfaceError, _database_unavailable)

@@ -135,12 +135,13 @@ def gateway_server(tmp_path_factory) -> Iterator[str]:
 class World:
     """The running platform plus a demo cast (staff, bidders) made through the API."""
 
-    def __init__(self, platform, admin_token: str):
+    def __init__(self, platform, admin_token: str, admin_email: str = ""):
         from services.demo.runner import DemoRun
 
         self.platform = platform
         self.url = platform.url()
         self.admin_token = admin_token
+        self.admin_email = admin_email
         self.cast = DemoRun(self.url, admin_token)
         self.cast.create_staff()
         self.cast.register_bidders()
@@ -174,7 +175,43 @@ def world(platform_factory) -> World:
     subprocess.run([sys.executable, "-m", "services.cli", "users", "create", "--email", email,
                     "--password", scenario.PASSWORD, "--role", "admin"],
                    env=platform.environment(), check=True, capture_output=True)
-    return World(platform, Client(platform.url()).login(email, scenario.PASSWORD).token)
+    return World(platform, Client(platform.url()).login(email, scenario.PASSWORD).token, email)
+
+
+@pytest.fixture(scope="session")
+def paid_stage(world):
+    """The example tender with a rate card, awarded, two periods decided (through the API),
+    and its payments calculated; shared by the modules that only read it (outcome pages, the
+    phone layout), so it is built once a session."""
+    from services.demo.contract import ContractStage
+    from shared.waiting import wait_until
+    from tests.support.builders import rate_card
+
+    demo = world.demo(deadline_seconds=12)
+    demo.rate_card = rate_card()
+    demo.publish_tender()
+    demo.submit_bids()
+    demo.set_panel()
+    demo.wait_for_deadline()
+    demo.wait_for_assessment()
+    demo.declare_conflicts()
+    demo.score()
+    demo.moderate()
+    demo.run_scoring()
+    demo.award()
+    stage = ContractStage(demo)
+    stage.create_assessors()
+    stage.wait_for_contract()
+    stage.invite()
+    for period in (1, 2):
+        stage.report(period)
+        stage.co_assess(period)
+        stage.decide(period)
+    path = f"/contracts/{stage.contract['id']}/payments"
+    wait_until(lambda: (doc := demo.api.get(path))["current"]
+               and len(doc["current"]["periods"]) == 2 and not doc["current"]["excluded"],
+               timeout=90, what="the payments of both periods")
+    return stage
 
 
 def portal_sign_in(page, world: World, who: str, check=None) -> None:

@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import expect
 
 
-def _local(seconds: float) -> str:
-    """A datetime-local value (UTC, with seconds) ``seconds`` from now."""
+def _fill_date(page, name: str, seconds: float) -> None:
+    """Type a GOV.UK date and time (UTC, with seconds) ``seconds`` from now."""
     moment = datetime.now(UTC) + timedelta(seconds=seconds)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+    for part, value in (("day", moment.day), ("month", moment.month), ("year", moment.year)):
+        page.fill(f"#f-{name}-{part}", str(value))
+    page.fill(f"#f-{name}-time", moment.strftime("%H:%M:%S"))
 
 
 def test_commissioner_creates_publishes_answers_scores_and_awards(page, world, sign_in, axe_check,
@@ -27,8 +29,8 @@ def test_commissioner_creates_publishes_answers_scores_and_awards(page, world, s
                                 "with the people who use the service.")
     page.select_option("#f-service_area", "adult_social_care")
     page.fill("#f-estimated_value-amount", "450000.00")
-    page.fill("#f-clarification_deadline", _local(14))
-    page.fill("#f-submission_deadline", _local(24))
+    _fill_date(page, "clarification_deadline", 14)
+    _fill_date(page, "submission_deadline", 24)
     page.fill("#f-price-ceiling-amount", "450000.00")
     page.fill("#f-price-floor-amount", "250000.00")
     page.get_by_role("button", name="Save draft").click()

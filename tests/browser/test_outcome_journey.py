@@ -6,43 +6,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import expect
-
-from services.demo.contract import ContractStage
-from shared.waiting import wait_until
-from tests.support.builders import rate_card
-
-
-@pytest.fixture(scope="module")
-def paid_stage(world):
-    """The example tender with a rate card, awarded, two periods decided (through the API),
-    and its payments calculated."""
-    demo = world.demo(deadline_seconds=12)
-    demo.rate_card = rate_card()
-    demo.publish_tender()
-    demo.submit_bids()
-    demo.set_panel()
-    demo.wait_for_deadline()
-    demo.wait_for_assessment()
-    demo.declare_conflicts()
-    demo.score()
-    demo.moderate()
-    demo.run_scoring()
-    demo.award()
-    stage = ContractStage(demo)
-    stage.create_assessors()
-    stage.wait_for_contract()
-    stage.invite()
-    for period in (1, 2):
-        stage.report(period)
-        stage.co_assess(period)
-        stage.decide(period)
-    path = f"/contracts/{stage.contract['id']}/payments"
-    wait_until(lambda: (doc := demo.api.get(path))["current"]
-               and len(doc["current"]["periods"]) == 2 and not doc["current"]["excluded"],
-               timeout=90, what="the payments of both periods")
-    return stage
 
 
 def test_rate_card_payments_library_and_a_tender_from_a_framework(page, world, paid_stage,

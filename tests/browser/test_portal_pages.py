@@ -105,3 +105,54 @@ def test_tender_form_works_without_javascript(browser, gateway_server, signed_in
         assert page.input_value("#f-criteria-0-weight") == "30"
     finally:
         context.close()
+
+
+def test_unknown_portal_pages_and_wrong_methods_answer_html_pages(page, gateway_server,
+                                                                  axe_check, signed_in):
+    signed_in(page, gateway_server, ["commissioner"])
+    missing = page.goto(gateway_server + "/portal/no-such-page/42")
+    assert missing.status == 404 and missing.headers["content-type"].startswith("text/html")
+    assert page.locator("h1").inner_text() == "Page not found"
+    assert missing.headers["content-security-policy"].startswith("default-src 'self'")
+    axe_check(page, "page not found")
+    wrong = page.request.post(gateway_server + "/portal/library", form={"csrf_token": "t" * 32})
+    assert wrong.status == 405 and wrong.headers["content-type"].startswith("text/html")
+    assert "GET" in wrong.headers["allow"] and "<h1" in wrong.text()
+    # The API keeps answering problem documents.
+    api = page.request.get(gateway_server + "/api/v1/no-such-thing")
+    assert api.status == 404 and api.headers["content-type"] == "application/problem+json"
+
+
+def test_sign_out_by_address_asks_to_confirm_then_signs_out(page, gateway_server, axe_check,
+                                                           signed_in):
+    signed_out = page.goto(gateway_server + "/portal/sign-out")
+    assert page.url.startswith(gateway_server + "/portal/sign-in")  # nobody to sign out
+    assert signed_out.headers["content-type"].startswith("text/html")
+    signed_in(page, gateway_server, ["commissioner"])
+    confirm = page.goto(gateway_server + "/portal/sign-out")
+    assert confirm.status == 200 and confirm.headers["content-type"].startswith("text/html")
+    assert page.locator("h1").inner_text() == "Sign out of coprocure"
+    axe_check(page, "sign-out confirmation")
+    page.locator("main").get_by_role("button", name="Sign out").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("You have signed out")
+
+
+def test_deadlines_are_govuk_date_inputs_checked_in_plain_english(page, gateway_server,
+                                                                  axe_check, signed_in):
+    signed_in(page, gateway_server, ["commissioner"])
+    page.goto(gateway_server + "/portal/tenders/new")
+    assert page.locator("input[type='datetime-local']").count() == 0
+    for part in ("day", "month", "year", "time"):  # prefilled five weeks ahead
+        assert page.input_value(f"#f-submission_deadline-{part}")
+    page.fill("#f-submission_deadline-month", "")
+    page.fill("#f-clarification_deadline-day", "31")
+    page.fill("#f-clarification_deadline-month", "2")
+    page.fill("#f-title", "Peer support for carers")
+    page.get_by_role("button", name="Save draft").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Bids accepted until must include a month" in summary.inner_text()
+    assert "Questions accepted until must be a real date" in summary.inner_text()
+    assert page.input_value("#f-clarification_deadline-day") == "31"  # kept as typed
+    summary.get_by_role("link", name="Bids accepted until must include a month").click()
+    assert page.evaluate("document.activeElement.id") == "f-submission_deadline-day"
+    axe_check(page, "tender form with date errors")

@@ -105,7 +105,9 @@ def project(contract: dict[str, Any], run: dict[str, Any] | None, *, base_url: s
                 "number_with_positive_social_outcomes": _v(d["people_with_outcome"]),
                 "outcomes_achieved": _v(f"{d['people_with_outcome']} of "
                                         f"{d['people_engaged']} people engaged, period "
-                                        f"{period}, validated by the {d.get('decided_by')}"),
+                                        f"{period}, validated"
+                                        + (f" by the {d['decided_by']}"
+                                           if d.get("decided_by") else "")),
                 "source_ids": CONTRACT_SOURCE})
     payments = []
     buyer = (contract.get("buyer") or {}).get("organisation_id")

@@ -42,9 +42,11 @@ def counts(result: dict[str, Any], validation: str) -> str | None:
     decision = result.get("decision", "validated")
     if decision != "validated":
         return f"{decision}: never paid while {decision}"
-    if result.get("decided_by", "validator") not in COUNTING_ROLES.get(validation, ()):
-        return f"validated by the {result.get('decided_by')}; this rate card counts only " \
-               "independent validation"
+    who = result.get("decided_by", "validator")
+    if who not in COUNTING_ROLES.get(validation, ()):
+        # A decision recorded without its role said "validated by the None" before.
+        by = f"the {who}" if who else "someone whose role was not recorded"
+        return f"validated by {by}; this rate card counts only independent validation"
     return None
 
 

@@ -6,12 +6,13 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Blueprint, Flask, redirect, request
+from flask import Blueprint, Flask, make_response, redirect, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
-from werkzeug.exceptions import SecurityError
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from shared.config import secret
+from shared.problems import http_exception_problem
 
 HERE = Path(__file__).parent
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
@@ -65,8 +66,35 @@ def _setup(state) -> None:
     if "PORTAL_API_URL" not in app.config and os.environ.get("COPROCURE_PORTAL_API_URL"):
         app.config["PORTAL_API_URL"] = os.environ["COPROCURE_PORTAL_API_URL"]
     app.session_interface = PortalSessionInterface()
+    for code in ROUTING_ERRORS:
+        app.register_error_handler(code, _page_or_problem)
     if not any(rule.rule == "/" for rule in app.url_map.iter_rules()):
         app.add_url_rule("/", "portal_root", lambda: redirect("/portal/"))
+
+
+# An address under /portal that matches no route (404), or not with this method (405), never
+# reaches the blueprint's own error pages: Flask only knows the blueprint of a matched route.
+ROUTING_ERRORS = (404, 405)
+ROUTING_TITLES = {404: ("Page not found", "If you typed the web address, check it is correct."),
+                  405: ("Page not found", "This page cannot be opened that way. Go back and use "
+                                          "the page's links and buttons.")}
+
+
+def in_portal(path: str) -> bool:
+    """Whether a request path is the portal's (and so answers HTML, not problem JSON)."""
+    return path == portal.url_prefix or path.startswith(portal.url_prefix + "/")
+
+
+def _page_or_problem(exc: HTTPException):
+    """An HTML error page under /portal; elsewhere the API's problem document, as before."""
+    if not in_portal(request.path):
+        return http_exception_problem(exc)
+    title, detail = ROUTING_TITLES.get(exc.code or 404, ROUTING_TITLES[404])
+    headers = {}
+    if exc.code == 405 and exc.get_response().headers.get("Allow"):
+        headers["Allow"] = exc.get_response().headers["Allow"]
+    page = render_template("portal/error.html", title=title, detail=detail)
+    return _headers(make_response(page, exc.code or 404, headers))
 
 
 @portal.after_request

@@ -20,7 +20,11 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> Mar
             f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
             f'aria-labelledby="t{uid} d{uid}"><title id="t{uid}">{escape(title)}</title>'
             f'<desc id="d{uid}">{escape(desc)}</desc>')
-    return Markup(head + "".join(body) + "</svg>")  # noqa: S704 - every text is escaped
+    # Drawn at its own size, never scaled down to the screen (labels would shrink below 12 px on
+    # a phone): the wrapper scrolls sideways instead, and is focusable so keyboards can scroll it.
+    wrap = (f'<div class="app-chart-wrap" role="region" tabindex="0" '
+            f'aria-label="{escape(title)} (chart)">')
+    return Markup(wrap + head + "".join(body) + "</svg></div>")  # noqa: S704 - texts escaped
 
 
 def ranking_chart(ranking: list[dict[str, Any]], names: dict[str, str]) -> Markup:
@@ -84,7 +88,7 @@ def depth_chart(stages: dict[str, Any] | None) -> Markup:
     for j, rung in enumerate(LADDER):
         x = label_w + j * step
         body.append(f'<line x1="{x}" y1="10" x2="{x}" y2="{20 + row_h * 4}" stroke="#b1b4b6"/>')
-        body.append(f'<text x="{x + 2}" y="{36 + row_h * 4}" font-size="11" fill="#0b0c0c" '
+        body.append(f'<text x="{x + 2}" y="{36 + row_h * 4}" font-size="12" fill="#0b0c0c" '
                     f'transform="rotate(30 {x + 2} {36 + row_h * 4})">{escape(rung)}</text>')
     for i, (stage, name) in enumerate(STAGES):
         y = 14 + i * row_h
@@ -203,7 +207,7 @@ def evidence_chart(name: str, rows: list[dict[str, Any]]) -> Markup:
             body.append(f'<rect x="{label_w}" y="{y + j * bar_h}" width="{w:.1f}" '
                         f'height="{bar_h - 2}" fill="{colour}"><title>{escape(title)}: '
                         f'{value}</title></rect><text x="{label_w + w + 4:.1f}" '
-                        f'y="{y + j * bar_h + 11}" font-size="11" fill="#0b0c0c">{value}</text>')
+                        f'y="{y + j * bar_h + 11}" font-size="12" fill="#0b0c0c">{value}</text>')
     ly = height - 12
     for j, (_, title, colour) in enumerate(series):
         body.append(f'<rect x="{label_w + j * 120}" y="{ly - 10}" width="12" height="12" '

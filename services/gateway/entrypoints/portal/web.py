@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from services.gateway.entrypoints.portal.api import ApiProblem, ApiUnavailable
 from services.gateway.entrypoints.portal.blueprint import portal
+from services.gateway.entrypoints.portal.messages import plain
 from shared.time import parse_rfc3339
 
 ROLE_NAMES = {"commissioner": "Commissioner", "bidder": "Bidder", "evaluator": "Evaluator",
@@ -78,8 +79,9 @@ class FormErrors:
     def __init__(self, errors: dict[str, list[str]] | None = None, known: set[str] | None = None):
         self.by_field: dict[str, str] = {}
         self.general: list[str] = []
+        self.anchors: dict[str, str] = {}  # field → the input its summary link focuses
         for path, messages in (errors or {}).items():
-            text = "; ".join(messages)
+            text = "; ".join(dict.fromkeys(plain(path, message) for message in messages))
             if known is None or path in known or _prefix_known(path, known):
                 field = path if known is None or path in known else _prefix_known(path, known)
                 self.by_field.setdefault(field, text)
@@ -89,6 +91,11 @@ class FormErrors:
     def add(self, field: str, message: str) -> None:
         """Add an error for a field."""
         self.by_field.setdefault(field, message)
+
+    def anchor(self, field: str, target: str) -> FormErrors:
+        """Link the summary's error for ``field`` to input ``target`` (e.g. a date's day)."""
+        self.anchors[field] = target
+        return self
 
     def __bool__(self) -> bool:
         return bool(self.by_field or self.general)
@@ -100,8 +107,8 @@ class FormErrors:
 
     def summary(self) -> list[dict[str, str]]:
         """The error summary's list (links go to the field)."""
-        out = [{"text": text, "href": "#" + field_id(field)} for field, text in
-               self.by_field.items()]
+        out = [{"text": text, "href": "#" + field_id(self.anchors.get(field, field))}
+               for field, text in self.by_field.items()]
         out.extend({"text": text} for text in self.general)
         return out
 

@@ -66,9 +66,16 @@ def sign_in():
                            errors=errors), (200 if not errors else 422)
 
 
-@portal.route("/sign-out", methods=["POST"])
+@portal.route("/sign-out", methods=["GET", "POST"])
 def sign_out():
-    """Revoke the API token, then forget it: a copied cookie is worthless after sign-out."""
+    """Revoke the API token, then forget it: a copied cookie is worthless after sign-out.
+
+    A GET (a typed or bookmarked address) asks to confirm with a button: signing out changes
+    state, so it needs the form's CSRF token; signed out already, it goes to the sign-in page."""
+    if request.method == "GET":
+        if not session.get("token"):
+            return redirect(url_for("portal.sign_in"))
+        return render_template("portal/sign_out.html", title="Sign out")
     if session.get("token"):
         try:
             api.call("DELETE", "/auth/token")

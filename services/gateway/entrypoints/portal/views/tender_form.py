@@ -10,6 +10,7 @@ from flask import render_template, request
 from services.gateway.entrypoints.portal import api
 from services.gateway.entrypoints.portal.api import ApiProblem
 from services.gateway.entrypoints.portal.blueprint import portal
+from services.gateway.entrypoints.portal.dates import date_parts, parse_date_time, posted_parts
 from services.gateway.entrypoints.portal.defaults import (
     CATEGORIES,
     PRICE_FORMULAS,
@@ -24,25 +25,6 @@ from services.gateway.entrypoints.portal.web import FormErrors, done, login_requ
 from shared.methodology import DEFAULT_EVALUATION, DEFAULT_PRICE, default_criteria
 
 DESCRIPTOR_LEVELS = ("0", "1", "3", "5")
-
-
-def _local(value: str | None) -> str:
-    """RFC 3339 → the value of a datetime-local input (UTC)."""
-    if not value:
-        return ""
-    return str(value).replace("Z", "").split("+")[0].split(".")[0]
-
-
-def _rfc3339(value: str) -> str | None:
-    """A datetime-local value (taken as UTC) → RFC 3339, or None if blank/invalid."""
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return value  # the API names the field
-    return moment.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
 
 
 def _number(value: str, kind: type = int) -> Any:
@@ -61,8 +43,8 @@ def blank_tender() -> dict[str, Any]:
     return {
         "title": "", "description": "", "service_area": "",
         "estimated_value": {"amount": ""},
-        "clarification_deadline": _local((now + timedelta(days=21)).isoformat()),
-        "submission_deadline": _local((now + timedelta(days=35)).isoformat()),
+        "clarification_deadline": date_parts((now + timedelta(days=21)).isoformat()),
+        "submission_deadline": date_parts((now + timedelta(days=35)).isoformat()),
         # The API's own defaults; the form shows the quality share in per cent.
         "evaluation": {**DEFAULT_EVALUATION,
                        "min_quality_share": round(DEFAULT_EVALUATION["min_quality_share"] * 100)},
@@ -79,7 +61,7 @@ def tender_values(tender: dict[str, Any]) -> dict[str, Any]:
         values[key] = tender.get(key) or ""
     values["estimated_value"] = {"amount": (tender.get("estimated_value") or {}).get("amount")}
     for key in ("clarification_deadline", "submission_deadline"):
-        values[key] = _local(tender.get(key))
+        values[key] = date_parts(tender.get(key))
     evaluation = dict(values["evaluation"], **(tender.get("evaluation") or {}))
     share = evaluation.get("min_quality_share")
     if isinstance(share, int | float) and share <= 1:
@@ -94,9 +76,28 @@ def tender_values(tender: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+DEADLINES = {"clarification_deadline": "Questions accepted until",
+             "submission_deadline": "Bids accepted until"}
+
+
+def parse_deadlines(form) -> tuple[dict[str, str], dict[str, dict[str, str]], dict[str, str]]:
+    """(RFC 3339 deadlines for the API, parts to redisplay, errors by field) from the form."""
+    body, shown, problems = {}, {}, {}
+    for name, label in DEADLINES.items():
+        shown[name] = posted_parts(form, name)
+        value, problem = parse_date_time(shown[name], label)
+        if problem:
+            problems[name] = problem
+        elif value:
+            body[name] = value
+    return body, shown, problems
+
+
 def parse_tender(form) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(API body, form values to redisplay) from the posted form."""
+    """(API body, form values to redisplay) from the posted form (the deadlines' own errors:
+    ``parse_deadlines``)."""
     get = lambda name: form.get(name, "")  # noqa: E731
+    deadlines, deadline_parts, _ = parse_deadlines(form)
     criteria, shown = [], []
     index = 0
     while f"criteria.{index}.key" in form:
@@ -129,8 +130,7 @@ def parse_tender(form) -> tuple[dict[str, Any], dict[str, Any]]:
         "title": get("title").strip(), "description": get("description").strip(),
         "service_area": get("service_area"),
         "estimated_value": {"amount": get("estimated_value.amount").strip(), "currency": "GBP"},
-        "clarification_deadline": _rfc3339(get("clarification_deadline")),
-        "submission_deadline": _rfc3339(get("submission_deadline")),
+        **deadlines,
         "evaluation": {
             "mode": get("evaluation.mode") or "panel",
             "min_evaluators": _number(get("evaluation.min_evaluators")),
@@ -147,8 +147,7 @@ def parse_tender(form) -> tuple[dict[str, Any], dict[str, Any]]:
         "title": body.get("title", ""), "description": body.get("description", ""),
         "service_area": get("service_area"),
         "estimated_value": {"amount": get("estimated_value.amount")},
-        "clarification_deadline": get("clarification_deadline"),
-        "submission_deadline": get("submission_deadline"),
+        **deadline_parts,
         "evaluation": {"mode": get("evaluation.mode"),
                        "min_evaluators": get("evaluation.min_evaluators"),
                        "require_lived_experience":
@@ -191,6 +190,22 @@ def check_weights(body: dict[str, Any], errors: FormErrors) -> None:
         errors.add("weights", f"The weights add up to {sum(weights)}: they must add up to 100")
 
 
+def check_form(form, body: dict[str, Any]) -> FormErrors:
+    """The portal's own checks before the API's: deadlines as dates, weights adding up."""
+    errors = FormErrors()
+    for name, problem in parse_deadlines(form)[2].items():
+        errors.add(name, problem)
+    check_weights(body, errors)
+    return errors
+
+
+def anchored(errors: FormErrors) -> FormErrors:
+    """Link each deadline's error to its day input."""
+    for name in DEADLINES:
+        errors.anchor(name, name + ".day")
+    return errors
+
+
 def _render(values, errors, tender=None):
     total = 0
     for w in [c.get("weight") for c in values["criteria"]] + [values["price"].get("weight")]:
@@ -206,6 +221,7 @@ def _render(values, errors, tender=None):
     card["outcomes"] = [*card["outcomes"], {name: "" for name in (
         "key", "criterion_key", "indicator", "price", "cap", "planned_outcomes", "description")}]
     values = dict(values, criteria=rows, rate_card=card)
+    errors = anchored(errors)
     return render_template("portal/tender_form.html",
                            title="Edit the tender" if tender else "Create a tender",
                            values=values, errors=errors, tender=tender, total=total,
@@ -221,8 +237,7 @@ def tender_new():
     if request.method == "GET":
         return _render(blank_tender(), FormErrors())
     body, values = parse_tender(request.form)
-    errors = FormErrors()
-    check_weights(body, errors)
+    errors = check_form(request.form, body)
     if not errors:
         try:
             tender = api.post("/tenders", body)
@@ -243,8 +258,7 @@ def tender_edit(tender_id: str):
     if request.method == "GET":
         return _render(tender_values(tender), FormErrors(), tender)
     body, values = parse_tender(request.form)
-    errors = FormErrors()
-    check_weights(body, errors)
+    errors = check_form(request.form, body)
     if not errors:
         try:
             api.patch(f"/tenders/{tender_id}", body)

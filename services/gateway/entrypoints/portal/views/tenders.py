@@ -9,9 +9,9 @@ from flask import render_template, request, session
 from services.gateway.entrypoints.portal import api
 from services.gateway.entrypoints.portal.api import ApiProblem
 from services.gateway.entrypoints.portal.blueprint import portal
+from services.gateway.entrypoints.portal.dates import date_parts, parse_date_time, posted_parts
 from services.gateway.entrypoints.portal.defaults import SERVICE_AREAS
 from services.gateway.entrypoints.portal.views.home import my_bids, owned
-from services.gateway.entrypoints.portal.views.tender_form import _rfc3339
 from services.gateway.entrypoints.portal.web import (
     FormErrors,
     done,
@@ -126,18 +126,25 @@ def tender_publish(tender_id: str):
 def tender_amend(tender_id: str):
     """Amend a published tender: a new submission deadline and/or description, with a reason."""
     tender = api.get(f"/tenders/{tender_id}")
-    values = {"reason": "", "submission_deadline": "", "description": tender.get("description")}
-    errors = FormErrors()
+    values: dict[str, Any] = {"reason": "", "submission_deadline": date_parts(None),
+                              "description": tender.get("description")}
+    errors = _amend_errors(FormErrors())
     if request.method == "POST":
-        values = {k: request.form.get(k, "").strip() for k in values}
+        values = {"reason": request.form.get("reason", "").strip(),
+                  "description": request.form.get("description", "").strip(),
+                  "submission_deadline": posted_parts(request.form, "submission_deadline")}
         changes: dict[str, Any] = {}
-        if values["submission_deadline"]:
-            changes["submission_deadline"] = _rfc3339(values["submission_deadline"])
+        deadline, problem = parse_date_time(values["submission_deadline"],
+                                            "The new submission deadline")
+        if problem:
+            errors.add("submission_deadline", problem)
+        elif deadline:
+            changes["submission_deadline"] = deadline
         if values["description"] and values["description"] != tender.get("description"):
             changes["description"] = values["description"]
         if not values["reason"]:
             errors.add("reason", "Enter the reason for the amendment")
-        if not changes:
+        if not changes and not errors.get("submission_deadline"):
             errors.add("submission_deadline", "Change the deadline or the description")
         if not errors:
             try:
@@ -147,10 +154,17 @@ def tender_amend(tender_id: str):
             except ApiProblem as exc:
                 if exc.status >= 500 or exc.status == 401:
                     raise
-                errors = problem_errors(exc, {"reason", "changes.submission_deadline",
-                                              "changes.description"})
+                errors = _amend_errors(problem_errors(
+                    exc, {"reason", "changes.submission_deadline", "changes.description"}))
     return render_template("portal/tender_amend.html", title="Amend the tender", tender=tender,
                            values=values, errors=errors), (422 if errors else 200)
+
+
+def _amend_errors(errors: FormErrors) -> FormErrors:
+    """The amendment form's errors, with the deadline's linked to its day input."""
+    return errors.anchor("submission_deadline", "submission_deadline.day") \
+        .anchor("changes.submission_deadline", "submission_deadline.day") \
+        .anchor("changes.description", "description")
 
 
 @portal.route("/tenders/<tender_id>/cancel", methods=["POST"])
