@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from flask import Flask, Response, current_app, jsonify
 
+from services.gateway.domain.contract import annotate
 from services.gateway.domain.routes import owner_of
 from services.gateway.entrypoints.proxy import http_client
 
@@ -132,8 +133,9 @@ def merge(own: dict, services: dict[str, dict | None]) -> dict:
     comps.setdefault("securitySchemes", {})["bearerAuth"] = {
         "type": "http", "scheme": "bearer",
         "description": "Opaque token from POST /api/v1/auth/token"}
-    merged["security"] = [{}, {"bearerAuth": []}]
+    merged["security"] = [{}, {"bearerAuth": []}]  # each operation says what it needs
     _problem_errors(merged)
+    annotate(merged)
     merged["openapi"] = "3.1.0"
     if unavailable:
         merged["x-coprocure-unavailable"] = unavailable
