@@ -40,14 +40,15 @@ DOCS_ASSETS = ("swagger-ui.css", "swagger-ui-bundle.js", "docs-init.js")
 DOCS_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>coprocure API</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="/portal/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
 </head><body><div id="swagger-ui"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
 <script src="/docs/assets/docs-init.js"></script>
 </body></html>
 """
-# Same-origin only; Swagger UI sets some styles inline and shows data: images.
-DOCS_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+# Same-origin only (Swagger UI shows data: images; it renders without inline styles or scripts).
+DOCS_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
             "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
             "form-action 'self'")
 
