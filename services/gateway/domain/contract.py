@@ -94,13 +94,20 @@ def operation_id(method: str, path: str) -> str:
     return ITEM_VERBS.get(method, method) + _camel([*context, last])
 
 
+# Other path segments (job ids, framework slugs): what the gateway forwards at all; anything
+# else (controls, dots, encoded slashes) is refused as a malformed path (400) before routing.
+SEGMENT_PATTERN = "^[A-Za-z0-9_-]{1,128}$"
+# Free-text query values: the gateway refuses NULs in query strings (400).
+QUERY_TEXT_PATTERN = "^[^\\x00]*$"
+
+
 def id_pattern(path: str, name: str) -> str | None:
     """The pattern of a path parameter's id, from the collection it follows (None if unknown)."""
     segments = [s for s in path.split("/") if s]
     for i, seg in enumerate(segments):
         if seg == "{" + name + "}" and i > 0:
             prefix = ID_PREFIXES.get(segments[i - 1])
-            return f"^{prefix}_[0-9a-f]{{32}}$" if prefix else None
+            return f"^{prefix}_[0-9a-f]{{32}}$" if prefix else SEGMENT_PATTERN
     return None
 
 
@@ -211,3 +218,13 @@ def annotate(doc: dict) -> None:
                 pattern = id_pattern(path, param["name"])
                 if pattern and param.get("schema", {}).get("type") == "string":
                     param["schema"]["pattern"] = pattern
+            for param in op.get("parameters", []):
+                schema = param.get("schema", {})
+                if param.get("in") == "query" and _free_text(schema):
+                    schema["pattern"] = QUERY_TEXT_PATTERN
+
+
+def _free_text(schema: dict) -> bool:
+    types = schema.get("type")
+    types = types if isinstance(types, list) else [types]
+    return "string" in types and not {"pattern", "enum", "format"} & set(schema)

@@ -42,7 +42,8 @@ def test_id_patterns_follow_the_collection_and_match_real_ids():
     assert re.fullmatch(pattern.strip("^$"), new_id("bid"))
     assert not re.fullmatch(pattern.strip("^$"), new_id("tnd"))
     assert id_pattern("/api/v1/payment-runs/{run_id}/replay", "run_id") == "^pay_[0-9a-f]{32}$"
-    assert id_pattern("/api/v1/library/frameworks/{framework_id}", "framework_id") is None
+    assert id_pattern("/api/v1/library/frameworks/{framework_id}", "framework_id") == \
+        "^[A-Za-z0-9_-]{1,128}$"
 
 
 def test_security_is_optional_only_where_anonymous_callers_are_served():
