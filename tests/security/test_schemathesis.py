@@ -24,7 +24,7 @@ def test_merged_spec_declares_bearer_and_every_service(gw):
 
 @pytest.mark.timeout(600)
 def test_schemathesis_anonymous(fuzz_platform, tmp_path):
-    run_schemathesis(fuzz_platform, {}, tmp_path)
+    run_schemathesis(fuzz_platform, {}, tmp_path, every_check=True)
 
 
 # Commissioner and bidder run in test_schemathesis_busy_roles.py, so that two test workers
