@@ -8,7 +8,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validates
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
 from shared.errors import Invalid
 
@@ -58,26 +58,15 @@ class MoneySchema(StrictSchema):
 
 
 class PageQuerySchema(Schema):
-    """``?limit=&cursor=`` — limit is clamped to 1..200 rather than refused."""
+    """``?limit=&cursor=``: limit is 1..200 (refused outside, as the published schema says);
+    the cursor is the opaque string a previous page gave."""
 
     class Meta:
         unknown = RAISE
 
-    limit = fields.Integer(load_default=DEFAULT_PAGE_SIZE)
+    limit = fields.Integer(load_default=DEFAULT_PAGE_SIZE,
+                           validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
     cursor = fields.String(load_default=None, allow_none=True)
-
-    @pre_load
-    def _clamp(self, data: Any, **_: Any) -> Any:
-        if hasattr(data, "to_dict"):
-            data = data.to_dict()
-        data = dict(data)
-        raw = data.get("limit")
-        if raw not in (None, ""):
-            try:
-                data["limit"] = str(max(1, min(MAX_PAGE_SIZE, int(raw))))
-            except (TypeError, ValueError):
-                pass  # let the Integer field name the error
-        return data
 
 
 def encode_cursor(value: dict[str, Any]) -> str:

@@ -7,19 +7,27 @@ import subprocess
 import sys
 from pathlib import Path
 
-CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
-          "response_schema_conformance")
+# Every check runs (schemathesis 4's default); the file names the few documented exclusions.
+# `--checks all` on the command line would override them, so it is not passed.
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+# Signed-in runs keep these four until the server rules the schema does not yet state are fixed
+# (docs/api-notes.md, "schemathesis --checks all": what remains).
+BASIC_CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
+                "response_schema_conformance")
 
 
-def run_schemathesis(platform, headers: dict[str, str], tmp_path: Path) -> None:
+def run_schemathesis(platform, headers: dict[str, str], tmp_path: Path,
+                     every_check: bool = False) -> None:
     st = Path(sys.executable).parent / "st"
     exe = str(st) if st.exists() else "st"
-    argv = [exe, "run", platform.url() + "/openapi.json", "--checks", CHECKS,
+    argv = [exe, "--config-file", str(CONFIG), "run", platform.url() + "/openapi.json",
             "--max-examples", "15", "--request-timeout", "20", "--generation-deterministic",
             # What ends the caller's own session or account: the shared actors must outlive the
             # run (tests/security/test_sessions.py and the gateway's account tests cover these).
             "--exclude-path-regex",
             "^/api/v1/(auth/(token|revoke)|me/password|users/[^/]+/(deactivate|revoke-tokens))$"]
+    if not every_check:
+        argv += ["--checks", BASIC_CHECKS]
     for key, value in headers.items():
         argv += ["-H", f"{key}: {value}"]
     out = subprocess.run(argv, capture_output=True, text=True, timeout=600, cwd=tmp_path)

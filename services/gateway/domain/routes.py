@@ -167,6 +167,11 @@ def resolve(method: str, path: str) -> Route | None:
     return Route(method, path, upstream, (SIGNED_IN,))
 
 
+def table_methods(path: str) -> set[str]:
+    """The methods the route table serves at a path (empty if no row matches it)."""
+    return {route.method for route in ROUTES if route.regex.match(path)}
+
+
 _BAD_ENCODED = re.compile(r"%(2e|2f|5c|00|25)", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
 

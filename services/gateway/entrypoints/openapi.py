@@ -7,13 +7,16 @@ import json
 import re
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
-from flask import Flask, Response, current_app, jsonify
+from flask import Flask, Response, current_app, jsonify, send_from_directory
 
+from services.gateway.domain.contract import annotate
 from services.gateway.domain.routes import owner_of
 from services.gateway.entrypoints.proxy import http_client
+from shared.problems import Problem, problem_response
 
 COMPONENT_SECTIONS = ("schemas", "responses", "parameters", "examples", "requestBodies",
                       "headers", "links", "callbacks")
@@ -32,15 +35,22 @@ PROBLEM_SCHEMA = {
 }
 _PROBLEM_CONTENT = {PROBLEM_MIME: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 _cache_lock = threading.Lock()
+SWAGGER_UI = Path(__file__).with_name("swagger_ui")  # vendored: /docs works offline
+DOCS_ASSETS = ("swagger-ui.css", "swagger-ui-bundle.js", "docs-init.js")
 DOCS_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>coprocure API</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css">
+<link rel="icon" href="/portal/static/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
 </head><body><div id="swagger-ui"></div>
-<script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui"});</script>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/assets/docs-init.js"></script>
 </body></html>
 """
+# Same-origin only (Swagger UI shows data: images; it renders without inline styles or scripts).
+DOCS_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+            "form-action 'self'")
 
 
 def _fetch(service: str, url: str, ttl: float) -> dict | None:
@@ -132,8 +142,9 @@ def merge(own: dict, services: dict[str, dict | None]) -> dict:
     comps.setdefault("securitySchemes", {})["bearerAuth"] = {
         "type": "http", "scheme": "bearer",
         "description": "Opaque token from POST /api/v1/auth/token"}
-    merged["security"] = [{}, {"bearerAuth": []}]
+    merged["security"] = [{}, {"bearerAuth": []}]  # each operation says what it needs
     _problem_errors(merged)
+    annotate(merged)
     merged["openapi"] = "3.1.0"
     if unavailable:
         merged["x-coprocure-unavailable"] = unavailable
@@ -156,4 +167,15 @@ def install_openapi(app: Flask) -> None:
 
     @app.get("/docs")
     def docs():
-        return Response(DOCS_HTML, mimetype="text/html")
+        resp = Response(DOCS_HTML, mimetype="text/html")
+        resp.headers["Content-Security-Policy"] = DOCS_CSP
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        return resp
+
+    @app.get("/docs/assets/<name>")
+    def docs_asset(name: str):
+        if name not in DOCS_ASSETS:
+            return problem_response(Problem(404, "Not found", f"No such asset: {name}"))
+        resp = send_from_directory(SWAGGER_UI, name, max_age=3600)
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        return resp

@@ -5,13 +5,15 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 from flask import Flask, Response, current_app, g, request, stream_with_context
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
 
 from services.gateway.context import context_from_app
-from services.gateway.domain.routes import resolve
+from services.gateway.domain.routes import resolve, table_methods
 from services.gateway.entrypoints.authn import unauthorized
 from services.gateway.service_layer import users as user_service
 from shared.identity import (
@@ -21,8 +23,7 @@ from shared.identity import (
     sign_assertion,
     sign_directory,
 )
-from shared.problems import Problem
-from shared.schemas import MAX_PAGE_SIZE
+from shared.problems import Problem, problem_response
 
 API_PREFIX = "/api/v1"
 # Request headers a client may pass on; everything else (Authorization, cookies, any
@@ -63,23 +64,6 @@ def upstream_url(service: str) -> str:
     return url.rstrip("/")
 
 
-def clamped_query() -> str:
-    """The query string, with ``limit`` clamped to the maximum page size."""
-    args = request.args
-    if "limit" not in args:
-        return request.query_string.decode("latin-1")
-    pairs = []
-    for key, value in args.items(multi=True):
-        if key == "limit":
-            try:
-                value = str(min(int(value), MAX_PAGE_SIZE)) if int(value) > MAX_PAGE_SIZE \
-                    else value
-            except ValueError:
-                pass  # the service names the bad value
-        pairs.append((key, value))
-    return urlencode(pairs)
-
-
 def _directory_header(body: bytes) -> str:
     """Vouch for the users a request names (a panel's members, a contract's assessor)."""
     try:
@@ -109,11 +93,58 @@ def _relative_location(value: str) -> str:
     return value
 
 
+def allowed_methods(path: str) -> list[str]:
+    """What a /api/v1 path really answers: the gateway's own rules (not the catch-all) and the
+    route table's rows, with HEAD beside GET and OPTIONS; empty for an unknown path."""
+    own = current_app.extensions.get("gateway_own_rules")
+    if own is None:
+        own = Map([Rule(r.rule, methods=r.methods, endpoint=r.endpoint)
+                   for r in current_app.url_map.iter_rules() if r.endpoint != "proxy"])
+        current_app.extensions["gateway_own_rules"] = own
+    methods = set(table_methods(path[len(API_PREFIX):]))
+    try:
+        own.bind("").match(path, method="__none__")
+    except MethodNotAllowed as exc:
+        methods |= set(exc.valid_methods or ())
+    except NotFound:
+        pass
+    if not methods:
+        return []
+    if "GET" in methods:
+        methods.add("HEAD")
+    methods.add("OPTIONS")
+    order = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+    return [m for m in order if m in methods]
+
+
+def method_not_allowed(allowed: list[str]) -> Problem:
+    """405 naming what the path does answer."""
+    return Problem(405, "Method not allowed",
+                   f"{request.method} is not allowed here; use {', '.join(allowed)}",
+                   headers={"Allow": ", ".join(allowed)})
+
+
+def options(path: str) -> Response:
+    """OPTIONS answers truthfully: 204 with the real Allow list (404 for an unknown path)."""
+    allowed = allowed_methods(path)
+    if not allowed:
+        raise Problem(404, "Not found", f"No such resource: {path}")
+    resp = Response(status=204, headers={"Allow": ", ".join(allowed)})
+    del resp.headers["Content-Type"]
+    return resp
+
+
 def forward(subpath: str) -> Response:
     """Authorize by the route table, then forward and pass the answer through."""
     path = "/" + subpath
     route = resolve(request.method, path)
-    if route is None:
+    wanted = "GET" if request.method == "HEAD" else request.method
+    served = table_methods(path)
+    if route is None or (served and wanted not in served):
+        # A path the gateway serves itself, or a table row with other methods: 405, not 404.
+        allowed = allowed_methods(API_PREFIX + path)
+        if allowed:
+            raise method_not_allowed(allowed)
         raise Problem(404, "Not found", f"No such resource: {API_PREFIX}{path}")
     if not route.upload:
         return _forward(route, path)
@@ -155,7 +186,7 @@ def _forward(route, path: str) -> Response:
     if route.directory:
         headers[DIRECTORY_HEADER] = _directory_header(body)
     url = upstream_url(route.upstream) + API_PREFIX + path
-    query = clamped_query()
+    query = request.query_string.decode("latin-1")
     client = http_client(current_app._get_current_object())  # type: ignore[attr-defined]
     upstream_req = client.build_request(request.method, url, params=None, headers=headers,
                                         content=content)
@@ -227,5 +258,25 @@ def _pass_through(upstream: httpx.Response, service: str) -> Response:
 
 def install_proxy(app: Flask) -> None:
     """Mount the catch-all forwarding route under /api/v1."""
-    methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
-    app.add_url_rule(f"{API_PREFIX}/<path:subpath>", "proxy", forward, methods=methods)
+    methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    # Flask's own OPTIONS answer would list the catch-all's methods for every path.
+    app.add_url_rule(f"{API_PREFIX}/<path:subpath>", "proxy", forward, methods=methods,
+                     provide_automatic_options=False)
+
+    @app.before_request
+    def _truthful_options():
+        if request.method == "OPTIONS" and request.path.startswith(API_PREFIX + "/"):
+            try:
+                return options(request.path)
+            except Problem as problem:
+                return problem_response(problem)
+        return None
+
+    @app.errorhandler(MethodNotAllowed)
+    def _method_not_allowed(exc: MethodNotAllowed):
+        """Methods no rule takes (TRACE, ...): Allow lists the path's, not the catch-all's."""
+        allowed = allowed_methods(request.path) if request.path.startswith(API_PREFIX + "/") \
+            else sorted(exc.valid_methods or ())
+        if not allowed:
+            return problem_response(Problem(404, "Not found", f"No such resource: {request.path}"))
+        return problem_response(method_not_allowed(allowed))

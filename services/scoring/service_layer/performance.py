@@ -18,8 +18,9 @@ from services.scoring.service_layer.replays import Replayable, replay
 from services.scoring.service_layer.uow import unit_of_work
 from shared.canonical import canonical_sha256
 from shared.contracts import ContractEvent, load_payload
+from shared.errors import NotFound
 from shared.identity import Identity
-from shared.ids import new_id
+from shared.ids import has_id_shape, new_id
 from shared.time import parse_rfc3339, rfc3339
 
 if TYPE_CHECKING:
@@ -121,7 +122,10 @@ def record_contract_event(ctx: Context, payload: Any) -> bool:
 
 
 def get_performance(ctx: Context, contract_id: str) -> dict[str, Any]:
-    """Every rating of a contract (the current one per period first), with the bands."""
+    """Every rating of a contract (the current one per period first), with the bands; 404 for
+    what is not a contract id at all (a well-formed one not yet rated has no periods)."""
+    if not has_id_shape(contract_id, "ctr"):
+        raise NotFound("No such contract")
     with ctx.session_factory() as session:
         rows = list(session.scalars(select(PerformanceRating).where(
             PerformanceRating.contract_id == contract_id)

@@ -12,7 +12,9 @@ from services.scoring.adapters.tables.performance import PerformanceRating
 from shared.contracts import RECORD_CONTRACT_EVENT
 from tests.integration.scoring.harness import person
 
-CONTRACT = {"id": "ctr_1", "start_date": "2030-03-01", "metrics": [
+CONTRACT_ID = "ctr_" + "1" * 32  # the shape of a real id: anything else is a 404
+PERFORMANCE = f"/contracts/{CONTRACT_ID}/performance"
+CONTRACT = {"id": CONTRACT_ID, "start_date": "2030-03-01", "metrics": [
     {"id": "M1", "unit": "scale", "baseline": {"value": 7.1, "date": None, "source": None},
      "target": {"value": 5.5, "by": "2031-03-01"},
      "schedule": [{"period": 1, "end": "2030-05-31"}, {"period": 2, "end": "2030-08-31"}]},
@@ -22,7 +24,7 @@ CONTRACT = {"id": "ctr_1", "start_date": "2030-03-01", "metrics": [
 
 def _event(n, event_type, data, period=None, validated=None, role="provider"):
     return {"schema_version": 1, "event_id": f"{event_type}-{n}", "event_type": event_type,
-            "contract_id": "ctr_1", "tender_id": "tnd_1",
+            "contract_id": CONTRACT_ID, "tender_id": "tnd_1",
             "occurred_at": f"2030-06-0{n}T10:00:00Z", "actor_id": f"usr_{role}",
             "actor_role": role, "request_id": None, "contract": CONTRACT, "data": data,
             "period": period, "validated": validated or []}
@@ -60,7 +62,7 @@ def test_every_step_is_logged_and_a_validation_publishes_a_rating(scoring):
     assert _types(scoring) == ["contract_created", "report_submitted", "report_reviewed",
                                "result_disputed", "dispute_replied", "result_validated",
                                "rating_published"]
-    doc = scoring.get(anyone, "/contracts/ctr_1/performance").get_json()
+    doc = scoring.get(anyone, PERFORMANCE).get_json()
     (period,) = doc["periods"]
     # M1 expected 7.1 - 1.6 * 91/365 on 2030-05-31; achieved (6.7-7.1)/(expected-7.1)
     expected = 7.1 - 1.6 * 91 / 365
@@ -77,7 +79,7 @@ def test_a_dispute_that_changes_nothing_publishes_nothing_and_duplicates_are_ign
     first = _decided(1, "disputed", [])
     _send(scoring, first, first)
     assert _types(scoring) == ["result_disputed"]
-    assert scoring.get(person("bidder"), "/contracts/ctr_1/performance").get_json()[
+    assert scoring.get(person("bidder"), PERFORMANCE).get_json()[
         "periods"] == []
 
 
@@ -85,7 +87,7 @@ def test_a_later_validation_revises_the_period_and_keeps_the_history(scoring):
     v1 = [{"metric_id": "M1", "value": "6.7", "report_id": "rpt_1", "report_version": 1}]
     v2 = v1 + [{"metric_id": "M2", "value": "2", "report_id": "rpt_2", "report_version": 1}]
     _send(scoring, _decided(1, "validated", v1), _decided(2, "validated", v2, "rpt_2"))
-    doc = scoring.get(person("bidder"), "/contracts/ctr_1/performance").get_json()
+    doc = scoring.get(person("bidder"), PERFORMANCE).get_json()
     assert [(r["revision"], r["current"]) for r in doc["history"]] == [(2, True), (1, False)]
     assert doc["periods"][0]["rating"] == "Inadequate"  # 2 of 12 expected: significantly below
 
@@ -94,7 +96,7 @@ def test_replay_matches_until_the_stored_inputs_are_tampered_with(scoring):
     _send(scoring, _decided(1, "validated", [
         {"metric_id": "M1", "value": "6.7", "report_id": "rpt_1", "report_version": 1}]))
     auditor = person("auditor")
-    rating_id = scoring.get(auditor, "/contracts/ctr_1/performance").get_json()["periods"][0][
+    rating_id = scoring.get(auditor, PERFORMANCE).get_json()["periods"][0][
         "id"]
     replay = scoring.post(auditor, f"/performance-ratings/{rating_id}/replay").get_json()
     assert replay["matches"] is True
@@ -123,6 +125,6 @@ def test_a_contract_change_is_logged_and_kept_for_the_export(scoring):
     _send(scoring, created, changed)
     assert _types(scoring) == ["contract_created", "contract_changed"]
     with scoring.session_factory() as s:
-        doc = s.get(ContractRecord, "ctr_1").doc
+        doc = s.get(ContractRecord, "ctr_11111111111111111111111111111111").doc
     assert doc["version"] == 2 and doc["metrics"][0]["target"] == {"value": 5}
     assert doc["title"] == "t"
