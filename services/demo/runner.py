@@ -201,6 +201,21 @@ class DemoRun:
         return self.clients["commissioner"].post(f"/tenders/{self.tender['id']}/award",
                                                  {"bid_id": top["bid_id"]})
 
+    def through_award(self, clarify: bool = False) -> dict[str, Any]:
+        """Publish the tender and take it, quietly, to award (staff and bidders already made)."""
+        self.publish_tender()
+        if clarify:
+            self.clarify()
+        self.submit_bids()
+        self.set_panel()
+        self.wait_for_deadline()
+        self.wait_for_assessment()
+        self.declare_conflicts()
+        self.score()
+        self.moderate()
+        self.run_scoring()
+        return self.award()
+
     def bidder_key(self, bid_id: str) -> str:
         """Which example bidder made the bid."""
         return next(k for k, b in self.bids.items() if b["id"] == bid_id)

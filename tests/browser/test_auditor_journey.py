@@ -16,17 +16,7 @@ from playwright.sync_api import expect
 def awarded(world):
     """A tender taken to award through the API (the auditor's subject)."""
     demo = world.demo(deadline_seconds=12)
-    demo.publish_tender()
-    demo.clarify()
-    demo.submit_bids()
-    demo.set_panel()
-    demo.wait_for_deadline()
-    demo.wait_for_assessment()
-    demo.declare_conflicts()
-    demo.score()
-    demo.moderate()
-    demo.run_scoring()
-    demo.award()
+    demo.through_award(clarify=True)
     return demo
 
 

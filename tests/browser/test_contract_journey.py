@@ -16,16 +16,7 @@ from services.demo.contract import RESULTS, ContractStage
 def contract_stage(world):
     """The example tender awarded and its contract ready, assessors invited (through the API)."""
     demo = world.demo(deadline_seconds=12)
-    demo.publish_tender()
-    demo.submit_bids()
-    demo.set_panel()
-    demo.wait_for_deadline()
-    demo.wait_for_assessment()
-    demo.declare_conflicts()
-    demo.score()
-    demo.moderate()
-    demo.run_scoring()
-    demo.award()
+    demo.through_award()
     stage = ContractStage(demo)
     stage.create_assessors()
     stage.wait_for_contract()

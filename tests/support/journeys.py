@@ -30,16 +30,7 @@ def awarded_demo(platform, deadline_seconds: float = 16,
                    rate_card=rate_card)
     demo.create_staff()
     demo.register_bidders()
-    demo.publish_tender()
-    demo.submit_bids()
-    demo.set_panel()
-    demo.wait_for_deadline()
-    demo.wait_for_assessment()
-    demo.declare_conflicts()
-    demo.score()
-    demo.moderate()
-    demo.run_scoring()
-    demo.award()
+    demo.through_award()
     return demo
 
 
