@@ -189,8 +189,13 @@ def scheduler(once: bool) -> None:
              remind_every=remind_every)
     while True:
         now = time.time()
+        writable = True
         try:
-            beat(conn)  # /readyz reports a scheduler that has gone quiet
+            try:
+                beat(conn)  # /readyz reports a scheduler that has gone quiet
+            except Exception as exc:  # the beat is a write: it tells whether Redis takes them
+                writable = not redis_refuses_writes(exc)
+                raise
             if now - last_janitor >= janitor_every:
                 clean_started_registries(conn, handlers, monitoring=monitoring,
                                          abandon_after=abandon_after)
@@ -200,43 +205,47 @@ def scheduler(once: bool) -> None:
             if now - last_head >= head_every:
                 slot = int(now // head_every)
                 ticks.enqueue(get_queue("scoring", conn), PUBLISH_TREE_HEAD,
-                            {"schema_version": 1, "slot": slot}, job_id=f"tree-head-{slot}",
-                            result_ttl=60, failure_ttl=3600)
+                              {"schema_version": 1, "slot": slot}, job_id=f"tree-head-{slot}",
+                              result_ttl=60, failure_ttl=3600)
                 last_head = now
             if now - last_remind >= remind_every:
                 slot = int(now // remind_every)
                 tick = {"schema_version": 1, "slot": slot}
                 ticks.enqueue(get_queue("gateway", conn), SEND_REMINDERS, tick,
-                            job_id=f"remind-{slot}", result_ttl=60, failure_ttl=3600)
+                              job_id=f"remind-{slot}", result_ttl=60, failure_ttl=3600)
                 ticks.enqueue(get_queue("scoring", conn), REMIND_MISSING_SCORES, tick,
-                            job_id=f"remind-scores-{slot}", result_ttl=60, failure_ttl=3600)
+                              job_id=f"remind-scores-{slot}", result_ttl=60, failure_ttl=3600)
                 ticks.enqueue(get_queue("commissioning", conn), REMIND_REPORTS, tick,
-                            job_id=f"remind-reports-{slot}", result_ttl=60, failure_ttl=3600)
+                              job_id=f"remind-reports-{slot}", result_ttl=60, failure_ttl=3600)
                 last_remind = now
         except Exception as exc:  # Redis down or refusing writes: keep ticking, it comes back
             say(f"scheduler: {exc!r}")
         if now - last_sweep >= sweep_every:
             last_sweep = now
-            _sweep(conn, int(now // sweep_every), ticks)
+            _sweep(conn, int(now // sweep_every), ticks, writable)
         if once:
             return
         time.sleep(0.2)
 
 
-def _sweep(conn, slot: int, ticks: Ticks) -> None:
+def _sweep(conn, slot: int, ticks: Ticks, writable: bool = True) -> None:
     """Enqueue the close sweeper; with Redis down, run it here against the database, so
     tenders still close on time and their TenderClosed events wait in the outbox."""
     payload = {"schema_version": 1, "slot": slot}
-    try:
-        ticks.enqueue(get_queue("commissioning", conn), CLOSE_DUE_TENDERS, payload,
-                    job_id=f"sweep-{slot}", result_ttl=60, failure_ttl=3600)
-        return
-    except Exception as exc:
-        if not redis_refuses_writes(exc):
-            say(f"scheduler: cannot enqueue the sweeper: {exc!r}")
+    if not writable:
+        # MISCONF/READONLY: the last sweep queued before the refusal can never be taken, so
+        # Ticks would wait for it forever; tenders must still close on time (issue 14).
+        say("scheduler: Redis refuses writes; sweeping in-process")
+    else:
+        try:
+            ticks.enqueue(get_queue("commissioning", conn), CLOSE_DUE_TENDERS, payload,
+                          job_id=f"sweep-{slot}", result_ttl=60, failure_ttl=3600)
             return
-        # MISCONF/READONLY too: tenders must still close on time (issue 14).
-        say(f"scheduler: Redis unavailable ({exc!r}); sweeping in-process")
+        except Exception as exc:
+            if not redis_refuses_writes(exc):
+                say(f"scheduler: cannot enqueue the sweeper: {exc!r}")
+                return
+            say(f"scheduler: Redis unavailable ({exc!r}); sweeping in-process")
     from services.wiring import JOBS
 
     try:
