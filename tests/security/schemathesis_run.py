@@ -30,5 +30,5 @@ def run_schemathesis(platform, headers: dict[str, str], tmp_path: Path,
         argv += ["--checks", BASIC_CHECKS]
     for key, value in headers.items():
         argv += ["-H", f"{key}: {value}"]
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=900, cwd=tmp_path)
     assert out.returncode == 0, out.stdout[-20000:] + out.stderr[-2000:]
