@@ -146,8 +146,8 @@ def worker(queue: str, burst: bool) -> None:
             w = JobContextWorker([get_queue(queue, conn)], connection=conn,
                                  serializer=JSONSerializer, exception_handlers=handlers,
                                  job_monitoring_interval=monitoring, job_class=job_class)
-            # With rq's scheduler: `coprocure scheduler` only takes over when a dead holder's
-            # lock lapses (rq's acquire_locks answers nothing while the lock is already held).
+            # With rq's scheduler: whichever of the workers and `coprocure scheduler` holds a
+            # queue's scheduler lock moves its due jobs; the others take over when it lapses.
             w.work(burst=burst, with_scheduler=True, logging_level=env("LOG_LEVEL", "INFO"))
             return
         except Exception as exc:
@@ -205,18 +205,17 @@ def scheduler(once: bool) -> None:
             if now - last_head >= head_every:
                 slot = int(now // head_every)
                 ticks.enqueue(get_queue("scoring", conn), PUBLISH_TREE_HEAD,
-                              {"schema_version": 1, "slot": slot}, job_id=f"tree-head-{slot}",
-                              result_ttl=60, failure_ttl=3600)
+                              {"schema_version": 1, "slot": slot}, job_id=f"tree-head-{slot}")
                 last_head = now
             if now - last_remind >= remind_every:
                 slot = int(now // remind_every)
                 tick = {"schema_version": 1, "slot": slot}
                 ticks.enqueue(get_queue("gateway", conn), SEND_REMINDERS, tick,
-                              job_id=f"remind-{slot}", result_ttl=60, failure_ttl=3600)
+                              job_id=f"remind-{slot}")
                 ticks.enqueue(get_queue("scoring", conn), REMIND_MISSING_SCORES, tick,
-                              job_id=f"remind-scores-{slot}", result_ttl=60, failure_ttl=3600)
+                              job_id=f"remind-scores-{slot}")
                 ticks.enqueue(get_queue("commissioning", conn), REMIND_REPORTS, tick,
-                              job_id=f"remind-reports-{slot}", result_ttl=60, failure_ttl=3600)
+                              job_id=f"remind-reports-{slot}")
                 last_remind = now
         except Exception as exc:  # Redis down or refusing writes: keep ticking, it comes back
             say(f"scheduler: {exc!r}")
@@ -239,7 +238,7 @@ def _sweep(conn, slot: int, ticks: Ticks, writable: bool = True) -> None:
     else:
         try:
             ticks.enqueue(get_queue("commissioning", conn), CLOSE_DUE_TENDERS, payload,
-                          job_id=f"sweep-{slot}", result_ttl=60, failure_ttl=3600)
+                          job_id=f"sweep-{slot}")
             return
         except Exception as exc:
             if not redis_refuses_writes(exc):

@@ -151,7 +151,10 @@ class Ticks:
 
     def enqueue(self, queue: Queue, func_name: str, payload: dict[str, Any], job_id: str,
                 **kwargs: Any) -> bool:
-        """Enqueue unless this kind's previous tick is still queued or running."""
+        """Enqueue unless this kind's previous tick is still queued or running. A tick's
+        result is kept a minute and its failure an hour: the next tick supersedes it."""
+        kwargs.setdefault("result_ttl", 60)
+        kwargs.setdefault("failure_ttl", 3600)
         kind = f"{queue.name}:{func_name}"
         previous = self._last.get(kind)
         if previous is not None and job_waiting(queue.connection, previous):
