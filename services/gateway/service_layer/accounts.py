@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.gateway.adapters import passwords
@@ -13,6 +13,7 @@ from services.gateway.domain import identity as rules
 from services.gateway.service_layer.users import check_password, user_document
 from shared.db import transaction
 from shared.errors import Invalid, NotFound
+from shared.schemas import decode_cursor, encode_cursor
 
 if TYPE_CHECKING:  # the context module builds Flask resources; use cases only need its type
     from services.gateway.context import Context
@@ -71,3 +72,27 @@ def set_active(ctx: Context, user_id: str, active: bool) -> dict:
             _revoke_all(session, user.id, ctx.clock())
         return {**user_document(user), "active": user.active}
 
+
+
+def _after(cursor: str | None) -> str | None:
+    """The last e-mail of the previous page (422 naming ``cursor`` if tampered with)."""
+    value = decode_cursor(cursor)
+    if value is None:
+        return None
+    if not isinstance(value.get("e"), str):
+        raise Invalid({"cursor": ["Invalid cursor."]})
+    return value["e"]
+
+
+def list_users(ctx: Context, limit: int, cursor: str | None = None) -> dict:
+    """Every user, by e-mail address, with its active flag (admin); a page at a time."""
+    after = _after(cursor)
+    stmt = select(User).order_by(User.email).limit(limit + 1)
+    if after is not None:
+        stmt = stmt.where(User.email > after)
+    with ctx.session_factory() as session:
+        rows = list(session.scalars(stmt))
+        page = [{**user_document(u), "active": u.active} for u in rows[:limit]]
+    more = len(rows) > limit
+    return {"items": page,
+            "next_cursor": encode_cursor({"e": page[-1]["email"]}) if more else None}

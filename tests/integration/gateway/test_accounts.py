@@ -86,3 +86,56 @@ def test_a_password_changed_in_the_database_ends_older_tokens(client, gateway, m
             password_hash=passwords.hash_password(NEW)))
     assert client.get(ME, headers=old).status_code == 401
     assert client.get(ME, headers=login({**user, "password": NEW})).status_code == 200
+
+
+def test_admin_lists_users_a_page_at_a_time_without_password_hashes(client, make_user, login):
+    admin = make_user("admin")
+    made = [make_user("evaluator") for _ in range(3)]
+    headers = login(admin)
+    seen, cursor = [], None
+    for _ in range(10):
+        resp = client.get("/api/v1/users", headers=headers,
+                          query_string={"limit": 2, **({"cursor": cursor} if cursor else {})})
+        assert resp.status_code == 200, resp.json
+        assert len(resp.json["items"]) <= 2
+        seen += resp.json["items"]
+        cursor = resp.json["next_cursor"]
+        if cursor is None:
+            break
+    emails = [u["email"] for u in seen]
+    assert emails == sorted(emails) and len(set(emails)) == len(emails)
+    by_id = {u["id"]: u for u in seen}
+    assert {u["id"] for u in [admin, *made]} <= set(by_id)
+    one = by_id[made[0]["id"]]
+    assert one["active"] is True and one["roles"] == ["evaluator"]
+    assert one["organisation"]["name"] == made[0]["organisation"]["name"]
+    assert not any("password" in key for user in seen for key in user)
+    client.post(f"/api/v1/users/{made[0]['id']}/deactivate", headers=headers)
+    everyone = client.get("/api/v1/users", headers=headers, query_string={"limit": 200}).json
+    assert {u["id"]: u["active"] for u in everyone["items"]}[made[0]["id"]] is False
+
+
+def test_only_admins_list_users(client, make_user, login):
+    assert client.get("/api/v1/users").status_code == 401
+    for role in ("commissioner", "auditor", "bidder"):
+        resp = client.get("/api/v1/users", headers=login(make_user(role)))
+        assert resp.status_code == 403, (role, resp.json)
+        assert resp.mimetype == "application/problem+json"
+
+
+def test_user_list_refuses_a_bad_limit_or_cursor_naming_it(client, make_user, login):
+    headers = login(make_user("admin"))
+    for query, field in (({"limit": 0}, "limit"), ({"limit": 201}, "limit"),
+                         ({"cursor": "not a cursor"}, "cursor"), ({"cursor": "e30"}, "cursor")):
+        resp = client.get("/api/v1/users", headers=headers, query_string=query)
+        assert resp.status_code == 422, (query, resp.json)
+        assert field in resp.json["errors"], (query, resp.json)
+
+
+def test_user_list_is_in_the_openapi_document(client):
+    op = client.get("/api/v1/openapi.json").json["paths"]["/api/v1/users"]["get"]
+    assert op["operationId"] == "listUsers"
+    assert op["security"] == [{"bearerAuth": []}]
+    assert {"401", "403", "422"} <= set(op["responses"])
+    limit = next(p for p in op["parameters"] if p["name"] == "limit")
+    assert limit["schema"]["maximum"] == 200

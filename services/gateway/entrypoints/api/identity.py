@@ -132,6 +132,13 @@ class OrganisationById(MethodView):
 @blp.route("/users")
 class Users(MethodView):
     @admin_only
+    @blp.arguments(s.UserQuery, location="query")
+    @blp.response(200, s.UserList)
+    def get(self, query):
+        """Every user, by e-mail address, with whether it may sign in (admin); paginated."""
+        return accounts.list_users(ctx(), query["limit"], query["cursor"])
+
+    @admin_only
     @blp.arguments(s.UserCreate)
     @blp.response(201, s.User)
     def post(self, body):

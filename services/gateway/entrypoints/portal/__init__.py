@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from services.gateway.entrypoints.portal.blueprint import portal
 from services.gateway.entrypoints.portal.views import (  # noqa: F401  (routes register on import)
+    account,
     audit,
     auth,
     bids,
@@ -21,6 +22,7 @@ from services.gateway.entrypoints.portal.views import (  # noqa: F401  (routes r
     runs,
     tender_form,
     tenders,
+    users,
 )
 
 __all__ = ["portal"]

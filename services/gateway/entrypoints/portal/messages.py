@@ -34,6 +34,11 @@ _RULES = (
     (r"^must be greater than or equal to (\S+) and less than or equal to (\S+?)\.?$",
      "Enter {field} from {0} to {1}"),
     (r"^longer than maximum length (\d+)", "Enter {field} in {0} characters or fewer"),
+    (r"^not your current password", "Your current password is not correct"),
+    (r"^must differ from the current password", "Enter a new password that is different from "
+                                                "your current one"),
+    (r"^must be at least (\d+) characters", "Enter a {field} of at least {0} characters"),
+    (r"^must be at most (\d+) characters", "Enter a {field} of {0} characters or fewer"),
 )
 RULES = tuple((re.compile(pattern, re.IGNORECASE), text) for pattern, text in _RULES)
 

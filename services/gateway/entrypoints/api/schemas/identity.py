@@ -12,7 +12,7 @@ from services.gateway.domain.identity import (
 )
 from shared.fields import Text
 from shared.identity import ROLES
-from shared.schemas import StrictSchema
+from shared.schemas import PageQuerySchema, StrictSchema
 
 _password = {"required": True, "load_only": True,
              "validate": validate.Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)}
@@ -111,3 +111,14 @@ class UserStatus(User):
     """A user with its active flag (admin)."""
 
     active = fields.Boolean()
+
+
+class UserList(StrictSchema):
+    """A page of users, by e-mail address (admin)."""
+
+    items = fields.List(fields.Nested(UserStatus))
+    next_cursor = Text(allow_none=True)
+
+
+class UserQuery(PageQuerySchema):
+    """``?limit=&cursor=`` of the user list."""

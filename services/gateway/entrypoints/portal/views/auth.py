@@ -26,7 +26,7 @@ def _safe_next(target: str | None) -> str:
     return url_for("portal.home")
 
 
-def _start_session(token: str, fallback_user: dict | None = None) -> None:
+def start_session(token: str, fallback_user: dict | None = None) -> None:
     me = api.get("/me", token=token) if fallback_user is None else fallback_user
     session.clear()
     session.permanent = True
@@ -55,7 +55,7 @@ def sign_in():
             try:
                 body = api.post("/auth/token", {"email": values["email"], "password": password},
                                 anonymous=True)
-                _start_session(body["access_token"])
+                start_session(body["access_token"])
                 return redirect(_safe_next(values["next"]))
             except ApiProblem as exc:
                 if exc.status in (400, 401, 403, 422):
@@ -113,7 +113,7 @@ def register():
                 api.post("/auth/register", {**values, "password": password}, anonymous=True)
                 body = api.post("/auth/token", {"email": values["email"], "password": password},
                                 anonymous=True)
-                _start_session(body["access_token"])
+                start_session(body["access_token"])
                 return done("Your organisation is registered. You can now bid for tenders.",
                             "portal.home")
             except ApiProblem as exc:
