@@ -236,6 +236,8 @@ def _sweep(conn, slot: int, ticks: Ticks, writable: bool = True) -> None:
         # Ticks would wait for it forever; tenders must still close on time (issue 14).
         say("scheduler: Redis refuses writes; sweeping in-process")
     else:
+        if not _sweep_due():
+            return
         try:
             ticks.enqueue(get_queue("commissioning", conn), CLOSE_DUE_TENDERS, payload,
                           job_id=f"sweep-{slot}")
@@ -251,6 +253,18 @@ def _sweep(conn, slot: int, ticks: Ticks, writable: bool = True) -> None:
         JOBS[CLOSE_DUE_TENDERS](payload)
     except Exception as exc:  # the database may be down too: the next tick retries
         say(f"scheduler: in-process sweep failed: {exc!r}")
+
+
+def _sweep_due() -> bool:
+    """Whether the sweeper has work (one indexed read): an idle platform then forks no job a
+    second. When the database cannot answer, queue it anyway: the job retries and is recorded."""
+    from services.wiring import SWEEP_DUE
+
+    try:
+        return SWEEP_DUE()
+    except Exception as exc:
+        say(f"scheduler: cannot tell whether anything is due: {exc!r}")
+        return True
 
 
 @main.command()

@@ -56,6 +56,9 @@ JOBS: dict[str, Callable[[dict[str, Any]], Any]] = {
     SEND_REMINDERS: gateway_jobs.send_reminders,
 }
 
+# The scheduler asks this before queueing the close sweeper (services/cli.py, ``_sweep``).
+SWEEP_DUE: Callable[[], bool] = commissioning_jobs.sweep_due
+
 
 @dataclass(frozen=True)
 class QueueOwner:

@@ -16,6 +16,12 @@ def close_due_tenders(payload: dict[str, Any]) -> dict[str, int]:
     return closing.close_due(ctx, ctx.clock(), data.get("tender_id"))
 
 
+def sweep_due() -> bool:
+    """For the scheduler, not a job: whether the close sweeper would find anything to do."""
+    ctx = runtime.process_context()
+    return closing.anything_due(ctx, ctx.clock())
+
+
 def record_scoring_result(payload: dict[str, Any]) -> str:
     """Apply a ScoringResult event once."""
     ctx = runtime.process_context()

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -96,6 +96,16 @@ def conclude_tender(ctx: Context, tender_id: str, now: datetime) -> bool:
         tender.concluded_at = tender.updated_at = now
         create_contract(ctx, session, tender, now)  # the award becomes a contract at once
         return True
+
+
+def anything_due(ctx: Context, now: datetime) -> bool:
+    """Whether ``close_due`` has work: a published tender past its deadline or an awarded one
+    past its standstill. One indexed read, so the scheduler can ask every second and queue the
+    sweeper (a forked job) only when it has something to do."""
+    with ctx.session_factory() as session:
+        return bool(session.scalar(select(exists().where(or_(
+            and_(Tender.status == lifecycle.PUBLISHED, Tender.submission_deadline <= now),
+            and_(Tender.status == lifecycle.AWARDED, Tender.standstill_ends_at <= now))))))
 
 
 def close_due(ctx: Context, now: datetime, tender_id: str | None = None) -> dict[str, int]:

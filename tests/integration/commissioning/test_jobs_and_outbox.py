@@ -116,6 +116,8 @@ def test_record_scoring_result_job_moves_the_tender_once(job_world, redis_conn):
     run_burst([queue], redis_conn)
     assert queue.failed_job_registry.count == 0
     assert w.get(f"/tenders/{t['id']}").get_json()["status"] == "awarded"
+    # The standstill has ended: the scheduler sees work for the sweeper (services/cli.py).
+    assert closing.anything_due(runtime.process_context(), datetime.now(UTC))
     enqueue_job(queue, CLOSE_DUE_TENDERS, {"schema_version": 1, "tender_id": t["id"]},
                 job_id="sweep-conclude")
     run_burst([queue], redis_conn)
@@ -187,3 +189,16 @@ def test_publish_succeeds_when_redis_is_down(make_app):
     t = w.published()
     assert t["status"] == "published"
     assert [r["event_type"] for r in _outbox(w)] == ["TenderPublished"]
+
+
+def test_anything_due_tells_the_scheduler_when_the_sweeper_has_work(job_world):
+    """The scheduler queues the close sweeper only when this says so (services/cli.py)."""
+    w = job_world
+    ctx = runtime.process_context()
+    deadline = w.clock() + timedelta(hours=1)
+    w.published(clarification_deadline=rfc(w.clock() + timedelta(minutes=30)),
+                submission_deadline=rfc(deadline))
+    assert not closing.anything_due(ctx, deadline - timedelta(seconds=1))
+    assert closing.anything_due(ctx, deadline)  # past its deadline: a close is due
+    closing.close_due(ctx, deadline)
+    assert not closing.anything_due(ctx, deadline + timedelta(days=30))  # closed: nothing
