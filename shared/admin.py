@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
@@ -11,6 +10,7 @@ from rq.registry import FailedJobRegistry
 from rq.serializers import JSONSerializer
 from sqlalchemy import Table, select
 
+from shared.blueprint import Blueprint
 from shared.problems import Problem
 from shared.queue import get_queue
 from shared.schemas import StrictSchema

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields
 
 from services.commissioning.entrypoints.api.schemas.bids import Bid, BidList, BidReceipt, BidSubmit
 from services.commissioning.entrypoints.api.tenders import ctx
 from services.commissioning.service_layer import bids as svc
+from shared.blueprint import Blueprint
 from shared.problems import validation_problem
 from shared.schemas import PageQuerySchema
 from shared.web import current_identity, require_roles

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.commissioning.context import context_from_app
 from services.commissioning.entrypoints.api.schemas import contracts as schemas
 from services.commissioning.service_layer import contract_changes as changes
 from services.commissioning.service_layer import contracts as svc
 from services.commissioning.service_layer import reports
+from shared.blueprint import Blueprint
 from shared.web import current_identity, require_roles, signed_directory
 
 bp = Blueprint("contracts", __name__, url_prefix="",

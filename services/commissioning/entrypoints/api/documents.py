@@ -10,7 +10,6 @@ import contextlib
 
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.commissioning.entrypoints.api.schemas.bids import ReceiptOut
 from services.commissioning.entrypoints.api.schemas.documents import (
@@ -24,6 +23,7 @@ from services.commissioning.entrypoints.api.schemas.documents import (
 )
 from services.commissioning.entrypoints.api.tenders import ctx
 from services.commissioning.service_layer import documents as svc
+from shared.blueprint import Blueprint
 from shared.web import current_identity, require_roles
 
 bp = Blueprint("documents", __name__, url_prefix="",

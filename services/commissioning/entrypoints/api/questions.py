@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.commissioning.entrypoints.api.schemas.questions import (
     AnswerCreate,
@@ -13,6 +12,7 @@ from services.commissioning.entrypoints.api.schemas.questions import (
 )
 from services.commissioning.entrypoints.api.tenders import ctx
 from services.commissioning.service_layer import questions as svc
+from shared.blueprint import Blueprint
 from shared.web import current_identity, require_roles
 
 bp = Blueprint("questions", __name__, url_prefix="/tenders",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.commissioning.context import context_from_app
 from services.commissioning.entrypoints.api.schemas.tenders import (
@@ -17,6 +16,7 @@ from services.commissioning.entrypoints.api.schemas.tenders import (
     TenderUpdate,
 )
 from services.commissioning.service_layer import tenders as svc
+from shared.blueprint import Blueprint
 from shared.web import current_identity, require_roles
 
 bp = Blueprint("tenders", __name__, url_prefix="/tenders",

@@ -7,13 +7,13 @@ import re
 import httpx
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.gateway.adapters.rq_registry import rq_failed_jobs
 from services.gateway.context import context_from_app
 from services.gateway.entrypoints.api.schemas import admin as s
 from services.gateway.entrypoints.authn import admin_only
 from services.gateway.entrypoints.proxy import http_client, upstream_url
+from shared.blueprint import Blueprint
 from shared.errors import ServiceError
 from shared.identity import HEADER, sign_assertion
 from shared.problems import Problem

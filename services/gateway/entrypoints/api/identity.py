@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.gateway.context import Context, context_from_app
 from services.gateway.entrypoints.api.schemas import identity as s
 from services.gateway.entrypoints.authn import admin_only, bearer_token, signed_in, unauthorized
 from services.gateway.service_layer import accounts, organisations, tokens, users
+from shared.blueprint import Blueprint
 
 blp = Blueprint("identity", __name__, description="Identity: accounts, tokens, organisations")
 

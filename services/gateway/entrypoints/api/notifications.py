@@ -8,13 +8,13 @@ import re
 import httpx
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.gateway.context import Context, context_from_app
 from services.gateway.entrypoints.api.schemas import notifications as s
 from services.gateway.entrypoints.authn import admin_only, signed_in
 from services.gateway.entrypoints.proxy import http_client, upstream_url
 from services.gateway.service_layer import inbox, notifications
+from shared.blueprint import Blueprint
 from shared.identity import HEADER, sign_assertion
 from shared.problems import Problem
 

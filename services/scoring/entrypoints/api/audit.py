@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Response, current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from services.scoring.entrypoints.api import ctx
@@ -13,6 +12,7 @@ from services.scoring.service_layer import audit_export as export
 from services.scoring.service_layer import audit_queries as queries
 from services.scoring.service_layer import ocds as service
 from services.scoring.service_layer import tree_heads as heads
+from shared.blueprint import Blueprint
 from shared.web import require_roles
 
 bp = Blueprint("audit", __name__, url_prefix="",

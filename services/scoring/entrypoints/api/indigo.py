@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.scoring.entrypoints.api import ctx
 from services.scoring.service_layer import indigo
+from shared.blueprint import Blueprint
 
 bp = Blueprint("indigo", __name__, url_prefix="",
                description="Contracts as INDIGO projects (INDIGO data standard 4.1.0)")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.scoring.entrypoints.api import ctx
 from services.scoring.entrypoints.api.schemas import library as schemas
 from services.scoring.service_layer import library
+from shared.blueprint import Blueprint
 
 bp = Blueprint("library", __name__, url_prefix="",
                description="What worked: validated outcomes by indicator and co-production depth")

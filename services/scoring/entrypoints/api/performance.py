@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.scoring.entrypoints.api import ctx
 from services.scoring.entrypoints.api.schemas import performance as schemas
 from services.scoring.service_layer import performance
+from shared.blueprint import Blueprint
 from shared.web import require_roles
 
 bp = Blueprint("performance", __name__, url_prefix="",
