@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 from shared.time import rfc3339
 
@@ -25,6 +26,33 @@ class Text(fields.String):
         except UnicodeEncodeError as exc:
             raise ValidationError("Must be valid Unicode text.") from exc
         return result
+
+
+class Pattern(validate.Regexp):
+    """A JSON Schema ``pattern`` (shown in the OpenAPI) matched as JSON Schema does: ``$`` is the
+    end of the value, never before a trailing newline as in Python's ``re.match``."""
+
+    def __init__(self, pattern: str, error: str | None = None):
+        super().__init__(pattern, error=error)
+        self._whole = re.compile(pattern.removesuffix("$") + r"\Z" if pattern.endswith("$")
+                                 else pattern)
+
+    def __call__(self, value: str) -> str:
+        if self._whole.match(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+class UniqueItems(validate.Validator):
+    """No item twice in a list (``uniqueItems`` in the OpenAPI)."""
+
+    def __init__(self, error: str = "Each item may appear once."):
+        self.error = error
+
+    def __call__(self, value: list) -> list:
+        if len(set(map(repr, value))) != len(value):
+            raise ValidationError(self.error)
+        return value
 
 
 class StrictBoolean(fields.Boolean):
@@ -54,7 +82,8 @@ class StrictNumber(fields.Float):
 
 
 class StrictInteger(fields.Integer):
-    """A JSON integer (not a string, float or boolean)."""
+    """A JSON integer (not a string, a fraction or a boolean). ``7.0`` is the integer 7, as in
+    JSON Schema's ``integer`` (the OpenAPI's type)."""
 
     def __init__(self, **kwargs: Any):
         super().__init__(strict=True, **kwargs)
@@ -62,6 +91,8 @@ class StrictInteger(fields.Integer):
     def _deserialize(self, value: Any, attr, data, **kwargs) -> int:
         if isinstance(value, bool):
             raise ValidationError("Not a valid integer.")
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            value = int(value)
         return super()._deserialize(value, attr, data, **kwargs)
 
 

@@ -12,6 +12,7 @@ from redis import Redis
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared import openapi_fields
 from shared.config import load_settings
 from shared.db import make_engine, make_session_factory, ping
 from shared.errors import Unavailable
@@ -208,7 +209,7 @@ def create_service_app(service: str, config: dict[str, Any] | None,
     if require_assertion:
         _install_identity(app)
     _install_health(app)
-    api = Api(app)
+    api = Api(app, spec_kwargs={"marshmallow_plugin": openapi_fields.Plugin()})
     for bp in blueprints:
         api.register_blueprint(bp, url_prefix=API_PREFIX + (bp.url_prefix or ""))
     app.extensions["coprocure_api"] = api

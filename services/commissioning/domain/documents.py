@@ -36,22 +36,30 @@ _MARKER_OVERLAP = 64
 _BAD_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
+def _any_case(ext: str) -> str:
+    return "".join(f"[{c.upper()}{c}]" if c.isalpha() else c for c in ext)
+
+
+# What the API takes as a name (its OpenAPI pattern): anything without NULs ending in an
+# allowed extension, in any case; safe_filename makes the rest safe.
+FILENAME_PATTERN = (r"^[^\x00]*\.(" + "|".join(_any_case(e) for e in sorted(EXTENSIONS))
+                    + ")$")
+
+
 def safe_filename(raw: str | None) -> str:
     """A name safe in a header and on any disk: the last path segment, ASCII letters, digits,
     spaces and ``._()-`` only, no leading dot, at most 120 characters; it must end in an
-    allowed extension (422 naming ``filename`` otherwise)."""
-    if not raw or not raw.strip():
-        raise Invalid({"filename": ["Missing data for required field."]})
-    name = re.split(r"[\\/]", raw)[-1]
-    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    name = re.sub(r"[^A-Za-z0-9 ._()-]", "_", name)
-    name = re.sub(r"\s+", " ", name).strip(" .")
+    allowed extension (422 naming ``filename`` otherwise). An empty stem is ``document``."""
+    name = re.split(r"[\\/]", raw or "")[-1]
     stem, dot, ext = name.rpartition(".")
-    ext = ext.lower()
-    if not dot or ext not in EXTENSIONS:
+    if not dot or not ext.isascii() or ext.lower() not in EXTENSIONS:
         raise Invalid({"filename": [
             "Must end in one of ." + ", .".join(sorted(EXTENSIONS)) + "."]})
-    stem = stem.strip(" .")[: MAX_NAME - len(ext) - 1] or "document"
+    ext = ext.lower()
+    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^A-Za-z0-9 ._()-]", "_", stem)
+    stem = re.sub(r"\s+", " ", stem).strip(" .")
+    stem = stem[: MAX_NAME - len(ext) - 1].rstrip(" .") or "document"
     return f"{stem}.{ext}"
 
 

@@ -4,8 +4,12 @@ filenames, and which of a bid's documents a reader sees."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.commissioning.domain.documents import (
+    EXTENSIONS,
+    FILENAME_PATTERN,
     Sniffer,
     bid_document_visible,
     check_type,
@@ -79,7 +83,19 @@ def test_filenames_are_made_safe(raw, safe):
     assert safe_filename(raw) == safe
 
 
-@pytest.mark.parametrize("raw", ["", "   ", "noextension", "script.exe", "archive.zip"])
+@pytest.mark.parametrize(("raw", "safe"), [
+    ("中.pdf", "document.pdf"), (".pdf", "document.pdf"), ("…..TXT", "document.txt")])
+def test_a_name_whose_stem_is_lost_is_still_named(raw, safe):
+    assert safe_filename(raw) == safe
+
+
+@given(st.from_regex(FILENAME_PATTERN, fullmatch=True))
+def test_every_name_the_openapi_pattern_admits_is_accepted(raw):
+    assert safe_filename(raw).rpartition(".")[2] in EXTENSIONS
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "noextension", "script.exe", "archive.zip",
+                                 "trailing.pdf ", "dot.pdf.", "line.pdf\n", "a.pdf/", "x.ｐｄｆ"])
 def test_a_filename_without_an_allowed_extension_is_refused(raw):
     with pytest.raises(Invalid) as err:
         safe_filename(raw)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.fields import (
     BoundedDate,
@@ -13,6 +13,7 @@ from shared.fields import (
     StrictInteger,
     StrictNumber,
     Text,
+    UniqueItems,
 )
 from shared.methodology import (
     ASSESSORS,
@@ -26,7 +27,7 @@ from shared.methodology import (
     UNITS,
     VALIDATION_METHODS,
 )
-from shared.schemas import MoneySchema, StrictSchema
+from shared.schemas import Amount, MoneySchema, StrictSchema
 
 MAX_NARRATIVE = 20_000
 MAX_COMMITMENTS = 50
@@ -34,16 +35,33 @@ MAX_RESPONSES = 20
 SHORT = validate.Length(1, 100)
 
 
+# Above zero, below 10^15, at most 2 decimal places, no leading zeros.
+POSITIVE_AMOUNT = r"^([1-9][0-9]{0,14}(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$"
+
+
+class PositiveAmount(Amount):
+    """An amount above zero."""
+
+    def __init__(self) -> None:
+        super().__init__(POSITIVE_AMOUNT)
+
+    def __call__(self, value: str) -> str:
+        try:
+            return super().__call__(value)
+        except ValidationError:
+            try:
+                Amount()(value)
+            except ValidationError:
+                raise  # the format error
+            if Decimal(value) <= 0:
+                raise ValidationError("Must be greater than 0.") from None
+            raise ValidationError("Must not start with a zero, such as \"120.00\".") from None
+
+
 class PositiveMoney(MoneySchema):
     """Money with an amount above zero."""
 
-    @validates("amount")
-    def _positive(self, value: str, **_: Any) -> None:
-        try:
-            if Decimal(value) <= 0:
-                raise ValidationError("Must be greater than 0.")
-        except ArithmeticError:
-            return  # the base validator names the format error
+    amount = Text(required=True, validate=PositiveAmount(), metadata={"example": "12345.00"})
 
 
 class IndicatorSchema(StrictSchema):
@@ -99,14 +117,10 @@ class OutcomeCommitmentSchema(StrictSchema):
     sustainment_period_months = StrictInteger(allow_none=True, validate=validate.Range(0, 240))
     validation_method = Text(allow_none=True, validate=validate.OneOf(VALIDATION_METHODS))
     assessed_by = fields.List(Text(validate=validate.OneOf(ASSESSORS)),
-                              validate=validate.Length(max=len(ASSESSORS)))
+                              validate=[validate.Length(max=len(ASSESSORS)),
+                                        UniqueItems("Each assessor may appear once.")])
     co_defined_with_users = StrictBoolean()
     reporting_frequency = Text(allow_none=True, validate=validate.Length(max=50))
-
-    @validates("assessed_by")
-    def _unique(self, value: list[str], **_: Any) -> None:
-        if len(set(value)) != len(value):
-            raise ValidationError("Each assessor may appear once.")
 
 
 class ResponseSchema(StrictSchema):

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, post_load, validate
 
 from services.commissioning.domain.contracts import ASSESSOR_KINDS, DECISIONS, VERDICTS
-from shared.fields import BoundedDate, StrictInteger, StrictNumber, Text
+from shared.fields import BoundedDate, Pattern, StrictInteger, StrictNumber, Text
 from shared.methodology import UNITS
 from shared.schemas import StrictSchema
 
@@ -21,12 +21,20 @@ class CohortSchema(StrictSchema):
     people_with_outcome = StrictInteger(required=True, validate=validate.Range(0, 10_000_000))
 
 
+# An http(s) link with a host name and a top-level domain, in ASCII: the OpenAPI's pattern, and
+# within what marshmallow's URL check takes.
+WEB_LINK = (r"^https?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,6}"
+            r"(:[0-9]{1,5})?(/[!-~]*)?$")
+
+
 class EvidenceSchema(StrictSchema):
     """A piece of evidence: what it is, and a link where it can be read."""
 
     description = Text(required=True, validate=validate.Length(1, 2000))
     url = fields.Url(load_default=None, allow_none=True, schemes={"https", "http"},
-                     validate=validate.Length(max=2000))
+                     validate=[validate.Length(max=2000),
+                               Pattern(WEB_LINK, error="Not a valid URL.")],
+                     metadata={"format": "uri"})
 
 
 class ReportCreate(StrictSchema):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from services.commissioning.domain.documents import TYPES
+from services.commissioning.domain.documents import EXTENSIONS, FILENAME_PATTERN, TYPES
 from services.commissioning.entrypoints.api.schemas.bids import ReceiptOut
-from shared.fields import Text
+from shared.fields import Pattern, Text
 from shared.schemas import StrictSchema
 
 ALLOWED = "PDF, DOCX, XLSX, ODT, ODS, CSV, TXT, PNG or JPEG (judged on the bytes)"
@@ -21,7 +21,10 @@ DOWNLOAD = {"description": "The file, as an attachment",
 
 
 class _Upload(StrictSchema):
-    filename = Text(required=True, validate=validate.Length(1, 300), metadata={
+    filename = Text(required=True, validate=[
+        validate.Length(1, 300),
+        Pattern(FILENAME_PATTERN, error="Must end in one of ." + ", .".join(sorted(EXTENSIONS))
+                + ".")], metadata={
         "description": "The file's name; made safe, and its extension must match the bytes."})
     title = Text(validate=validate.Length(1, 300))
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from typing import Any
 
+from marshmallow import ValidationError, fields, validate
+
+from services.gateway.domain.notifications import KINDS, MUTABLE
 from shared.fields import Text
 from shared.schemas import StrictSchema
 
@@ -60,10 +63,25 @@ class Preferences(StrictSchema):
     kinds = fields.List(fields.Nested(KindPreference), dump_only=True)
 
 
+class MutableKind(validate.OneOf):
+    """One of the kinds that can be muted (the enum in the OpenAPI); the error says whether the
+    kind is unknown or a legally required notice."""
+
+    def __init__(self) -> None:
+        super().__init__(MUTABLE)
+
+    def __call__(self, value: Any) -> Any:
+        if value in KINDS and value not in MUTABLE:
+            raise ValidationError(f"{value} is a legally required notice and cannot be muted.")
+        if value not in MUTABLE:
+            raise ValidationError(f"Unknown kind: {value}.")
+        return value
+
+
 class PreferencesUpdate(StrictSchema):
     """The complete list of kinds to mute."""
 
-    muted = fields.List(Text(validate=validate.Length(min=1, max=40)), required=True,
+    muted = fields.List(Text(validate=MutableKind()), required=True,
                         validate=validate.Length(max=20))
 
 

@@ -42,6 +42,15 @@ class Panel(StrictSchema):
 class ConflictDeclarationCreate(StrictSchema):
     """One declared interest: in a bid (by id) or in a bidding organisation (id or name)."""
 
+    class Meta(StrictSchema.Meta):
+        # _one_target's rules, for the OpenAPI: exactly one target; a conflict is described.
+        json_schema = {
+            "oneOf": [{"required": ["bid_id"], "properties": {"bid_id": {"type": "string"}}},
+                      {"required": ["organisation"],
+                       "properties": {"organisation": {"type": "string"}}}],
+            "if": {"required": ["has_conflict"], "properties": {"has_conflict": {"const": True}}},
+            "then": {"required": ["detail"], "properties": {"detail": {"pattern": "[^\\s]"}}}}
+
     bid_id = fields.String(validate=ID, load_default=None, allow_none=True)
     organisation = fields.String(validate=validate.Length(min=1, max=300), load_default=None,
                                  allow_none=True)
