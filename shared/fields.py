@@ -29,8 +29,9 @@ class Text(fields.String):
 
 
 class Pattern(validate.Regexp):
-    """A JSON Schema ``pattern`` (shown in the OpenAPI) matched as JSON Schema does: ``$`` is the
-    end of the value, never before a trailing newline as in Python's ``re.match``."""
+    """A JSON Schema ``pattern`` (shown in the OpenAPI) matched as JSON Schema does: anywhere in
+    the value unless anchored (``re.search``, not ``re.match``), and ``$`` is the end of the
+    value, never before a trailing newline."""
 
     def __init__(self, pattern: str, error: str | None = None):
         super().__init__(pattern, error=error)
@@ -38,7 +39,7 @@ class Pattern(validate.Regexp):
                                  else pattern)
 
     def __call__(self, value: str) -> str:
-        if self._whole.match(value) is None:
+        if self._whole.search(value) is None:
             raise ValidationError(self._format_error(value))
         return value
 

@@ -7,14 +7,11 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.scoring.entrypoints.api.schemas import ID, TEXT_MAX
-from shared.fields import StrictInteger
+from shared.fields import Pattern, StrictInteger
 from shared.schemas import StrictSchema
 
-
-def not_blank(value: str) -> None:
-    """Reject strings that are only whitespace."""
-    if not value.strip():
-        raise ValidationError("Must not be blank.")
+# Not only whitespace (a pattern, so the OpenAPI says so too).
+not_blank = Pattern(r"[^\s]", error="Must not be blank.")
 
 
 class PanelUpdate(StrictSchema):
