@@ -1,7 +1,9 @@
 """What apispec leaves out of a field's JSON Schema: a Dict's Length counts properties (apispec
 writes minLength/maxLength, which JSON Schema ignores on an object) and its key field's rules
 name the properties (``propertyNames``); a list validated by UniqueItems has ``uniqueItems``;
-a schema's ``Meta.json_schema`` states the cross-field rule its validator checks."""
+a schema's ``Meta.json_schema`` states the cross-field rule its validator checks; the strict
+fields of shared/fields.py state their own bounds (no NUL in text, a number's limit, a date's
+year)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.openapi import OpenAPIConverter
 from marshmallow import fields
 
-from shared.fields import UniqueItems
+from shared.fields import BoundedDate, StrictNumber, Text, UniqueItems, UTCDateTime
 
 _COUNTS = (("minLength", "minProperties"), ("maxLength", "maxProperties"))
 
@@ -38,6 +40,23 @@ def unique2items(self: Any, field: fields.Field, **_: Any) -> dict:
     return {}
 
 
+NO_NUL = "^[^\\x00]*$"
+YEARS = {BoundedDate: "^(19|2[0-9])[0-9]{2}-", UTCDateTime: "^2[0-9]{3}-"}
+
+
+def strict2bounds(self: Any, field: fields.Field, ret: dict, **_: Any) -> dict:
+    """An apispec attribute function: what Text, StrictNumber and the dates refuse."""
+    if isinstance(field, Text) and "pattern" not in ret:
+        return {"pattern": NO_NUL}
+    if isinstance(field, StrictNumber):
+        return {"minimum": ret.get("minimum", -field.limit),
+                "maximum": ret.get("maximum", field.limit)}
+    for kind, pattern in YEARS.items():
+        if isinstance(field, kind) and "pattern" not in ret:
+            return {"pattern": pattern}
+    return {}
+
+
 class Converter(OpenAPIConverter):
     """apispec's converter with the attribute functions above and ``Meta.json_schema``."""
 
@@ -45,6 +64,7 @@ class Converter(OpenAPIConverter):
         super().init_attribute_functions()
         self.add_attribute_function(dict2counted_properties)
         self.add_attribute_function(unique2items)
+        self.add_attribute_function(strict2bounds)
 
     def schema2jsonschema(self, schema: Any) -> dict:
         out = super().schema2jsonschema(schema)

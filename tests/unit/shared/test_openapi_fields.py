@@ -4,7 +4,7 @@ unique items says so."""
 from apispec import APISpec
 from marshmallow import Schema, fields, validate
 
-from shared.fields import UniqueItems
+from shared.fields import BoundedDate, StrictNumber, Text, UniqueItems, UTCDateTime
 from shared.openapi_fields import Plugin
 
 
@@ -52,3 +52,20 @@ def test_a_list_of_unique_items_says_so():
 
 def test_a_schema_states_its_cross_field_rule():
     assert _schemas()["Either"]["oneOf"] == [{"required": ["a"]}, {"required": ["b"]}]
+
+
+class _Strict(Schema):
+    note = Text()
+    amount = StrictNumber(limit=100)
+    on = BoundedDate()
+    at = UTCDateTime()
+
+
+def test_the_strict_fields_state_what_they_refuse():
+    spec = APISpec("t", "1", "3.1.0", plugins=[Plugin()])
+    spec.components.schema("Strict", schema=_Strict)
+    props = spec.to_dict()["components"]["schemas"]["Strict"]["properties"]
+    assert props["note"]["pattern"] == "^[^\\x00]*$"
+    assert (props["amount"]["minimum"], props["amount"]["maximum"]) == (-100, 100)
+    assert props["on"]["pattern"] == "^(19|2[0-9])[0-9]{2}-"
+    assert props["at"]["pattern"] == "^2[0-9]{3}-"
