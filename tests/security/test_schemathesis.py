@@ -1,4 +1,5 @@
-"""Schemathesis against the merged /openapi.json: no server errors, conforming responses."""
+"""Schemathesis, every check, against the merged /openapi.json: anonymously, as an auditor and
+as an admin (the other roles are in test_schemathesis_busy_roles.py)."""
 
 from __future__ import annotations
 
@@ -24,11 +25,11 @@ def test_merged_spec_declares_bearer_and_every_service(gw):
 
 @pytest.mark.timeout(960)
 def test_schemathesis_anonymous(fuzz_platform, tmp_path):
-    run_schemathesis(fuzz_platform, {}, tmp_path, every_check=True)
+    run_schemathesis(fuzz_platform, {}, tmp_path)
 
 
-# Commissioner and bidder run in test_schemathesis_busy_roles.py, so that two test workers
-# can share the five runs (the suite runs a file at a time per worker).
+# Commissioner, bidder and evaluator run in test_schemathesis_busy_roles.py, so that two test
+# workers can share the six runs (the suite runs a file at a time per worker).
 @pytest.mark.timeout(960)  # 1–4 min each when idle; over 10 min seen at load 18
 @pytest.mark.parametrize("role", ["auditor", "admin"])
 def test_schemathesis_signed_in(fuzz_platform, fuzz_actors, role, tmp_path):

@@ -1,5 +1,6 @@
-"""Schemathesis as the two roles with the most operations to fuzz (the other runs are in
-test_schemathesis.py)."""
+"""Schemathesis, every check, as the commissioner and the bidder (the roles with the most
+operations to fuzz) and the evaluator; the other runs are in test_schemathesis.py, so the two
+files take about as long each."""
 
 from __future__ import annotations
 
@@ -11,6 +12,6 @@ pytestmark = pytest.mark.security
 
 
 @pytest.mark.timeout(960)  # 1–4 min each when idle; over 10 min seen at load 18
-@pytest.mark.parametrize("role", ["commissioner", "bidder"])
+@pytest.mark.parametrize("role", ["commissioner", "bidder", "evaluator"])
 def test_schemathesis_signed_in(fuzz_platform, fuzz_actors, role, tmp_path):
     run_schemathesis(fuzz_platform, fuzz_actors[role].headers, tmp_path)
