@@ -46,7 +46,9 @@ YEARS = {BoundedDate: "^(19|2[0-9])[0-9]{2}-", UTCDateTime: "^2[0-9]{3}-"}
 
 def strict2bounds(self: Any, field: fields.Field, ret: dict, **_: Any) -> dict:
     """An apispec attribute function: what Text, StrictNumber and the dates refuse."""
-    if isinstance(field, Text) and "pattern" not in ret:
+    # A format (email, uri) already excludes NULs; a pattern beside it makes schemathesis
+    # "violate the pattern" with values that break only the format.
+    if isinstance(field, Text) and not {"pattern", "format", "enum"} & set(ret):
         return {"pattern": NO_NUL}
     if isinstance(field, StrictNumber):
         return {"minimum": ret.get("minimum", -field.limit),

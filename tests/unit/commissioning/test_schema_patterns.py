@@ -11,7 +11,7 @@ from services.commissioning.entrypoints.api.schemas.contracts import WEB_LINK, E
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])  # regex generation on a busy machine
-@given(st.from_regex(WEB_LINK, fullmatch=True).filter(lambda u: len(u) <= 2000))
+@given(st.from_regex(WEB_LINK, fullmatch=True))
 def test_every_link_the_pattern_admits_is_accepted(url):
     assert EvidenceSchema().load({"description": "d", "url": url})["url"] == url
 
@@ -24,5 +24,5 @@ def test_every_amount_the_pattern_admits_is_a_positive_money_amount(amount):
 
 def test_a_link_outside_the_pattern_is_refused():
     for url in ("ftp://example.org/x", "https://localhost/", "https://exa mple.org/",
-                "https://example.org/\n"):
+                "https://example.org/\n", "0" * 2000, "https://example.org/" + "a" * 1001):
         assert "url" in EvidenceSchema().validate({"description": "d", "url": url})
