@@ -7,16 +7,62 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
+
+from services.gateway.domain.routes import ANYONE, SIGNED_IN
+
 # Every check runs (schemathesis 4's default) for every caller; the file names the few
 # documented per-operation exclusions. `--checks all` on the command line would override them,
 # so it is not passed.
 CONFIG = Path(__file__).with_name("schemathesis.toml")
+# For an operation the gateway refuses this caller whatever it sends (401 anonymous, 403 for
+# another role), the coverage phase's hundreds of boundary cases all meet the same refusal:
+# those operations still run every check, in the examples, fuzzing and stateful phases, on a
+# few examples. Every operation is fuzzed by a caller allowed to use it.
+REFUSED_EXAMPLES = 3
 
 
-def run_schemathesis(platform, headers: dict[str, str], tmp_path: Path) -> None:
+def refused_operations(spec: dict, role: str | None) -> list[str]:
+    """operationIds the gateway refuses this caller before reading the request: the route
+    table's roles (``x-coprocure-roles``) for a role; a bearer-only ``security`` anonymously."""
+    refused = []
+    for item in spec["paths"].values():
+        for op in item.values():
+            if not isinstance(op, dict) or "operationId" not in op:
+                continue
+            if role is None:
+                out = {} not in op.get("security", [{}])
+            else:
+                roles = op.get("x-coprocure-roles") or []
+                out = bool(roles) and not {role, ANYONE, SIGNED_IN} & set(roles)
+            if out:
+                refused.append(op["operationId"])
+    return sorted(refused)
+
+
+def caller_config(spec: dict, role: str | None, folder: Path) -> Path:
+    """The shared configuration plus, for this caller, fewer examples and no coverage phase
+    on the operations refused to it."""
+    text = CONFIG.read_text()
+    refused = refused_operations(spec, role)
+    if refused:
+        text += ("\n# Refused to this caller whatever it sends (tests/security/"
+                 "schemathesis_run.py).\n[[operations]]\n"
+                 f'include-operation-id-regex = "^({"|".join(refused)})$"\n'
+                 "phases.coverage.enabled = false\n"
+                 f"generation.max-examples = {REFUSED_EXAMPLES}\n")
+    path = folder / "schemathesis.toml"
+    path.write_text(text)
+    return path
+
+
+def run_schemathesis(platform, headers: dict[str, str], tmp_path: Path,
+                     role: str | None = None) -> None:
     st = Path(sys.executable).parent / "st"
     exe = str(st) if st.exists() else "st"
-    argv = [exe, "--config-file", str(CONFIG), "run", platform.url() + "/openapi.json",
+    spec = httpx.get(platform.url() + "/openapi.json", timeout=30).json()
+    config = caller_config(spec, role, tmp_path)
+    argv = [exe, "--config-file", str(config), "run", platform.url() + "/openapi.json",
             "--max-examples", "15", "--request-timeout", "20", "--generation-deterministic",
             # What ends the caller's own session or account: the shared actors must outlive the
             # run (tests/security/test_sessions.py and the gateway's account tests cover these).

@@ -33,7 +33,7 @@ def test_schemathesis_anonymous(fuzz_platform, tmp_path):
 @pytest.mark.timeout(960)  # 1–4 min each when idle; over 10 min seen at load 18
 @pytest.mark.parametrize("role", ["auditor", "admin"])
 def test_schemathesis_signed_in(fuzz_platform, fuzz_actors, role, tmp_path):
-    run_schemathesis(fuzz_platform, fuzz_actors[role].headers, tmp_path)
+    run_schemathesis(fuzz_platform, fuzz_actors[role].headers, tmp_path, role)
 
 
 def test_merged_spec_has_every_operation_each_service_serves(platform, gw):

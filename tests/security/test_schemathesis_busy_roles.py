@@ -14,4 +14,4 @@ pytestmark = pytest.mark.security
 @pytest.mark.timeout(960)  # 1–4 min each when idle; over 10 min seen at load 18
 @pytest.mark.parametrize("role", ["commissioner", "bidder", "evaluator"])
 def test_schemathesis_signed_in(fuzz_platform, fuzz_actors, role, tmp_path):
-    run_schemathesis(fuzz_platform, fuzz_actors[role].headers, tmp_path)
+    run_schemathesis(fuzz_platform, fuzz_actors[role].headers, tmp_path, role)
