@@ -199,9 +199,15 @@ def paid_stage(world):
         stage.co_assess(period)
         stage.decide(period)
     path = f"/contracts/{stage.contract['id']}/payments"
-    wait_until(lambda: (doc := demo.api.get(path))["current"]
-               and len(doc["current"]["periods"]) == 2 and not doc["current"]["excluded"],
-               timeout=90, what="the payments of both periods")
+
+    def both_periods_paid() -> bool:
+        # 404 until scoring has recorded the contract (its event travels by the outbox).
+        resp = demo.api.request("GET", path, expect=(200, 404))
+        doc = resp.json() if resp.status_code == 200 else {}
+        return bool(doc.get("current") and len(doc["current"]["periods"]) == 2
+                    and not doc["current"]["excluded"])
+
+    wait_until(both_periods_paid, timeout=90, what="the payments of both periods")
     return stage
 
 

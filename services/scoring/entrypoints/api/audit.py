@@ -15,6 +15,10 @@ from services.scoring.service_layer import tree_heads as heads
 from shared.blueprint import Blueprint
 from shared.web import require_roles
 
+# An entry's number is a 32-bit column (seq); a larger one cannot exist, so it is a 404 from
+# routing (and the OpenAPI states the maximum) rather than a value the database refuses.
+MAX_SEQ = 2**31 - 1
+
 bp = Blueprint("audit", __name__, url_prefix="",
                description="Tamper-evident scoring history: Merkle log, tree heads, proofs")
 
@@ -46,7 +50,7 @@ class TreeHeadsView(MethodView):
         return {"items": heads.tree_heads(ctx(), args["limit"])}
 
 
-@bp.route("/audit/events/<int:seq>")
+@bp.route(f"/audit/events/<int(max={MAX_SEQ}):seq>")
 class EventView(MethodView):
     @bp.response(200)
     def get(self, seq: int):
@@ -63,7 +67,7 @@ class PublicKeyView(MethodView):
         return heads.public_key_document(ctx())
 
 
-@bp.route("/audit/events/<int:seq>/proof")
+@bp.route(f"/audit/events/<int(max={MAX_SEQ}):seq>/proof")
 class InclusionView(MethodView):
     @bp.arguments(schemas.ProofQuery, location="query", unknown=RAISE)
     @bp.response(200, schemas.InclusionProof)

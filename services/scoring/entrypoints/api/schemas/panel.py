@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.scoring.entrypoints.api.schemas import ID, TEXT_MAX
-from shared.fields import Pattern, StrictInteger
+from shared.fields import Pattern, StrictInteger, Text
 from shared.schemas import StrictSchema
 
 # Not only whitespace (a pattern, so the OpenAPI says so too).
@@ -17,9 +17,10 @@ not_blank = Pattern(r"[^\s]", error="Must not be blank.")
 class PanelUpdate(StrictSchema):
     """``PUT /tenders/{id}/panel``."""
 
-    evaluators = fields.List(fields.String(validate=ID), required=True,
+    # Text: a NUL in a user id is refused naming the field (PostgreSQL cannot store one).
+    evaluators = fields.List(Text(validate=ID), required=True,
                              validate=validate.Length(min=1, max=50))
-    moderator = fields.String(required=True, validate=ID)
+    moderator = Text(required=True, validate=ID)
 
 
 class PanelMemberOut(StrictSchema):
