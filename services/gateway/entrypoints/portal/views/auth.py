@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import redirect, render_template, request, session, url_for
 
+from services.gateway.domain.identity import MIN_PASSWORD_LENGTH
 from services.gateway.entrypoints.portal import api
 from services.gateway.entrypoints.portal.api import ApiProblem, ApiUnavailable
 from services.gateway.entrypoints.portal.blueprint import portal
@@ -104,8 +105,9 @@ def register():
         if not values["email"] or "@" not in values["email"]:
             errors.add("email", "Enter an email address in the correct format, "
                                 "like name@example.org")
-        if len(password) < 12:
-            errors.add("password", "Enter a password of at least 12 characters")
+        if len(password) < MIN_PASSWORD_LENGTH:
+            errors.add("password", f"Enter a password of at least {MIN_PASSWORD_LENGTH} "
+                                   "characters")
         elif password != form.get("password_confirm", ""):
             errors.add("password", "The passwords do not match")
         if not errors:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 
+from services.gateway.domain.identity import MIN_PASSWORD_LENGTH
 from services.gateway.entrypoints.portal import api
 from services.gateway.entrypoints.portal.api import ApiProblem
 from services.gateway.entrypoints.portal.blueprint import portal
@@ -53,8 +54,8 @@ def _check(form, organisations: list[tuple[str, str]]) -> tuple[dict, FormErrors
         errors.add("roles", "Select the user's role")
     if org != NO_ORGANISATION and org not in dict(organisations):
         errors.add("organisation_id", "Select the user's organisation")
-    if len(body["password"]) < 12:
-        errors.add("password", "Enter a password of at least 12 characters")
+    if len(body["password"]) < MIN_PASSWORD_LENGTH:
+        errors.add("password", f"Enter a password of at least {MIN_PASSWORD_LENGTH} characters")
     return body, errors
 
 
