@@ -1,6 +1,7 @@
 """The services' API blueprint: flask-smorest's, except that an operation declaring a JSON body
 needs one. webargs reads a missing body (or one not sent as JSON) as ``{}``, so a PATCH of
-nothing was a 200 although the OpenAPI says the body is required; it is a 422 naming ``body``."""
+nothing was a 200 although the OpenAPI says the body is required; it is a 422 naming ``body``.
+A schema with ``BODY_OPTIONAL = True`` (registered with ``required=False``) may be left out."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ class BodyRequiredParser(FlaskParser):
     def load_json(self, req: Any, schema: Any) -> Any:
         data = super().load_json(req, schema)
         if data is missing:
+            if getattr(schema, "BODY_OPTIONAL", False):  # declared with required=False
+                return {}
             raise ValidationError({"body": [BODY_REQUIRED]})
         return data
 

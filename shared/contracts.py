@@ -118,10 +118,15 @@ class ScoringResult(_Payload):
     ``ScoringRunCompleted`` (evaluating → scored; ``data`` = ``{run_id, output_sha256,
     ranking}``), ``BidAwarded`` (scored → awarded; ``data`` = ``{bid_id, run_id, justification,
     awarded_at, standstill_ends_at}``). Job id ``result-{event_id}``.
+
+    On a tender with lots, ``ScoringRunCompleted`` and ``BidAwarded`` data add ``lot_key``, and
+    ``BidAwarded`` adds ``tender_awarded`` (true once every lot is decided: only then is the
+    tender awarded); ``LotNotAwarded`` (``data`` = ``{lot_key, decided_at, justification,
+    tender_awarded}``) closes a lot without an award.
     """
 
     event_type = fields.String(required=True, validate=validate.OneOf(
-        ["TenderAssessed", "PanelSet", "ScoringRunCompleted", "BidAwarded"]))
+        ["TenderAssessed", "PanelSet", "ScoringRunCompleted", "BidAwarded", "LotNotAwarded"]))
     tender_id = fields.String(required=True)
     data = fields.Dict(load_default=dict)
 

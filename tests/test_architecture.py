@@ -63,7 +63,7 @@ FRAMEWORKS = ("flask", "flask_smorest", "sqlalchemy", "marshmallow", "rq", "redi
               "werkzeug", "alembic", "httpx", "requests", "psycopg")
 # What a domain module may use of shared/: plain data and pure functions.
 PURE_SHARED = ("shared.methodology", "shared.canonical", "shared.time", "shared.ids",
-               "shared.errors", "shared.identity")
+               "shared.errors", "shared.identity", "shared.lots")
 
 
 def _entries(folder: Path) -> tuple[set[str], set[str]]:

@@ -149,9 +149,12 @@ class Contract(Base):
     agreed metrics (versioned: ``changes`` logs each agreed change or variation)."""
 
     __tablename__ = "contracts"
+    # one per awarded bid: a tender's one contract, or one per awarded lot
+    __table_args__ = (UniqueConstraint("tender_id", "bid_id"),)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    tender_id: Mapped[str] = mapped_column(ForeignKey("tenders.id"), unique=True)
+    tender_id: Mapped[str] = mapped_column(ForeignKey("tenders.id"))
+    lot_key: Mapped[str | None] = mapped_column(String(32))  # None: a tender without lots
     bid_id: Mapped[str] = mapped_column(String(40))
     buyer_organisation_id: Mapped[str] = mapped_column(String(100), index=True)
     buyer_name: Mapped[str | None] = mapped_column(String(300))

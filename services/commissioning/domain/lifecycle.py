@@ -25,6 +25,8 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     # A scoring run can complete before the assessment event was seen, and re-runs keep "scored".
     "score": {CLOSED: SCORED, EVALUATING: SCORED, SCORED: SCORED},
     "award": {SCORED: AWARDED},
+    # a tender with lots is awarded when every lot is decided; all may close unawarded unscored
+    "decide_lots": {EVALUATING: AWARDED, SCORED: AWARDED},
     "conclude": {AWARDED: CONCLUDED},
     "cancel": {s: CANCELLED for s in (DRAFT, PUBLISHED, CLOSED, EVALUATING, SCORED)},
 }
@@ -32,7 +34,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 VERBS = {
     "edit": "edit", "publish": "publish", "amend": "amend", "ask": "ask a question on",
     "bid": "bid on", "close": "close", "assess": "start evaluating", "score": "record scores on",
-    "award": "award", "conclude": "conclude", "cancel": "cancel",
+    "award": "award", "decide_lots": "award", "conclude": "conclude", "cancel": "cancel",
 }
 
 

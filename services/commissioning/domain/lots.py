@@ -3,8 +3,12 @@ optional own criteria weights and an optional reservation (docs/architecture.md,
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
+
+from shared.lots import find_lot
+from shared.time import parse_rfc3339
 
 TOTAL_WEIGHT = 100
 # Organisation kinds a lot may be reserved for (the gateway's bidder kinds, bar "other").
@@ -14,17 +18,6 @@ RESERVATION_KINDS = ("social_enterprise", "charity", "cic", "cooperative", "mutu
 def live_key(organisation_id: str, lot_key: str | None) -> str:
     """The value of a bid's unique live key: one live bid per organisation per lot."""
     return organisation_id if lot_key is None else f"{organisation_id}/{lot_key}"
-
-
-def find_lot(lots: list[dict[str, Any]] | None, key: str | None) -> dict[str, Any] | None:
-    """The lot with this key, if the tender has it."""
-    return next((lot for lot in lots or [] if lot["key"] == key), None)
-
-
-def criteria_of(lot: dict[str, Any] | None, tender_criteria: list[dict[str, Any]]
-                ) -> list[dict[str, Any]]:
-    """A lot's own criteria, else the tender's."""
-    return (lot or {}).get("criteria") or tender_criteria
 
 
 def check_lots(doc: dict[str, Any], *, check_weights: bool) -> dict[str, list[str]]:
@@ -76,3 +69,19 @@ def lot_refusal(lots: list[dict[str, Any]] | None, lot_key: str | None,
         return "reserved", (f"Lot {lot_key} is reserved for {', '.join(kinds)} organisations; "
                             f"yours is registered as {organisation_kind or 'unknown'}.")
     return None
+
+
+def pending_standstills(decisions: dict[str, dict[str, Any]]) -> dict[str, datetime]:
+    """Awarded lots whose contract is not made yet, with when their standstill ends."""
+    return {key: parse_rfc3339(d["standstill_ends_at"]) for key, d in decisions.items()
+            if d.get("status") == "awarded" and not d.get("concluded")}
+
+
+def next_standstill(decisions: dict[str, dict[str, Any]], *, every_lot_decided: bool,
+                    now: datetime) -> datetime | None:
+    """When the sweeper next has work on a tender with lots: the earliest pending standstill;
+    once every lot is decided and every contract made, now (to conclude the tender)."""
+    pending = pending_standstills(decisions)
+    if pending:
+        return min(pending.values())
+    return now if every_lot_decided else None

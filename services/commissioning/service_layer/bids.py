@@ -24,7 +24,7 @@ from services.commissioning.domain.bids import (
     is_open_for_bids,
     opened_access,
 )
-from services.commissioning.domain.lots import criteria_of, find_lot, live_key, lot_refusal
+from services.commissioning.domain.lots import live_key, lot_refusal
 from services.commissioning.service_layer.access import facts_of, load_tender, not_found, viewer_of
 from services.commissioning.service_layer.documents import bid_documents, receipt_entry
 from services.commissioning.service_layer.read_models import (
@@ -38,6 +38,7 @@ from shared.db import transaction
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.identity import Identity
 from shared.ids import new_id
+from shared.lots import criteria_of, find_lot
 from shared.schemas import encode_cursor
 
 SEALED = NotFound("no bids are visible for this tender")

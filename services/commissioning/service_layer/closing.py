@@ -21,17 +21,21 @@ from services.commissioning.adapters.tables import Bid, ProcessedEvent, Tender
 from services.commissioning.context import Context
 from services.commissioning.domain import lifecycle
 from services.commissioning.domain.bids import SUBMITTED
-from services.commissioning.domain.lifecycle import is_terminal, next_state
+from services.commissioning.domain.lifecycle import IllegalTransition, is_terminal, next_state
+from services.commissioning.domain.lots import next_standstill, pending_standstills
 from services.commissioning.service_layer.contracts import create_contract
 from services.commissioning.service_layer.documents import bid_documents, receipt_entry
 from services.commissioning.service_layer.read_models import tender_doc
 from shared.canonical import canonical_sha256
 from shared.contracts import SCHEMA_VERSION, ScoringResult, load_payload
 from shared.db import transaction
+from shared.lots import find_lot
 from shared.time import parse_rfc3339, rfc3339
 
 log = structlog.get_logger("coprocure.commissioning")
 BATCH = 100
+# A tender with lots may have a lot's standstill running while other lots are still scored.
+STANDSTILL_STATES = (lifecycle.AWARDED, lifecycle.SCORED)
 
 
 def open_bids(ctx: Context, session: Session, tender: Tender) -> list[dict[str, Any]]:
@@ -84,11 +88,35 @@ def close_tender(ctx: Context, tender_id: str, now: datetime) -> str | None:
         return job_id
 
 
+def conclude_lots(ctx: Context, session: Session, tender: Tender, now: datetime) -> bool:
+    """A tender with lots: a contract for each awarded lot whose standstill has ended; the
+    tender concludes once it is awarded (every lot decided) and every contract is made."""
+    if (tender.status not in (lifecycle.SCORED, lifecycle.AWARDED)
+            or tender.standstill_ends_at is None or now < tender.standstill_ends_at):
+        return False
+    lots = {k: dict(v) for k, v in ((tender.award or {}).get("lots") or {}).items()}
+    for key, ends in sorted(pending_standstills(lots).items()):
+        if ends <= now:
+            contract = create_contract(ctx, session, tender, now, lot_key=key,
+                                       bid_id=lots[key].get("bid_id"))
+            lots[key] |= {"concluded": True, "contract_id": contract.id if contract else None}
+    tender.award = {"lots": lots}
+    done = tender.status == lifecycle.AWARDED
+    tender.standstill_ends_at = next_standstill(lots, every_lot_decided=done, now=now)
+    if done and not pending_standstills(lots):
+        tender.status = next_state(tender.status, "conclude")
+        tender.concluded_at = now
+    tender.updated_at = now
+    return True
+
+
 def conclude_tender(ctx: Context, tender_id: str, now: datetime) -> bool:
     """Conclude an awarded tender once its standstill has ended, making its contract."""
     with transaction(ctx.session_factory) as session:
         tender = session.scalars(select(Tender).where(Tender.id == tender_id)
                                  .with_for_update()).first()
+        if tender is not None and tender.lots:
+            return conclude_lots(ctx, session, tender, now)
         if (tender is None or tender.status != lifecycle.AWARDED
                 or tender.standstill_ends_at is None or now < tender.standstill_ends_at):
             return False
@@ -105,7 +133,7 @@ def anything_due(ctx: Context, now: datetime) -> bool:
     with ctx.session_factory() as session:
         return bool(session.scalar(select(exists().where(or_(
             and_(Tender.status == lifecycle.PUBLISHED, Tender.submission_deadline <= now),
-            and_(Tender.status == lifecycle.AWARDED, Tender.standstill_ends_at <= now))))))
+            and_(Tender.status.in_(STANDSTILL_STATES), Tender.standstill_ends_at <= now))))))
 
 
 def close_due(ctx: Context, now: datetime, tender_id: str | None = None) -> dict[str, int]:
@@ -114,7 +142,7 @@ def close_due(ctx: Context, now: datetime, tender_id: str | None = None) -> dict
     with ctx.session_factory() as session:
         due = select(Tender.id).where(Tender.status == lifecycle.PUBLISHED,
                                       Tender.submission_deadline <= now)
-        ending = select(Tender.id).where(Tender.status == lifecycle.AWARDED,
+        ending = select(Tender.id).where(Tender.status.in_(STANDSTILL_STATES),
                                          Tender.standstill_ends_at <= now)
         if tender_id is not None:
             due, ending = due.where(Tender.id == tender_id), ending.where(Tender.id == tender_id)
@@ -155,6 +183,10 @@ def _apply(tender: Tender, event_type: str, data: dict[str, Any], now: datetime)
         tender.panel = {"evaluators": evaluators, "moderator": data.get("moderator"),
                         "declared": declared, "blocked": blocked}
         return "panel set"
+    if tender.lots and event_type in ("BidAwarded", "LotNotAwarded"):
+        return _apply_lot_decision(tender, event_type, data, now)
+    if event_type == "LotNotAwarded":
+        raise ValueError("LotNotAwarded for a tender without lots")
     action = {"TenderAssessed": "assess", "ScoringRunCompleted": "score",
               "BidAwarded": "award"}[event_type]
     if is_terminal(tender.status) or tender.status == lifecycle.AWARDED or (
@@ -166,7 +198,7 @@ def _apply(tender: Tender, event_type: str, data: dict[str, Any], now: datetime)
         tender.evaluation_started_at = now
     elif action == "score":
         tender.scored_at = now
-        tender.last_run = {k: data.get(k) for k in ("run_id", "output_sha256")}
+        tender.last_run = _last_run(tender.last_run, data)
     else:
         tender.award = {k: data.get(k) for k in ("bid_id", "run_id", "justification")}
         tender.awarded_at = _parse_ts(data.get("awarded_at"), "awarded_at") or now
@@ -174,6 +206,49 @@ def _apply(tender: Tender, event_type: str, data: dict[str, Any], now: datetime)
                                               "standstill_ends_at") or tender.awarded_at
     tender.updated_at = now
     return f"moved to {tender.status}"
+
+
+def _last_run(previous: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
+    """The latest run, and on a tender with lots each lot's latest under ``lots``."""
+    run = {k: data.get(k) for k in ("run_id", "output_sha256")}
+    if not data.get("lot_key"):
+        return run
+    lots = dict((previous or {}).get("lots") or {})
+    lots[data["lot_key"]] = run
+    return {**run, "lot_key": data["lot_key"], "lots": lots}
+
+
+def _apply_lot_decision(tender: Tender, event_type: str, data: dict[str, Any],
+                        now: datetime) -> str:
+    """One lot awarded or closed unawarded: recorded under ``award.lots``; the tender is
+    awarded once scoring says every lot is decided. Each awarded lot's standstill runs on its
+    own; ``standstill_ends_at`` is the next one due (see conclude_tender)."""
+    lot_key = data.get("lot_key")
+    if not isinstance(lot_key, str) or not find_lot(tender.lots, lot_key):
+        raise ValueError(f"{event_type} names no lot of the tender: {lot_key!r}")
+    if is_terminal(tender.status) or tender.status == lifecycle.AWARDED:
+        return f"ignored: tender is {tender.status}"
+    if tender.status != lifecycle.SCORED and event_type == "BidAwarded":
+        raise IllegalTransition("award", tender.status)  # out of order: rq retries
+    lots = dict((tender.award or {}).get("lots") or {})
+    if event_type == "BidAwarded":
+        decided_at = _parse_ts(data.get("awarded_at"), "awarded_at") or now
+        ends = _parse_ts(data.get("standstill_ends_at"), "standstill_ends_at") or decided_at
+        lots[lot_key] = {"status": "awarded", "bid_id": data.get("bid_id"),
+                         "run_id": data.get("run_id"), "justification": data.get("justification"),
+                         "awarded_at": rfc3339(decided_at), "standstill_ends_at": rfc3339(ends)}
+    else:
+        decided_at = _parse_ts(data.get("decided_at"), "decided_at") or now
+        lots[lot_key] = {"status": "unawarded", "justification": data.get("justification"),
+                         "decided_at": rfc3339(decided_at)}
+    tender.award = {"lots": lots}
+    if data.get("tender_awarded"):
+        tender.status = next_state(tender.status, "decide_lots")
+        tender.awarded_at = decided_at
+    tender.standstill_ends_at = next_standstill(
+        lots, every_lot_decided=tender.status == lifecycle.AWARDED, now=decided_at)
+    tender.updated_at = now
+    return f"lot {lot_key} {lots[lot_key]['status']}; tender {tender.status}"
 
 
 def _panel_members(tender: Tender) -> list[str]:
@@ -192,13 +267,29 @@ def _notify(session: Session, tender: Tender, event: dict[str, Any]) -> None:
         emit_notification(session, tender, "PanelAppointed", key, {"user_ids": members})
     if kind in ("PanelSet", "TenderAssessed") and members and open_for_scoring:
         emit_notification(session, tender, "BidsOpenForScoring", key, {"user_ids": members})
-    if kind == "BidAwarded" and tender.status == lifecycle.AWARDED:
+    if kind in ("BidAwarded", "LotNotAwarded") and tender.lots:
+        _notify_lot_decision(session, tender, event)
+    elif kind == "BidAwarded" and tender.status == lifecycle.AWARDED:
         bids = session.execute(select(Bid.id, Bid.organisation_id).where(
             Bid.tender_id == tender.id, Bid.status == SUBMITTED)).all()
         emit_notification(session, tender, "AwardDecided", key, {
             "awarded_bid_id": (tender.award or {}).get("bid_id"),
             "standstill_ends_at": rfc3339(tender.standstill_ends_at),
             "bids": [{"bid_id": b, "organisation_id": o} for b, o in bids]})
+
+
+def _notify_lot_decision(session: Session, tender: Tender, event: dict[str, Any]) -> None:
+    """Each bidder of the lot hears the lot's decision (the other lots' bidders do not)."""
+    lot_key = (event["data"] or {}).get("lot_key")
+    decision = ((tender.award or {}).get("lots") or {}).get(lot_key)
+    if decision is None:
+        return
+    bids = session.execute(select(Bid.id, Bid.organisation_id).where(
+        Bid.tender_id == tender.id, Bid.lot_key == lot_key, Bid.status == SUBMITTED)).all()
+    emit_notification(session, tender, "AwardDecided", event["event_id"], {
+        "lot_key": lot_key, "awarded_bid_id": decision.get("bid_id"),
+        "standstill_ends_at": decision.get("standstill_ends_at"),
+        "bids": [{"bid_id": b, "organisation_id": o} for b, o in bids]})
 
 
 def record_scoring_result(ctx: Context, payload: Any, now: datetime) -> str:

@@ -29,40 +29,47 @@ from shared.db import transaction
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.identity import DirectoryUser, Identity
 from shared.ids import new_id
+from shared.lots import criteria_of, find_lot
 from shared.time import rfc3339
 
 log = structlog.get_logger("coprocure.commissioning")
 
 
-def create_contract(ctx: Context, session: Session, tender: Tender,
-                    now: datetime) -> Contract | None:
-    """The contract of a tender whose standstill has just ended, in the caller's transaction.
+def create_contract(ctx: Context, session: Session, tender: Tender, now: datetime, *,
+                    lot_key: str | None = None, bid_id: str | None = None) -> Contract | None:
+    """The contract of a tender (or of one of its lots) whose standstill has just ended, in
+    the caller's transaction.
 
-    The agreed metrics are the awarded bid's outcome commitments as it submitted them. An award
-    naming a bid this service does not hold makes no contract (logged), never a failed sweep.
+    The agreed metrics are the awarded bid's outcome commitments as it submitted them, against
+    its lot's criteria. An award naming a bid this service does not hold (or of another lot)
+    makes no contract (logged), never a failed sweep.
     """
-    bid_id = (tender.award or {}).get("bid_id")
+    bid_id = bid_id or (tender.award or {}).get("bid_id")
     bid = session.get(Bid, bid_id) if bid_id else None
-    if bid is None or bid.tender_id != tender.id:
-        log.warning("contract_not_created", tender_id=tender.id, bid_id=bid_id)
+    if bid is None or bid.tender_id != tender.id or bid.lot_key != lot_key:
+        log.warning("contract_not_created", tender_id=tender.id, bid_id=bid_id, lot_key=lot_key)
         return None
+    lot = find_lot(tender.lots, lot_key)
     key = unwrap_data_key(ctx.master_key, tender.wrapped_data_key, tender.id)
     content = json.loads(decrypt_content(key, bid.id, bid.version, bid.ciphertext))
-    metrics = rules.agreed_metrics(content.get("responses") or [], tender.criteria or [])
+    metrics = rules.agreed_metrics(content.get("responses") or [],
+                                   criteria_of(lot, tender.criteria or []))
     start, end = rules.term(now.date(), metrics)
     # the rate card as frozen at the deadline, each priced outcome bound to its agreed metric
     card = rate_cards.bind(tender.rate_card, metrics)
     contract = Contract(
-        id=new_id("ctr"), tender_id=tender.id, bid_id=bid.id,
+        id=new_id("ctr"), tender_id=tender.id, lot_key=lot_key, bid_id=bid.id,
         buyer_organisation_id=tender.organisation_id, buyer_name=tender.organisation_name,
         supplier_organisation_id=bid.organisation_id, supplier_name=bid.organisation_name,
-        title=tender.title, value=content.get("price"), start_date=start, end_date=end,
+        title=f"{tender.title} — {lot.get('title') or lot_key}" if lot else tender.title,
+        value=content.get("price"), start_date=start, end_date=end,
         version=1, metrics=rules.with_schedules(metrics, start, end), changes=[],
         rate_card=card, created_at=now, updated_at=now)
     session.add(contract)
     # scoring keeps the public contract for the OCDS export: parties, value, term, metrics
     events.emit(session, contract, "ContractCreated", contract.id, events.SYSTEM, now,
-                {"bid_id": bid.id, "title": contract.title, "value": contract.value,
+                {"bid_id": bid.id, "lot_key": lot_key, "title": contract.title,
+                 "value": contract.value,
                  "start_date": start.isoformat(), "end_date": end.isoformat(),
                  "supplier": {"organisation_id": bid.organisation_id,
                               "name": bid.organisation_name},
@@ -144,7 +151,8 @@ def contract_doc(session: Session, contract: Contract, today: date) -> dict[str,
                                            "people_with_outcome": report.people_with_outcome},
                                 "late": report.late, "validated_at": rfc3339(decision.created_at)})
     return {
-        "id": contract.id, "tender_id": contract.tender_id, "bid_id": contract.bid_id,
+        "id": contract.id, "tender_id": contract.tender_id, "lot_key": contract.lot_key,
+        "bid_id": contract.bid_id,
         "title": contract.title, "status": status_of(contract, today),
         "buyer": {"organisation_id": contract.buyer_organisation_id,
                   "name": contract.buyer_name},
@@ -172,13 +180,37 @@ def get_contract(ctx: Context, contract_id: str) -> dict[str, Any]:
         return contract_doc(session, load_contract(session, contract_id), ctx.clock().date())
 
 
-def get_tender_contract(ctx: Context, tender_id: str) -> dict[str, Any]:
-    """The contract made from a tender's award (404 until the tender has concluded)."""
+def get_tender_contract(ctx: Context, tender_id: str,
+                        lot_key: str | None = None) -> dict[str, Any]:
+    """The contract made from a tender's award, or from one lot's (404 until it is made).
+    On a tender with lots the lot must be named (422 naming ``lot_key``)."""
     with ctx.session_factory() as session:
-        contract = session.scalars(select(Contract).where(Contract.tender_id == tender_id)).first()
+        tender = session.get(Tender, tender_id)
+        lots = [lot["key"] for lot in (tender.lots if tender is not None else None) or []]
+        if lots and lot_key not in lots:
+            raise Invalid({"lot_key": ["This tender has lots: name one of "
+                                       + ", ".join(lots) + "."]})
+        if lot_key is not None and not lots:
+            raise Invalid({"lot_key": ["This tender has no lots."]})
+        contract = session.scalars(select(Contract).where(
+            Contract.tender_id == tender_id, Contract.lot_key == lot_key)).first()
         if contract is None:
-            raise NotFound(f"no contract for tender {tender_id}")
+            raise NotFound(f"no contract for tender {tender_id}"
+                           + (f" lot {lot_key}" if lot_key else ""))
         return contract_doc(session, contract, ctx.clock().date())
+
+
+def list_tender_contracts(ctx: Context, tender_id: str) -> dict[str, Any]:
+    """Every contract made from the tender's awards (one per awarded lot), in lot order."""
+    with ctx.session_factory() as session:
+        tender = session.get(Tender, tender_id)
+        if tender is None or tender.status == "draft":
+            raise NotFound(f"no published tender {tender_id}")
+        order = {lot["key"]: i for i, lot in enumerate(tender.lots or [])}
+        rows = session.scalars(select(Contract).where(Contract.tender_id == tender_id))
+        today = ctx.clock().date()
+        return {"items": [contract_doc(session, c, today) for c in
+                          sorted(rows, key=lambda c: (order.get(c.lot_key, -1), c.id))]}
 
 
 def is_buyer(contract: Contract, identity: Identity) -> bool:

@@ -123,7 +123,8 @@ def audiences(event_type: str, tender_id: str, tender: dict[str, Any],
                          (bid["organisation_id"],), "bidder",
                          facts={"bid_id": bid["bid_id"],
                                 "successful": bid["bid_id"] == data.get("awarded_bid_id"),
-                                "standstill_ends_at": data.get("standstill_ends_at")})
+                                "standstill_ends_at": data.get("standstill_ends_at"),
+                                "lot_key": data.get("lot_key")})
                 for bid in data.get("bids") or []]
     if event_type in ("ReportDue", "ReportLate"):
         # The provider's own obligation: only its bidders hear, and only of this period.

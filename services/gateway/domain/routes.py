@@ -98,6 +98,8 @@ ROUTES: tuple[Route, ...] = (
     _r("GET", "/scoring-runs/{id}", S, "commissioner", "auditor"),
     _r("POST", "/scoring-runs/{id}/replay", S, "auditor"),
     _r("POST", "/tenders/{id}/award", S, "commissioner"),
+    _r("GET", "/tenders/{id}/awards", S, "commissioner", "auditor"),
+    _r("POST", "/tenders/{id}/lots/{lot}/no-award", S, "commissioner"),
     _r("GET", "/bids/{id}/assessment-summary", S, "bidder", "commissioner", "auditor"),
     # Audit (scoring)
     _r("GET", "/audit/events", S, "auditor"),
@@ -111,6 +113,7 @@ ROUTES: tuple[Route, ...] = (
     _r("GET", "/tenders/{id}/ocds", S, ANYONE),
     # Contracts after award: results, co-assessment, validation (commissioning)
     _r("GET", "/tenders/{id}/contract", C, ANYONE),
+    _r("GET", "/tenders/{id}/contracts", C, ANYONE),
     _r("GET", "/contracts/{id}", C, ANYONE),
     _r("GET", "/contracts/{id}/assessors", C, "commissioner", "auditor"),
     _r("POST", "/contracts/{id}/assessors", C, "commissioner", directory=True),
@@ -138,6 +141,7 @@ _SCORING_OWNED = tuple(_compile(p) for p in (
     "/tenders/{id}/panel(/.*)?", "/tenders/{id}/conflicts(/.*)?", "/tenders/{id}/evaluation(/.*)?",
     "/tenders/{id}/bids/{bid}/scores(/.*)?", "/tenders/{id}/bids/{bid}/moderation(/.*)?",
     "/tenders/{id}/scoring-runs(/.*)?", "/scoring-runs(/.*)?", "/tenders/{id}/award(/.*)?",
+    "/tenders/{id}/awards(/.*)?", "/tenders/{id}/lots/{lot}/no-award(/.*)?",
     "/bids/{id}/assessment-summary(/.*)?", "/audit(/.*)?", "/tenders/{id}/ocds(/.*)?",
     "/contracts/{id}/performance(/.*)?", "/performance-ratings(/.*)?",
     "/contracts/{id}/payments(/.*)?", "/payment-runs(/.*)?", "/contracts/{id}/indigo(/.*)?",

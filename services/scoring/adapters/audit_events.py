@@ -29,6 +29,7 @@ SCORING_RUN_COMPLETED = "scoring_run_completed"
 SCORING_RUN_FAILED = "scoring_run_failed"
 SCORING_RUN_REPLAYED = "scoring_run_replayed"
 BID_AWARDED = "bid_awarded"
+LOT_NOT_AWARDED = "lot_not_awarded"
 
 SYSTEM_ACTOR = "system:scoring"
 

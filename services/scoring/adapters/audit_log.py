@@ -26,7 +26,8 @@ from shared.canonical import canonical_json, sha256_hex
 from shared.time import rfc3339
 
 # Events after which a signed tree head is published (at the end of their transaction).
-MILESTONES = frozenset({"bids_opened", "scoring_run_completed", "bid_awarded"})
+MILESTONES = frozenset({"bids_opened", "scoring_run_completed", "bid_awarded",
+                        "lot_not_awarded"})
 _PENDING = "audit_milestones"
 _TAIL = "audit_tail"
 

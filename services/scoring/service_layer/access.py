@@ -21,6 +21,7 @@ from services.scoring.adapters.tables.panel import (
     PanelMember,
 )
 from services.scoring.adapters.tables.tenders import Bid, Tender
+from services.scoring.domain.criteria import quality_criteria
 from shared.errors import NotFound
 from shared.identity import Identity
 from shared.ids import has_id_shape
@@ -196,3 +197,9 @@ def visible_bids(session: Session, tender: Tender, who: Viewer) -> list[Bid]:
         return []
     blocked = blocked_bids(session, tender.id, uid, bids)
     return [b for b in bids if b.id not in blocked]
+
+
+def criteria_by_lot(tender: Tender) -> dict[str | None, list[str]]:
+    """The quality criterion keys a bid is scored on, by its lot (key None: no lots)."""
+    return {lot: [c.key for c in quality_criteria(tender.judged(lot))]
+            for lot in [None, *tender.lot_keys]}

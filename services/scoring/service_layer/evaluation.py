@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 
 from services.scoring.adapters.tables.panel import ConflictStatement
 from services.scoring.adapters.tables.tenders import Assessment, Bid, Tender
-from services.scoring.domain.criteria import quality_criteria
 from services.scoring.domain.moderation import needs_moderation
 from services.scoring.service_layer.access import (
     Panel,
     Viewer,
     bids_of,
+    criteria_by_lot,
     get_tender,
     has_declared,
     load_panel,
@@ -98,11 +98,11 @@ def _panel_section(session: Session, tender: Tender, panel: Panel,
     declared = set(session.scalars(select(ConflictStatement.user_id).where(
         ConflictStatement.tender_id == tender.id)))
     scores = current_scores(session, tender.id)
-    criteria = [c.key for c in quality_criteria(tender.frozen)]
+    criteria = criteria_by_lot(tender)
     progress = [{"bid_id": b.id, "criterion_key": key,
                  "scored": len(scores.get((b.id, key), {})),
                  "required": int(evaluation["min_evaluators"])}
-                for b in visible_bids(session, tender, who) for key in criteria]
+                for b in visible_bids(session, tender, who) for key in criteria[b.lot_key]]
     required = int(evaluation["min_evaluators"])
     return {
         "mode": evaluation["mode"],

@@ -24,6 +24,7 @@ from services.scoring.domain import MODEL_VERSION, assess_bids, canonical_sha256
 from services.scoring.service_layer.uow import unit_of_work
 from shared.contracts import TenderClosed, TenderPublished, load_payload
 from shared.ids import new_id
+from shared.lots import lot_view
 from shared.time import Clock, parse_rfc3339
 
 if TYPE_CHECKING:
@@ -104,6 +105,23 @@ def _opened_entry(bid: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
+def _assess_per_lot(contents: dict[str, dict[str, Any]],
+                    snapshot: dict[str, Any]) -> dict[str, Any]:
+    """Each bid assessed against its lot (criteria, price ceiling) and compared with the prices
+    of its lot's bids only; a tender without lots is one group."""
+    by_lot: dict[str | None, dict[str, dict[str, Any]]] = {}
+    for bid_id, content in contents.items():
+        by_lot.setdefault(content.get("lot_key"), {})[bid_id] = content
+    out: dict[str, Any] = {}
+    for lot_key, group in by_lot.items():
+        try:
+            judged = lot_view(snapshot, lot_key)
+        except KeyError:  # commissioning refuses such bids; if one comes, judge it as a whole
+            judged = lot_view(snapshot, None)
+        out.update(assess_bids(group, judged))
+    return dict(sorted(out.items()))
+
+
 def _store_snapshot(session: Session, tender: Tender, data: dict[str, Any],
                     raw: dict[str, Any], clock: Clock) -> None:
     snapshot = data["tender"]
@@ -134,7 +152,7 @@ def _store_snapshot(session: Session, tender: Tender, data: dict[str, Any],
                   payload={"snapshot_sha256": data["snapshot_sha256"],
                            "snapshot_verified": verified, "opened_at": data["opened_at"],
                            "bids": [_opened_entry(b) for b in data["bids"]]})
-    assessments = assess_bids(contents, snapshot)
+    assessments = _assess_per_lot(contents, snapshot)
     assessed = clock()  # after the assessment, which takes seconds for thousands of bids
     for bid_id, assessment in assessments.items():
         result = assessment.to_dict()

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from services.scoring.adapters.tables.payments import PaymentRun
 from services.scoring.adapters.tables.performance import ContractRecord, PerformanceRating
-from services.scoring.adapters.tables.runs import Award, ScoringRun
+from services.scoring.adapters.tables.runs import WHOLE_TENDER, Award, ScoringRun
 from services.scoring.adapters.tables.tenders import CANCELLED, Bid, Tender
 from services.scoring.domain.ocds import Publication, release_package
 from shared.errors import NotFound
@@ -31,7 +31,7 @@ def ocds_package(ctx: Context, tender_id: str, publication: Publication) -> dict
         tender = session.get(Tender, tender_id)
         if tender is None:
             raise _not_found()
-        award = session.get(Award, tender_id)
+        award = session.get(Award, (tender_id, WHOLE_TENDER))  # lots: see _lot_awards
         doc = {**tender.frozen, "id": tender.id}
         published = (doc.get("published_at") or doc.get("created_at")
                      or doc.get("clarification_deadline") or doc.get("submission_deadline"))

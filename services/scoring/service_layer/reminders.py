@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 from services.scoring.adapters.outbox import emit_notification
 from services.scoring.adapters.tables.panel import PanelMember
 from services.scoring.adapters.tables.tenders import EVALUATING, SCORED, Tender
-from services.scoring.domain import quality_criteria
-from services.scoring.service_layer.access import bids_of, blocked_bids
+from services.scoring.service_layer.access import bids_of, blocked_bids, criteria_by_lot
 from services.scoring.service_layer.scores import current_scores
 from services.scoring.service_layer.uow import unit_of_work
 from shared.outbox import send_now
@@ -25,14 +24,14 @@ if TYPE_CHECKING:
 def missing_by_evaluator(session: Session, tender: Tender) -> dict[str, int]:
     """Per evaluator, how many (bid, criterion) items it may score and has not."""
     bids = bids_of(session, tender.id)
-    keys = [c.key for c in quality_criteria(tender.frozen)]
+    keys = criteria_by_lot(tender)
     scores = current_scores(session, tender.id)
     evaluators = session.scalars(select(PanelMember.user_id).where(
         PanelMember.tender_id == tender.id, PanelMember.role == "evaluator")).all()
     missing = {}
     for user in sorted(set(evaluators)):
         blocked = blocked_bids(session, tender.id, user, bids)
-        count = sum(1 for b in bids if b.id not in blocked for k in keys
+        count = sum(1 for b in bids if b.id not in blocked for k in keys[b.lot_key]
                     if user not in scores.get((b.id, k), {}))
         if count:
             missing[user] = count

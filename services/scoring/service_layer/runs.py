@@ -18,7 +18,14 @@ from services.scoring.adapters.tables.runs import (
     Replay,
     ScoringRun,
 )
-from services.scoring.adapters.tables.tenders import AWARDED, CANCELLED, EVALUATING, SCORED, Tender
+from services.scoring.adapters.tables.tenders import (
+    AWARDED,
+    CANCELLED,
+    EVALUATING,
+    SCORED,
+    Bid,
+    Tender,
+)
 from services.scoring.domain import (
     MODEL_VERSION,
     ScoringInputError,
@@ -30,11 +37,12 @@ from services.scoring.domain import (
 )
 from services.scoring.service_layer.access import bids_of, get_tender, load_panel, not_found, viewer
 from services.scoring.service_layer.audit_queries import recorded
+from services.scoring.service_layer.award import is_decided
 from services.scoring.service_layer.evaluation import assessments_by_bid
 from services.scoring.service_layer.scores import current_moderations, current_scores
 from services.scoring.service_layer.uow import unit_of_work
 from shared.contracts import RunScoringRequested, load_payload
-from shared.errors import Conflict, Forbidden
+from shared.errors import Conflict, Forbidden, Invalid
 from shared.identity import Identity
 from shared.ids import new_id
 from shared.time import rfc3339
@@ -43,52 +51,80 @@ if TYPE_CHECKING:
     from services.scoring.context import Context
 
 
-def freeze_inputs(session: Session, tender: Tender) -> dict[str, Any]:
-    """Everything a run depends on, as it stands now (the scoring run's frozen inputs)."""
-    bids = bids_of(session, tender.id)
+def lot_bids(session: Session, tender: Tender, lot_key: str | None) -> list[Bid]:
+    """The bids a run of this lot ranks (every bid on a tender without lots)."""
+    return [b for b in bids_of(session, tender.id) if b.lot_key == lot_key]
+
+
+def freeze_inputs(session: Session, tender: Tender, lot_key: str | None = None) -> dict[str, Any]:
+    """Everything a run depends on, as it stands now (the scoring run's frozen inputs). A run of
+    a lot ranks that lot's bids only, against the lot's criteria and price bounds."""
+    bids = lot_bids(session, tender, lot_key)
+    ids = {b.id for b in bids}
     panel_mode = tender.evaluation["mode"] == "panel"
     panel_scores: dict[str, dict[str, list[dict[str, Any]]]] = {}
     moderation: dict[str, dict[str, int]] = {}
     if panel_mode:
         for (bid_id, key), by_evaluator in current_scores(session, tender.id).items():
+            if bid_id not in ids:
+                continue
             panel_scores.setdefault(bid_id, {})[key] = [
                 {"evaluator_id": e, "score": by_evaluator[e].score} for e in sorted(by_evaluator)]
         for (bid_id, key), row in current_moderations(session, tender.id).items():
+            if bid_id not in ids:
+                continue
             scores = [s["score"] for s in panel_scores.get(bid_id, {}).get(key, [])]
             # A consensus settles a divergence; if the scores since changed and no longer
             # diverge, the median of the current scores applies instead.
             if needs_moderation(scores):
                 moderation.setdefault(bid_id, {})[key] = row.score
+    assessments = assessments_by_bid(session, tender)
     return {
-        "tender": tender.snapshot,
+        # a tender without lots keeps its inputs exactly as before (replays match bit for bit)
+        "tender": tender.snapshot if lot_key is None else tender.judged(lot_key),
         "bids": [{"bid_id": b.id, "organisation_id": b.organisation_id,
                   "content_sha256": b.content_sha256, "price": b.content.get("price")}
                  for b in bids],
-        "assessments": assessments_by_bid(session, tender),
+        "assessments": {k: v for k, v in assessments.items() if k in ids},
         "panel_scores": panel_scores,
         "moderation": moderation,
     }
 
 
-def _missing_scores(session: Session, tender: Tender) -> list[dict[str, Any]]:
+def _missing_scores(session: Session, tender: Tender,
+                    lot_key: str | None) -> list[dict[str, Any]]:
     required = int(tender.evaluation["min_evaluators"])
     scores = current_scores(session, tender.id)
-    return [{"bid_id": b.id, "criterion_key": c.key,
-             "scored": len(scores.get((b.id, c.key), {})), "required": required}
-            for b in bids_of(session, tender.id) for c in quality_criteria(tender.frozen)
-            if len(scores.get((b.id, c.key), {})) < required]
+    keys = [c.key for c in quality_criteria(tender.judged(lot_key))]
+    return [{"bid_id": b.id, "criterion_key": key,
+             "scored": len(scores.get((b.id, key), {})), "required": required}
+            for b in lot_bids(session, tender, lot_key) for key in keys
+            if len(scores.get((b.id, key), {})) < required]
 
 
-def request_run(ctx: Context, identity: Identity, tender_id: str) -> dict[str, Any]:
-    """Freeze inputs and queue a run (owner commissioner); the job is sent after the commit."""
-    doc, job_id = _queue_run(ctx, identity, tender_id)
+def _check_lot(tender: Tender, lot_key: str | None) -> None:
+    """A run names a lot of the tender exactly when the tender has lots (422 naming lot_key)."""
+    lots = tender.lot_keys
+    if lots and lot_key is None:
+        raise Invalid({"lot_key": ["This tender has lots: name the lot to score (one of "
+                                   + ", ".join(lots) + ")."]})
+    if lot_key is not None and lot_key not in lots:
+        raise Invalid({"lot_key": ["This tender has no lots." if not lots else
+                                   "Not a lot of this tender (one of " + ", ".join(lots) + ")."]})
+
+
+def request_run(ctx: Context, identity: Identity, tender_id: str,
+                lot_key: str | None = None) -> dict[str, Any]:
+    """Freeze inputs and queue a run of the tender or of one lot (owner commissioner); the job
+    is sent after the commit."""
+    doc, job_id = _queue_run(ctx, identity, tender_id, lot_key)
     if job_id:
         send_now(ctx.session_factory, ctx.redis, job_id)  # Redis trouble: the relay sends it
     return doc
 
 
-def _queue_run(ctx: Context, identity: Identity,
-               tender_id: str) -> tuple[dict[str, Any], str | None]:
+def _queue_run(ctx: Context, identity: Identity, tender_id: str,
+               lot_key: str | None) -> tuple[dict[str, Any], str | None]:
     with unit_of_work(ctx) as session:
         tender = get_tender(session, tender_id, for_update=True)
         if not viewer(identity, tender, load_panel(session, tender.id)).owner:
@@ -97,27 +133,29 @@ def _queue_run(ctx: Context, identity: Identity,
             detail = ("bids have not been opened and assessed yet"
                       if tender.status not in (AWARDED, CANCELLED) else f"it is {tender.status}")
             raise Conflict(f"The tender cannot be scored: {detail}.")
-        if (tender.snapshot or tender.document or {}).get("lots"):
-            # Ranking bids of different lots together would award one lot's bid for all.
-            raise Conflict("The tender cannot be scored: scoring per lot is not available yet.")
+        _check_lot(tender, lot_key)
+        if is_decided(session, tender.id, lot_key):
+            raise Conflict(f"Lot {lot_key} has already been decided." if lot_key
+                           else "This tender has already been awarded.")
         if tender.evaluation["mode"] == "panel":
-            missing = _missing_scores(session, tender)
+            missing = _missing_scores(session, tender, lot_key)
             if missing:
                 names = ", ".join(f"{m['bid_id']}/{m['criterion_key']} "
                                   f"({m['scored']} of {m['required']})" for m in missing[:10])
                 raise Conflict(f"Panel scoring is incomplete: {names}"
                                + (" …" if len(missing) > 10 else ""), missing=missing)
-        inputs = freeze_inputs(session, tender)
+        inputs = freeze_inputs(session, tender, lot_key)
         try:
             input_sha = canonical_sha256(normalise_inputs(inputs))
         except ScoringInputError as exc:
             raise Conflict(f"The tender cannot be scored: {exc}") from exc
         in_flight = session.scalars(select(ScoringRun).where(
-            ScoringRun.tender_id == tender.id, ScoringRun.input_sha256 == input_sha,
+            ScoringRun.tender_id == tender.id, ScoringRun.lot_key == lot_key,
+            ScoringRun.input_sha256 == input_sha,
             ScoringRun.status.in_((QUEUED, RUNNING)))).first()
         if in_flight is not None:  # a double click: same inputs, same pending run
             return run_document(in_flight), None
-        run = ScoringRun(id=new_id("run"), tender_id=tender.id, status=QUEUED,
+        run = ScoringRun(id=new_id("run"), tender_id=tender.id, lot_key=lot_key, status=QUEUED,
                          mode=tender.evaluation["mode"], model_version=MODEL_VERSION,
                          inputs=inputs, input_sha256=input_sha, requested_by=identity.user_id,
                          request_id=identity.request_id, created_at=ctx.clock())
@@ -127,7 +165,9 @@ def _queue_run(ctx: Context, identity: Identity,
         events.record(session, event_type=events.SCORING_RUN_REQUESTED, tender_id=tender.id,
                       object_type="scoring_run", object_id=run.id,
                       **events.actor_of(identity, "commissioner"),
-                      payload={"run_id": run.id, "mode": run.mode}, occurred_at=run.created_at,
+                      payload={"run_id": run.id, "mode": run.mode,
+                               **({"lot_key": lot_key} if lot_key else {})},
+                      occurred_at=run.created_at,
                       model_version=MODEL_VERSION, inputs_sha256=input_sha)
         doc = run_document(run)
     return doc, job_id
@@ -179,20 +219,23 @@ def _complete(session: Session, run: ScoringRun, result: dict[str, Any],
         tender.status = SCORED
     compact = [{k: r[k] for k in ("bid_id", "rank", "total", "quality", "price_points", "passed")}
                for r in result["ranking"]]
+    lot = {"lot_key": run.lot_key} if run.lot_key else {}
     events.record(session, event_type=events.SCORING_RUN_COMPLETED, tender_id=run.tender_id,
                   object_type="scoring_run", object_id=run.id, **events.system_actor(),
                   payload={"run_id": run.id, "output_sha256": run.output_sha256,
-                           "ranking": compact}, occurred_at=now,
+                           "ranking": compact, **lot}, occurred_at=now,
                   model_version=run.model_version, inputs_sha256=run.input_sha256)
     emit_result(session, event_type="ScoringRunCompleted", tender_id=run.tender_id,
                 event_id=f"ScoringRunCompleted-{run.id}",
-                data={"run_id": run.id, "output_sha256": run.output_sha256, "ranking": compact})
+                data={"run_id": run.id, "output_sha256": run.output_sha256, "ranking": compact,
+                      **lot})
 
 
 def run_document(run: ScoringRun) -> dict[str, Any]:
     """``GET /scoring-runs/{id}``."""
     output = run.output or {}
-    return {"run_id": run.id, "tender_id": run.tender_id, "status": run.status,
+    return {"run_id": run.id, "tender_id": run.tender_id, "lot_key": run.lot_key,
+            "status": run.status,
             "mode": run.mode, "model_version": run.model_version,
             "input_sha256": run.input_sha256, "output_sha256": run.output_sha256,
             "created_at": rfc3339(run.created_at), "started_at": rfc3339(run.started_at),

@@ -87,7 +87,7 @@ def _scoring_context(session: Session, identity: Identity, tender_id: str, bid_i
     who = viewer(identity, tender, panel)
     if not (who.moderator if moderating else who.evaluator):
         raise not_found()
-    get_bid(session, tender, bid_id)
+    bid = get_bid(session, tender, bid_id)
     if tender.evaluation["mode"] == "automatic":
         raise Conflict("This tender is scored automatically; the indicative scores are final.")
     if not has_declared(session, tender.id, identity.user_id):
@@ -97,7 +97,7 @@ def _scoring_context(session: Session, identity: Identity, tender_id: str, bid_i
     if tender.status not in (EVALUATING, SCORED):
         raise Conflict(f"The tender is {tender.status}; scores are accepted "
                        "only while it is being evaluated.")
-    keys = [c.key for c in quality_criteria(tender.frozen)]
+    keys = [c.key for c in quality_criteria(tender.judged(bid.lot_key))]
     if criterion_key not in keys:
         raise Invalid({"criterion_key": [
             f"Must be a quality criterion of this tender: {', '.join(keys)}."]})

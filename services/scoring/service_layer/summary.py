@@ -9,11 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from services.scoring.adapters.tables.runs import Award, ScoringRun
+from services.scoring.adapters.tables.runs import ScoringRun
 from services.scoring.adapters.tables.tenders import Bid, Tender
 from services.scoring.domain.criteria import quality_criteria
 from services.scoring.service_layer.access import load_panel, not_found, viewer
-from services.scoring.service_layer.award import award_document, latest_completed_run
+from services.scoring.service_layer.award import (
+    award_document,
+    decision_of,
+    is_decided,
+    latest_completed_run,
+)
 from services.scoring.service_layer.evaluation import assessments_by_bid
 from services.scoring.service_layer.scores import current_moderations, current_scores
 from shared.errors import Conflict, Forbidden
@@ -41,9 +46,9 @@ def _authorise(session: Session, identity: Identity, bid_id: str) -> tuple[Bid, 
     own = identity.organisation_id is not None and identity.organisation_id == bid.organisation_id
     if not (staff or own):
         raise not_found("bid")
-    awarded = session.get(Award, tender.id) is not None
-    if not staff and not awarded:
-        raise Forbidden("Assessment summaries are published after the award.")
+    if not staff and not is_decided(session, tender.id, bid.lot_key):
+        raise Forbidden("Assessment summaries are published after the award"
+                        + (" of the bid's lot." if bid.lot_key else "."))
     return bid, tender, staff
 
 
@@ -51,11 +56,14 @@ def assessment_summary(ctx: Context, identity: Identity, bid_id: str) -> dict[st
     """``GET /bids/{id}/assessment-summary``."""
     with ctx.session_factory() as session:
         bid, tender, staff = _authorise(session, identity, bid_id)
-        award = session.get(Award, tender.id)
+        award = decision_of(session, tender.id, bid.lot_key)
+        if award is not None and award.run_id is None:  # a lot closed unawarded
+            award = None
         run = session.get(ScoringRun, award.run_id) if award else \
-            latest_completed_run(session, tender.id)
+            latest_completed_run(session, tender.id, bid.lot_key)
         if run is None:
-            raise Conflict("This tender has no completed scoring run yet.")
+            raise Conflict("This tender (or the bid's lot) has no completed scoring run yet.")
+        judged = tender.judged(bid.lot_key)
         ranking = run.output["ranking"]
         entry = next((r for r in ranking if r["bid_id"] == bid.id), None)
         if entry is None:
@@ -63,11 +71,11 @@ def assessment_summary(ctx: Context, identity: Identity, bid_id: str) -> dict[st
         assessment = assessments_by_bid(session, tender).get(bid.id, {})
         comments = _panel_comments(session, tender, bid.id)
         criteria = [_criterion(c, entry, assessment, bid, comments)
-                    for c in _published_criteria(tender)]
-        price = tender.frozen.get("price") or {}
+                    for c in _published_criteria(judged)]
+        price = judged.get("price") or {}
         winner = next((r for r in ranking if award and r["bid_id"] == award.bid_id), None)
         doc = {
-            "bid_id": bid.id, "tender_id": tender.id,
+            "bid_id": bid.id, "tender_id": tender.id, "lot_key": bid.lot_key,
             "tender_title": tender.frozen.get("title"),
             "organisation_id": bid.organisation_id, "organisation_name": bid.organisation_name,
             "run_id": run.id, "model_version": run.model_version,
@@ -90,12 +98,13 @@ def assessment_summary(ctx: Context, identity: Identity, bid_id: str) -> dict[st
     return doc
 
 
-def _published_criteria(tender: Tender) -> list[dict[str, Any]]:
-    published = {c.get("key"): c for c in tender.frozen.get("criteria") or []}
+def _published_criteria(judged: dict[str, Any]) -> list[dict[str, Any]]:
+    """The criteria the bid was judged on (its lot's, else the tender's)."""
+    published = {c.get("key"): c for c in judged.get("criteria") or []}
     return [{**published.get(c.key, {}), "key": c.key, "title": c.title,
              "weight": float(c.weight),
              "minimum_score": None if c.minimum_score is None else float(c.minimum_score)}
-            for c in quality_criteria(tender.frozen)]
+            for c in quality_criteria(judged)]
 
 
 def _criterion(criterion: dict[str, Any], entry: dict[str, Any], assessment: dict[str, Any],

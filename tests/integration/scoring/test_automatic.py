@@ -67,17 +67,3 @@ def test_add_working_days_skips_weekends():
     assert add_working_days(friday, 8) == datetime(2027, 2, 3, 15, 0, tzinfo=UTC)
     saturday = datetime(2027, 1, 23, 9, 0, tzinfo=UTC)
     assert add_working_days(saturday, 1) == datetime(2027, 1, 25, 9, 0, tzinfo=UTC)
-
-
-def test_a_tender_with_lots_is_not_scored_across_its_lots(scoring):
-    """Per-lot scoring is not built yet: ranking bids of different lots together would award
-    one lot's bid for the whole tender, so a run is refused (409) rather than wrong."""
-    from tests.integration.scoring import payloads
-    from tests.support.builders import lot
-
-    s = Scenario(scoring, mode="automatic")
-    s.doc["lots"] = [lot("L1"), lot("L2")]
-    s.closing = payloads.closed(s.doc, s.bids)
-    s.publish_and_close()
-    refused = s.h.post(s.owner, f"/tenders/{s.tender_id}/scoring-runs")
-    assert refused.status_code == 409 and "per lot" in refused.json["detail"]

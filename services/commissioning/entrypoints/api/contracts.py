@@ -25,10 +25,20 @@ def ctx():
 
 @bp.route("/tenders/<tender_id>/contract")
 class TenderContract(MethodView):
+    @bp.arguments(schemas.TenderContractQuery, location="query")
     @bp.response(200, schemas.Contract)
+    def get(self, query, tender_id):
+        """The contract made from the tender's award, or from one lot's (``lot_key``, required
+        on a tender with lots); public once made."""
+        return svc.get_tender_contract(ctx(), tender_id, query["lot_key"])
+
+
+@bp.route("/tenders/<tender_id>/contracts")
+class TenderContracts(MethodView):
+    @bp.response(200, schemas.ContractList)
     def get(self, tender_id):
-        """The contract made from the tender's award (public, once the tender concluded)."""
-        return svc.get_tender_contract(ctx(), tender_id)
+        """Every contract made from the tender's awards (one per awarded lot)."""
+        return svc.list_tender_contracts(ctx(), tender_id)
 
 
 @bp.route("/contracts/<contract_id>")

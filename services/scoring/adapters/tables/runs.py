@@ -22,6 +22,7 @@ class ScoringRun(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     tender_id: Mapped[str] = mapped_column(ForeignKey("tenders.id"), index=True)
+    lot_key: Mapped[str | None] = mapped_column(String(64), nullable=True)  # None: no lots
     status: Mapped[str] = mapped_column(String(20))
     mode: Mapped[str] = mapped_column(String(20))
     model_version: Mapped[str] = mapped_column(String(40))
@@ -51,15 +52,27 @@ class Replay(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
-class Award(Base):
-    """The award decision: one per tender."""
+DECISION_AWARDED, DECISION_UNAWARDED = "awarded", "unawarded"  # an award decision's outcome
+WHOLE_TENDER = ""  # the lot_key of a tender without lots (a primary key cannot be NULL)
 
-    __tablename__ = "awards"
+
+class Award(Base):
+    """The award decision: one per tender, or on a tender with lots one per lot (awarded to a
+    bid, or the lot closed unawarded)."""
+
+    __tablename__ = "award_decisions"
 
     tender_id: Mapped[str] = mapped_column(ForeignKey("tenders.id"), primary_key=True)
-    bid_id: Mapped[str] = mapped_column(ForeignKey("bids.id"))
-    run_id: Mapped[str] = mapped_column(ForeignKey("scoring_runs.id"))
+    lot_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    bid_id: Mapped[str | None] = mapped_column(ForeignKey("bids.id"), nullable=True)
+    run_id: Mapped[str | None] = mapped_column(ForeignKey("scoring_runs.id"), nullable=True)
     justification: Mapped[str | None] = mapped_column(Text, nullable=True)
     awarded_by: Mapped[str] = mapped_column(String(64))
     awarded_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    standstill_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    standstill_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    @property
+    def lot(self) -> str | None:
+        """The lot's key, None on a tender without lots."""
+        return self.lot_key or None

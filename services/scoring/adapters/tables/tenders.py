@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.scoring.adapters.tables.base import Base
 from shared.db import UTCDateTime
+from shared.lots import lot_keys, lot_view
 from shared.time import now
 
 # Local view of the tender lifecycle (commissioning owns the authoritative one).
@@ -52,6 +53,15 @@ class Tender(Base):
         raw.setdefault("standstill_working_days", 8)
         return raw
 
+    @property
+    def lot_keys(self) -> list[str]:
+        """The tender's lots in published order ([] without lots)."""
+        return lot_keys(self.frozen)
+
+    def judged(self, lot_key: str | None) -> dict[str, Any]:
+        """The tender as the bids of this lot are judged (its criteria and price bounds)."""
+        return lot_view(self.frozen, lot_key)
+
 
 class Bid(Base):
     """A bid opened at the deadline, content exactly as submitted."""
@@ -68,6 +78,11 @@ class Bid(Base):
     content_sha256: Mapped[str] = mapped_column(String(64))
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def lot_key(self) -> str | None:
+        """The lot the bid is for (part of its content), None on a tender without lots."""
+        return self.content.get("lot_key")
 
 
 class Assessment(Base):

@@ -16,11 +16,13 @@ bp = Blueprint("scoring_runs", __name__, url_prefix="",
 
 @bp.route("/tenders/<tender_id>/scoring-runs")
 class RunsView(MethodView):
+    @bp.arguments(schemas.RunCreate, required=False)
     @bp.response(202, schemas.ScoringRun)
-    def post(self, tender_id: str):
-        """Freeze the inputs and queue a scoring run (owner commissioner)."""
+    def post(self, body, tender_id: str):
+        """Freeze the inputs and queue a scoring run of the tender, or of one of its lots
+        (owner commissioner)."""
         who = require_roles("commissioner")
-        return runs.request_run(ctx(), who, tender_id)
+        return runs.request_run(ctx(), who, tender_id, body.get("lot_key"))
 
 
 @bp.route("/scoring-runs/<run_id>")
@@ -49,6 +51,26 @@ class AwardView(MethodView):
         """Award a passing bid of the latest completed run (owner commissioner)."""
         who = require_roles("commissioner")
         return award.award(ctx(), who, tender_id, body)
+
+
+@bp.route("/tenders/<tender_id>/awards")
+class AwardsView(MethodView):
+    @bp.response(200, schemas.AwardList)
+    def get(self, tender_id: str):
+        """Each lot's award decision, pending, awarded or unawarded (owner commissioner,
+        auditor)."""
+        who = require_roles("commissioner", "auditor")
+        return award.award_statuses(ctx(), who, tender_id)
+
+
+@bp.route("/tenders/<tender_id>/lots/<lot_key>/no-award")
+class NoAwardView(MethodView):
+    @bp.arguments(schemas.NoAwardCreate)
+    @bp.response(200, schemas.NoAward)
+    def post(self, body, tender_id: str, lot_key: str):
+        """Close a lot unawarded, with the reason (owner commissioner)."""
+        who = require_roles("commissioner")
+        return award.close_unawarded(ctx(), who, tender_id, lot_key, body["justification"])
 
 
 @bp.route("/bids/<bid_id>/assessment-summary")

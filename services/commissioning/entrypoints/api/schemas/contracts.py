@@ -166,6 +166,12 @@ class AssessorList(Schema):
     items = fields.List(fields.Nested(Assessor))
 
 
+class TenderContractQuery(Schema):
+    """``GET /tenders/{id}/contract``: which lot's contract, on a tender with lots."""
+
+    lot_key = fields.String(load_default=None, validate=validate.Length(min=1, max=32))
+
+
 class Contract(Schema):
     """The public contract: no person is named, cohorts are counts."""
 
@@ -174,6 +180,8 @@ class Contract(Schema):
 
     id = fields.String()
     tender_id = fields.String()
+    lot_key = fields.String(allow_none=True, metadata={
+        "description": "The lot the contract was awarded for (null on a tender without lots)."})
     bid_id = fields.String()
     title = fields.String()
     status = fields.String(metadata={"enum": ["pending", "active", "ended"]})
@@ -193,3 +201,9 @@ class Contract(Schema):
         "description": "The tender's rate card as frozen at its deadline, each outcome bound "
                        "to the agreed metric that measures it (metric_id, or null)."})
     created_at = fields.String(metadata={"format": "date-time"})
+
+
+class ContractList(Schema):
+    """``GET /tenders/{id}/contracts``: one per awarded lot (or the tender's one)."""
+
+    items = fields.List(fields.Nested(Contract))

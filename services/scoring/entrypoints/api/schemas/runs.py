@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from services.scoring.entrypoints.api.schemas import ID, TEXT_MAX
+from services.scoring.entrypoints.api.schemas import ID, LOT_KEY, TEXT_MAX
 from shared.schemas import StrictSchema
+
+
+class RunCreate(StrictSchema):
+    """``POST /tenders/{id}/scoring-runs``: the body may be left out on a tender without lots."""
+
+    BODY_OPTIONAL = True
+    lot_key = fields.String(load_default=None, allow_none=True, validate=LOT_KEY, metadata={
+        "description": "the lot to score; required on a tender with lots, refused without"})
 
 
 class ScoringRun(StrictSchema):
@@ -13,6 +21,7 @@ class ScoringRun(StrictSchema):
 
     run_id = fields.String()
     tender_id = fields.String()
+    lot_key = fields.String(allow_none=True)
     status = fields.String()
     mode = fields.String()
     model_version = fields.String()
@@ -54,6 +63,7 @@ class AwardCreate(StrictSchema):
 
 class Award(StrictSchema):
     tender_id = fields.String()
+    lot_key = fields.String(allow_none=True)
     bid_id = fields.String()
     run_id = fields.String()
     awarded_at = fields.String()
@@ -61,11 +71,47 @@ class Award(StrictSchema):
     justification = fields.String(allow_none=True)
 
 
+class NoAwardCreate(StrictSchema):
+    """``POST /tenders/{id}/lots/{lot_key}/no-award``."""
+
+    justification = fields.String(required=True, validate=[
+        validate.Length(min=1, max=TEXT_MAX),
+        validate.Regexp(r"\S", error="Give the reason the lot is not awarded.")])
+
+
+class NoAward(StrictSchema):
+    tender_id = fields.String()
+    lot_key = fields.String()
+    decided_at = fields.String()
+    justification = fields.String()
+
+
+class AwardStatus(StrictSchema):
+    """One lot's decision (one item with ``lot_key`` null on a tender without lots)."""
+
+    lot_key = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    status = fields.String(metadata={"enum": ["pending", "awarded", "unawarded"]})
+    bid_id = fields.String(allow_none=True)
+    run_id = fields.String(allow_none=True)
+    awarded_at = fields.String(allow_none=True)
+    standstill_ends_at = fields.String(allow_none=True)
+    justification = fields.String(allow_none=True)
+    latest_run_id = fields.String(allow_none=True)
+
+
+class AwardList(StrictSchema):
+    """``GET /tenders/{id}/awards``."""
+
+    items = fields.List(fields.Nested(AwardStatus))
+
+
 class AssessmentSummary(StrictSchema):
     """``GET /bids/{id}/assessment-summary``."""
 
     bid_id = fields.String()
     tender_id = fields.String()
+    lot_key = fields.String(allow_none=True)
     tender_title = fields.String(allow_none=True)
     organisation_id = fields.String()
     organisation_name = fields.String(allow_none=True)
