@@ -46,3 +46,50 @@ def test_the_lot_a_bid_names():
 def test_one_live_bid_per_organisation_per_lot():
     assert live_key("org_1", None) == "org_1"
     assert live_key("org_1", "L1") != live_key("org_1", "L2")
+
+
+# --- each lot's standstill -------------------------------------------------------------------
+
+AWARDED_NORTH = {"status": "awarded", "bid_id": "bid_n",
+                 "standstill_ends_at": "2027-02-03T15:00:00Z"}
+AWARDED_SOUTH = {"status": "awarded", "bid_id": "bid_s",
+                 "standstill_ends_at": "2027-02-01T15:00:00Z"}
+UNAWARDED = {"status": "unawarded", "justification": "No bid passed."}
+
+
+def test_the_next_standstill_is_the_earliest_lot_still_waiting_for_its_contract():
+    from datetime import UTC, datetime
+
+    from services.commissioning.domain.lots import next_standstill, pending_standstills
+
+    now = datetime(2027, 1, 20, tzinfo=UTC)
+    lots = {"north": AWARDED_NORTH, "south": AWARDED_SOUTH, "east": UNAWARDED}
+    assert set(pending_standstills(lots)) == {"north", "south"}
+    assert next_standstill(lots, every_lot_decided=False, now=now) == datetime(
+        2027, 2, 1, 15, tzinfo=UTC)
+    lots["south"] = {**AWARDED_SOUTH, "concluded": True, "contract_id": "ctr_1"}
+    assert next_standstill(lots, every_lot_decided=True, now=now) == datetime(
+        2027, 2, 3, 15, tzinfo=UTC)
+    lots["north"] = {**AWARDED_NORTH, "concluded": True}
+    # Nothing waiting: conclude now once every lot is decided, else nothing to do yet.
+    assert next_standstill(lots, every_lot_decided=True, now=now) == now
+    assert next_standstill(lots, every_lot_decided=False, now=now) is None
+
+
+def test_a_tender_with_lots_is_awarded_when_every_lot_is_decided_even_unscored():
+    from services.commissioning.domain.lifecycle import (
+        AWARDED,
+        EVALUATING,
+        SCORED,
+        IllegalTransition,
+        next_state,
+    )
+
+    assert next_state(SCORED, "decide_lots") == AWARDED
+    assert next_state(EVALUATING, "decide_lots") == AWARDED  # every lot closed unawarded
+    try:
+        next_state(AWARDED, "decide_lots")
+    except IllegalTransition as exc:
+        assert "award" in str(exc)
+    else:
+        raise AssertionError("an awarded tender cannot be decided again")
