@@ -149,14 +149,17 @@ def release_package(*, tender: dict[str, Any], evaluation: dict[str, Any], publi
                     contract: dict[str, Any] | None = None,
                     ratings: list[dict[str, Any]] | None = None,
                     today: str | None = None,
-                    payments: dict[str, Any] | None = None) -> dict[str, Any]:
+                    payments: dict[str, Any] | None = None,
+                    lot_decisions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The package of what has happened so far: the ``tender`` release from publication, the
     ``tenderUpdate`` once the bids are open (``opened_at`` and ``bids``), the ``award`` once
     awarded (``award``, with the run's ``ranking``), then the contract's releases; or a
     ``tenderCancellation`` release if the tender was cancelled before an award.
 
     ``bids``: ``{bid_id, organisation_id, organisation_name, submitted_at, price}``;
-    ``award``: ``{bid_id, awarded_at, justification}``."""
+    ``award``: ``{bid_id, awarded_at, justification}``; on a tender with lots
+    ``lot_decisions`` instead: ``{lot_key, bid_id (None if unawarded), awarded_at,
+    justification, status}`` per decided lot, and ``ranking`` the lots' runs together."""
     ocid = publication.ocid(tender["id"])
     buyer = _org(tender.get("organisation_id") or "buyer", buyer_name)
     buyer_party = {**buyer, "roles": ["buyer", "procuringEntity"]}
@@ -176,7 +179,7 @@ def release_package(*, tender: dict[str, Any], evaluation: dict[str, Any], publi
         update["bids"] = {"statistics": _statistics(bids, None, opened_at)}
         releases.append(update)
 
-    if award is None:
+    if award is None and not lot_decisions:
         if cancelled_at is not None:
             ended = _tender_core(tender, evaluation, published_at, "cancelled")
             ended["procuringEntity"] = buyer
@@ -184,10 +187,11 @@ def release_package(*, tender: dict[str, Any], evaluation: dict[str, Any], publi
                                      buyer, [buyer_party], ended))
         return publication.package(tender["id"], published_date, releases)
 
+    decisions = lot_decisions or [{**award, "status": award_status}]
     closing = _award_release(ocid, tender, evaluation, published_at, opened_at or published_at,
-                             buyer, bids, ranking or [], award, award_status)
+                             buyer, bids, ranking or [], decisions)
     releases.append(closing)
-    if contract is not None:
+    if contract is not None and not lot_decisions:
         # Later releases repeat the tender and award, so the latest release stays complete.
         releases += contract_releases(ocid, closing["awards"][0], buyer, closing["parties"],
                                       closing["tender"], contract, ratings or [],
@@ -198,17 +202,18 @@ def release_package(*, tender: dict[str, Any], evaluation: dict[str, Any], publi
 def _award_release(ocid: str, tender: dict[str, Any], evaluation: dict[str, Any],
                    published_at: str, opened_at: str, buyer: dict[str, Any],
                    bids: list[dict[str, Any]], ranking: list[dict[str, Any]],
-                   award: dict[str, Any], award_status: str) -> dict[str, Any]:
-    """The ``award`` release: the bids' details (dated after the deadline), the award and its
-    supplier."""
+                   decisions: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ``award`` release: the bids' details (dated after the deadline), and an award per
+    decision with its supplier: the tender's one, or one per decided lot (``unsuccessful`` for a
+    lot closed unawarded)."""
     ranks = {r["bid_id"]: r for r in ranking}
-    winner = next(b for b in bids if b["bid_id"] == award["bid_id"])
+    by_id = {b["bid_id"]: b for b in bids}
+    winners = {by_id[d["bid_id"]]["organisation_id"] for d in decisions if d.get("bid_id")}
     tenderer_orgs = {b["organisation_id"]: b.get("organisation_name") for b in bids}
     parties = [{**buyer, "roles": ["buyer", "procuringEntity"]}] + [
-        {**_org(oid, name), "roles": ["tenderer"] + (
-            ["supplier"] if oid == winner["organisation_id"] else [])}
+        {**_org(oid, name), "roles": ["tenderer"] + (["supplier"] if oid in winners else [])}
         for oid, name in tenderer_orgs.items()]
-    awarded_at = award["awarded_at"]
+    awarded_at = max(d["awarded_at"] for d in decisions)
     final = _tender_core(tender, evaluation, published_at, "complete")
     final.update(procuringEntity=buyer, numberOfTenderers=len(tenderer_orgs),
                  tenderers=[_org(o, n) for o, n in tenderer_orgs.items()],
@@ -227,14 +232,25 @@ def _award_release(ocid: str, tender: dict[str, Any], evaluation: dict[str, Any]
         details.append(detail)
     closing = _release(ocid, "award", awarded_at, "award", buyer, parties, final)
     closing["bids"] = {"statistics": _statistics(bids, ranks, awarded_at), "details": details}
-    award_doc = {"id": f"{ocid}-award-1", "title": f"Award of {tender.get('title') or ocid}",
-                 "status": award_status, "date": awarded_at,
-                 "suppliers": [_org(winner["organisation_id"], winner.get("organisation_name"))],
-                 "relatedBids": [winner["bid_id"]],
-                 "relatedLots": [winner.get("lot_key") or "1"]}
-    if award.get("justification"):
-        award_doc["description"] = award["justification"]
-    if _value(winner["price"]):
-        award_doc["value"] = _value(winner["price"])
-    closing["awards"] = [award_doc]
+    closing["awards"] = [_award(ocid, tender, d, by_id.get(d.get("bid_id") or ""), n)
+                         for n, d in enumerate(decisions, start=1)]
     return closing
+
+
+def _award(ocid: str, tender: dict[str, Any], decision: dict[str, Any],
+           winner: dict[str, Any] | None, n: int) -> dict[str, Any]:
+    lot = decision.get("lot_key")
+    lot_title = next((x.get("title") for x in tender.get("lots") or [] if x["key"] == lot), lot)
+    what = tender.get("title") or ocid
+    doc = {"id": f"{ocid}-award-{n}",
+           "title": f"Award of {what}" + (f", lot {lot_title}" if lot else ""),
+           "status": decision["status"], "date": decision["awarded_at"],
+           "relatedLots": [lot or "1"]}
+    if winner is not None:
+        doc.update(suppliers=[_org(winner["organisation_id"], winner.get("organisation_name"))],
+                   relatedBids=[winner["bid_id"]])
+        if _value(winner["price"]):
+            doc["value"] = _value(winner["price"])
+    if decision.get("justification"):
+        doc["description"] = decision["justification"]
+    return doc

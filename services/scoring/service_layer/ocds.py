@@ -47,9 +47,14 @@ def ocds_package(ctx: Context, tender_id: str, publication: Publication) -> dict
             return release_package(**common, cancelled_at=cancelled)
         bids = [{"bid_id": b.id, "organisation_id": b.organisation_id,
                  "organisation_name": b.organisation_name, "submitted_at": b.submitted_at,
-                 "price": (b.content or {}).get("price")}
+                 "price": (b.content or {}).get("price"), "lot_key": b.lot_key}
                 for b in session.scalars(select(Bid).where(Bid.tender_id == tender.id)
                                          .order_by(Bid.position, Bid.id))]
+        if tender.lot_keys:
+            decisions, ranking = _lot_awards(session, tender, now)
+            if decisions:
+                return release_package(**common, opened_at=opened, bids=bids,
+                                       ranking=ranking, lot_decisions=decisions)
         if award is None:
             return release_package(**common, opened_at=opened, bids=bids,
                                    cancelled_at=cancelled)
@@ -61,6 +66,26 @@ def ocds_package(ctx: Context, tender_id: str, publication: Publication) -> dict
                    "justification": award.justification},
             award_status="pending" if award.standstill_ends_at > now else "active",
             **_contract_parts(session, tender.id, now.date().isoformat()))
+
+
+def _lot_awards(session, tender: Tender, now) -> tuple[list[dict[str, Any]],
+                                                      list[dict[str, Any]]]:
+    """Each decided lot's award (in lot order) and the rankings of the runs they rest on."""
+    rows = {a.lot_key: a for a in session.scalars(select(Award).where(
+        Award.tender_id == tender.id))}
+    decisions, ranking = [], []
+    for key in tender.lot_keys:
+        row = rows.get(key)
+        if row is None:
+            continue
+        status = ("unsuccessful" if row.bid_id is None else
+                  "pending" if row.standstill_ends_at > now else "active")
+        decisions.append({"lot_key": key, "bid_id": row.bid_id, "status": status,
+                          "awarded_at": rfc3339(row.awarded_at),
+                          "justification": row.justification})
+        run = session.get(ScoringRun, row.run_id) if row.run_id else None
+        ranking += (run.output or {}).get("ranking", []) if run else []
+    return decisions, ranking
 
 
 def _contract_parts(session, tender_id: str, today: str) -> dict[str, Any]:

@@ -3,13 +3,20 @@ awarded on their own; a lot closed unawarded; the tender awarded once every lot 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+from shared.time import rfc3339
 from tests.integration.scoring import payloads
 from tests.integration.scoring.scenario import Scenario
 from tests.support.builders import gbp, lot
+from tests.support.ocds import package_errors
 
 
 def _lots(s: Scenario, cheap_lot_ceiling: str = "140000.00") -> None:
-    """Lot A: the strong and the outputs bid; lot B: the cheap bid, above B's own ceiling."""
+    """Lot A: the strong and the outputs bid; lot B: the cheap bid, above B's own ceiling.
+    Deadlines passed minutes ago, as a real run has them."""
+    s.doc.update(published_at=_ago(30), clarification_deadline=_ago(12),
+                 submission_deadline=_ago(5))
     s.doc["lots"] = [lot("A"), lot("B", price={"ceiling": gbp(cheap_lot_ceiling),
                                                "floor": gbp("100000.00")})]
     for bid, key in zip(s.bids, ("A", "A", "B"), strict=True):
@@ -17,7 +24,14 @@ def _lots(s: Scenario, cheap_lot_ceiling: str = "140000.00") -> None:
         bid["content"]["price"] = gbp("200000.00") if key == "A" else bid["content"]["price"]
     s.bids = [payloads.opened(b["bid_id"], b["organisation_id"], b["organisation_name"],
                               b["content"]) for b in s.bids]
+    for bid in s.bids:
+        bid["submitted_at"] = _ago(6)
     s.closing = payloads.closed(s.doc, s.bids)
+    s.closing.update(closed_at=_ago(5), opened_at=_ago(4.99))
+
+
+def _ago(minutes: float) -> str:
+    return rfc3339(datetime.now(UTC) - timedelta(minutes=minutes))
 
 
 def _errors(resp) -> dict:
@@ -92,6 +106,17 @@ def test_each_lot_is_assessed_scored_and_awarded_on_its_own(scoring):
     completed = [m["data"].get("lot_key") for m in h.messages()
                  if m["event_type"] == "ScoringRunCompleted"]
     assert completed == ["A", "B"]
+    # The OCDS package: an award per lot (lots extension), validated with its extensions.
+    package = h.get(s.auditor, f"/tenders/{t}/ocds").json
+    assert package_errors(package) == []
+    latest = package["releases"][-1]
+    awards = {a["relatedLots"][0]: a for a in latest["awards"]}
+    assert awards["A"]["status"] == "active" and awards["A"]["relatedBids"] == [top["bid_id"]]
+    assert awards["B"]["status"] == "unsuccessful" and "suppliers" not in awards["B"]
+    assert awards["B"]["description"] == "The only bid was over the lot's ceiling."
+    assert {d["id"]: d["relatedLots"] for d in latest["bids"]["details"]} == {
+        s.strong: ["A"], s.outputs: ["A"], s.cheap: ["B"]}
+    assert [x["id"] for x in latest["tender"]["lots"]] == ["A", "B"]
     # Each run replays bit for bit from its own frozen inputs.
     for run in (run_a, run_b):
         assert h.post(s.auditor, f"/scoring-runs/{run['run_id']}/replay").json["matches"]
