@@ -14,7 +14,7 @@ from services.demo.client import Client
 from services.demo.runner import DemoRun
 from shared.waiting import wait_until
 from tests.e2e.test_full_tender import _create_admin
-from tests.support.builders import gbp
+from tests.support.builders import document_bytes, gbp
 
 pytestmark = pytest.mark.e2e
 
@@ -58,6 +58,16 @@ def lots_run(platform):
     spec = commissioner.upload(f"/tenders/{draft['id']}/documents", scenario.specification(),
                                filename="specification.txt", title="Specification")
     demo.tender = commissioner.post(f"/tenders/{draft['id']}/publish")
+    # A clarification answered with a document attached (streamed through the gateway).
+    tid = demo.tender["id"]
+    question = demo.clients["outputs"].post(f"/tenders/{tid}/questions", {
+        "question": "Which wards are in the south lot?"})
+    commissioner.post(f"/tenders/{tid}/questions/{question['id']}/answer",
+                      {"answer": "The wards on the attached map."})
+    ward_map = document_bytes("pdf", 150_000)
+    attachment = commissioner.upload(f"/tenders/{tid}/questions/{question['id']}/attachments",
+                                     ward_map, filename="ward map.pdf", title="Ward map")
+    spec["clarification"] = (question["id"], attachment, ward_map)
     bids, documents = {}, {}
     for who, lot_key, price, _ in BIDS:
         content = BODIES[who]() | {"lot_key": lot_key, "price": gbp(price)}
@@ -98,6 +108,12 @@ def test_documents_sealed_until_the_deadline_then_each_lot_scored_awarded_and_co
     anonymous = Client(demo.base_url)
     got = anonymous.request("GET", f"/tenders/{tid}/documents/{spec['id']}/content")
     assert _sha(got.content) == spec["sha256"]  # the tender's documents are public
+    question_id, attachment, ward_map = spec["clarification"]
+    (answered,) = anonymous.get(f"/tenders/{tid}/questions")["items"]
+    assert answered["id"] == question_id
+    assert [a["id"] for a in answered["attachments"]] == [attachment["id"]]
+    got = anonymous.request("GET", f"/tenders/{tid}/documents/{attachment['id']}/content")
+    assert got.content == ward_map and attachment["sha256"] == _sha(ward_map)
     # Before the deadline a bid's documents are its organisation's alone.
     bid = bids[("outputs", "south")]
     data, attached = documents[("outputs", "south")]

@@ -236,6 +236,8 @@ class Document(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     tender_id: Mapped[str] = mapped_column(ForeignKey("tenders.id"), index=True)
     bid_id: Mapped[str | None] = mapped_column(ForeignKey("bids.id"), index=True)
+    # a clarification attachment: published with the answer to this question
+    question_id: Mapped[str | None] = mapped_column(ForeignKey("questions.id"), index=True)
     organisation_id: Mapped[str] = mapped_column(String(100))
     filename: Mapped[str] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(String(300))

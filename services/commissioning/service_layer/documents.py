@@ -10,7 +10,7 @@ last, so a refused upload (wrong type, too large, deadline passed meanwhile) lea
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -43,6 +43,9 @@ from shared.errors import Conflict, Forbidden, Invalid, TooLarge
 from shared.identity import Identity
 from shared.ids import new_id
 from shared.time import rfc3339
+
+# Checks a tender document's question and returns its id (raising NotFound / Conflict).
+QuestionCheck = Callable[[Session, Tender], str]
 
 BLOCK = 64 * 1024
 MAX_DOCUMENTS = 50  # per tender, per bid
@@ -80,6 +83,8 @@ def document_doc(doc: Document) -> dict[str, Any]:
     if doc.bid_id is None:
         out.update(version=doc.version, supersedes=doc.supersedes,
                    superseded_by=doc.superseded_by, tender_version=doc.tender_version)
+        if doc.question_id:
+            out["question_id"] = doc.question_id
     else:
         out.update(bid_id=doc.bid_id, price_schedule=doc.price_schedule)
     return out
@@ -198,14 +203,17 @@ def _replaced(session: Session, tender: Tender, replaces: str | None) -> Documen
 
 
 def upload_tender_document(ctx: Context, identity: Identity, tender_id: str,
-                           upload: Upload) -> dict[str, Any]:
+                           upload: Upload, question: QuestionCheck | None = None
+                           ) -> dict[str, Any]:
     """Add a document to a tender (owner; draft, or published before the deadline); with
-    ``replaces`` it is a new version of a current document, which becomes superseded."""
+    ``replaces`` it is a new version of a current document, which becomes superseded. With
+    ``question`` it is attached to that clarification answer (checked in both transactions)."""
     filename = safe_filename(upload.filename)
     _check_declared(upload, ctx.max_document_bytes, "the limit for one file")
     with transaction(ctx.session_factory) as session:
         tender = _owned(session, tender_id, identity)
         _check_tender_editable(tender, ctx.clock())
+        question_id = question(session, tender) if question else None
         _replaced(session, tender, upload.replaces)
         key = unwrap_data_key(ctx.master_key, tender.wrapped_data_key, tender.id)
     doc_id = new_id("doc")
@@ -217,13 +225,16 @@ def upload_tender_document(ctx: Context, identity: Identity, tender_id: str,
             tender = _owned(session, tender_id, identity)
             now = ctx.clock()
             _check_tender_editable(tender, now)
+            if question:
+                question(session, tender)
             old = _replaced(session, tender, upload.replaces)
             count = session.scalar(select(func.count()).select_from(Document).where(
                 Document.tender_id == tender.id, Document.bid_id.is_(None)))
             if count >= MAX_DOCUMENTS * 4:
                 raise Invalid({"file": ["This tender has as many documents as it may."]})
             doc = Document(id=doc_id, tender_id=tender.id, bid_id=None,
-                           organisation_id=tender.organisation_id, filename=filename,
+                           question_id=question_id, organisation_id=tender.organisation_id,
+                           filename=filename,
                            title=upload.title, kind=kind, media_type=media_type(kind), size=size,
                            sha256=sha, blocks=blocks, price_schedule=False,
                            version=old.version + 1 if old else 1,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from services.commissioning.adapters.outbox import emit_notification, send_events_now
-from services.commissioning.adapters.tables import Question, Tender
+from services.commissioning.adapters.tables import Document, Question, Tender
 from services.commissioning.context import Context
 from services.commissioning.domain import lifecycle
 from services.commissioning.service_layer.access import (
@@ -15,6 +16,11 @@ from services.commissioning.service_layer.access import (
     load_owned_tender,
     load_tender,
     not_found,
+)
+from services.commissioning.service_layer.documents import (
+    Upload,
+    document_doc,
+    upload_tender_document,
 )
 from services.commissioning.service_layer.tenders import transition
 from shared.db import transaction
@@ -87,6 +93,34 @@ def answer_question(ctx: Context, identity: Identity, tender_id: str, question_i
     return doc
 
 
+def attach_to_answer(ctx: Context, identity: Identity, tender_id: str, question_id: str,
+                     upload: Upload) -> dict[str, Any]:
+    """Attach a document to a published answer (owner commissioner; published tender, before
+    the deadline): public with the answer, listed with the tender's documents."""
+
+    def answered(session: Session, tender: Tender) -> str:
+        q = session.scalars(select(Question).where(Question.id == question_id,
+                                                   Question.tender_id == tender.id)).first()
+        if q is None:
+            raise not_found("question", question_id)
+        if q.answer is None:
+            raise Conflict("Answer the question first: attachments are published with the "
+                           "answer, to every bidder at once.")
+        return q.id
+
+    upload.replaces = None  # an attachment is not a new version of a tender document
+    return upload_tender_document(ctx, identity, tender_id, upload, question=answered)
+
+
+def _attachments(session: Session, question_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    if question_ids:
+        for doc in session.scalars(select(Document).where(Document.question_id.in_(
+                question_ids)).order_by(Document.uploaded_at, Document.id)):
+            found.setdefault(doc.question_id, []).append(document_doc(doc))
+    return found
+
+
 def list_questions(ctx: Context, identity: Identity, tender_id: str) -> dict[str, Any]:
     """Answered questions for everyone, the caller's own open ones, all for the owner."""
     with ctx.session_factory() as session:
@@ -98,4 +132,7 @@ def list_questions(ctx: Context, identity: Identity, tender_id: str) -> dict[str
             stmt = stmt.where(or_(Question.answer.is_not(None), mine))
         rows = session.scalars(stmt.order_by(Question.asked_at, Question.id)
                                .limit(MAX_QUESTIONS)).all()
-        return {"items": [question_doc(q, tender, identity) for q in rows], "next_cursor": None}
+        attached = _attachments(session, [q.id for q in rows if q.answer is not None])
+        return {"items": [question_doc(q, tender, identity)
+                          | {"attachments": attached.get(q.id, [])} for q in rows],
+                "next_cursor": None}

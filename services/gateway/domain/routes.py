@@ -71,6 +71,7 @@ ROUTES: tuple[Route, ...] = (
     _r("GET", "/tenders/{id}/questions", C, ANYONE),
     _r("POST", "/tenders/{id}/questions", C, "bidder"),
     _r("POST", "/tenders/{id}/questions/{qid}/answer", C, "commissioner"),
+    _r("POST", "/tenders/{id}/questions/{qid}/attachments", C, "commissioner", upload=True),
     # Bids (commissioning)
     _r("POST", "/tenders/{id}/bids", C, "bidder"),
     _r("GET", "/tenders/{id}/bids", C, "bidder", *PANEL_STAFF),  # a bidder: its own bids

@@ -57,3 +57,43 @@ def test_question_rules(world):
     assert world.post(f"/tenders/{draft['id']}/questions", {"question": "q"},
                       who="bidder").status_code == 404
     assert world.get(f"/tenders/{draft['id']}/questions", who="bidder").status_code == 404
+
+
+def test_a_document_attached_to_a_published_answer_is_public_with_it(world):
+    from tests.support.builders import document_bytes
+
+    t = world.published()
+    path = f"/tenders/{t['id']}/questions"
+    q = world.post(path, {"question": "Which wards are in scope?"}, who="bidder").get_json()
+    attach = f"{path}/{q['id']}/attachments"
+    data = document_bytes("pdf", 20_000)
+    # Before the answer there is nothing to publish it with.
+    early = world.upload(attach, data, who="commissioner", filename="wards.pdf")
+    assert early.status_code == 409 and "Answer the question first" in early.get_json()["detail"]
+    world.post(f"{path}/{q['id']}/answer", {"answer": "See the attached ward map."})
+    for who in ("bidder", "other_commissioner"):  # the owner only
+        assert world.upload(attach, data, who=who, filename="wards.pdf").status_code == 403
+    bad = world.upload(attach, document_bytes("xlsx"), who="commissioner", filename="map.pdf")
+    assert bad.status_code == 422 and "file" in bad.get_json()["errors"]
+    assert world.upload(f"{path}/q_missing/attachments", data, who="commissioner",
+                        filename="wards.pdf").status_code == 404
+    made = world.upload(attach, data, who="commissioner", filename="wards.pdf",
+                        title="Ward map")
+    assert made.status_code == 201, made.get_json()
+    doc = made.get_json()
+    assert doc["question_id"] == q["id"] and doc["title"] == "Ward map"
+    for who in ("bidder2", "auditor"):
+        (listed,) = [x for x in world.get(path, who=who).get_json()["items"]
+                     if x["id"] == q["id"]]
+        assert [a["id"] for a in listed["attachments"]] == [doc["id"]]
+        assert listed["attachments"][0]["sha256"] == doc["sha256"]
+    # Listed with the tender's documents, and read like them.
+    docs = {d["id"]: d for d in world.get(f"/tenders/{t['id']}/documents",
+                                          who="bidder2").get_json()["items"]}
+    assert docs[doc["id"]]["question_id"] == q["id"]
+    got = world.get(f"/tenders/{t['id']}/documents/{doc['id']}/content", who="bidder2")
+    assert got.data == data and got.headers["Content-Disposition"].startswith("attachment")
+    # After the deadline nothing more is attached.
+    world.pass_deadline(t)
+    late = world.upload(attach, data, who="commissioner", filename="late.pdf")
+    assert late.status_code == 409

@@ -15,6 +15,7 @@ from services.commissioning.entrypoints.api.schemas.bids import ReceiptOut
 from services.commissioning.entrypoints.api.schemas.documents import (
     DOWNLOAD,
     UPLOAD_BODY,
+    AttachmentUpload,
     BidDocumentAttached,
     BidDocumentUpload,
     DocumentList,
@@ -23,6 +24,7 @@ from services.commissioning.entrypoints.api.schemas.documents import (
 )
 from services.commissioning.entrypoints.api.tenders import ctx
 from services.commissioning.service_layer import documents as svc
+from services.commissioning.service_layer import questions
 from shared.blueprint import Blueprint
 from shared.web import current_identity, require_roles
 
@@ -33,7 +35,7 @@ SLACK = 256 * 1024
 
 
 def _is_upload() -> bool:
-    return request.method == "POST" and (request.path.endswith("/documents"))
+    return request.method == "POST" and request.path.endswith(("/documents", "/attachments"))
 
 
 @bp.before_request
@@ -85,6 +87,18 @@ class TenderDocuments(MethodView):
         """Add a document, or with ``replaces`` a new version of one (owner commissioner)."""
         identity = require_roles("commissioner")
         return svc.upload_tender_document(ctx(), identity, tender_id, _upload(query))
+
+
+@bp.route("/tenders/<tender_id>/questions/<question_id>/attachments")
+class AnswerAttachments(MethodView):
+    @bp.arguments(AttachmentUpload, location="query", as_kwargs=False)
+    @bp.doc(requestBody=UPLOAD_BODY)
+    @bp.response(201, DocumentOut)
+    def post(self, query, tender_id, question_id):
+        """Attach a document to a published answer (owner commissioner): public with it."""
+        identity = require_roles("commissioner")
+        return questions.attach_to_answer(ctx(), identity, tender_id, question_id,
+                                          _upload(query))
 
 
 @bp.route("/tenders/<tender_id>/documents/<doc_id>")

@@ -36,6 +36,10 @@ class TenderDocumentUpload(_Upload):
         "description": "The id of a current document this is a new version of."})
 
 
+class AttachmentUpload(_Upload):
+    """Query of a clarification attachment upload."""
+
+
 class BidDocumentUpload(_Upload):
     """Query of a bid document upload."""
 
@@ -63,6 +67,8 @@ class DocumentOut(Schema):
     supersedes = fields.String(allow_none=True)
     superseded_by = fields.String(allow_none=True)
     tender_version = fields.Integer()
+    question_id = fields.String(metadata={
+        "description": "The clarification question whose answer the document is attached to."})
     price_schedule = fields.Boolean()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from services.commissioning.entrypoints.api.schemas.documents import DocumentOut
 from shared.fields import Text
 from shared.schemas import StrictSchema
 
@@ -36,6 +37,8 @@ class Question(Schema):
     asked_by_my_organisation = fields.Boolean()
     asker_organisation_id = fields.String()
     asker_organisation_name = fields.String(allow_none=True)
+    attachments = fields.List(fields.Nested(DocumentOut), metadata={
+        "description": "Documents published with the answer (in the question list)."})
 
 
 class QuestionList(Schema):
