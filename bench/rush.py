@@ -1,13 +1,15 @@
 """The deadline rush: many bidders submit ~5 KB bids through the gateway just before a deadline.
 
-``python -m bench.rush [--bidders 100] [--bids 1000] [--window 60] [--full]`` (``--full``: 200
-bidders, 2,000 bids) starts the whole platform
+``python -m bench.rush [--bidders 100] [--bids 1000] [--window 60] [--document-bytes N]
+[--full]`` (``--full``: 200 bidders, 2,000 bids) starts the whole platform
 (gunicorn, PostgreSQL ``bench_*``, Redis db 12, gateway rate limits lifted), registers the bidders
 through ``/api/v1/auth/register``, publishes ``bids / bidders`` tenders (lots) whose submission
 deadline is ``--window`` seconds away, then every bidder submits one bid per lot, all bidders at
 once. Each bid carries its own ``Idempotency-Key``; a timeout, transport error or 5xx is retried
-with the same key. After the deadline the bench checks the commissioning database: bids stored,
-duplicates, receipts with no stored bid (lost), and the TenderClosed outbox events delivered.
+with the same key. With ``--document-bytes N`` each accepted bid then attaches an N-byte PDF
+(streamed, sealed), retried on timeouts and 5xx. After the deadline the bench checks the
+commissioning database: bids stored, duplicates, receipts with no stored bid (lost), each bid's
+documents (missing, doubled, hash mismatches), and the TenderClosed outbox events delivered.
 Baseline, measured in the same run: the same number of bids straight to commissioning (no
 gateway), on a second set of lots, one bidder-assertion per organisation.
 """
@@ -40,10 +42,20 @@ from shared.identity import HEADER, Identity, sign_assertion
 from shared.time import parse_rfc3339
 
 
+def pdf_bytes(size: int, seed: int) -> bytes:
+    """An N-byte file the document sniffer takes for a PDF, different per seed."""
+    head, tail = b"%PDF-1.7\n%" + str(seed).encode() + b"\n", b"\n%%EOF\n"
+    filler = random.Random(seed).randbytes(max(0, size - len(head) - len(tail)))
+    return head + filler + tail
+
+
 class Attempts:
     """Counters and latencies of every HTTP attempt in one phase."""
 
     def __init__(self) -> None:
+        self.documents: dict[str, str] = {}  # bid id -> the attached document's SHA-256
+        self.document_latencies: list[float] = []
+        self.document_failures: dict[str, int] = {}
         self.latencies: list[float] = []
         self.statuses: dict[str, int] = {}
         self.retries = 0
@@ -56,8 +68,36 @@ class Attempts:
         self.statuses[key] = self.statuses.get(key, 0) + 1
 
 
+async def attach(http: httpx.AsyncClient, base: str, headers: dict[str, str], bid_id: str,
+                 document: bytes, attempts: Attempts, max_attempts: int) -> None:
+    """Attach the document to the bid just accepted; retried on timeouts and 5xx (a retry
+    after a lost answer may attach it twice: the store check counts that)."""
+    url = f"{base}/api/v1/bids/{bid_id}/documents"
+    hdrs = {**headers, "Content-Type": "application/octet-stream"}
+    for attempt in range(max_attempts):
+        if attempt:
+            await asyncio.sleep(min(2.0, 0.2 * 2 ** attempt) * random.random())
+        t0 = time.perf_counter()
+        try:
+            resp = await http.post(url, content=document, headers=hdrs,
+                                   params={"filename": "method-statement.pdf"})
+        except httpx.TransportError as exc:
+            reason = type(exc).__name__
+            attempts.document_failures[reason] = attempts.document_failures.get(reason, 0) + 1
+            continue
+        attempts.document_latencies.append(time.perf_counter() - t0)
+        if resp.status_code == 201:
+            attempts.documents[bid_id] = resp.json()["receipt"]["documents"][-1]["sha256"]
+            return
+        reason = str(resp.status_code)
+        attempts.document_failures[reason] = attempts.document_failures.get(reason, 0) + 1
+        if resp.status_code < 500:
+            return
+
+
 async def submit(http: httpx.AsyncClient, url: str, headers: dict[str, str], body: bytes,
-                 attempts: Attempts, key: tuple[str, str], max_attempts: int) -> None:
+                 attempts: Attempts, key: tuple[str, str], max_attempts: int,
+                 document: bytes | None = None) -> None:
     """One bid: POST with an Idempotency-Key, retried with the same key on timeouts and 5xx."""
     hdrs = {**headers, "Content-Type": "application/json",
             "Idempotency-Key": str(uuid.uuid4())}
@@ -81,6 +121,9 @@ async def submit(http: httpx.AsyncClient, url: str, headers: dict[str, str], bod
             continue
         if resp.status_code == 201:
             attempts.receipts[key] = resp.json()
+            if document:
+                await attach(http, url.split("/api/v1/")[0], headers, resp.json()["id"],
+                             document, attempts, max_attempts)
         else:
             reason = f"{resp.status_code} {resp.json().get('title', '')}"
             attempts.refused[reason] = attempts.refused.get(reason, 0) + 1
@@ -89,7 +132,7 @@ async def submit(http: httpx.AsyncClient, url: str, headers: dict[str, str], bod
 
 
 async def rush(base: str, lots: list[str], bidders: list[dict[str, str]], bodies: list[bytes],
-               timeout: float, max_attempts: int) -> Attempts:
+               timeout: float, max_attempts: int, documents: list[bytes]) -> Attempts:
     """Every bidder submits one bid per lot (in its own random order), all bidders at once."""
     attempts = Attempts()
     limits = httpx.Limits(max_connections=len(bidders), max_keepalive_connections=len(bidders))
@@ -99,8 +142,9 @@ async def rush(base: str, lots: list[str], bidders: list[dict[str, str]], bodies
         random.Random(i).shuffle(order)
         for n, lot in enumerate(order):
             body = bodies[(i * len(lots) + n) % len(bodies)]
+            document = documents[(i + n) % len(documents)] if documents else None
             await submit(http, f"{base}/api/v1/tenders/{lot}/bids", who["headers"], body,
-                         attempts, (lot, who["org"]), max_attempts)
+                         attempts, (lot, who["org"]), max_attempts, document)
 
     async with httpx.AsyncClient(timeout=timeout, limits=limits) as http:
         attempts.first = time.monotonic()
@@ -121,11 +165,27 @@ def check_store(url: str, lots: list[str], attempts: Attempts) -> dict[str, int]
     lost = [r for r in attempts.receipts.values() if r["id"] not in stored]
     mismatched = [r for r in attempts.receipts.values() if r["id"] in stored
                   and stored[r["id"]][3] != r["receipt"]["content_sha256"]]
-    return {"stored": len(rows), "receipts": len(attempts.receipts),
+    documents = check_documents(url, list(stored), attempts) if attempts.documents else {}
+    return {**documents, "stored": len(rows), "receipts": len(attempts.receipts),
             "duplicates": sum(n - 1 for n in per_org.values() if n > 1),
             "lost": len(lost), "content_hash_mismatch": len(mismatched),
             "stored_without_receipt": len(set(stored) - {r["id"] for r in
                                                            attempts.receipts.values()})}
+
+
+def check_documents(url: str, bid_ids: list[str], attempts: Attempts) -> dict[str, int]:
+    """Each bid's stored documents against the hash its receipt gave."""
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT bid_id, sha256 FROM documents WHERE bid_id = ANY(%s) "
+                            "AND status = 'current'", (bid_ids,)).fetchall()
+    per_bid: dict[str, list[str]] = {}
+    for bid_id, sha in rows:
+        per_bid.setdefault(bid_id, []).append(sha)
+    return {"documents_stored": len(rows),
+            "documents_acknowledged": len(attempts.documents),
+            "documents_lost": sum(1 for b, sha in attempts.documents.items()
+                                  if sha not in per_bid.get(b, [])),
+            "documents_doubled": sum(len(v) - 1 for v in per_bid.values() if len(v) > 1)}
 
 
 def wait_outbox(url: str, lots: list[str], deadline: float, timeout: float) -> dict[str, Any]:
@@ -158,7 +218,10 @@ def phase(report: Report, name: str, base: str, lots: list[dict[str, Any]],
     deadline = max(lot_deadline(t) for t in lots)
     report.note(f"{name}: {len(bidders)} bidders x {len(ids)} lots, deadline in "
                 f"{deadline - time.time():.0f}s")
-    attempts = asyncio.run(rush(base, ids, bidders, bodies, args.timeout, args.attempts))
+    documents = [pdf_bytes(args.document_bytes, seed) for seed in range(8)] \
+        if args.document_bytes else []
+    attempts = asyncio.run(rush(base, ids, bidders, bodies, args.timeout, args.attempts,
+                                documents))
     took = attempts.last - attempts.first
     report.add(f"{name}.bids_accepted", len(attempts.receipts))
     report.add(f"{name}.bids_per_s", round(len(attempts.receipts) / took, 1),
@@ -169,6 +232,12 @@ def phase(report: Report, name: str, base: str, lots: list[dict[str, Any]],
                                          if s.startswith("5")))
     report.add(f"{name}.retries", attempts.retries)
     report.add(f"{name}.refused", attempts.refused)
+    if documents:
+        report.add(f"{name}.documents_attached", len(attempts.documents))
+        report.add(f"{name}.document_latency", summary_ms(attempts.document_latencies))
+        report.add(f"{name}.document_failures", attempts.document_failures)
+        report.add(f"{name}.document_mib_per_s", round(
+            len(attempts.documents) * args.document_bytes / 2**20 / took, 1))
     return ids, deadline, attempts
 
 
@@ -192,6 +261,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--timeout", type=float, default=10.0, help="client timeout per try")
     parser.add_argument("--attempts", type=int, default=5, help="tries per bid")
     parser.add_argument("--bid-bytes", type=int, default=5000)
+    parser.add_argument("--document-bytes", type=int, default=0,
+                        help="attach a document of this size to every bid (0: none)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per service")
     parser.add_argument("--outbox-timeout", type=float, default=120.0)
     parser.add_argument("--no-baseline", action="store_true")
@@ -202,7 +273,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         args.bidders, args.bids = 200, 2000
     n_lots = max(1, args.bids // args.bidders)
     header(f"deadline rush: {args.bidders} bidders, {n_lots * args.bidders} bids "
-           f"(~{args.bid_bytes} B), {args.window:g}s window")
+           f"(~{args.bid_bytes} B), {args.window:g}s window"
+           + (f", a {args.document_bytes:,} B document each" if args.document_bytes else ""))
     report = Report("rush")
     rng = random.Random(2)
     bodies = [json.dumps(bid_body(rng, args.bid_bytes)).encode() for _ in range(200)]
