@@ -109,6 +109,22 @@ def remap_lot_errors(errors: dict[str, list[str]],
         if len(parts) > 1 and parts[0] == "lots" and parts[1].isdigit() \
                 and int(parts[1]) < len(filled):
             parts[1] = str(filled[int(parts[1])])
-        out.setdefault(".".join(parts), []).extend(messages)
+            path = _row_field(".".join(parts))
+        out.setdefault(path, []).extend(messages)
     return out
+
+
+def _row_field(path: str) -> str:
+    """The row's input for an API path: ``lots.2.price.floor`` and ``….floor.currency`` are
+    the floor's amount (otherwise a path deeper than the inputs would land on ``lots``)."""
+    row = ".".join(path.split(".")[:2])
+    inputs = [f"{row}.{name}" for name in NAMES.values()]
+    parts = path.split(".")
+    while len(parts) > 2:
+        candidate = ".".join(parts)
+        found = next((f for f in inputs if f == candidate or f.startswith(candidate + ".")), None)
+        if found:
+            return found
+        parts.pop()
+    return path
 

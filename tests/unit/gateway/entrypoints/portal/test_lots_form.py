@@ -67,9 +67,13 @@ def test_padding_keeps_a_blank_row_last_and_adds_more_on_request():
 def test_api_errors_name_the_row_the_form_shows():
     rows = [blank_row(), *lot_rows(LOTS)]
     errors = remap_lot_errors({"lots.1.price.floor": ["Floor must be lower"],
-                               "lots.0.key": ["Duplicate"], "title": ["Required"]}, rows)
-    assert errors == {"lots.2.price.floor": ["Floor must be lower"], "lots.1.key": ["Duplicate"],
-                      "title": ["Required"]}
+                               "lots.0.key": ["Duplicate"], "title": ["Required"],
+                               "lots.0.estimated_value.currency": ["GBP only"],
+                               "lots.1.criteria": ["Weights"]}, rows)
+    assert errors == {"lots.2.price.floor.amount": ["Floor must be lower"],
+                      "lots.1.key": ["Duplicate"], "title": ["Required"],
+                      "lots.1.estimated_value.amount": ["GBP only"],
+                      "lots.2.criteria": ["Weights"]}
     fields = lot_fields(rows)
     assert {"lots.2.price.floor.amount", "lots.1.reservation.kinds", "lots"} <= fields
 
