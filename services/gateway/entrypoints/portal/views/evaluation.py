@@ -31,6 +31,21 @@ def _name(bid: dict[str, Any], index: int) -> str:
     return bid.get("organisation_name") or f"Bid {index + 1}"
 
 
+def by_lot(tender: dict[str, Any], bids: list[dict[str, Any]],
+           evaluation: dict[str, Any]) -> list[tuple[dict[str, Any] | None, list[dict]]]:
+    """The bids grouped by lot, in the tender's lot order: [(lot, bids)]; one group with no
+    lot on a tender without lots (bids of no known lot last, so none is hidden)."""
+    lots = tender.get("lots") or []
+    if not lots:
+        return [(None, bids)]
+    lot_of = {b["bid_id"]: b.get("lot_key") for b in evaluation.get("bids") or []}
+    keyed = [(b.get("lot_key") or lot_of.get(b["id"]), b) for b in bids]
+    groups = [(lot, [b for key, b in keyed if key == lot["key"]]) for lot in lots]
+    known = {lot["key"] for lot in lots}
+    stray = [b for key, b in keyed if key not in known]
+    return groups + ([({"key": "", "title": "Lot not known"}, stray)] if stray else [])
+
+
 @portal.route("/tenders/<tender_id>/evaluation")
 @login_required(*PANEL)
 def evaluation_show(tender_id: str):
@@ -49,6 +64,7 @@ def evaluation_show(tender_id: str):
         spread[label] = d.get("scores") or []
     return render_template("portal/evaluation.html", title="Evaluation", tender=tender,
                            evaluation=evaluation, bids=bids, names=names,
+                           groups=by_lot(tender, bids, evaluation),
                            assessments=assessments, depth=depth, divergences=divergences,
                            divergence_svg=divergence_chart(spread) if spread else None)
 
