@@ -9,6 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from shared.waiting import wait_until
+from tests.browser.test_phone_layout import MEASURE, PHONE
+
 
 def _fill_date(page, name: str, seconds: float) -> None:
     moment = datetime.now(UTC) + timedelta(seconds=seconds)
@@ -125,6 +128,11 @@ def test_tender_with_lots_drafted_published_and_bid_for_by_lot(page, world, sign
     expect(page.get_by_role("link", name="See your bid for lot NORTH")).to_be_visible()
     expect(page.get_by_role("link", name="Bid for lot SOUTH")).to_be_visible()
     axe_check(page, "tender with lots (bidder)")
+    page.set_viewport_size(PHONE)
+    for path in (f"/portal/tenders/{tid}", f"/portal/tenders/{tid}/bid?lot=NORTH",
+                 f"/portal/bids/{bid_id}"):
+        page.goto(world.url + path)
+        assert not page.evaluate(MEASURE, PHONE["width"]), path
 
 
 LOT_BOUNDS = {"ceiling": {"amount": "450000.00", "currency": "GBP"},
@@ -185,7 +193,7 @@ def test_lots_scored_and_decided_one_by_one_in_the_portal(page, world, sign_in, 
     page.get_by_role("button", name="Run scoring for lot NORTH").click()
     page.wait_for_url(f"{world.url}/portal/scoring-runs/*")
     page.get_by_role("heading", name="Ranking").wait_for(timeout=60000)
-    expect(page.locator("main")).to_contain_text("Lot\tNORTH: North of the borough")
+    expect(page.locator("main")).to_contain_text("NORTH: North of the borough")
     axe_check(page, "scoring run of a lot")
     page.get_by_role("link", name="Award by lot").click()
     page.wait_for_url(f"{world.url}/portal/tenders/{tid}/award")
@@ -209,4 +217,29 @@ def test_lots_scored_and_decided_one_by_one_in_the_portal(page, world, sign_in, 
     awards = {i["lot_key"]: i for i in world.cast.clients["commissioner"].get(
         f"/tenders/{tid}/awards")["items"]}
     assert awards["NORTH"]["status"] == "awarded" and awards["SOUTH"]["status"] == "unawarded"
+    assert awards["NORTH"]["bid_id"] == demo.bids["strong"]["id"]
     assert demo.wait_for_status("awarded", "concluded")["status"] in ("awarded", "concluded")
+
+    # No standstill here: lot NORTH's contract is made, and the tender page lists it.
+    wait_until(lambda: world.cast.api.get(f"/tenders/{tid}/contracts")["items"], timeout=60,
+               what="the contract of lot NORTH")
+    page.goto(f"{world.url}/portal/tenders/{tid}")
+    page.get_by_role("link", name="Lot NORTH: North of the borough").click()
+    page.wait_for_url(f"{world.url}/portal/contracts/*")
+    expect(page.locator("main")).to_contain_text(names["strong"])
+
+    # Every page of the lots fits a 320 px phone (as test_phone_layout measures them).
+    page.set_viewport_size(PHONE)
+    for path in (f"/portal/tenders/{tid}", f"/portal/tenders/{tid}/evaluation",
+                 f"/portal/tenders/{tid}/award", "/portal/tenders/new"):
+        page.goto(world.url + path)
+        assert not page.evaluate(MEASURE, PHONE["width"]), path
+
+    # The winner reads its assessment summary; the bid page names the lot.
+    page.context.clear_cookies()
+    sign_in(page, world, "strong")
+    page.goto(f"{world.url}/portal/bids/{demo.bids['strong']['id']}")
+    expect(page.locator("main")).to_contain_text("Lot NORTH: North of the borough")
+    page.get_by_role("link", name="Read your assessment summary").click()
+    page.wait_for_url("**/summary")
+    expect(page.locator("main")).to_contain_text("Awarded the contract")

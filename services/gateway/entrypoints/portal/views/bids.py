@@ -122,7 +122,9 @@ def bid_show(bid_id: str):
     bid = api.get(f"/bids/{bid_id}")
     tender = api.try_get(f"/tenders/{bid.get('tender_id')}", {}) or {}
     summary = None
-    if tender.get("status") in ("awarded", "concluded"):
+    # a lot's bidders may read theirs once the lot is decided, before the whole tender is
+    if tender.get("status") in ("awarded", "concluded") or (
+            bid.get("lot_key") and tender.get("status") == "scored"):
         summary = api.try_get(f"/bids/{bid_id}/assessment-summary")
     documents = api.try_get(f"/bids/{bid_id}/documents", {"items": []})["items"]
     return render_template("portal/bid_show.html", title="Your bid", bid=bid, tender=tender,

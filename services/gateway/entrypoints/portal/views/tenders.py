@@ -55,10 +55,14 @@ def _page(tender: dict[str, Any], errors: FormErrors | None = None,
         following = next((f for f in follows if f["tender_id"] == tender["id"]), None)
     documents = api.try_get(f"/tenders/{tender['id']}/documents", {"items": []},
                             anonymous=not user())["items"]
+    contracts = []  # one per awarded lot, once its standstill has ended
+    if tender.get("lots") and tender.get("status") in ("scored", "awarded", "concluded"):
+        contracts = (api.try_get(f"/tenders/{tender['id']}/contracts", {"items": []},
+                                 anonymous=not user()) or {}).get("items", [])
     return render_template("portal/tender_show.html", title=tender.get("title", "Tender"),
                            tender=tender, questions=_questions(tender["id"]), owner=owner,
                            documents=documents, my_bid=my_bid, following=following,
-                           lot_bids=lot_bids,
+                           lot_bids=lot_bids, contracts=contracts,
                            errors=errors or FormErrors(), values=values or {}), status
 
 
