@@ -167,8 +167,13 @@ def test_tender_form_adds_lot_rows_and_keeps_what_was_typed(page, gateway_server
     page.fill("#f-lots-0-title", "North of the borough")
     page.check("input[name='lots.0.reservation.kinds'][value='charity']")
     page.get_by_role("button", name="Add more lot rows").click()
-    assert page.locator("input[name$='.title'][name^='lots.']").count() == 6
+    expect(page.locator("input[name$='.title'][name^='lots.']")).to_have_count(6)
     assert page.input_value("#f-lots-0-key") == "NORTH"
     assert page.is_checked("input[name='lots.0.reservation.kinds'][value='charity']")
     assert page.locator(".govuk-error-summary").count() == 0  # nothing was saved
     axe_check(page, "tender form with lot rows")
+    # Enter in a field still saves (the portal's own check answers), not "add lot rows".
+    page.fill("#f-criteria-0-weight", "25")
+    page.press("#f-title", "Enter")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("add up to 105")
+    expect(page.locator("input[name$='.title'][name^='lots.']")).to_have_count(6)  # retried
