@@ -128,3 +128,9 @@ def _row_field(path: str) -> str:
         parts.pop()
     return path
 
+
+def lot_criteria(tender: dict[str, Any], lot_key: str | None) -> list[dict[str, Any]]:
+    """The quality criteria a bid of this lot answers: the lot's own, else the tender's."""
+    lot = next((x for x in tender.get("lots") or [] if x.get("key") == lot_key), None)
+    own = (lot or {}).get("criteria") or tender.get("criteria") or []
+    return [c for c in own if c.get("key") != "PRICE"]

@@ -11,16 +11,10 @@ from services.gateway.entrypoints.portal import api, bidform, defaults
 from services.gateway.entrypoints.portal.api import ApiProblem
 from services.gateway.entrypoints.portal.blueprint import portal
 from services.gateway.entrypoints.portal.charts import depth_chart
+from services.gateway.entrypoints.portal.lots_form import lot_criteria
 from services.gateway.entrypoints.portal.pdf import summary_pdf
 from services.gateway.entrypoints.portal.views.home import remember_bid
 from services.gateway.entrypoints.portal.web import FormErrors, done, login_required
-
-
-def _quality(tender: dict, lot_key: str | None = None) -> list[dict]:
-    """The criteria a bid answers: its lot's own, else the tender's (price aside)."""
-    lot = next((x for x in tender.get("lots") or [] if x.get("key") == lot_key), None)
-    own = (lot or {}).get("criteria") or tender.get("criteria") or []
-    return [c for c in own if c.get("key") != "PRICE"]
 
 
 def _lot(tender: dict, bid: dict | None) -> str:
@@ -35,7 +29,7 @@ def _lot(tender: dict, bid: dict | None) -> str:
 def _render(tender, values, errors, bid=None, lot_key="", shown_lot="", existing=None):
     return render_template("portal/bid_form.html",
                            title="Amend your bid" if bid else "Write your bid",
-                           tender=tender, criteria=_quality(tender, shown_lot or lot_key),
+                           tender=tender, criteria=lot_criteria(tender, shown_lot or lot_key),
                            values=values, errors=errors, bid=bid, d=defaults, lot_key=lot_key,
                            shown_lot=shown_lot or lot_key, existing=existing,
                            idempotency_key=request.form.get("idempotency_key")
@@ -46,7 +40,7 @@ def _submit(tender: dict, bid: dict | None):
     lot_key = _lot(tender, bid)
     # The responses are those of the criteria the form showed (a lot may have its own).
     shown_lot = request.form.get("shown_lot", "") if not bid else lot_key
-    body, values = bidform.parse_bid(request.form, _quality(tender, shown_lot))
+    body, values = bidform.parse_bid(request.form, lot_criteria(tender, shown_lot))
     if request.form.get("add_commitment"):
         return _render(tender, values, FormErrors(), bid, lot_key, shown_lot)
     errors = FormErrors()
@@ -54,13 +48,13 @@ def _submit(tender: dict, bid: dict | None):
         body["lot_key"] = lot_key
         if not lot_key:
             errors.add("lot_key", "Choose the lot you are bidding for")
-        elif [c["key"] for c in _quality(tender, lot_key)] != \
-                [c["key"] for c in _quality(tender, shown_lot)]:
+        elif [c["key"] for c in lot_criteria(tender, lot_key)] != \
+                [c["key"] for c in lot_criteria(tender, shown_lot)]:
             # Another lot, other criteria: show them, keeping what was written by criterion.
             errors.add("lot_key", f"Lot {lot_key} has its own award criteria: answer them "
                                   "below, then submit")
             values = dict(values, responses=bidform.bid_values(
-                body, _quality(tender, lot_key))["responses"])
+                body, lot_criteria(tender, lot_key))["responses"])
             return _render(tender, values, errors, bid, lot_key)
     if not body["price"]["amount"]:
         errors.add("price.amount", "Enter your price")
@@ -97,8 +91,8 @@ def bid_new(tender_id: str):
     tender = api.get(f"/tenders/{tender_id}")
     if request.method == "GET":
         lot_key = _lot(tender, None)
-        return _render(tender, bidform.bid_values(None, _quality(tender, lot_key)), FormErrors(),
-                       lot_key=lot_key)
+        values = bidform.bid_values(None, lot_criteria(tender, lot_key))
+        return _render(tender, values, FormErrors(), lot_key=lot_key)
     return _submit(tender, None)
 
 
@@ -110,8 +104,8 @@ def bid_edit(bid_id: str):
     tender = api.get(f"/tenders/{bid['tender_id']}")
     if request.method == "GET":
         lot_key = _lot(tender, bid)
-        return _render(tender, bidform.bid_values(bid, _quality(tender, lot_key)), FormErrors(),
-                       bid, lot_key)
+        values = bidform.bid_values(bid, lot_criteria(tender, lot_key))
+        return _render(tender, values, FormErrors(), bid, lot_key)
     return _submit(tender, bid)
 
 
@@ -128,7 +122,7 @@ def bid_show(bid_id: str):
         summary = api.try_get(f"/bids/{bid_id}/assessment-summary")
     documents = api.try_get(f"/bids/{bid_id}/documents", {"items": []})["items"]
     return render_template("portal/bid_show.html", title="Your bid", bid=bid, tender=tender,
-                           summary=summary, criteria=_quality(tender, bid.get("lot_key")),
+                           summary=summary, criteria=lot_criteria(tender, bid.get("lot_key")),
                            documents=documents,
                            depth=depth_chart((bid.get("coproduction") or {}).get("stages")))
 

@@ -10,6 +10,7 @@ from services.gateway.entrypoints.portal import api
 from services.gateway.entrypoints.portal.api import ApiProblem
 from services.gateway.entrypoints.portal.blueprint import portal
 from services.gateway.entrypoints.portal.charts import depth_chart, divergence_chart
+from services.gateway.entrypoints.portal.lots_form import lot_criteria
 from services.gateway.entrypoints.portal.web import FormErrors, done, login_required, problem_errors
 
 PANEL = ("commissioner", "evaluator", "moderator", "auditor")
@@ -116,7 +117,7 @@ def score(tender_id: str, bid_id: str):
     evaluation = api.get(f"/tenders/{tender_id}/evaluation")
     assessment = next((b.get("assessment") or {} for b in evaluation.get("bids") or []
                        if b.get("bid_id") == bid_id), {})
-    criteria = [c for c in tender.get("criteria") or [] if c.get("key") != "PRICE"]
+    criteria = lot_criteria(tender, bid.get("lot_key"))  # a lot may have its own
     keys = [c["key"] for c in criteria]
     key = request.values.get("criterion_key") or (keys[0] if keys else "")
     if key not in keys:

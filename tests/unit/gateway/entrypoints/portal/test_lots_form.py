@@ -11,6 +11,7 @@ from services.gateway.entrypoints.portal.lots_form import (
     NAMES,
     blank_row,
     keep_own_criteria,
+    lot_criteria,
     lot_fields,
     lot_rows,
     padded,
@@ -84,3 +85,11 @@ def test_a_lots_own_criteria_are_kept_by_key():
     keep_own_criteria(lots, saved)
     assert lots[0]["criteria"] == [{"key": "Q1", "weight": 60}] and "criteria" not in lots[1]
     assert lot_rows(saved)[0]["own_criteria"] is True
+
+
+def test_a_bid_answers_its_lots_own_criteria_else_the_tenders():
+    tender = {"criteria": [{"key": "Q1"}, {"key": "PRICE"}],
+              "lots": [dict(LOTS[0], criteria=[{"key": "N1"}, {"key": "N2"}]), LOTS[1]]}
+    assert [c["key"] for c in lot_criteria(tender, "NORTH")] == ["N1", "N2"]
+    assert [c["key"] for c in lot_criteria(tender, "SOUTH")] == ["Q1"]
+    assert [c["key"] for c in lot_criteria(tender, None)] == ["Q1"]
