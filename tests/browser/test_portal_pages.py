@@ -156,3 +156,24 @@ def test_deadlines_are_govuk_date_inputs_checked_in_plain_english(page, gateway_
     summary.get_by_role("link", name="Bids accepted until must include a month").click()
     assert page.evaluate("document.activeElement.id") == "f-submission_deadline-day"
     axe_check(page, "tender form with date errors")
+
+
+def test_tender_form_adds_lot_rows_and_keeps_what_was_typed(page, gateway_server, axe_check,
+                                                            signed_in):
+    signed_in(page, gateway_server, ["commissioner"])
+    page.goto(gateway_server + "/portal/tenders/new")
+    assert page.locator("input[name$='.title'][name^='lots.']").count() == 3  # blank rows
+    page.fill("#f-lots-0-key", "NORTH")
+    page.fill("#f-lots-0-title", "North of the borough")
+    page.check("input[name='lots.0.reservation.kinds'][value='charity']")
+    page.get_by_role("button", name="Add more lot rows").click()
+    expect(page.locator("input[name$='.title'][name^='lots.']")).to_have_count(6)
+    assert page.input_value("#f-lots-0-key") == "NORTH"
+    assert page.is_checked("input[name='lots.0.reservation.kinds'][value='charity']")
+    assert page.locator(".govuk-error-summary").count() == 0  # nothing was saved
+    axe_check(page, "tender form with lot rows")
+    # Enter in a field still saves (the portal's own check answers), not "add lot rows".
+    page.fill("#f-criteria-0-weight", "25")
+    page.press("#f-title", "Enter")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("add up to 105")
+    expect(page.locator("input[name$='.title'][name^='lots.']")).to_have_count(6)  # retried

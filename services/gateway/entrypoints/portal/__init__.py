@@ -12,6 +12,7 @@ from services.gateway.entrypoints.portal.views import (  # noqa: F401  (routes r
     account,
     audit,
     auth,
+    awards,
     bids,
     contracts,
     documents,

@@ -56,3 +56,8 @@ METHODS = list(methodology.VALIDATION_METHODS)
 BASELINE_KINDS = _labelled(methodology.BASELINE_KINDS, _BASELINE_LABELS)
 ASSESSORS = _labelled(tuple(reversed(methodology.ASSESSORS)), _ASSESSOR_LABELS)
 FREQUENCIES = ["monthly", "quarterly", "annually"]
+ORG_KINDS = [("social_enterprise", "Social enterprise"), ("charity", "Charity"),
+             ("cic", "Community interest company (CIC)"), ("cooperative", "Co-operative"),
+             ("mutual", "Mutual"), ("other", "Other")]
+# A lot may be reserved for any bidder kind but "other" (docs/api.md, "Lots").
+RESERVATION_KINDS = [(value, text) for value, text in ORG_KINDS if value != "other"]

@@ -11,11 +11,8 @@ from services.gateway.domain.identity import MIN_PASSWORD_LENGTH
 from services.gateway.entrypoints.portal import api
 from services.gateway.entrypoints.portal.api import ApiProblem, ApiUnavailable
 from services.gateway.entrypoints.portal.blueprint import portal
+from services.gateway.entrypoints.portal.defaults import ORG_KINDS
 from services.gateway.entrypoints.portal.web import FormErrors, done, problem_errors
-
-ORG_KINDS = [("social_enterprise", "Social enterprise"), ("charity", "Charity"),
-             ("cic", "Community interest company (CIC)"), ("cooperative", "Co-operative"),
-             ("mutual", "Mutual"), ("other", "Other")]
 
 
 def _safe_next(target: str | None) -> str:

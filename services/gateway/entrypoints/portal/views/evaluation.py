@@ -10,6 +10,7 @@ from services.gateway.entrypoints.portal import api
 from services.gateway.entrypoints.portal.api import ApiProblem
 from services.gateway.entrypoints.portal.blueprint import portal
 from services.gateway.entrypoints.portal.charts import depth_chart, divergence_chart
+from services.gateway.entrypoints.portal.lots_form import lot_criteria
 from services.gateway.entrypoints.portal.web import FormErrors, done, login_required, problem_errors
 
 PANEL = ("commissioner", "evaluator", "moderator", "auditor")
@@ -31,6 +32,21 @@ def _name(bid: dict[str, Any], index: int) -> str:
     return bid.get("organisation_name") or f"Bid {index + 1}"
 
 
+def by_lot(tender: dict[str, Any], bids: list[dict[str, Any]],
+           evaluation: dict[str, Any]) -> list[tuple[dict[str, Any] | None, list[dict]]]:
+    """The bids grouped by lot, in the tender's lot order: [(lot, bids)]; one group with no
+    lot on a tender without lots (bids of no known lot last, so none is hidden)."""
+    lots = tender.get("lots") or []
+    if not lots:
+        return [(None, bids)]
+    lot_of = {b["bid_id"]: b.get("lot_key") for b in evaluation.get("bids") or []}
+    keyed = [(b.get("lot_key") or lot_of.get(b["id"]), b) for b in bids]
+    groups = [(lot, [b for key, b in keyed if key == lot["key"]]) for lot in lots]
+    known = {lot["key"] for lot in lots}
+    stray = [b for key, b in keyed if key not in known]
+    return groups + ([({"key": "", "title": "Lot not known"}, stray)] if stray else [])
+
+
 @portal.route("/tenders/<tender_id>/evaluation")
 @login_required(*PANEL)
 def evaluation_show(tender_id: str):
@@ -49,6 +65,7 @@ def evaluation_show(tender_id: str):
         spread[label] = d.get("scores") or []
     return render_template("portal/evaluation.html", title="Evaluation", tender=tender,
                            evaluation=evaluation, bids=bids, names=names,
+                           groups=by_lot(tender, bids, evaluation),
                            assessments=assessments, depth=depth, divergences=divergences,
                            divergence_svg=divergence_chart(spread) if spread else None)
 
@@ -100,7 +117,7 @@ def score(tender_id: str, bid_id: str):
     evaluation = api.get(f"/tenders/{tender_id}/evaluation")
     assessment = next((b.get("assessment") or {} for b in evaluation.get("bids") or []
                        if b.get("bid_id") == bid_id), {})
-    criteria = [c for c in tender.get("criteria") or [] if c.get("key") != "PRICE"]
+    criteria = lot_criteria(tender, bid.get("lot_key"))  # a lot may have its own
     keys = [c["key"] for c in criteria]
     key = request.values.get("criterion_key") or (keys[0] if keys else "")
     if key not in keys:

@@ -30,8 +30,9 @@ def _names(tender_id: str | None, run: dict[str, Any]) -> dict[str, str]:
 @portal.route("/tenders/<tender_id>/scoring-runs", methods=["POST"])
 @login_required("commissioner")
 def run_start(tender_id: str):
-    """Ask for a scoring run and go to its progress page."""
-    run = api.post(f"/tenders/{tender_id}/scoring-runs")
+    """Ask for a scoring run (of one lot, on a tender with lots) and go to its progress page."""
+    lot_key = request.form.get("lot_key", "").strip()
+    run = api.post(f"/tenders/{tender_id}/scoring-runs", {"lot_key": lot_key} if lot_key else None)
     return redirect(url_for("portal.run_show", run_id=run["run_id"], tender_id=tender_id))
 
 

@@ -14,17 +14,27 @@ from services.gateway.entrypoints.portal.dates import date_parts, parse_date_tim
 from services.gateway.entrypoints.portal.defaults import (
     CATEGORIES,
     PRICE_FORMULAS,
+    RESERVATION_KINDS,
     SERVICE_AREAS,
+)
+from services.gateway.entrypoints.portal.lots_form import (
+    keep_own_criteria,
+    lot_fields,
+    lot_rows,
+    padded,
+    parse_lots,
+    remap_lot_errors,
 )
 from services.gateway.entrypoints.portal.rate_card_form import (
     card_fields,
     card_values,
     parse_card,
 )
-from services.gateway.entrypoints.portal.web import FormErrors, done, login_required, problem_errors
+from services.gateway.entrypoints.portal.web import FormErrors, done, login_required
 from shared.methodology import DEFAULT_EVALUATION, DEFAULT_PRICE, default_criteria
 
 DESCRIPTOR_LEVELS = ("0", "1", "3", "5")
+BLANK_MORE = 3  # lot rows the "add lot rows" button adds
 
 
 def _number(value: str, kind: type = int) -> Any:
@@ -51,6 +61,7 @@ def blank_tender() -> dict[str, Any]:
         "price": {**DEFAULT_PRICE, "ceiling": {"amount": ""}, "floor": {"amount": ""}},
         "criteria": default_criteria(),
         "rate_card": card_values(None),
+        "lots": [],
     }
 
 
@@ -73,6 +84,7 @@ def tender_values(tender: dict[str, Any]) -> dict[str, Any]:
                        "floor": {"amount": (price.get("floor") or {}).get("amount")}}
     values["criteria"] = tender.get("criteria") or values["criteria"]
     values["rate_card"] = card_values(tender.get("rate_card"))
+    values["lots"] = lot_rows(tender.get("lots"))
     return values
 
 
@@ -161,6 +173,7 @@ def parse_tender(form) -> tuple[dict[str, Any], dict[str, Any]]:
     }
     # the form always shows the rate card, so it always says what it is (None: no card)
     body["rate_card"], values["rate_card"] = parse_card(form)
+    body["lots"], values["lots"] = parse_lots(form)  # None: no lots (clears a draft's)
     return body, values
 
 
@@ -175,7 +188,15 @@ def known_fields(values: dict[str, Any]) -> set[str]:
         for name in ("key", "title", "category", "weight", "description", "minimum_score",
                      "outcomes_sought"):
             fields.add(f"criteria.{i}.{name}")
-    return fields | card_fields(values["rate_card"])
+    return fields | card_fields(values["rate_card"]) | lot_fields(values["lots"])
+
+
+def api_errors(exc: ApiProblem, values: dict[str, Any]) -> FormErrors:
+    """The API's errors on the form's fields (lot rows counted as the form shows them)."""
+    if exc.status >= 500 or exc.status in (401, 403):
+        raise exc
+    errors = remap_lot_errors(exc.errors or {"_": [exc.message]}, values["lots"])
+    return FormErrors(errors, known_fields(values))
 
 
 def check_weights(body: dict[str, Any], errors: FormErrors) -> None:
@@ -206,7 +227,7 @@ def anchored(errors: FormErrors) -> FormErrors:
     return errors
 
 
-def _render(values, errors, tender=None):
+def _render(values, errors, tender=None, more_lots=0):
     total = 0
     for w in [c.get("weight") for c in values["criteria"]] + [values["price"].get("weight")]:
         try:
@@ -220,13 +241,14 @@ def _render(values, errors, tender=None):
     card = dict(values["rate_card"])
     card["outcomes"] = [*card["outcomes"], {name: "" for name in (
         "key", "criterion_key", "indicator", "price", "cap", "planned_outcomes", "description")}]
-    values = dict(values, criteria=rows, rate_card=card)
+    values = dict(values, criteria=rows, rate_card=card, lots=padded(values["lots"], more_lots))
     errors = anchored(errors)
     return render_template("portal/tender_form.html",
                            title="Edit the tender" if tender else "Create a tender",
                            values=values, errors=errors, tender=tender, total=total,
                            areas=SERVICE_AREAS, categories=CATEGORIES,
-                           formulas=PRICE_FORMULAS, levels=DESCRIPTOR_LEVELS), \
+                           formulas=PRICE_FORMULAS, levels=DESCRIPTOR_LEVELS,
+                           kinds=RESERVATION_KINDS), \
         (422 if errors else 200)
 
 
@@ -237,6 +259,8 @@ def tender_new():
     if request.method == "GET":
         return _render(blank_tender(), FormErrors())
     body, values = parse_tender(request.form)
+    if request.form.get("add_lots"):
+        return _render(values, FormErrors(), more_lots=BLANK_MORE)
     errors = check_form(request.form, body)
     if not errors:
         try:
@@ -244,9 +268,7 @@ def tender_new():
             return done("Draft saved. Check it, then publish it.", "portal.tender_show",
                         tender_id=tender["id"])
         except ApiProblem as exc:
-            if exc.status >= 500 or exc.status in (401, 403):
-                raise
-            errors = problem_errors(exc, known_fields(values))
+            errors = api_errors(exc, values)
     return _render(values, errors)
 
 
@@ -258,13 +280,14 @@ def tender_edit(tender_id: str):
     if request.method == "GET":
         return _render(tender_values(tender), FormErrors(), tender)
     body, values = parse_tender(request.form)
+    if request.form.get("add_lots"):
+        return _render(values, FormErrors(), tender, more_lots=BLANK_MORE)
+    keep_own_criteria(body["lots"], tender.get("lots"))
     errors = check_form(request.form, body)
     if not errors:
         try:
             api.patch(f"/tenders/{tender_id}", body)
             return done("Draft saved.", "portal.tender_show", tender_id=tender_id)
         except ApiProblem as exc:
-            if exc.status >= 500 or exc.status in (401, 403):
-                raise
-            errors = problem_errors(exc, known_fields(values))
+            errors = api_errors(exc, values)
     return _render(values, errors, tender)

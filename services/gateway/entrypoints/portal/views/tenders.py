@@ -45,16 +45,24 @@ def _page(tender: dict[str, Any], errors: FormErrors | None = None,
     mine = roles()
     owner = "commissioner" in mine and owned(tender)
     my_bid = following = None
+    lot_bids: dict[str, dict[str, Any]] = {}
     if "bidder" in mine:
-        my_bid = next((b for b in my_bids() if b.get("tender_id") == tender["id"]
-                       and b.get("status") != "withdrawn"), None)
+        live = [b for b in my_bids() if b.get("tender_id") == tender["id"]
+                and b.get("status") != "withdrawn"]
+        my_bid = live[0] if live else None
+        lot_bids = {b["lot_key"]: b for b in reversed(live) if b.get("lot_key")}  # newest wins
         follows = api.try_get("/follows", {"items": []})["items"]
         following = next((f for f in follows if f["tender_id"] == tender["id"]), None)
     documents = api.try_get(f"/tenders/{tender['id']}/documents", {"items": []},
                             anonymous=not user())["items"]
+    contracts = []  # one per awarded lot, once its standstill has ended
+    if tender.get("lots") and tender.get("status") in ("scored", "awarded", "concluded"):
+        contracts = (api.try_get(f"/tenders/{tender['id']}/contracts", {"items": []},
+                                 anonymous=not user()) or {}).get("items", [])
     return render_template("portal/tender_show.html", title=tender.get("title", "Tender"),
                            tender=tender, questions=_questions(tender["id"]), owner=owner,
                            documents=documents, my_bid=my_bid, following=following,
+                           lot_bids=lot_bids, contracts=contracts,
                            errors=errors or FormErrors(), values=values or {}), status
 
 
