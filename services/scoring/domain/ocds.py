@@ -239,7 +239,7 @@ def _award_release(ocid: str, tender: dict[str, Any], evaluation: dict[str, Any]
 
 def _award(ocid: str, tender: dict[str, Any], decision: dict[str, Any],
            winner: dict[str, Any] | None, n: int) -> dict[str, Any]:
-    lot = decision.get("lot_key")
+    lot = decision.get("lot_key") or (winner or {}).get("lot_key")
     lot_title = next((x.get("title") for x in tender.get("lots") or [] if x["key"] == lot), lot)
     what = tender.get("title") or ocid
     doc = {"id": f"{ocid}-award-{n}",
