@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -37,6 +38,8 @@ class Tender(Base):
     """A tender: the published document, its lifecycle state and its sealed-bid data key."""
 
     __tablename__ = "tenders"
+    # keyset pages; on PostgreSQL also trigram indexes on title and description (migration 0010)
+    __table_args__ = (Index("ix_tenders_created_at_id", "created_at", "id"),)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     status: Mapped[str] = mapped_column(String(20), index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select, tuple_
 
 from services.commissioning.adapters.crypto import new_wrapped_data_key
 from services.commissioning.adapters.outbox import (
@@ -214,8 +214,8 @@ def list_tenders(ctx: Context, identity: Identity, query: dict[str, Any]) -> dic
     cursor = parse_cursor(query.get("cursor"))
     if cursor:
         created, last_id = cursor
-        stmt = stmt.where(or_(Tender.created_at < created,
-                              and_(Tender.created_at == created, Tender.id < last_id)))
+        # a row-value comparison: one range scan of ix_tenders_created_at_id to any page
+        stmt = stmt.where(tuple_(Tender.created_at, Tender.id) < tuple_(created, last_id))
     limit = query["limit"]
     stmt = stmt.order_by(Tender.created_at.desc(), Tender.id.desc()).limit(limit + 1)
     with ctx.session_factory() as session:
