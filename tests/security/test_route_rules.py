@@ -13,7 +13,7 @@ ROLES = ("admin", "commissioner", "bidder", "evaluator", "moderator", "auditor")
 def concrete(pattern: str) -> str:
     return ("/api/v1" + pattern).replace("{id}", "tnd_doesnotexist") \
         .replace("{bid}", "bid_doesnotexist").replace("{qid}", "q_doesnotexist") \
-        .replace("{seq}", "0").replace("{doc}", "doc_doesnotexist")
+        .replace("{seq}", "0").replace("{doc}", "doc_doesnotexist").replace("{lot}", "north")
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.pattern}")

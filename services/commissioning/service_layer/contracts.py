@@ -182,16 +182,15 @@ def get_contract(ctx: Context, contract_id: str) -> dict[str, Any]:
 
 def get_tender_contract(ctx: Context, tender_id: str,
                         lot_key: str | None = None) -> dict[str, Any]:
-    """The contract made from a tender's award, or from one lot's (404 until it is made).
-    On a tender with lots the lot must be named (422 naming ``lot_key``)."""
+    """The contract made from a tender's award, or from one lot's (404 until it is made, and
+    for a lot the tender does not have). On a tender with lots the lot must be named (422
+    naming ``lot_key``)."""
     with ctx.session_factory() as session:
         tender = session.get(Tender, tender_id)
         lots = [lot["key"] for lot in (tender.lots if tender is not None else None) or []]
-        if lots and lot_key not in lots:
+        if lots and lot_key is None:
             raise Invalid({"lot_key": ["This tender has lots: name one of "
                                        + ", ".join(lots) + "."]})
-        if lot_key is not None and not lots:
-            raise Invalid({"lot_key": ["This tender has no lots."]})
         contract = session.scalars(select(Contract).where(
             Contract.tender_id == tender_id, Contract.lot_key == lot_key)).first()
         if contract is None:
