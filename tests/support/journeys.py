@@ -50,3 +50,17 @@ def portal_session(platform, email: str, password: str = scenario.PASSWORD):
                                                 "csrf_token": token})
     assert resp.status_code in (302, 303), resp.text[:500]
     return client, csrf
+
+
+def assert_sealed(demo: DemoRun, urls: list[str], owner: str) -> None:
+    """Every URL refused (problem+json) to every role of the demo but the owning bidder's
+    organisation, and 401 to anonymous callers: a bid's documents before the deadline."""
+    staff = ("commissioner", "evaluator1", "evaluator3", "moderator", "auditor")
+    others = [k for k in ("strong", "outputs", "lowprice") if k != owner]
+    anonymous = Client(demo.base_url)
+    for who in (*staff, *others):
+        for url in urls:
+            resp = demo.clients[who].request("GET", url, expect=(403, 404))
+            assert resp.headers["content-type"].startswith("application/problem+json")
+    for url in urls:
+        anonymous.request("GET", url, expect=401)
