@@ -81,6 +81,8 @@ def _bid_entry(bid: Bid, assessment: dict[str, Any] | None, who: Viewer) -> dict
     entry: dict[str, Any] = {"bid_id": bid.id,
                              "assessment": price_blind(assessment or {}) if who.panel
                              else assessment}
+    if bid.lot_key is not None:
+        entry["lot_key"] = bid.lot_key
     if not who.panel:
         entry["organisation_id"] = bid.organisation_id
         entry["organisation_name"] = bid.organisation_name

@@ -53,6 +53,8 @@ def test_each_lot_is_assessed_scored_and_awarded_on_its_own(scoring):
     h, t = s.h, s.tender_id
     s.publish_and_close()
     doc = h.get(s.owner, f"/tenders/{t}/evaluation").json
+    assert {b["bid_id"]: b["lot_key"] for b in doc["bids"]} == {
+        s.strong: "A", s.outputs: "A", s.cheap: "B"}
     gates = {b["bid_id"]: {g["name"]: g for g in b["assessment"]["gates"]} for b in doc["bids"]}
     # The cheap bid is under the tender's ceiling but over its own lot's.
     assert gates[s.cheap]["price_within_ceiling"]["passed"] is False

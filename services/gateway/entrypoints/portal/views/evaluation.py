@@ -47,6 +47,12 @@ def by_lot(tender: dict[str, Any], bids: list[dict[str, Any]],
     return groups + ([({"key": "", "title": "Lot not known"}, stray)] if stray else [])
 
 
+def _name_and_lot(bid: dict[str, Any], index: int) -> str:
+    """A bidder may bid for several lots: each of its bids is declared on, lot named."""
+    lot = bid.get("lot_key")
+    return _name(bid, index) + (f" (lot {lot})" if lot else "")
+
+
 @portal.route("/tenders/<tender_id>/evaluation")
 @login_required(*PANEL)
 def evaluation_show(tender_id: str):
@@ -88,7 +94,7 @@ def conflicts(tender_id: str):
             values[f"declarations.{i}.detail"] = detail
             if answer not in ("yes", "no"):
                 errors.add(f"declarations.{i}.has_conflict",
-                           f"Say whether you have a conflict with {_name(bid, i)}")
+                           f"Say whether you have a conflict with {_name_and_lot(bid, i)}")
             elif answer == "yes" and not detail:
                 errors.add(f"declarations.{i}.detail", "Describe the conflict")
             declarations.append({"bid_id": bid["id"], "has_conflict": answer == "yes",
@@ -103,7 +109,7 @@ def conflicts(tender_id: str):
                     raise
                 errors = problem_errors(exc, set(values))
     return render_template("portal/conflicts.html", title="Declare conflicts of interest",
-                           tender=tender, bids=bids, names=[_name(b, i) for i, b in
+                           tender=tender, bids=bids, names=[_name_and_lot(b, i) for i, b in
                                                             enumerate(bids)],
                            values=values, errors=errors), (422 if errors else 200)
 
