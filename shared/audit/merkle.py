@@ -339,13 +339,32 @@ class TreeBuilder:
 
     def push(self, leaf: bytes) -> None:
         """Add the next leaf hash."""
-        level, h = 0, leaf
+        self._push(0, leaf)
+
+    def extend(self, leaves: Sequence[bytes]) -> None:
+        """Add many leaf hashes at once: same result as pushing each, far fewer Python steps.
+
+        The leaves are cut into perfect subtrees aligned on the tree (as the stack needs), each
+        hashed a whole level at a time."""
+        sha256, done, count = hashlib.sha256, 0, len(leaves)
+        while done < count:
+            aligned = (self.size & -self.size).bit_length() - 1 if self.size else count.bit_length()
+            level = min(aligned, (count - done).bit_length() - 1)
+            layer = leaves[done:done + (1 << level)]
+            for _ in range(level):
+                layer = [sha256(b"\x01" + left + right).digest()
+                         for left, right in zip(layer[0::2], layer[1::2], strict=True)]
+            self._push(level, layer[0])
+            done += 1 << level
+
+    def _push(self, level: int, h: bytes) -> None:
+        """Add a perfect subtree of ``2**level`` leaves; the size must be a multiple of it."""
+        self.size += 1 << level
         while self._stack and self._stack[-1][0] == level:
             _, left = self._stack.pop()
             h = node_hash(left, h)
             level += 1
         self._stack.append((level, h))
-        self.size += 1
 
     def root(self) -> bytes:
         """Return the Merkle tree hash of the leaves pushed so far."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from shared.audit.checkpoint import CheckpointError, key_id, load_public_key, verify_checkpoint
 from shared.audit.checkpoint import parse_checkpoint as _parse_checkpoint
-from shared.audit.export import ExportError, scan_export
+from shared.audit.export import ExportError
+from shared.audit.fastscan import scan_export_file
 from shared.audit.merkle import (
     hash_from_hex,
     hashes_from_hex,
@@ -164,17 +165,6 @@ def _root_mismatch(size: int, got: bytes, want: bytes, what: str, since: int = 0
     )
 
 
-def _reporting(lines: Iterable[bytes], total: int, progress: Progress | None,
-               every: int) -> Iterator[bytes]:
-    """The export's lines, telling ``progress`` how far the scan has got every ``every``."""
-    done = read = 0
-    for line in lines:
-        yield line
-        done, read = done + 1, read + len(line)
-        if progress is not None and every > 0 and done % every == 0:
-            progress(done, read, total)
-
-
 def _run(
     report: VerificationReport,
     export: str | Path,
@@ -219,11 +209,12 @@ def _run(
     sizes = {th.tree_size for th in (prev, head) if th is not None}
     if incl:
         sizes.add(incl[1])
-    with open(export, "rb") as lines:
-        stream = _reporting(lines, os.fstat(lines.fileno()).st_size, progress, progress_every)
+    with open(export, "rb", buffering=0) as lines:
         try:
-            scan = scan_export(stream, sizes, [incl[0]] if incl else [],
-                               check_schema=check_schema)
+            scan = scan_export_file(lines, sizes, [incl[0]] if incl else [],
+                                    check_schema=check_schema, progress=progress,
+                                    progress_every=progress_every,
+                                    total=os.fstat(lines.fileno()).st_size)
         except ExportError as exc:
             raise VerificationError(str(exc)) from exc
     report.entries, report.root_hash = scan.size, scan.root.hex()
