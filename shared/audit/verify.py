@@ -178,6 +178,7 @@ def _run(
     check_schema: bool,
     progress: Progress | None = None,
     progress_every: int = 0,
+    workers: int | None = None,
 ) -> None:
     key = load_public_key_file(public_key) if public_key is not None else None
     head = load_tree_head(tree_head) if tree_head is not None else None
@@ -214,7 +215,7 @@ def _run(
             scan = scan_export_file(lines, sizes, [incl[0]] if incl else [],
                                     check_schema=check_schema, progress=progress,
                                     progress_every=progress_every,
-                                    total=os.fstat(lines.fileno()).st_size)
+                                    total=os.fstat(lines.fileno()).st_size, workers=workers)
         except ExportError as exc:
             raise VerificationError(str(exc)) from exc
     report.entries, report.root_hash = scan.size, scan.root.hex()
@@ -274,10 +275,12 @@ def verify_export(
     check_schema: bool = True,
     progress: Progress | None = None,
     progress_every: int = 0,
+    workers: int | None = None,
 ) -> VerificationReport:
     """Verify an export file (streamed) and any heads/proofs; never raises on a failed check.
 
-    ``progress`` is told how far the scan has got every ``progress_every`` entries."""
+    ``progress`` is told how far the scan has got every ``progress_every`` entries; ``workers``
+    processes check a large export (default: one per CPU; see :func:`scan_export_file`)."""
     report = VerificationReport()
     try:
         _run(
@@ -292,6 +295,7 @@ def verify_export(
             check_schema=check_schema,
             progress=progress,
             progress_every=progress_every,
+            workers=workers,
         )
     except VerificationError as exc:
         report.error = str(exc)
