@@ -24,7 +24,7 @@ import hashlib
 import multiprocessing
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from operator import attrgetter
 from typing import IO, Annotated, Any
 
@@ -73,12 +73,12 @@ _ENCODER = msgspec.json.Encoder()
 _SEQ = attrgetter("seq")
 _REFUSED = (msgspec.MsgspecError, ValueError)  # ValueError: msgspec's UnicodeDecodeError
 
-# A block: (its bytes or None to read them, offset in the file, length, seq of its first line).
-Task = tuple[bytes | None, int, int, int]
-# What a block gave: offset, length, first seq, line count, then None if it was not accepted
-# whole, else its (tree size at the end, subtrees) segments (cut at the roots asked for), the
-# leaves asked for and the (entries, bytes read) progress points in it.
-Result = tuple[int, int, int, int, list[tuple[int, list[tuple[int, bytes]]]] | None,
+# What a block of whole lines gave: its offset in the file, its length, the seq of its first
+# line, then None if it was not accepted whole, else its (tree size at the end, subtrees)
+# segments (cut at the roots asked for), the leaves asked for, and the (entries, bytes read)
+# progress points in it. The seq is the block's own first seq: the scanner takes the block only
+# if that is the number of lines before it (otherwise it re-checks it line by line).
+Result = tuple[int, int, int, list[tuple[int, list[tuple[int, bytes]]]] | None,
                dict[int, bytes], list[tuple[int, int]]]
 
 
@@ -86,26 +86,26 @@ class _Work:
     """What a block is checked against: one per scan, copied into each worker."""
 
     def __init__(self, check_schema: bool, roots: set[int], leaves: set[int], every: int,
-                 fd: int = -1) -> None:
+                 fd: int, size: int = 0, block_bytes: int = BLOCK_BYTES) -> None:
         self.decoder = msgspec.json.Decoder(_ENTRY[check_schema])
-        self.roots, self.leaves, self.every, self.fd = roots, leaves, every, fd
+        self.roots, self.leaves, self.every = roots, leaves, every
+        self.fd, self.size, self.block_bytes = fd, size, block_bytes
 
-    def __call__(self, task: Task) -> Result:
-        data, offset, length, start = task
-        if data is None:
-            data = os.pread(self.fd, length, offset)
+    def check(self, data: bytes, offset: int) -> Result:
+        """Check a block of whole lines (each ending in a newline) read at ``offset``."""
         raws = data.split(b"\n")
         raws.pop()  # the empty remainder after the last newline
-        end = start + len(raws)
         try:
             entries = self.decoder.decode_lines(data)
+            seqs = list(map(_SEQ, entries))
+            start = seqs[0] if seqs else 0
             whole = (len(entries) == len(raws) and _ENCODER.encode_lines(entries) == data
-                     and list(map(_SEQ, entries)) == list(range(start, end)))
+                     and seqs == list(range(start, start + len(raws))))
         except _REFUSED:
-            whole = False
+            start, whole = -1, False
         if not whole:
-            return offset, length, start, len(raws), None, {}, []
-        sha256 = hashlib.sha256
+            return offset, len(data), start, None, {}, []
+        end, sha256 = start + len(raws), hashlib.sha256
         leaves = [sha256(b"\x00" + raw).digest() for raw in raws]
         segments, at = [], start
         for cut in sorted({c for c in self.roots if start < c < end} | {end}):
@@ -117,7 +117,28 @@ class _Work:
             for done in range(-(-(start + 1) // self.every) * self.every, end + 1, self.every):
                 upto = done - start
                 reads.append((done, offset + sum(map(len, raws[:upto])) + upto))
-        return offset, length, start, len(raws), segments, wanted, reads
+        return offset, len(data), start, segments, wanted, reads
+
+    def __call__(self, offset: int) -> Result:
+        """Read and check the whole lines that start in ``[offset, offset + block_bytes)`` (a
+        last line without a newline is left to the scanner)."""
+        first = self._line_start(offset)
+        data = os.pread(self.fd, self._line_start(offset + self.block_bytes) - first, first)
+        if not data.endswith(b"\n"):
+            data = data[:data.rfind(b"\n") + 1]
+        return self.check(data, first)
+
+    def _line_start(self, at: int) -> int:
+        """The first offset >= ``at`` where a line starts (the file's size if none does)."""
+        if at <= 0 or at >= self.size:
+            return max(0, min(at, self.size))
+        at -= 1  # a line starts at ``at`` if the byte before it is a newline
+        while at < self.size:
+            found = os.pread(self.fd, 4096, at).find(b"\n")
+            if found >= 0:
+                return at + found + 1
+            at += 4096
+        return self.size
 
 
 _WORK: _Work | None = None  # a worker process's copy
@@ -128,9 +149,9 @@ def _worker_init(work: _Work) -> None:
     _WORK = work
 
 
-def _worker(task: Task) -> Result:
+def _worker(offset: int) -> Result:
     assert _WORK is not None
-    return _WORK(task)
+    return _WORK(offset)
 
 
 class _Scanner:
@@ -148,9 +169,9 @@ class _Scanner:
         self.read = 0  # bytes of the lines taken so far
 
     def take(self, result: Result, data: bytes | None = None) -> None:
-        """Add a checked block; re-check one that was not accepted whole, line by line."""
-        offset, length, start, _, segments, wanted, reads = result
-        if segments is None:
+        """Add a checked block; re-check one not accepted whole (or out of place) line by line."""
+        offset, length, start, segments, wanted, reads = result
+        if segments is None or start != self.tree.size:
             if data is None:
                 data = os.pread(self.work.fd, length, offset)
             raws = data.split(b"\n")
@@ -195,24 +216,6 @@ class _Scanner:
         return self.scan
 
 
-def _plan(fd: int, size: int, block_bytes: int) -> Iterator[Task]:
-    """Blocks of whole lines for the workers to read, with the seq of each one's first line."""
-    offset = start = 0
-    while offset < size:
-        length = block_bytes
-        while True:
-            data = os.pread(fd, length, offset)
-            cut = data.rfind(b"\n") + 1
-            if cut or offset + len(data) >= size:
-                break
-            length *= 2  # a line longer than a block
-        if not cut:
-            return  # only a last line without a newline is left: the scanner does it
-        yield None, offset, cut, start
-        start += data.count(b"\n", 0, cut)
-        offset += cut
-
-
 def default_workers() -> int:
     """Worker processes for a large export: one per CPU this process may run on (at most 8)."""
     try:
@@ -241,43 +244,48 @@ def scan_export_file(
 
     ``workers`` (default: :func:`default_workers`) processes share the work when the export is
     a regular file of at least ``parallel_min_bytes``; ``workers=1`` keeps it in this process.
+    A regular file is read in place (``pread``); anything else (a pipe) as a stream.
     """
     workers = default_workers() if workers is None else workers
     fd = export.fileno()
     info = os.fstat(fd)
-    work = _Work(check_schema, set(sizes), set(leaves), progress_every, fd)
+    work = _Work(check_schema, set(sizes), set(leaves), progress_every, fd, info.st_size,
+                 block_bytes)
     scanner = _Scanner(work, check_schema, progress, total)
-    parallel = (workers > 1 and stat.S_ISREG(info.st_mode) and info.st_size >= parallel_min_bytes
-                and "fork" in multiprocessing.get_all_start_methods())
-    if parallel:
-        _parallel(scanner, export, info.st_size, workers, block_bytes)
+    if not stat.S_ISREG(info.st_mode):  # a pipe: read it as it comes
+        _stream(scanner, export, block_bytes)
+        return scanner.finish()
+    blocks = range(0, info.st_size, block_bytes)
+    if (workers > 1 and info.st_size >= parallel_min_bytes
+            and "fork" in multiprocessing.get_all_start_methods()):
+        # fork: the workers start in milliseconds with the scan's state; they only read the
+        # file (pread) and return hashes, touching nothing else this process has open.
+        context: Any = multiprocessing.get_context("fork")
+        with context.Pool(workers, initializer=_worker_init, initargs=(work,)) as pool:
+            _take_all(scanner, pool.imap(_worker, blocks))
     else:
-        _serial(scanner, export, block_bytes)
+        _take_all(scanner, map(work, blocks))
+    tail = os.pread(fd, info.st_size - scanner.read, scanner.read)
+    if tail:  # a last line without a newline
+        scanner.lines([tail], newline=False)
+    export.seek(info.st_size)
     return scanner.finish()
 
 
-def _serial(scanner: _Scanner, export: IO[bytes], block_bytes: int) -> None:
+def _take_all(scanner: _Scanner, results: Iterable[Result]) -> None:
+    for result in results:
+        if result[1]:  # not a block without a line start (inside a long line)
+            scanner.take(result)
+
+
+def _stream(scanner: _Scanner, export: IO[bytes], block_bytes: int) -> None:
     tail = b""
     while chunk := export.read(block_bytes):
         data = tail + chunk if tail else chunk
         cut = data.rfind(b"\n") + 1
         if cut:
             block = data[:cut] if cut < len(data) else data
-            scanner.take(scanner.work((block, scanner.read, cut, scanner.tree.size)), block)
+            scanner.take(scanner.work.check(block, scanner.read), block)
         tail = data[cut:]
     if tail:  # a last line without a newline
         scanner.lines([tail], newline=False)
-
-
-def _parallel(scanner: _Scanner, export: IO[bytes], size: int, workers: int,
-              block_bytes: int) -> None:
-    # fork: the workers start in milliseconds with the scan's state; they only read the file
-    # (pread) and return hashes, touching nothing else this process has open.
-    context: Any = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_worker_init, initargs=(scanner.work,)) as pool:
-        for result in pool.imap(_worker, _plan(scanner.work.fd, size, block_bytes)):
-            scanner.take(result)
-    tail = os.pread(scanner.work.fd, size - scanner.read, scanner.read)
-    if tail:  # a last line without a newline
-        scanner.lines([tail], newline=False)
-    export.seek(size)

@@ -8,7 +8,9 @@ root, roots and leaves, and refuse exactly what it refuses, with the same messag
 from __future__ import annotations
 
 import json
+import os
 import random
+import threading
 from pathlib import Path
 
 import msgspec
@@ -44,24 +46,43 @@ def reference(path: Path, sizes=(), leaves=(), check_schema=True):
         return str(exc), calls
 
 
-def fast(path: Path, sizes=(), leaves=(), check_schema=True, **options):
-    """The fast scan's verdict and progress calls."""
+def fast(path: Path, sizes=(), leaves=(), check_schema=True, pipe=False, **options):
+    """The fast scan's verdict and progress calls (reading a pipe if ``pipe``)."""
     calls: list[tuple[int, int, int]] = []
     total = path.stat().st_size
+    if pipe:
+        read_end, write_end = os.pipe()
+        writer = threading.Thread(target=_feed, args=(path.read_bytes(), write_end))
+        writer.start()
+        export = os.fdopen(read_end, "rb", buffering=0)
+    else:
+        export = path.open("rb", buffering=0)
     try:
-        with path.open("rb", buffering=0) as export:
+        with export:
             scan = scan_export_file(export, sizes, leaves, check_schema=check_schema,
                                     progress=lambda *a: calls.append(a), progress_every=7,
                                     total=total, **options)
     except ExportError as exc:
         return str(exc), calls
+    finally:
+        if pipe:
+            writer.join()
     return scan, calls
+
+
+def _feed(data: bytes, fd: int) -> None:
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+    except BrokenPipeError:  # the scan stopped at a bad line
+        pass
 
 
 MODES = {
     "serial, 1 MiB blocks": {"workers": 1},
     "serial, 300-byte blocks": {"workers": 1, "block_bytes": 300},
     "serial, blocks shorter than a line": {"workers": 1, "block_bytes": 64},
+    "a pipe, 512-byte blocks": {"pipe": True, "block_bytes": 512},
     "parallel, 2 KiB blocks": {"workers": 2, "block_bytes": 2048, "parallel_min_bytes": 0},
 }
 
@@ -223,7 +244,8 @@ def test_random_tampering_gets_the_reference_verdict(tmp_path, size, mutations, 
     for index, which in mutations:
         if index < len(lines):
             lines[index] = MUTATIONS[which](lines[index], rng)
-    modes = {"serial": {"workers": 1, "block_bytes": rng.choice([128, 1024, 1 << 20])},
+    modes = {"serial": {"workers": 1, "block_bytes": rng.choice([128, 1024, 1 << 20]),
+                        "pipe": rng.random() < 0.3},
              "parallel": {"workers": 2, "block_bytes": 1024, "parallel_min_bytes": 0}}
     sizes = sorted({0, *(rng.randrange(size + 1) for _ in range(2))})
     assert_same(export_of(tmp_path, lines), sizes=sizes,
