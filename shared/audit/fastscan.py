@@ -39,10 +39,11 @@ from shared.audit.export import (
 )
 from shared.audit.merkle import TreeBuilder, perfect_subtrees
 
-__all__ = ["BLOCK_BYTES", "PARALLEL_MIN_BYTES", "ExportError", "default_workers",
-           "scan_export_file"]
+__all__ = ["BLOCK_BYTES", "PARALLEL_BLOCK_BYTES", "PARALLEL_MIN_BYTES", "ExportError",
+           "default_workers", "scan_export_file"]
 
-BLOCK_BYTES = 1 << 20
+BLOCK_BYTES = 1 << 20  # in one process: small blocks stay in the CPU's caches
+PARALLEL_BLOCK_BYTES = 4 << 20  # across processes: fewer, larger results to pass back
 # Below this, forking workers costs more than it saves (~0.1 s against ~0.07 s per 10 MiB).
 PARALLEL_MIN_BYTES = 32 << 20
 # Told (entries read, bytes read, bytes in the export) every ``every`` entries.
@@ -235,7 +236,7 @@ def scan_export_file(
     progress_every: int = 0,
     total: int = 0,
     workers: int | None = None,
-    block_bytes: int = BLOCK_BYTES,
+    block_bytes: int | None = None,
     parallel_min_bytes: int = PARALLEL_MIN_BYTES,
 ) -> ExportScan:
     """Validate an export read from a binary file and compute its root, plus the roots (at
@@ -249,15 +250,19 @@ def scan_export_file(
     workers = default_workers() if workers is None else workers
     fd = export.fileno()
     info = os.fstat(fd)
+    regular = stat.S_ISREG(info.st_mode)
+    parallel = (regular and workers > 1 and info.st_size >= parallel_min_bytes
+                and "fork" in multiprocessing.get_all_start_methods())
+    if block_bytes is None:
+        block_bytes = PARALLEL_BLOCK_BYTES if parallel else BLOCK_BYTES
     work = _Work(check_schema, set(sizes), set(leaves), progress_every, fd, info.st_size,
                  block_bytes)
     scanner = _Scanner(work, check_schema, progress, total)
-    if not stat.S_ISREG(info.st_mode):  # a pipe: read it as it comes
+    if not regular:  # a pipe: read it as it comes
         _stream(scanner, export, block_bytes)
         return scanner.finish()
     blocks = range(0, info.st_size, block_bytes)
-    if (workers > 1 and info.st_size >= parallel_min_bytes
-            and "fork" in multiprocessing.get_all_start_methods()):
+    if parallel:
         # fork: the workers start in milliseconds with the scan's state; they only read the
         # file (pread) and return hashes, touching nothing else this process has open.
         context: Any = multiprocessing.get_context("fork")
