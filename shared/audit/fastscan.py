@@ -24,7 +24,8 @@ import hashlib
 import multiprocessing
 import os
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import Connection
 from operator import attrgetter
 from typing import IO, Annotated, Any
 
@@ -142,17 +143,45 @@ class _Work:
         return self.size
 
 
-_WORK: _Work | None = None  # a worker process's copy
+def _serve(work: _Work, offsets: range, results: Connection) -> None:
+    """A worker process: check its blocks in order and send each result (or what failed)."""
+    try:
+        for offset in offsets:
+            results.send(work(offset))
+    except BaseException as exc:  # e.g. a read error: the scanner raises it
+        results.send(exc)
+    finally:
+        results.close()
 
 
-def _worker_init(work: _Work) -> None:
-    global _WORK
-    _WORK = work
-
-
-def _worker(offset: int) -> Result:
-    assert _WORK is not None
-    return _WORK(offset)
+def _in_workers(work: _Work, blocks: range, workers: int) -> Iterator[Result]:
+    """The blocks' results in order, worker ``k`` checking blocks ``k, k + workers, ...``: the
+    workers move through the file side by side, and a pipe's buffer is all the look-ahead."""
+    # fork: the workers start in milliseconds with the scan's state; they only read the file
+    # (pread) and send back hashes, touching nothing else this process has open.
+    context: Any = multiprocessing.get_context("fork")
+    pipes, procs = [], []
+    try:
+        for k in range(min(workers, len(blocks))):
+            receive, send = context.Pipe(duplex=False)
+            proc = context.Process(target=_serve, args=(work, blocks[k::workers], send),
+                                   daemon=True)
+            proc.start()
+            send.close()
+            pipes.append(receive)
+            procs.append(proc)
+        for index in range(len(blocks)):
+            result = pipes[index % len(pipes)].recv()
+            if isinstance(result, BaseException):
+                raise result
+            yield result
+    finally:
+        for proc in procs:
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+        for pipe in pipes:
+            pipe.close()
 
 
 class _Scanner:
@@ -263,11 +292,7 @@ def scan_export_file(
         return scanner.finish()
     blocks = range(0, info.st_size, block_bytes)
     if parallel:
-        # fork: the workers start in milliseconds with the scan's state; they only read the
-        # file (pread) and return hashes, touching nothing else this process has open.
-        context: Any = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_worker_init, initargs=(work,)) as pool:
-            _take_all(scanner, pool.imap(_worker, blocks))
+        _take_all(scanner, _in_workers(work, blocks, workers))
     else:
         _take_all(scanner, map(work, blocks))
     tail = os.pread(fd, info.st_size - scanner.read, scanner.read)
