@@ -40,11 +40,10 @@ from shared.audit.export import (
 )
 from shared.audit.merkle import TreeBuilder, perfect_subtrees
 
-__all__ = ["BLOCK_BYTES", "PARALLEL_BLOCK_BYTES", "PARALLEL_MIN_BYTES", "ExportError",
-           "default_workers", "scan_export_file"]
+__all__ = ["BLOCK_BYTES", "PARALLEL_MIN_BYTES", "ExportError", "default_workers",
+           "scan_export_file"]
 
-BLOCK_BYTES = 1 << 20  # in one process: small blocks stay in the CPU's caches
-PARALLEL_BLOCK_BYTES = 4 << 20  # across processes: fewer, larger results to pass back
+BLOCK_BYTES = 1 << 20  # small enough to stay in a CPU's cache while it is checked and hashed
 # Below this, forking workers costs more than it saves (~0.1 s against ~0.07 s per 10 MiB).
 PARALLEL_MIN_BYTES = 32 << 20
 # Told (entries read, bytes read, bytes in the export) every ``every`` entries.
@@ -266,24 +265,27 @@ def scan_export_file(
     total: int = 0,
     workers: int | None = None,
     block_bytes: int | None = None,
-    parallel_min_bytes: int = PARALLEL_MIN_BYTES,
+    parallel_min_bytes: int | None = None,
 ) -> ExportScan:
     """Validate an export read from a binary file and compute its root, plus the roots (at
     ``sizes``) and leaves (at ``leaves``) asked for. Raises :class:`ExportError` naming the
     first bad entry, exactly as :func:`shared.audit.export.scan_export` does.
 
     ``workers`` (default: :func:`default_workers`) processes share the work when the export is
-    a regular file of at least ``parallel_min_bytes``; ``workers=1`` keeps it in this process.
+    a regular file of at least ``parallel_min_bytes`` (default :data:`PARALLEL_MIN_BYTES`);
+    ``workers=1`` keeps it in this process.
     A regular file is read in place (``pread``); anything else (a pipe) as a stream.
     """
     workers = default_workers() if workers is None else workers
     fd = export.fileno()
     info = os.fstat(fd)
     regular = stat.S_ISREG(info.st_mode)
+    if parallel_min_bytes is None:
+        parallel_min_bytes = PARALLEL_MIN_BYTES
     parallel = (regular and workers > 1 and info.st_size >= parallel_min_bytes
                 and "fork" in multiprocessing.get_all_start_methods())
     if block_bytes is None:
-        block_bytes = PARALLEL_BLOCK_BYTES if parallel else BLOCK_BYTES
+        block_bytes = BLOCK_BYTES
     work = _Work(check_schema, set(sizes), set(leaves), progress_every, fd, info.st_size,
                  block_bytes)
     scanner = _Scanner(work, check_schema, progress, total)

@@ -264,3 +264,39 @@ def test_large_parallel_scan_matches(tmp_path):
     lines[rng.randrange(2000, 3000)] += b" "
     assert "not canonical" in assert_same(export_of(tmp_path, lines), modes={
         "parallel": {"workers": 2, "block_bytes": 4096, "parallel_min_bytes": 0}})
+
+
+def test_cli_output_is_the_same_with_worker_processes(tmp_path, monkeypatch, private_key):
+    """The verifier's CLI prints the same lines whether the scan ran in worker processes."""
+    from click.testing import CliRunner
+
+    from shared.audit import fastscan
+    from shared.audit.checkpoint import public_key_document, tree_head
+    from shared.audit.merkle import MemoryNodeStore, leaf_hash, root
+    from shared.audit.verify import verify_command
+
+    lines = [canonical_json(plain_entry(i)) for i in range(500)]
+    top = root(MemoryNodeStore.from_leaves(leaf_hash(line) for line in lines), 500)
+    good, bad = export_of(tmp_path, lines), tmp_path / "bad.jsonl"
+    bad.write_bytes(good.read_bytes().replace(b'"seq":321', b'"seq":322'))
+    head, key = tmp_path / "head.json", tmp_path / "key.json"
+    head.write_text(json.dumps(tree_head(private_key, 500, top, "2026-12-03T00:00:00Z")))
+    key.write_text(json.dumps(public_key_document(private_key.public_key())))
+
+    def run(export):
+        result = CliRunner().invoke(verify_command, [
+            str(export), "--tree-head", str(head), "--public-key", str(key),
+            "--progress-every", "64"])
+        return result.exit_code, result.stdout, result.stderr
+
+    serial = run(good), run(bad)
+    monkeypatch.setattr(fastscan, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(fastscan, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(fastscan, "default_workers", lambda: 2)
+    assert (run(good), run(bad)) == serial
+    (code, out, err), (bad_code, _, bad_err) = serial
+    assert code == 0 and f"OK: 500 entries, root {top.hex()}" in out
+    assert err.count("verifying:") == 7
+    assert bad_code == 1
+    assert "FAIL: entry at line 322: seq 322 out of order (expected 321)" in bad_err
+    assert bad_err.count("verifying:") == 5
