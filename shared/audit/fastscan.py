@@ -275,7 +275,8 @@ def scan_export_file(
     ``workers`` (default: :func:`default_workers`) processes share the work when the export is
     a regular file of at least ``parallel_min_bytes`` (default :data:`PARALLEL_MIN_BYTES`);
     ``workers=1`` keeps it in this process.
-    A regular file is read in place (``pread``); anything else (a pipe) as a stream.
+    A regular file is read in place (``pread``); anything else (a pipe) as a stream. Workers
+    are forked: call this from a process without other threads (the CLI does), or with 1.
     """
     workers = default_workers() if workers is None else workers
     fd = export.fileno()
