@@ -211,6 +211,17 @@ def test_reordered_removed_and_inserted_lines(tmp_path):
     assert "seq 99 out of order (expected 15)" in assert_same(export_of(tmp_path, inserted))
 
 
+def test_a_file_cut_anywhere(tmp_path):
+    """A truncated export (cut mid-line or at a line end) gets the reference's verdict."""
+    data = b"".join(line + b"\n" for line in LINES)
+    path = tmp_path / "export.jsonl"
+    for cut in random.Random(5).sample(range(1, len(data)), 12):
+        path.write_bytes(data[:cut])
+        want = assert_same(path, sizes=[60])
+        if b"\n" not in data[cut - 1:cut + 1]:  # cut inside a line, not next to its end
+            assert isinstance(want, str), cut  # then that line is never canonical
+
+
 def test_a_line_longer_than_a_block(tmp_path):
     lines = list(LINES)
     lines[5] = canonical_json(dict(plain_entry(5), object_id="x" * 5000))
