@@ -38,6 +38,7 @@ __all__ = [
     "leaf_hash",
     "node_hash",
     "perfect_nodes",
+    "perfect_subtrees",
     "root",
     "split_point",
     "subtree_root",
@@ -330,6 +331,23 @@ class MemoryNodeStore:
         return store
 
 
+def perfect_subtrees(leaves: Sequence[bytes], start: int) -> list[tuple[int, bytes]]:
+    """Hash leaves ``start, start + 1, ...`` into the aligned perfect subtrees that cover them,
+    left to right, as ``(level, hash)``; each is hashed a whole level at a time."""
+    sha256, out, done, count = hashlib.sha256, [], 0, len(leaves)
+    while done < count:
+        at = start + done
+        aligned = (at & -at).bit_length() - 1 if at else count.bit_length()
+        level = min(aligned, (count - done).bit_length() - 1)
+        layer = leaves[done:done + (1 << level)]
+        for _ in range(level):
+            layer = [sha256(b"\x01" + left + right).digest()
+                     for left, right in zip(layer[0::2], layer[1::2], strict=True)]
+        out.append((level, layer[0]))
+        done += 1 << level
+    return out
+
+
 class TreeBuilder:
     """Streaming root computation: a stack of perfect subtrees, O(log n) memory."""
 
@@ -339,13 +357,21 @@ class TreeBuilder:
 
     def push(self, leaf: bytes) -> None:
         """Add the next leaf hash."""
-        level, h = 0, leaf
+        self.push_subtree(0, leaf)
+
+    def extend(self, leaves: Sequence[bytes]) -> None:
+        """Add many leaf hashes: the same tree as pushing each, in far fewer Python steps."""
+        for level, h in perfect_subtrees(leaves, self.size):
+            self.push_subtree(level, h)
+
+    def push_subtree(self, level: int, h: bytes) -> None:
+        """Add the root of the next ``2**level`` leaves (the size must be a multiple of that)."""
+        self.size += 1 << level
         while self._stack and self._stack[-1][0] == level:
             _, left = self._stack.pop()
             h = node_hash(left, h)
             level += 1
         self._stack.append((level, h))
-        self.size += 1
 
     def root(self) -> bytes:
         """Return the Merkle tree hash of the leaves pushed so far."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from shared.audit.checkpoint import CheckpointError, key_id, load_public_key, verify_checkpoint
 from shared.audit.checkpoint import parse_checkpoint as _parse_checkpoint
-from shared.audit.export import ExportError, scan_export
+from shared.audit.export import ExportError
+from shared.audit.fastscan import scan_export_file
 from shared.audit.merkle import (
     hash_from_hex,
     hashes_from_hex,
@@ -164,17 +165,6 @@ def _root_mismatch(size: int, got: bytes, want: bytes, what: str, since: int = 0
     )
 
 
-def _reporting(lines: Iterable[bytes], total: int, progress: Progress | None,
-               every: int) -> Iterator[bytes]:
-    """The export's lines, telling ``progress`` how far the scan has got every ``every``."""
-    done = read = 0
-    for line in lines:
-        yield line
-        done, read = done + 1, read + len(line)
-        if progress is not None and every > 0 and done % every == 0:
-            progress(done, read, total)
-
-
 def _run(
     report: VerificationReport,
     export: str | Path,
@@ -188,6 +178,7 @@ def _run(
     check_schema: bool,
     progress: Progress | None = None,
     progress_every: int = 0,
+    workers: int | None = None,
 ) -> None:
     key = load_public_key_file(public_key) if public_key is not None else None
     head = load_tree_head(tree_head) if tree_head is not None else None
@@ -219,11 +210,12 @@ def _run(
     sizes = {th.tree_size for th in (prev, head) if th is not None}
     if incl:
         sizes.add(incl[1])
-    with open(export, "rb") as lines:
-        stream = _reporting(lines, os.fstat(lines.fileno()).st_size, progress, progress_every)
+    with open(export, "rb", buffering=0) as lines:
         try:
-            scan = scan_export(stream, sizes, [incl[0]] if incl else [],
-                               check_schema=check_schema)
+            scan = scan_export_file(lines, sizes, [incl[0]] if incl else [],
+                                    check_schema=check_schema, progress=progress,
+                                    progress_every=progress_every,
+                                    total=os.fstat(lines.fileno()).st_size, workers=workers)
         except ExportError as exc:
             raise VerificationError(str(exc)) from exc
     report.entries, report.root_hash = scan.size, scan.root.hex()
@@ -283,10 +275,12 @@ def verify_export(
     check_schema: bool = True,
     progress: Progress | None = None,
     progress_every: int = 0,
+    workers: int | None = None,
 ) -> VerificationReport:
     """Verify an export file (streamed) and any heads/proofs; never raises on a failed check.
 
-    ``progress`` is told how far the scan has got every ``progress_every`` entries."""
+    ``progress`` is told how far the scan has got every ``progress_every`` entries; ``workers``
+    processes check a large export (default: one per CPU; see :func:`scan_export_file`)."""
     report = VerificationReport()
     try:
         _run(
@@ -301,6 +295,7 @@ def verify_export(
             check_schema=check_schema,
             progress=progress,
             progress_every=progress_every,
+            workers=workers,
         )
     except VerificationError as exc:
         report.error = str(exc)

@@ -119,3 +119,20 @@ def test_incremental_builders_agree(entries, split):
         builder.push(leaf)
     assert builder.root() == root(store, len(leaves))
     assert root(store, len(leaves)) == root(MemoryNodeStore.from_leaves(leaves), len(leaves))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=0, max_value=MAX),
+       st.lists(st.integers(min_value=1, max_value=700), max_size=12))
+def test_extend_in_any_pieces_is_pushing_each_leaf(n, pieces):
+    """TreeBuilder.extend (aligned perfect subtrees, a level at a time) builds the same tree
+    as push, whatever the pieces it is given; the root agrees with the store at every cut."""
+    builder, done = TreeBuilder(), 0
+    for width in [*pieces, n]:
+        width = min(width, n - done)
+        builder.extend(LEAVES[done:done + width])
+        done += width
+        assert builder.size == done
+        assert builder.root() == root(STORE, done)
+    builder.extend([])
+    assert builder.size == n and builder.root() == root(STORE, n)
