@@ -104,7 +104,8 @@ def _panel_section(session: Session, tender: Tender, panel: Panel,
     progress = [{"bid_id": b.id, "criterion_key": key,
                  "scored": len(scores.get((b.id, key), {})),
                  "required": int(evaluation["min_evaluators"])}
-                for b in visible_bids(session, tender, who) for key in criteria[b.lot_key]]
+                for b in visible_bids(session, tender, who)
+                for key in criteria.get(b.lot_key, criteria[None])]
     required = int(evaluation["min_evaluators"])
     return {
         "mode": evaluation["mode"],

@@ -31,7 +31,7 @@ def missing_by_evaluator(session: Session, tender: Tender) -> dict[str, int]:
     missing = {}
     for user in sorted(set(evaluators)):
         blocked = blocked_bids(session, tender.id, user, bids)
-        count = sum(1 for b in bids if b.id not in blocked for k in keys[b.lot_key]
+        count = sum(1 for b in bids if b.id not in blocked for k in keys.get(b.lot_key, keys[None])
                     if user not in scores.get((b.id, k), {}))
         if count:
             missing[user] = count
