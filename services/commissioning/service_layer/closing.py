@@ -226,11 +226,12 @@ def _apply_lot_decision(tender: Tender, event_type: str, data: dict[str, Any],
     lot_key = data.get("lot_key")
     if not isinstance(lot_key, str) or not find_lot(tender.lots, lot_key):
         raise ValueError(f"{event_type} names no lot of the tender: {lot_key!r}")
-    if is_terminal(tender.status) or tender.status == lifecycle.AWARDED:
-        return f"ignored: tender is {tender.status}"
+    lots = dict((tender.award or {}).get("lots") or {})
+    if is_terminal(tender.status) or lot_key in lots:
+        return f"ignored: tender is {tender.status}, lot {lot_key} " + (
+            "already decided" if lot_key in lots else "not decided")
     if tender.status != lifecycle.SCORED and event_type == "BidAwarded":
         raise IllegalTransition("award", tender.status)  # out of order: rq retries
-    lots = dict((tender.award or {}).get("lots") or {})
     if event_type == "BidAwarded":
         decided_at = _parse_ts(data.get("awarded_at"), "awarded_at") or now
         ends = _parse_ts(data.get("standstill_ends_at"), "standstill_ends_at") or decided_at
@@ -242,7 +243,8 @@ def _apply_lot_decision(tender: Tender, event_type: str, data: dict[str, Any],
         lots[lot_key] = {"status": "unawarded", "justification": data.get("justification"),
                          "decided_at": rfc3339(decided_at)}
     tender.award = {"lots": lots}
-    if data.get("tender_awarded"):
+    # awarded once every lot's decision is recorded here, whatever order the events came in
+    if set(lots) >= {lot["key"] for lot in tender.lots} and tender.status != lifecycle.AWARDED:
         tender.status = next_state(tender.status, "decide_lots")
         tender.awarded_at = decided_at
     tender.standstill_ends_at = next_standstill(

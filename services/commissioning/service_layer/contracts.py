@@ -187,7 +187,9 @@ def get_tender_contract(ctx: Context, tender_id: str,
     naming ``lot_key``)."""
     with ctx.session_factory() as session:
         tender = session.get(Tender, tender_id)
-        lots = [lot["key"] for lot in (tender.lots if tender is not None else None) or []]
+        if tender is None or tender.status == "draft":
+            raise NotFound(f"no contract for tender {tender_id}")
+        lots = [lot["key"] for lot in tender.lots or []]
         if lots and lot_key is None:
             raise Invalid({"lot_key": ["This tender has lots: name one of "
                                        + ", ".join(lots) + "."]})

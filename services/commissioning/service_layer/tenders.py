@@ -13,9 +13,10 @@ from services.commissioning.adapters.outbox import (
     schedule_close,
     send_events_now,
 )
-from services.commissioning.adapters.tables import Tender
+from services.commissioning.adapters.tables import Bid, Tender
 from services.commissioning.context import Context
 from services.commissioning.domain import lifecycle
+from services.commissioning.domain.bids import SUBMITTED
 from services.commissioning.domain.lifecycle import IllegalTransition, next_state
 from services.commissioning.domain.tenders import (
     check_amendment,
@@ -151,6 +152,12 @@ def amend_tender(ctx: Context, identity: Identity, tender_id: str, changes: dict
                                           changes.get("submission_deadline"), now,
                                           ctx.periods).items():
             errors.setdefault(path, []).extend(msgs)
+        if "lots" in changes and _lot_keys(doc) != _lot_keys(working_doc(tender)) and \
+                session.scalar(select(Bid.id).where(Bid.tender_id == tender.id,
+                                                    Bid.status == SUBMITTED).limit(1)):
+            errors.setdefault("changes.lots", []).append(
+                "Bids are in: the lots' keys cannot change (nor lots be added or removed), "
+                "or bids would be left out of every lot's ranking.")
         if errors:
             raise Invalid(errors)
         deadline_moved = doc["submission_deadline"] != tender.submission_deadline
@@ -170,11 +177,21 @@ def amend_tender(ctx: Context, identity: Identity, tender_id: str, changes: dict
     return result
 
 
+def _lot_keys(doc: dict[str, Any]) -> list[str]:
+    return [lot["key"] for lot in doc.get("lots") or []]
+
+
 def cancel_tender(ctx: Context, identity: Identity, tender_id: str, reason: str) -> dict[str, Any]:
-    """Cancel a tender in any state before award."""
+    """Cancel a tender in any state before award (on a tender with lots, before any lot's)."""
     now = ctx.clock()
     with transaction(ctx.session_factory) as session:
         tender = load_owned_tender(session, tender_id, identity)
+        awarded = [k for k, d in ((tender.award or {}).get("lots") or {}).items()
+                   if d.get("status") == "awarded"]
+        if awarded:
+            raise Conflict("Lot " + ", ".join(sorted(awarded)) + " has been awarded: close the "
+                           "other lots unawarded instead of cancelling the tender.",
+                           current_status=tender.status)
         tender.status = transition(tender, "cancel")
         tender.cancelled_at = tender.updated_at = now
         tender.cancel_reason = reason

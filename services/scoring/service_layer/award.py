@@ -88,6 +88,8 @@ def award(ctx: Context, identity: Identity, tender_id: str,
         with unit_of_work(ctx) as session:
             tender = _owned(session, identity, tender_id)
             bid = session.get(Bid, body["bid_id"])
+            if tender.lot_keys and (bid is None or bid.tender_id != tender.id):
+                raise Invalid({"bid_id": ["Not a bid of this tender."]})
             lot_key = bid.lot_key if bid is not None and bid.tender_id == tender.id else None
             what = f"Lot {lot_key}" if lot_key else "This tender"
             if tender.status == AWARDED or is_decided(session, tender.id, lot_key):

@@ -52,10 +52,12 @@ def ocds_package(ctx: Context, tender_id: str, publication: Publication) -> dict
                                          .order_by(Bid.position, Bid.id))]
         if tender.lot_keys:
             decisions, ranking = _lot_awards(session, tender, now)
-            if decisions:
+            # only once every lot is decided: the award release publishes every bid's price,
+            # and a lot still being scored has a price-blind panel
+            if len(decisions) == len(tender.lot_keys):
                 return release_package(**common, opened_at=opened, bids=bids,
                                        ranking=ranking, lot_decisions=decisions)
-        if award is None:
+        if award is None or tender.lot_keys:
             return release_package(**common, opened_at=opened, bids=bids,
                                    cancelled_at=cancelled)
         run = session.get(ScoringRun, award.run_id)

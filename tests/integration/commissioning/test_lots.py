@@ -85,3 +85,33 @@ def test_a_lots_own_criteria_and_currency_apply_to_its_bids(world):
     euro = world.bid(t["id"], body=bid_body(lot_key="L1", price=gbp("1.00") | {
         "currency": "EUR"}))
     assert euro.status_code == 422 and "price.currency" in _errors(euro)
+
+
+def test_lots_are_fixed_once_bids_are_in_and_an_awarded_lot_blocks_cancelling(world):
+    from sqlalchemy import update
+
+    from services.commissioning.adapters.tables import Tender
+
+    _kinds(world)
+    t = world.published(lots=[lot("L1"), lot("L2")])
+    path = f"/tenders/{t['id']}/amendments"
+    renamed = {"reason": "Areas redrawn", "changes": {"lots": [lot("L1"), lot("L3")]}}
+    assert world.post(path, renamed).status_code == 201  # no bid yet: the lots may change
+    assert world.bid(t["id"], body=bid_body(lot_key="L1")).status_code == 201
+    resp = world.post(path, {"reason": "Again", "changes": {"lots": [lot("L1")]}})
+    assert resp.status_code == 422 and "changes.lots" in _errors(resp)
+    retitled = [lot("L1", title="Lot L1: the north"), lot("L3")]
+    assert world.post(path, {"reason": "Titles", "changes": {"lots": retitled}}).status_code \
+        == 201  # the same keys: bids stay on their lots
+    # A lot awarded (as scoring's BidAwarded records it): the tender can no longer be cancelled.
+    with context_from_app(world.app).session_factory.begin() as session:
+        session.execute(update(Tender).where(Tender.id == t["id"]).values(
+            award={"lots": {"L1": {"status": "awarded", "bid_id": "bid_x"}}}))
+    refused = world.post(f"/tenders/{t['id']}/cancel", {"reason": "Budget withdrawn"})
+    assert refused.status_code == 409 and "L1" in refused.get_json()["detail"]
+
+
+def test_a_drafts_lots_are_not_told_by_the_public_contract_endpoint(world):
+    draft = world.draft(lots=[lot("L1"), lot("L2")])
+    resp = world.get(f"/tenders/{draft['id']}/contract", who="bidder")
+    assert resp.status_code == 404 and "L1" not in resp.get_data(as_text=True)

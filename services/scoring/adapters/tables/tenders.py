@@ -59,8 +59,12 @@ class Tender(Base):
         return lot_keys(self.frozen)
 
     def judged(self, lot_key: str | None) -> dict[str, Any]:
-        """The tender as the bids of this lot are judged (its criteria and price bounds)."""
-        return lot_view(self.frozen, lot_key)
+        """The tender as the bids of this lot are judged (its criteria and price bounds); a
+        lot it does not list (never accepted by commissioning) as the whole tender."""
+        try:
+            return lot_view(self.frozen, lot_key)
+        except KeyError:
+            return lot_view(self.frozen, None)
 
 
 class Bid(Base):
