@@ -120,9 +120,10 @@ class ScoringResult(_Payload):
     awarded_at, standstill_ends_at}``). Job id ``result-{event_id}``.
 
     On a tender with lots, ``ScoringRunCompleted`` and ``BidAwarded`` data add ``lot_key``, and
-    ``BidAwarded`` adds ``tender_awarded`` (true once every lot is decided: only then is the
-    tender awarded); ``LotNotAwarded`` (``data`` = ``{lot_key, decided_at, justification,
-    tender_awarded}``) closes a lot without an award.
+    ``BidAwarded`` adds ``tender_awarded`` (true once every lot is decided in scoring; for
+    information: commissioning counts the lots it has recorded, whatever the events' order);
+    ``LotNotAwarded`` (``data`` = ``{lot_key, decided_at, justification, tender_awarded}``)
+    closes a lot without an award.
     """
 
     event_type = fields.String(required=True, validate=validate.OneOf(

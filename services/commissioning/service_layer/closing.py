@@ -91,7 +91,7 @@ def close_tender(ctx: Context, tender_id: str, now: datetime) -> str | None:
 def conclude_lots(ctx: Context, session: Session, tender: Tender, now: datetime) -> bool:
     """A tender with lots: a contract for each awarded lot whose standstill has ended; the
     tender concludes once it is awarded (every lot decided) and every contract is made."""
-    if (tender.status not in (lifecycle.SCORED, lifecycle.AWARDED)
+    if (tender.status not in STANDSTILL_STATES
             or tender.standstill_ends_at is None or now < tender.standstill_ends_at):
         return False
     lots = {k: dict(v) for k, v in ((tender.award or {}).get("lots") or {}).items()}
@@ -220,9 +220,10 @@ def _last_run(previous: dict[str, Any] | None, data: dict[str, Any]) -> dict[str
 
 def _apply_lot_decision(tender: Tender, event_type: str, data: dict[str, Any],
                         now: datetime) -> str:
-    """One lot awarded or closed unawarded: recorded under ``award.lots``; the tender is
-    awarded once scoring says every lot is decided. Each awarded lot's standstill runs on its
-    own; ``standstill_ends_at`` is the next one due (see conclude_tender)."""
+    """One lot awarded or closed unawarded: recorded under ``award.lots`` whatever order the
+    events come in; the tender is awarded once a decision is recorded here for every lot
+    (scoring's ``tender_awarded`` is not relied on). Each awarded lot's standstill runs on its
+    own; ``standstill_ends_at`` is the next one due (see conclude_lots)."""
     lot_key = data.get("lot_key")
     if not isinstance(lot_key, str) or not find_lot(tender.lots, lot_key):
         raise ValueError(f"{event_type} names no lot of the tender: {lot_key!r}")
@@ -270,28 +271,27 @@ def _notify(session: Session, tender: Tender, event: dict[str, Any]) -> None:
     if kind in ("PanelSet", "TenderAssessed") and members and open_for_scoring:
         emit_notification(session, tender, "BidsOpenForScoring", key, {"user_ids": members})
     if kind in ("BidAwarded", "LotNotAwarded") and tender.lots:
-        _notify_lot_decision(session, tender, event)
+        lot_key = (event["data"] or {}).get("lot_key")
+        decision = ((tender.award or {}).get("lots") or {}).get(lot_key)
+        if decision is not None:
+            _award_decided(session, tender, key, decision.get("bid_id"),
+                           decision.get("standstill_ends_at"), lot_key)
     elif kind == "BidAwarded" and tender.status == lifecycle.AWARDED:
-        bids = session.execute(select(Bid.id, Bid.organisation_id).where(
-            Bid.tender_id == tender.id, Bid.status == SUBMITTED)).all()
-        emit_notification(session, tender, "AwardDecided", key, {
-            "awarded_bid_id": (tender.award or {}).get("bid_id"),
-            "standstill_ends_at": rfc3339(tender.standstill_ends_at),
-            "bids": [{"bid_id": b, "organisation_id": o} for b, o in bids]})
+        _award_decided(session, tender, key, (tender.award or {}).get("bid_id"),
+                       rfc3339(tender.standstill_ends_at))
 
 
-def _notify_lot_decision(session: Session, tender: Tender, event: dict[str, Any]) -> None:
-    """Each bidder of the lot hears the lot's decision (the other lots' bidders do not)."""
-    lot_key = (event["data"] or {}).get("lot_key")
-    decision = ((tender.award or {}).get("lots") or {}).get(lot_key)
-    if decision is None:
-        return
-    bids = session.execute(select(Bid.id, Bid.organisation_id).where(
-        Bid.tender_id == tender.id, Bid.lot_key == lot_key, Bid.status == SUBMITTED)).all()
-    emit_notification(session, tender, "AwardDecided", event["event_id"], {
-        "lot_key": lot_key, "awarded_bid_id": decision.get("bid_id"),
-        "standstill_ends_at": decision.get("standstill_ends_at"),
-        "bids": [{"bid_id": b, "organisation_id": o} for b, o in bids]})
+def _award_decided(session: Session, tender: Tender, key: str, awarded_bid_id: str | None,
+                   standstill_ends_at: str | None, lot_key: str | None = None) -> None:
+    """Every bidder of the tender (of the lot, on a tender with lots) hears the decision."""
+    stmt = select(Bid.id, Bid.organisation_id).where(Bid.tender_id == tender.id,
+                                                     Bid.status == SUBMITTED)
+    data: dict[str, Any] = {"awarded_bid_id": awarded_bid_id,
+                            "standstill_ends_at": standstill_ends_at}
+    if lot_key is not None:
+        stmt, data["lot_key"] = stmt.where(Bid.lot_key == lot_key), lot_key
+    data["bids"] = [{"bid_id": b, "organisation_id": o} for b, o in session.execute(stmt)]
+    emit_notification(session, tender, "AwardDecided", key, data)
 
 
 def record_scoring_result(ctx: Context, payload: Any, now: datetime) -> str:

@@ -146,6 +146,14 @@ def get_tender(session: Session, tender_id: str, *, for_update: bool = False) ->
     return tender
 
 
+def owned_tender(session: Session, identity: Identity, tender_id: str) -> Tender:
+    """The tender, locked for update, if the caller is its owner commissioner (else a 404)."""
+    tender = get_tender(session, tender_id, for_update=True)
+    if not viewer(identity, tender, load_panel(session, tender.id)).owner:
+        raise not_found()
+    return tender
+
+
 def get_bid(session: Session, tender: Tender, bid_id: str) -> Bid:
     """A bid of this tender, or a 404 (bids of other tenders are not found here)."""
     bid = session.get(Bid, bid_id)

@@ -23,7 +23,13 @@ from services.scoring.adapters.tables.runs import (
 )
 from services.scoring.adapters.tables.tenders import AWARDED, EVALUATING, SCORED, Bid, Tender
 from services.scoring.domain.standstill import add_working_days
-from services.scoring.service_layer.access import get_tender, load_panel, not_found, viewer
+from services.scoring.service_layer.access import (
+    get_tender,
+    load_panel,
+    not_found,
+    owned_tender,
+    viewer,
+)
 from services.scoring.service_layer.uow import unit_of_work
 from shared.errors import Conflict, Invalid
 from shared.identity import Identity
@@ -65,13 +71,6 @@ def standstill_days(tender: Tender, sandbox: bool) -> int:
     return 0 if sandbox else int(tender.evaluation.get("standstill_working_days") or 0)
 
 
-def _owned(session: Session, identity: Identity, tender_id: str) -> Tender:
-    tender = get_tender(session, tender_id, for_update=True)
-    if not viewer(identity, tender, load_panel(session, tender.id)).owner:
-        raise not_found()
-    return tender
-
-
 def _complete_when_every_lot_decided(session: Session, tender: Tender) -> bool:
     """The tender is awarded once its one decision (no lots) or every lot's is made."""
     session.flush()
@@ -86,11 +85,12 @@ def award(ctx: Context, identity: Identity, tender_id: str,
     """Award a passing bid of the latest completed run of its lot (owner commissioner)."""
     try:
         with unit_of_work(ctx) as session:
-            tender = _owned(session, identity, tender_id)
+            tender = owned_tender(session, identity, tender_id)
             bid = session.get(Bid, body["bid_id"])
-            if tender.lot_keys and (bid is None or bid.tender_id != tender.id):
+            ours = bid is not None and bid.tender_id == tender.id
+            if tender.lot_keys and not ours:
                 raise Invalid({"bid_id": ["Not a bid of this tender."]})
-            lot_key = bid.lot_key if bid is not None and bid.tender_id == tender.id else None
+            lot_key = bid.lot_key if ours else None
             what = f"Lot {lot_key}" if lot_key else "This tender"
             if tender.status == AWARDED or is_decided(session, tender.id, lot_key):
                 raise Conflict(f"{what} has already been awarded.")
@@ -152,13 +152,12 @@ def close_unawarded(ctx: Context, identity: Identity, tender_id: str, lot_key: s
     passing, or none the commissioner can accept. The reason is public in the audit log."""
     try:
         with unit_of_work(ctx) as session:
-            tender = _owned(session, identity, tender_id)
+            tender = owned_tender(session, identity, tender_id)
             if lot_key not in tender.lot_keys:
                 raise not_found("lot")
-            if tender.status not in (EVALUATING, SCORED) or is_decided(
-                    session, tender.id, lot_key):
-                detail = (f"lot {lot_key} has already been decided"
-                          if is_decided(session, tender.id, lot_key)
+            decided = is_decided(session, tender.id, lot_key)
+            if decided or tender.status not in (EVALUATING, SCORED):
+                detail = (f"lot {lot_key} has already been decided" if decided
                           else f"the tender is {tender.status}")
                 raise Conflict(f"The lot cannot be closed unawarded: {detail}.")
             now = ctx.clock()

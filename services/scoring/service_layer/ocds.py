@@ -50,14 +50,12 @@ def ocds_package(ctx: Context, tender_id: str, publication: Publication) -> dict
                  "price": (b.content or {}).get("price"), "lot_key": b.lot_key}
                 for b in session.scalars(select(Bid).where(Bid.tender_id == tender.id)
                                          .order_by(Bid.position, Bid.id))]
-        if tender.lot_keys:
-            decisions, ranking = _lot_awards(session, tender, now)
-            # only once every lot is decided: the award release publishes every bid's price,
-            # and a lot still being scored has a price-blind panel
-            if len(decisions) == len(tender.lot_keys):
-                return release_package(**common, opened_at=opened, bids=bids,
-                                       ranking=ranking, lot_decisions=decisions)
-        if award is None or tender.lot_keys:
+        lots = _lot_awards(session, tender, now) if tender.lot_keys else None
+        if lots is not None:
+            decisions, ranking = lots
+            return release_package(**common, opened_at=opened, bids=bids,
+                                   ranking=ranking, lot_decisions=decisions)
+        if award is None:
             return release_package(**common, opened_at=opened, bids=bids,
                                    cancelled_at=cancelled)
         run = session.get(ScoringRun, award.run_id)
@@ -71,15 +69,17 @@ def ocds_package(ctx: Context, tender_id: str, publication: Publication) -> dict
 
 
 def _lot_awards(session, tender: Tender, now) -> tuple[list[dict[str, Any]],
-                                                      list[dict[str, Any]]]:
-    """Each decided lot's award (in lot order) and the rankings of the runs they rest on."""
+                                                      list[dict[str, Any]]] | None:
+    """Each lot's award (in lot order) and the rankings of the runs they rest on; None until
+    every lot is decided: the award release publishes every bid's price, and a lot still being
+    scored has a price-blind panel."""
     rows = {a.lot_key: a for a in session.scalars(select(Award).where(
         Award.tender_id == tender.id))}
+    if not set(tender.lot_keys) <= set(rows):
+        return None
     decisions, ranking = [], []
     for key in tender.lot_keys:
-        row = rows.get(key)
-        if row is None:
-            continue
+        row = rows[key]
         status = ("unsuccessful" if row.bid_id is None else
                   "pending" if row.standstill_ends_at > now else "active")
         decisions.append({"lot_key": key, "bid_id": row.bid_id, "status": status,

@@ -35,7 +35,14 @@ from services.scoring.domain import (
     normalise_inputs,
     quality_criteria,
 )
-from services.scoring.service_layer.access import bids_of, get_tender, load_panel, not_found, viewer
+from services.scoring.service_layer.access import (
+    bids_of,
+    get_tender,
+    load_panel,
+    not_found,
+    owned_tender,
+    viewer,
+)
 from services.scoring.service_layer.audit_queries import recorded
 from services.scoring.service_layer.award import is_decided
 from services.scoring.service_layer.evaluation import assessments_by_bid
@@ -126,9 +133,7 @@ def request_run(ctx: Context, identity: Identity, tender_id: str,
 def _queue_run(ctx: Context, identity: Identity, tender_id: str,
                lot_key: str | None) -> tuple[dict[str, Any], str | None]:
     with unit_of_work(ctx) as session:
-        tender = get_tender(session, tender_id, for_update=True)
-        if not viewer(identity, tender, load_panel(session, tender.id)).owner:
-            raise not_found()
+        tender = owned_tender(session, identity, tender_id)
         if tender.status not in (EVALUATING, SCORED):
             detail = ("bids have not been opened and assessed yet"
                       if tender.status not in (AWARDED, CANCELLED) else f"it is {tender.status}")
