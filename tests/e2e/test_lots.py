@@ -159,7 +159,12 @@ def test_documents_sealed_until_the_deadline_then_each_lot_scored_awarded_and_co
     statuses = {a["lot_key"]: a for a in commissioner.get(f"/tenders/{tid}/awards")["items"]}
     assert statuses["north"]["status"] == "awarded" and statuses["south"]["status"] == "pending"
     assert statuses["south"]["latest_run_id"] == runs["south"]["run_id"]
-    assert commissioner.get(f"/tenders/{tid}")["status"] == "scored"
+    # Commissioning hears of the runs and the award through the queue: once it has the north
+    # lot's award, the tender is still only scored (the south lot is pending).
+    wait_until(lambda: commissioner.get(f"/tenders/{tid}")["award"], timeout=60,
+               what="commissioning to record the north lot's award")
+    tender = commissioner.get(f"/tenders/{tid}")
+    assert tender["status"] == "scored" and set(tender["award"]["lots"]) == {"north"}
     # The summary of a bid in the awarded lot is published to its bidder; not yet in the other.
     lowprice_summary = demo.clients["lowprice"].get(
         f"/bids/{bids[('lowprice', 'north')]['id']}/assessment-summary")
