@@ -5,16 +5,57 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import msgspec
 import rfc8785
 
 __all__ = ["CanonicalizationError", "canonical_json", "canonical_sha256", "sha256_hex"]
 
 CanonicalizationError = rfc8785.CanonicalizationError
 
+_SORTED = msgspec.json.Encoder(order="sorted")
+_SAFE = 2**53 - 1  # rfc8785's integer domain
+_SURROGATES = "\ud800"  # the first code point whose UTF-16 order may differ from its own
+
 
 def canonical_json(obj: Any) -> bytes:
-    """The RFC 8785 canonical UTF-8 encoding of a JSON-compatible object."""
-    return rfc8785.dumps(obj)
+    """The RFC 8785 canonical UTF-8 encoding of a JSON-compatible object.
+
+    msgspec writes it when ``obj`` is made of strings, safe integers, floats, booleans, null,
+    lists and objects whose keys sort the same by code point as by UTF-16 (no key reaches
+    U+D800): for these it writes exactly RFC 8785's bytes (the same escapes, sorted keys,
+    integers as digits), many times faster; each float is written by ``rfc8785`` itself. Any
+    other value goes to ``rfc8785``, which also raises its errors.
+    tests/unit/shared/test_canonical.py checks the two agree.
+    """
+    try:
+        return _SORTED.encode(_prepared(obj))
+    except Exception:  # noqa: BLE001 - whatever it is, rfc8785 decides (and names the error)
+        return rfc8785.dumps(obj)
+
+
+class _Defer(Exception):
+    """A value the msgspec path could write differently from RFC 8785."""
+
+
+def _prepared(item: Any) -> Any:
+    """``item`` with each float replaced by its RFC 8785 bytes; ``_Defer`` for anything else."""
+    kind = type(item)
+    if kind is str or kind is bool or item is None:
+        return item
+    if kind is int:
+        if -_SAFE <= item <= _SAFE:
+            return item
+        raise _Defer
+    if kind is float:
+        return msgspec.Raw(rfc8785.dumps(item))
+    if kind is dict:
+        for key in item:
+            if type(key) is not str or (key and not key.isascii() and max(key) >= _SURROGATES):
+                raise _Defer
+        return {key: _prepared(value) for key, value in item.items()}
+    if kind is list or kind is tuple:
+        return [_prepared(value) for value in item]
+    raise _Defer
 
 
 def sha256_hex(data: bytes) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 import structlog
 from sqlalchemy.orm import Session
 
-from services.scoring.adapters.audit_log import append_event
+from services.scoring.adapters.audit_log import append_event, append_events
 from shared.identity import Identity
 
 log = structlog.get_logger("coprocure.scoring.events")
@@ -46,6 +46,15 @@ def record(session: Session, *, event_type: str, tender_id: str, object_type: st
                  inputs_sha256=inputs_sha256, score=score, evaluator_id=evaluator_id)
     log.info("scoring_event", **{k: v for k, v in entry.items() if k != "payload"})
     return append_event(session, occurred_at=occurred_at, **entry)
+
+
+def record_many(session: Session, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Append many scoring events (each with :func:`record`'s keywords) in one batch, logged as
+    one line: a close records one per opened bid."""
+    if items:
+        log.info("scoring_events", event_types=sorted({i["event_type"] for i in items}),
+                 tender_ids=sorted({i["tender_id"] for i in items}), count=len(items))
+    return append_events(session, items)
 
 
 def actor_of(identity: Identity, role: str) -> dict[str, Any]:

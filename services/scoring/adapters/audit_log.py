@@ -52,18 +52,49 @@ def _bid_and_criterion(object_type: str, object_id: str,
     return bid_id, key if isinstance(key, str) else None
 
 
-def append_event(session: Session, *, event_type: str, tender_id: str, object_type: str,
-                 object_id: str, actor_id: str, actor_role: str, request_id: str | None,
-                 payload: dict[str, Any], model_version: str | None = None,
-                 inputs_sha256: str | None = None, score: Any = None,
-                 occurred_at: datetime, evaluator_id: str | None = None,
-                 withhold_payload: bool = False) -> dict[str, Any]:
+def append_event(session: Session, *, occurred_at: datetime, withhold_payload: bool = False,
+                 **fields: Any) -> dict[str, Any]:
     """Append one entry, its payload and its new Merkle nodes; return the entry.
 
-    ``occurred_at`` is the caller's time (its context's clock): the log has no clock of its own.
+    ``fields`` are an entry's: ``event_type, tender_id, object_type, object_id, actor_id,
+    actor_role, request_id, payload`` and optionally ``model_version, inputs_sha256, score,
+    evaluator_id``. ``occurred_at`` is the caller's time (its context's clock): the log has no
+    clock of its own.
     """
-    payload_bytes = canonical_json(payload)
+    return append_events(session, [{**fields, "occurred_at": occurred_at,
+                                     "withhold_payload": withhold_payload}])[0]
+
+
+def append_events(session: Session, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Append entries in order with one insert per table: the same entries, bytes and nodes as
+    :func:`append_event` once for each (a close appends one per opened bid)."""
     tail = _tail(session)
+    entries, lines, payloads, new_nodes = [], [], [], []
+    for item in items:
+        entry, line_row, payload_row, nodes = _entry(tail, **item)
+        entries.append(entry)
+        lines.append(line_row)
+        payloads.append(payload_row)
+        new_nodes.extend(nodes)
+    if entries:
+        session.execute(insert(AuditEntry), lines)
+        session.execute(insert(AuditPayload), payloads)
+        tail.nodes.base.put_nodes(new_nodes)
+    milestones = [e["event_type"] for e in entries if e["event_type"] in MILESTONES]
+    if milestones:
+        session.info.setdefault(_PENDING, []).extend(milestones)
+    return entries
+
+
+def _entry(tail: _Tail, *, event_type: str, tender_id: str, object_type: str, object_id: str,
+           actor_id: str, actor_role: str, request_id: str | None, payload: dict[str, Any],
+           occurred_at: datetime, model_version: str | None = None,
+           inputs_sha256: str | None = None, score: Any = None,
+           evaluator_id: str | None = None, withhold_payload: bool = False
+           ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], list]:
+    """One entry at the tail: the entry, its row, its payload's row, its new nodes (kept in the
+    tail's overlay, so the next entry's nodes build on them before any is written)."""
+    payload_bytes = canonical_json(payload)
     seq = tail.size
     entry: dict[str, Any] = {
         "seq": seq, "event_type": event_type, "tender_id": tender_id,
@@ -77,21 +108,16 @@ def append_event(session: Session, *, event_type: str, tender_id: str, object_ty
     line = canonical_json(entry)
     leaf = leaf_hash(line)
     bid_id, criterion_key = _bid_and_criterion(object_type, object_id, payload)
-    session.execute(insert(AuditEntry).values(
-        seq=seq, event_type=event_type, tender_id=tender_id, object_type=object_type,
-        object_id=object_id, bid_id=bid_id, criterion_key=criterion_key, actor_id=actor_id,
-        actor_role=actor_role, evaluator_id=evaluator_id, occurred_at=occurred_at,
-        line=line.decode("utf-8"), leaf_hash=leaf.hex()))
-    session.execute(insert(AuditPayload).values(
-        seq=seq, payload=payload_bytes.decode("utf-8"), withheld=withhold_payload))
+    row = dict(seq=seq, event_type=event_type, tender_id=tender_id, object_type=object_type,
+               object_id=object_id, bid_id=bid_id, criterion_key=criterion_key,
+               actor_id=actor_id, actor_role=actor_role, evaluator_id=evaluator_id,
+               occurred_at=occurred_at, line=line.decode("utf-8"), leaf_hash=leaf.hex())
+    payload_row = dict(seq=seq, payload=payload_bytes.decode("utf-8"), withheld=withhold_payload)
     nodes = append(tail.nodes, leaf, seq)
-    tail.nodes.base.put_nodes(nodes)
     tail.nodes.pending.update(((lv, ix), h) for lv, ix, h in nodes)
     tail.size = seq + 1
     tail.last_at = occurred_at if tail.last_at is None else max(tail.last_at, occurred_at)
-    if event_type in MILESTONES:
-        session.info.setdefault(_PENDING, []).append(event_type)
-    return entry
+    return entry, row, payload_row, nodes
 
 
 @dataclass

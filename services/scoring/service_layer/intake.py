@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import structlog
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from services.scoring.adapters import audit_events as events
@@ -136,16 +137,16 @@ def _store_snapshot(session: Session, tender: Tender, data: dict[str, Any],
         == data["snapshot_sha256"]
     if not verified:
         log.warning("snapshot_hash_mismatch", tender_id=tender.id)
-    contents = {}
-    for position, item in enumerate(data["bids"]):
-        session.add(Bid(id=item["bid_id"], tender_id=tender.id,
-                        organisation_id=item["organisation_id"],
-                        organisation_name=item.get("organisation_name"),
-                        version=item["version"], tender_version=item["tender_version"],
-                        submitted_at=item["submitted_at"], content_sha256=item["content_sha256"],
-                        content=item["content"], position=position))
-        contents[item["bid_id"]] = item["content"]
-    session.flush()
+    contents = {item["bid_id"]: item["content"] for item in data["bids"]}
+    # One multi-row insert per table: a national tender closes with thousands of bids.
+    session.execute(insert(Bid), [
+        {"id": item["bid_id"], "tender_id": tender.id,
+         "organisation_id": item["organisation_id"],
+         "organisation_name": item.get("organisation_name"), "version": item["version"],
+         "tender_version": item["tender_version"], "submitted_at": item["submitted_at"],
+         "content_sha256": item["content_sha256"], "content": item["content"],
+         "position": position}
+        for position, item in enumerate(data["bids"])])
     system = events.system_actor()
     events.record(session, event_type=events.BIDS_OPENED, tender_id=tender.id,
                   object_type="tender", object_id=tender.id, **system, occurred_at=clock(),
@@ -154,17 +155,19 @@ def _store_snapshot(session: Session, tender: Tender, data: dict[str, Any],
                            "bids": [_opened_entry(b) for b in data["bids"]]})
     assessments = _assess_per_lot(contents, snapshot)
     assessed = clock()  # after the assessment, which takes seconds for thousands of bids
-    for bid_id, assessment in assessments.items():
-        result = assessment.to_dict()
-        session.add(Assessment(id=new_id("asm"), tender_id=tender.id, bid_id=bid_id,
-                               snapshot_sha256=data["snapshot_sha256"],
-                               model_version=result["model_version"], result=result,
-                               created_at=assessed))
-        events.record(session, event_type=events.BID_ASSESSED, tender_id=tender.id,
-                      object_type="bid", object_id=bid_id, **system, occurred_at=assessed,
-                      payload={"bid_id": bid_id, "assessment_sha256": canonical_sha256(result)},
-                      model_version=result["model_version"],
-                      inputs_sha256=data["snapshot_sha256"])
+    results = {bid_id: assessment.to_dict() for bid_id, assessment in assessments.items()}
+    if results:
+        session.execute(insert(Assessment), [
+            {"id": new_id("asm"), "tender_id": tender.id, "bid_id": bid_id,
+             "snapshot_sha256": data["snapshot_sha256"], "model_version": result["model_version"],
+             "result": result, "created_at": assessed}
+            for bid_id, result in results.items()])
+    events.record_many(session, [
+        dict(event_type=events.BID_ASSESSED, tender_id=tender.id, object_type="bid",
+             object_id=bid_id, **system, occurred_at=assessed,
+             payload={"bid_id": bid_id, "assessment_sha256": canonical_sha256(result)},
+             model_version=result["model_version"], inputs_sha256=data["snapshot_sha256"])
+        for bid_id, result in results.items()])
     tender.assessed_at = assessed
     emit_result(session, event_type="TenderAssessed", tender_id=tender.id,
                 event_id=f"TenderAssessed-{data['snapshot_sha256'][:40]}",
