@@ -28,9 +28,38 @@ def canonical_json(obj: Any) -> bytes:
     tests/unit/shared/test_canonical.py checks the two agree.
     """
     try:
-        return _SORTED.encode(_prepared(obj))
+        return _SORTED.encode(obj if _plain(obj) else _prepared(obj))
     except Exception:  # noqa: BLE001 - whatever it is, rfc8785 decides (and names the error)
         return rfc8785.dumps(obj)
+
+
+def _plain(obj: Any) -> bool:
+    """True when msgspec writes ``obj`` as it stands: its floats (if any) are ones msgspec and
+    RFC 8785 both write as plain decimals with the same shortest digits (not whole, between
+    1e-4 and 1e15); nothing is copied. False sends it to :func:`_prepared`."""
+    stack = [obj]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is dict:
+            for key, value in item.items():
+                if type(key) is not str or (key and not key.isascii() and max(key) >= _SURROGATES):
+                    return False
+                push(value)
+        elif kind is list or kind is tuple:
+            extend(item)
+        elif kind is int:
+            if not -_SAFE <= item <= _SAFE:
+                return False
+        elif kind is float:
+            if not (1e-4 <= abs(item) < 1e15) or item.is_integer():
+                return False
+        else:
+            return False
+    return True
 
 
 class _Defer(Exception):

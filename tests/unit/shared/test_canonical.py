@@ -74,3 +74,11 @@ def test_a_non_json_value_is_not_written_as_a_string():
 def test_sha256_of_the_canonical_bytes():
     assert canonical_sha256({"b": 1, "a": 2}) == \
         "d3626ac30a87e6f7a6428233b3c68299976865fa5508e4267c5415c76af7a772"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False) | st.floats(
+    min_value=1e-5, max_value=1e16), min_size=1, max_size=6))
+def test_floats_written_in_place_match_rfc8785(values):
+    """Floats msgspec writes as they stand (no copy) and those rfc8785 writes: the same bytes."""
+    assert canonical_json({"v": values}) == rfc8785.dumps({"v": values})
