@@ -30,6 +30,8 @@ class Context:
     sandbox: bool = False
     tender_wait_seconds: float = 5.0  # how long a panel call waits for a just-published tender
     score_reminder_hours: tuple[float, ...] = (72.0,)  # reminders of missing scores
+    assess_processes: int = 1  # processes a close assesses its bids in
+    assess_fork_from: int = 0  # bids from which a close forks them (0: never)
 
 
 def context_from_app(app) -> Context:
@@ -42,7 +44,9 @@ def _build(res: Resources, conf: Mapping[str, Any], clock: Clock) -> Context:
     return Context(session_factory=res.session_factory, clock=clock, redis=lambda: res.redis,
                    signing_key=conf.get("AUDIT_SIGNING_KEY"), sandbox=bool(conf.get("SANDBOX")),
                    tender_wait_seconds=float(conf.get("TENDER_WAIT_SECONDS", 5.0)),
-                   score_reminder_hours=tuple(conf.get("SCORE_REMINDER_HOURS") or (72.0,)))
+                   score_reminder_hours=tuple(conf.get("SCORE_REMINDER_HOURS") or (72.0,)),
+                   assess_processes=int(conf.get("ASSESS_PROCESSES") or 1),
+                   assess_fork_from=int(conf.get("ASSESS_FORK_FROM") or 0))
 
 
 def _load_settings() -> dict:

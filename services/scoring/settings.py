@@ -10,6 +10,9 @@
   at which panel members with scores still missing are reminded (comma list, each once).
 - ``COPROCURE_TENDER_WAIT_SECONDS`` (default 5): how long ``PUT /tenders/{id}/panel`` waits for
   a just-published tender to arrive from commissioning (docs/api-notes.md).
+- ``COPROCURE_ASSESS_PROCESSES`` (default: the cores this process may use) and
+  ``COPROCURE_ASSESS_FORK_FROM`` (default 2000): a close with that many bids or more assesses
+  them in that many forked processes (the result is the same; ``0`` never forks).
 
 The standstill period is per tender (``evaluation.standstill_working_days``); the sandbox
 setting (``COPROCURE_SANDBOX=1``) shrinks it to zero.
@@ -20,6 +23,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from services.scoring.adapters.processes import default_processes
 from services.scoring.domain.ocds_publication import (
     OPEN_GOVERNMENT_LICENCE,
     SANDBOX_OCID_PREFIX,
@@ -40,7 +44,24 @@ def scoring_settings(config: dict[str, Any]) -> dict[str, Any]:
             "OCDS_PUBLICATION": config.get("OCDS_PUBLICATION")
             or ocds_publication(config.get("PUBLIC_URL") or public_url()),
             "SCORE_REMINDER_HOURS": config.get("SCORE_REMINDER_HOURS")
-            or _hours(env("SCORE_REMINDER_HOURS", "72") or "")}
+            or _hours(env("SCORE_REMINDER_HOURS", "72") or ""),
+            "ASSESS_PROCESSES": _count(config.get("ASSESS_PROCESSES"), "ASSESS_PROCESSES",
+                                       default_processes()),
+            "ASSESS_FORK_FROM": _count(config.get("ASSESS_FORK_FROM"), "ASSESS_FORK_FROM", 2000)}
+
+
+def _count(given: Any, name: str, default: int) -> int:
+    """A whole number setting, from the config, else ``COPROCURE_<name>``, else ``default``."""
+    raw = given if given is not None else env(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise RuntimeError(f"COPROCURE_{name} must be a whole number (it is {raw!r})") from None
+    if value < 0:
+        raise RuntimeError(f"COPROCURE_{name} must not be negative (it is {value})")
+    return value
 
 
 def ocds_publication(base: str) -> Publication:

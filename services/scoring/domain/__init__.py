@@ -1,6 +1,11 @@
 """Pure scoring domain: classifier, co-production summary, assessment, price, scoring runs."""
 
-from services.scoring.domain.assessment import BidAssessment, assess_bid, assess_bids
+from services.scoring.domain.assessment import (
+    BidAssessment,
+    assess_bid,
+    assess_bids,
+    others_medians,
+)
 from services.scoring.domain.classifier import Classification, classify_commitment
 from services.scoring.domain.coproduction import CoproductionSummary, summarise_coproduction
 from services.scoring.domain.criteria import DEFAULT_CRITERIA, ScoringInputError, quality_criteria
@@ -19,6 +24,7 @@ __all__ = [
     "ScoringInputError",
     "assess_bid",
     "assess_bids",
+    "others_medians",
     "canonical_json",
     "canonical_sha256",
     "classify_commitment",

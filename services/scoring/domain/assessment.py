@@ -124,10 +124,19 @@ def assess_bids(
     The prices are sorted once and each bid's median-of-the-others read off the sorted list,
     so a tender with 10,000 bids is O(n log n), not O(n² log n).
     """
+    medians = others_medians(bids)
+    return {bid_id: assess_bid(bids[bid_id], tender, others_median=medians[bid_id])
+            for bid_id in sorted(bids)}
+
+
+def others_medians(bids: Mapping[str, Mapping[str, Any]]) -> dict[str, Fraction | None]:
+    """Each bid's median of the other bids' prices, the one fact that ties a bid's assessment
+    to the others: with it, bids can be assessed apart (and in parallel) and still agree with
+    :func:`assess_bids`."""
     ordered = checks.valid_prices([as_mapping(b).get("price") for b in bids.values()])
-    result = {}
-    for bid_id in sorted(bids):
-        own = parse_amount(as_mapping(bids[bid_id]).get("price"))
-        result[bid_id] = assess_bid(bids[bid_id], tender, others_median=checks.median_of_others(
-            ordered, own if own is not None and own > 0 else None))
-    return result
+    out = {}
+    for bid_id, bid in bids.items():
+        own = parse_amount(as_mapping(bid).get("price"))
+        out[bid_id] = checks.median_of_others(ordered, own if own is not None and own > 0
+                                              else None)
+    return out

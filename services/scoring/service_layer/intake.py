@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.scoring.adapters import audit_events as events
 from services.scoring.adapters.outbox import emit_result
+from services.scoring.adapters.processes import fork_map
 from services.scoring.adapters.tables.tenders import (
     AWARDED,
     CANCELLED,
@@ -21,12 +23,12 @@ from services.scoring.adapters.tables.tenders import (
     ProcessedEvent,
     Tender,
 )
-from services.scoring.domain import MODEL_VERSION, assess_bids, canonical_sha256
+from services.scoring.domain import MODEL_VERSION, assess_bid, canonical_sha256, others_medians
 from services.scoring.service_layer.uow import unit_of_work
 from shared.contracts import TenderClosed, TenderPublished, load_payload
 from shared.ids import new_id
 from shared.lots import lot_view
-from shared.time import Clock, parse_rfc3339
+from shared.time import parse_rfc3339
 
 if TYPE_CHECKING:
     from services.scoring.context import Context
@@ -93,7 +95,7 @@ def assess_tender(ctx: Context, payload: dict[str, Any]) -> bool:
                             version=int(snapshot.get("version") or 1), updated_at=ctx.clock())
             session.add(tender)
             session.flush()  # no ORM relationship orders it: insert the tender before its bids
-        _store_snapshot(session, tender, data, payload, ctx.clock)
+        _store_snapshot(session, tender, data, payload, ctx)
     return True
 
 
@@ -106,25 +108,38 @@ def _opened_entry(bid: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def _assess_per_lot(contents: dict[str, dict[str, Any]],
-                    snapshot: dict[str, Any]) -> dict[str, Any]:
-    """Each bid assessed against its lot (criteria, price ceiling) and compared with the prices
-    of its lot's bids only; a tender without lots is one group."""
+def _assess_per_lot(contents: dict[str, dict[str, Any]], snapshot: dict[str, Any],
+                    processes: int = 1, fork_from: int = 0) -> dict[str, dict[str, Any]]:
+    """Each bid's assessment (as stored) against its lot (criteria, price ceiling), compared
+    with the prices of its lot's bids only; a tender without lots is one group. With
+    ``fork_from`` bids or more, the bids are assessed in ``processes`` forked processes."""
     by_lot: dict[str | None, dict[str, dict[str, Any]]] = {}
     for bid_id, content in contents.items():
         by_lot.setdefault(content.get("lot_key"), {})[bid_id] = content
-    out: dict[str, Any] = {}
+    many = processes > 1 and fork_from > 0 and len(contents) >= fork_from
+    out: dict[str, dict[str, Any]] = {}
     for lot_key, group in by_lot.items():
         try:
             judged = lot_view(snapshot, lot_key)
         except KeyError:  # commissioning refuses such bids; if one comes, judge it as a whole
             judged = lot_view(snapshot, None)
-        out.update(assess_bids(group, judged))
+        medians = others_medians(group)
+        ids = sorted(group)
+        parts = processes if many else 1
+        chunks = [[(i, group[i], medians[i]) for i in ids[k::parts]] for k in range(parts)]
+        for done in fork_map(partial(_assess_chunk, judged), chunks, parts):
+            out.update(done)
     return dict(sorted(out.items()))
 
 
+def _assess_chunk(tender: dict[str, Any], chunk: list[tuple[str, dict[str, Any], Any]]
+                  ) -> dict[str, dict[str, Any]]:
+    return {bid_id: assess_bid(content, tender, others_median=median).to_dict()
+            for bid_id, content, median in chunk}
+
+
 def _store_snapshot(session: Session, tender: Tender, data: dict[str, Any],
-                    raw: dict[str, Any], clock: Clock) -> None:
+                    raw: dict[str, Any], ctx: Context) -> None:
     snapshot = data["tender"]
     tender.snapshot, tender.snapshot_sha256 = snapshot, data["snapshot_sha256"]
     tender.organisation_id = snapshot.get("organisation_id") or tender.organisation_id
@@ -149,13 +164,12 @@ def _store_snapshot(session: Session, tender: Tender, data: dict[str, Any],
         for position, item in enumerate(data["bids"])])
     system = events.system_actor()
     events.record(session, event_type=events.BIDS_OPENED, tender_id=tender.id,
-                  object_type="tender", object_id=tender.id, **system, occurred_at=clock(),
+                  object_type="tender", object_id=tender.id, **system, occurred_at=ctx.clock(),
                   payload={"snapshot_sha256": data["snapshot_sha256"],
                            "snapshot_verified": verified, "opened_at": data["opened_at"],
                            "bids": [_opened_entry(b) for b in data["bids"]]})
-    assessments = _assess_per_lot(contents, snapshot)
-    assessed = clock()  # after the assessment, which takes seconds for thousands of bids
-    results = {bid_id: assessment.to_dict() for bid_id, assessment in assessments.items()}
+    results = _assess_per_lot(contents, snapshot, ctx.assess_processes, ctx.assess_fork_from)
+    assessed = ctx.clock()  # after the assessment, which takes seconds for thousands of bids
     if results:
         session.execute(insert(Assessment), [
             {"id": new_id("asm"), "tender_id": tender.id, "bid_id": bid_id,

@@ -134,3 +134,23 @@ def test_a_closing_that_arrives_before_the_publication_still_assesses(scoring):
     s.h.publish(payloads.published(s.doc))  # arriving late, it must not reopen the tender
     doc = s.h.get(s.owner, f"/tenders/{s.tender_id}/evaluation").json
     assert doc["status"] == "evaluating" and len(doc["bids"]) == 3
+
+
+def test_a_large_close_assessed_in_forked_processes_stores_what_one_process_would(
+        scoring, monkeypatch):
+    """Above ``ASSESS_FORK_FROM`` bids the close assesses in forked processes; each bid's stored
+    assessment is exactly the one :func:`assess_bids` gives in this process."""
+    from services.scoring import context as runtime
+    from services.scoring.domain import assess_bids
+
+    monkeypatch.setenv("COPROCURE_ASSESS_FORK_FROM", "2")
+    monkeypatch.setenv("COPROCURE_ASSESS_PROCESSES", "2")
+    runtime.reset()
+    assert runtime.process_context().assess_fork_from == 2
+    s = Scenario(scoring)
+    s.publish_and_close()
+    expected = {bid_id: a.to_dict() for bid_id, a in assess_bids(
+        {b["bid_id"]: b["content"] for b in s.closing["bids"]}, s.closing["tender"]).items()}
+    with s.h.session_factory() as session:
+        stored = {a.bid_id: a.result for a in session.scalars(select(Assessment))}
+    assert len(expected) == 3 and stored == expected

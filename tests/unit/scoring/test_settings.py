@@ -51,3 +51,21 @@ def test_a_malformed_ocid_prefix_stops_start_up_naming_it(monkeypatch, prefix):
     monkeypatch.setenv("COPROCURE_OCDS_OCID_PREFIX", prefix)
     with pytest.raises(RuntimeError, match="COPROCURE_OCDS_OCID_PREFIX"):
         ocds_publication("https://example.org")
+
+
+def test_assessment_processes_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("COPROCURE_ASSESS_PROCESSES", "3")
+    monkeypatch.setenv("COPROCURE_ASSESS_FORK_FROM", "0")
+    conf = scoring_settings({})
+    assert (conf["ASSESS_PROCESSES"], conf["ASSESS_FORK_FROM"]) == (3, 0)
+    monkeypatch.delenv("COPROCURE_ASSESS_PROCESSES")
+    monkeypatch.delenv("COPROCURE_ASSESS_FORK_FROM")
+    conf = scoring_settings({})
+    assert conf["ASSESS_PROCESSES"] >= 1 and conf["ASSESS_FORK_FROM"] == 2000
+
+
+@pytest.mark.parametrize("value", ["many", "-1", "2.5"])
+def test_a_bad_assessment_process_count_is_refused_by_name(monkeypatch, value):
+    monkeypatch.setenv("COPROCURE_ASSESS_PROCESSES", value)
+    with pytest.raises(RuntimeError, match="COPROCURE_ASSESS_PROCESSES"):
+        scoring_settings({})

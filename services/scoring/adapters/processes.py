@@ -1,0 +1,43 @@
+"""Pure work spread over forked processes: a close assesses thousands of bids on every core.
+
+The work is handed to the children by the fork itself (a module global set just before the
+pool starts), so nothing but each chunk's index goes out and only results come back; the
+children run pure functions and never touch the parent's database connections.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+_WORK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+def _run(index: int) -> Any:
+    fn, chunks = _WORK  # type: ignore[misc] - set by fork_map before the pool forks
+    return fn(chunks[index])
+
+
+def fork_map(fn: Callable[[Any], Any], chunks: Sequence[Any], processes: int) -> list[Any]:
+    """``[fn(c) for c in chunks]``, in up to ``processes`` forked children when there is more
+    than one chunk and more than one process; in this process otherwise."""
+    processes = min(processes, len(chunks))
+    if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(chunk) for chunk in chunks]
+    global _WORK
+    _WORK = (fn, chunks)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            return pool.map(_run, range(len(chunks)), chunksize=1)
+    finally:
+        _WORK = None
+
+
+def default_processes() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1

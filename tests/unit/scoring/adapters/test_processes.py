@@ -1,0 +1,34 @@
+"""fork_map: the same results as a loop, in order, computed in forked children."""
+
+from __future__ import annotations
+
+import os
+
+from services.scoring.adapters.processes import default_processes, fork_map
+
+
+def _square_with_pid(chunk: list[int]) -> tuple[list[int], int]:
+    return [n * n for n in chunk], os.getpid()
+
+
+def test_results_in_chunk_order_from_other_processes():
+    chunks = [[1, 2], [3], [4, 5, 6], []]
+    done = fork_map(_square_with_pid, chunks, 2)
+    assert [squares for squares, _ in done] == [[1, 4], [9], [16, 25, 36], []]
+    assert os.getpid() not in {pid for _, pid in done}
+
+
+def test_one_process_or_one_chunk_stays_in_this_process():
+    assert fork_map(_square_with_pid, [[2], [3]], 1) == [([4], os.getpid()), ([9], os.getpid())]
+    assert fork_map(_square_with_pid, [[7]], 4) == [([49], os.getpid())]
+
+
+def test_an_error_in_a_child_reaches_the_caller():
+    import pytest
+
+    with pytest.raises(ZeroDivisionError):
+        fork_map(lambda chunk: 1 / chunk, [1, 0], 2)
+
+
+def test_default_processes_counts_usable_cores():
+    assert default_processes() >= 1
