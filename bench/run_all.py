@@ -12,7 +12,7 @@ import importlib
 import time
 import traceback
 
-BENCHES = ("audit", "verify", "gateway", "scoring", "rush", "payments", "search")
+BENCHES = ("audit", "verify", "gateway", "scoring", "rush", "open_rush", "payments", "search")
 
 
 def main(argv: list[str] | None = None) -> int:
