@@ -150,7 +150,7 @@ def check(db_url: str, tender_ids: list[str], out: Outcome) -> dict[str, int]:
     """Bids stored, duplicates (two live bids of one bidder on one tender and lot), receipts
     with no stored bid (lost) and content hashes that differ from the receipt."""
     with psycopg.connect(db_url) as conn:
-        rows = conn.execute("SELECT id, tender_id, organisation_id, content->>'lot_key', "
+        rows = conn.execute("SELECT id, tender_id, organisation_id, lot_key, "
                             "content_sha256 FROM bids WHERE tender_id = ANY(%s)",
                             (tender_ids,)).fetchall()
     stored = {r[0]: r[4] for r in rows}
