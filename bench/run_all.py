@@ -2,7 +2,8 @@
 
 Each bench prints its figures as it goes; with ``--json FILE`` each appends one JSON line.
 Default sizes finish in well under 15 minutes on a 2-core machine; ``--full`` runs the sizes of
-docs/performance.md (1M audit entries, 2,000 bids from 200 bidders, 10,000 bids scored).
+docs/performance.md (1M audit entries, 2,000 bids from 200 bidders, open and closed loop,
+10,000 bids scored).
 """
 
 from __future__ import annotations

@@ -50,11 +50,13 @@ def not_found(kind: str, id_: str) -> NotFound:
 
 
 def load_tender(session: Session, tender_id: str, identity: Identity | None,
-                lock: bool = False) -> Tender:
-    """A tender the caller may see (404 otherwise); ``lock`` takes a row lock on PostgreSQL."""
+                lock: bool = False, shared: bool = False) -> Tender:
+    """A tender the caller may see (404 otherwise); ``lock`` takes a row lock on PostgreSQL,
+    ``shared`` a share lock: holders do not wait for each other, only for (and before) a
+    writer of the tender such as the close."""
     stmt = select(Tender).where(Tender.id == tender_id)
-    if lock:
-        stmt = stmt.with_for_update()
+    if lock or shared:
+        stmt = stmt.with_for_update(read=shared)
     tender = session.scalars(stmt).first()
     if tender is None or (identity is not None and not can_see_tender(tender, identity)):
         raise not_found("tender", tender_id)

@@ -131,9 +131,12 @@ def submit_bid(ctx: Context, identity: Identity, tender_id: str, body: dict[str,
     fingerprint = hashlib.sha256(f"{tender_id}\n{content_sha}".encode()).hexdigest()
     try:
         with transaction(ctx.session_factory) as session:
-            # The tender row lock serialises submits to one tender, so a racing retry
-            # sees the first request's idempotency record once it gets the lock.
-            tender = load_tender(session, tender_id, identity, lock=True)
+            # A share lock on the tender: submits to one tender run side by side (a national
+            # tender takes all of a rush's bids), while the close, which locks the row for
+            # update, waits for those in flight and is waited for by later ones, which then
+            # find it closed. Racing submits of one bidder meet at the unique (tender,
+            # live_org) and (organisation, key) indexes; the loser answers below as a retry.
+            tender = load_tender(session, tender_id, identity, shared=True)
             if idempotency_key:
                 stored = _stored(session, org, idempotency_key, fingerprint)
                 if stored is not None:
@@ -146,6 +149,12 @@ def submit_bid(ctx: Context, identity: Identity, tender_id: str, body: dict[str,
             live = session.scalars(select(Bid.id).where(Bid.tender_id == tender.id,
                                                         Bid.live_org == live_as)).first()
             if live is not None:
+                # The live bid may be this very request's, committed by a racing retry since
+                # the key was looked up (submits do not wait for each other): answer as a retry.
+                stored = _stored(session, org, idempotency_key, fingerprint) \
+                    if idempotency_key else None
+                if stored is not None:
+                    return stored["status"], stored["body"]
                 raise _duplicate(live)
             bid_id = new_id("bid")
             bid = Bid(id=bid_id, tender_id=tender.id, organisation_id=org,

@@ -269,6 +269,45 @@ def test_concurrent_submits_without_a_key_leave_one_live_bid(world):
     assert sorted(results) == [201, 409, 409, 409]
 
 
+def test_a_submit_does_not_wait_for_another_in_flight_on_the_same_tender(world):
+    """Submits to one tender take a share lock (a national tender gets all of a rush's bids):
+    one in flight does not hold up the next, while a writer of the tender such as the close,
+    which locks the row for update, must wait for it. On SQLite, writers are serialised by the
+    database, so only PostgreSQL has row locks to check."""
+    import pytest
+    from sqlalchemy.exc import OperationalError
+
+    from services.commissioning.adapters.tables import Tender
+
+    t = world.published()
+    factory = world.app.extensions["coprocure"].session_factory
+    in_flight = factory()
+    if in_flight.get_bind().dialect.name != "postgresql":
+        in_flight.close()
+        pytest.skip("row locks: PostgreSQL only (SQLite serialises writers itself)")
+    try:
+        # What a submit holds while it writes its bid.
+        in_flight.execute(select(Tender.id).where(Tender.id == t["id"])
+                          .with_for_update(read=True))
+        answers = []
+        worker = threading.Thread(target=lambda: answers.append(world.bid(t["id"])))
+        worker.start()
+        worker.join(60)
+        assert not worker.is_alive(), "a submit waited for another submit's lock"
+        assert answers[0].status_code == 201, answers[0].get_json()
+        closer = factory()
+        try:
+            with pytest.raises(OperationalError, match="could not obtain lock"):
+                closer.execute(select(Tender.id).where(Tender.id == t["id"])
+                               .with_for_update(nowait=True))
+        finally:
+            closer.rollback()
+            closer.close()
+    finally:
+        in_flight.rollback()
+        in_flight.close()
+
+
 def test_baselines_as_real_contracts_write_them(world):
     """A single value (unchanged bodies), a per-person intake measure on a named instrument,
     and a comparison group or historical cohort are all accepted and stored as sent."""
