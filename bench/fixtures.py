@@ -14,6 +14,7 @@ import httpx
 
 from services.demo import scenario
 from services.demo.client import Client
+from shared.identity import HEADER, Identity, sign_assertion
 
 PASSWORD = "bench-password-" + uuid.uuid4().hex[:10]
 UNLIMITED = "1000000/minute"
@@ -104,6 +105,23 @@ async def register_bidders(base: str, count: int, concurrency: int = 8) -> list[
     async with httpx.AsyncClient(timeout=60) as http:
         return await asyncio.gather(*(_register_one(http, base, i, tag, sem)
                                       for i in range(count)))
+
+
+def bidder_headers(registered: list[dict[str, Any]], key: str, ttl_seconds: int
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each registered bidder's organisation and headers: its bearer token (through the
+    gateway) and a signed assertion (straight to a service, the baseline)."""
+    via_gateway, direct = [], []
+    for who in registered:
+        user, org = who["user"], who["user"]["organisation"]
+        via_gateway.append({"org": org["id"],
+                            "headers": {"Authorization": f"Bearer {who['token']}"}})
+        identity = Identity(user_id=user["id"], organisation_id=org["id"], roles=("bidder",),
+                            email=user["email"], organisation_name=org["name"])
+        direct.append({"org": org["id"],
+                       "headers": {HEADER: sign_assertion(key, identity,
+                                                          ttl_seconds=ttl_seconds)}})
+    return via_gateway, direct
 
 
 def bid_body(rng: random.Random, target_bytes: int = 5000) -> dict[str, Any]:

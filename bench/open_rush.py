@@ -41,10 +41,16 @@ import httpx
 import psycopg
 
 from bench.common import Report, assertion_key, header, platform_env, running_platform, summary_ms
-from bench.fixtures import BENCH_ENV, bid_body, publish_tender, register_bidders, staff_client
+from bench.fixtures import (
+    BENCH_ENV,
+    bid_body,
+    bidder_headers,
+    publish_tender,
+    register_bidders,
+    staff_client,
+)
 from bench.rush import lot_deadline, wait_outbox
 from services.demo import scenario
-from shared.identity import HEADER, Identity, sign_assertion
 
 
 @dataclass
@@ -283,17 +289,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         db_url = extra["COPROCURE_COMMISSIONING_DATABASE_URL"]
         commissioner = staff_client(plat, "commissioner")
         registered = asyncio.run(register_bidders(plat.url(), args.bidders))
-        key = assertion_key(extra, root)
-        via_gateway, direct = [], []
-        for who in registered:
-            user, org = who["user"], who["user"]["organisation"]
-            via_gateway.append({"org": org["id"],
-                                "headers": {"Authorization": f"Bearer {who['token']}"}})
-            identity = Identity(user_id=user["id"], organisation_id=org["id"],
-                                roles=("bidder",), email=user["email"],
-                                organisation_name=org["name"])
-            direct.append({"org": org["id"],
-                           "headers": {HEADER: sign_assertion(key, identity, ttl_seconds=7200)}})
+        via_gateway, direct = bidder_headers(registered, assertion_key(extra, root), 7200)
         if "steady" in phases:
             deadline_phase(report, "steady", commissioner, plat.url(), db_url, via_gateway,
                            bodies, args, popular=False)

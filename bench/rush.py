@@ -37,8 +37,14 @@ from bench.common import (
     running_platform,
     summary_ms,
 )
-from bench.fixtures import BENCH_ENV, bid_body, publish_tender, register_bidders, staff_client
-from shared.identity import HEADER, Identity, sign_assertion
+from bench.fixtures import (
+    BENCH_ENV,
+    bid_body,
+    bidder_headers,
+    publish_tender,
+    register_bidders,
+    staff_client,
+)
 from shared.time import parse_rfc3339
 
 
@@ -287,17 +293,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         t0 = time.monotonic()
         registered = asyncio.run(register_bidders(plat.url(), args.bidders))
         report.add("register_and_login_per_s", round(args.bidders / (time.monotonic() - t0), 1))
-        key = assertion_key(extra, root)
-        gateway_bidders, direct_bidders = [], []
-        for who in registered:
-            user, org = who["user"], who["user"]["organisation"]
-            gateway_bidders.append({"org": org["id"],
-                                    "headers": {"Authorization": f"Bearer {who['token']}"}})
-            identity = Identity(user_id=user["id"], organisation_id=org["id"],
-                                roles=("bidder",), email=user["email"],
-                                organisation_name=org["name"])
-            direct_bidders.append({"org": org["id"], "headers": {
-                HEADER: sign_assertion(key, identity, ttl_seconds=3600)}})
+        gateway_bidders, direct_bidders = bidder_headers(registered, assertion_key(extra, root),
+                                                         3600)
         done = []
         if not args.no_baseline:
             lots = [publish_tender(commissioner, args.window + 3) for _ in range(n_lots)]
