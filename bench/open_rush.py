@@ -1,7 +1,7 @@
 """The deadline rush, open loop: bids arrive on a schedule, whatever the answers.
 
-``python -m bench.open_rush [--bidders 100] [--bids 400] [--window 20] [--rates 20,40,80,160]
-[--step 5] [--full]`` (``--full``: 200 bidders, 2,000 bids over 60 s; rates 25 to 400 a
+``python -m bench.open_rush [--bidders 50] [--bids 200] [--window 10] [--rates 20,40,80]
+[--step 4] [--full]`` (``--full``: 200 bidders, 2,000 bids over 60 s; rates 25 to 400 a
 second, 10 s each) starts the whole platform as ``bench.rush`` does (gunicorn, PostgreSQL
 ``bench_*``, Redis db 12, rate limits lifted) and registers the bidders through the gateway.
 
@@ -255,13 +255,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Run the open-loop rush and print its figures."""
     parser = argparse.ArgumentParser(prog="python -m bench.open_rush", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bidders", type=int, default=100)
-    parser.add_argument("--bids", type=int, default=400)
-    parser.add_argument("--window", type=float, default=20.0,
+    parser.add_argument("--bidders", type=int, default=50)
+    parser.add_argument("--bids", type=int, default=200)
+    parser.add_argument("--window", type=float, default=10.0,
                         help="the bids arrive evenly over this many seconds before the deadline")
-    parser.add_argument("--rates", default="20,40,80,160",
+    parser.add_argument("--rates", default="20,40,80",
                         help="offered rates of the ladder, bids a second (comma list)")
-    parser.add_argument("--step", type=float, default=5.0, help="seconds per ladder rate")
+    parser.add_argument("--step", type=float, default=4.0, help="seconds per ladder rate")
     parser.add_argument("--p99-ms", type=float, default=300.0)
     parser.add_argument("--timeout", type=float, default=30.0, help="client timeout per try")
     parser.add_argument("--attempts", type=int, default=5, help="tries per bid")

@@ -195,7 +195,8 @@ def check_documents(url: str, bid_ids: list[str], attempts: Attempts) -> dict[st
 
 
 def wait_outbox(url: str, lots: list[str], deadline: float, timeout: float) -> dict[str, Any]:
-    """Wait for every lot's TenderClosed outbox event to be sent; report how long it took."""
+    """Wait until every lot is closed and its TenderClosed outbox events (one for scoring, one
+    for the gateway's notifications) are all sent; report how long it took."""
     stop = time.time() + timeout
     while True:
         with psycopg.connect(url) as conn:
@@ -203,7 +204,8 @@ def wait_outbox(url: str, lots: list[str], deadline: float, timeout: float) -> d
                 "SELECT payload->>'tender_id', sent_at FROM outbox WHERE event_type = "
                 "'TenderClosed' AND payload->>'tender_id' = ANY(%s)", (lots,)).fetchall()
         sent = [r[1] for r in rows if r[1] is not None]
-        if len(sent) == len(lots) or time.time() > stop:
+        closed = {r[0] for r in rows}
+        if (closed == set(lots) and len(sent) == len(rows)) or time.time() > stop:
             break
         time.sleep(0.5)
     last = max((s.timestamp() for s in sent), default=float("nan"))
