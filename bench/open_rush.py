@@ -38,7 +38,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 
 from bench.common import Report, assertion_key, header, platform_env, running_platform, summary_ms
 from bench.fixtures import (
@@ -49,7 +48,7 @@ from bench.fixtures import (
     register_bidders,
     staff_client,
 )
-from bench.rush import lot_deadline, wait_outbox
+from bench.rush import lot_deadline, stored_bids, wait_outbox
 from services.demo import scenario
 
 
@@ -153,22 +152,10 @@ def schedule(tenders: list[dict[str, Any]], bidders: list[dict[str, Any]], bodie
 
 
 def check(db_url: str, tender_ids: list[str], out: Outcome) -> dict[str, int]:
-    """Bids stored, duplicates (two live bids of one bidder on one tender and lot), receipts
-    with no stored bid (lost) and content hashes that differ from the receipt."""
-    with psycopg.connect(db_url) as conn:
-        rows = conn.execute("SELECT id, tender_id, organisation_id, lot_key, "
-                            "content_sha256 FROM bids WHERE tender_id = ANY(%s)",
-                            (tender_ids,)).fetchall()
-    stored = {r[0]: r[4] for r in rows}
-    per_slot: dict[tuple[str, str, str | None], int] = {}
-    for _, tender, org, lot, _ in rows:
-        per_slot[(tender, org, lot)] = per_slot.get((tender, org, lot), 0) + 1
-    return {"stored": len(rows), "receipts": len(out.receipts),
-            "duplicates": sum(n - 1 for n in per_slot.values() if n > 1),
-            "lost": sum(1 for b in out.receipts if b not in stored),
-            "content_hash_mismatch": sum(1 for b, sha in out.receipts.items()
-                                         if b in stored and stored[b] != sha),
-            "stored_without_receipt": len(set(stored) - set(out.receipts))}
+    """The database against the receipts the bidders got (``bench.rush.stored_bids``)."""
+    counts = stored_bids(db_url, tender_ids, out.receipts)
+    del counts["ids"]
+    return counts
 
 
 def report_phase(report: Report, name: str, out: Outcome, offered: float) -> dict[str, Any]:

@@ -161,22 +161,31 @@ async def rush(base: str, lots: list[str], bidders: list[dict[str, str]], bodies
 
 def check_store(url: str, lots: list[str], attempts: Attempts) -> dict[str, int]:
     """Bids stored per lot, duplicates, lost receipts and content hash mismatches."""
+    receipts = {r["id"]: r["receipt"]["content_sha256"] for r in attempts.receipts.values()}
+    counts = stored_bids(url, lots, receipts)
+    ids = counts.pop("ids")
+    documents = check_documents(url, ids, attempts) if attempts.documents else {}
+    return {**documents, **counts}
+
+
+def stored_bids(url: str, tender_ids: list[str], receipts: dict[str, str]) -> dict[str, Any]:
+    """What the database holds against the receipts (bid id -> content SHA-256) the bidders
+    got: bids stored, duplicates (two live bids of one bidder on one tender and lot), receipts
+    with no stored bid (lost), hash mismatches, bids stored without a receipt; ``ids``: the
+    stored bids' ids."""
     with psycopg.connect(url) as conn:
-        rows = conn.execute("SELECT id, tender_id, organisation_id, content_sha256 FROM bids "
-                            "WHERE tender_id = ANY(%s)", (lots,)).fetchall()
-    stored = {r[0]: r for r in rows}
-    per_org: dict[tuple[str, str], int] = {}
-    for _, tender, org, _ in rows:
-        per_org[(tender, org)] = per_org.get((tender, org), 0) + 1
-    lost = [r for r in attempts.receipts.values() if r["id"] not in stored]
-    mismatched = [r for r in attempts.receipts.values() if r["id"] in stored
-                  and stored[r["id"]][3] != r["receipt"]["content_sha256"]]
-    documents = check_documents(url, list(stored), attempts) if attempts.documents else {}
-    return {**documents, "stored": len(rows), "receipts": len(attempts.receipts),
-            "duplicates": sum(n - 1 for n in per_org.values() if n > 1),
-            "lost": len(lost), "content_hash_mismatch": len(mismatched),
-            "stored_without_receipt": len(set(stored) - {r["id"] for r in
-                                                           attempts.receipts.values()})}
+        rows = conn.execute("SELECT id, tender_id, organisation_id, lot_key, content_sha256 "
+                            "FROM bids WHERE tender_id = ANY(%s)", (tender_ids,)).fetchall()
+    stored = {r[0]: r[4] for r in rows}
+    per_slot: dict[tuple[str, str, str | None], int] = {}
+    for _, tender, org, lot, _ in rows:
+        per_slot[(tender, org, lot)] = per_slot.get((tender, org, lot), 0) + 1
+    return {"stored": len(rows), "receipts": len(receipts),
+            "duplicates": sum(n - 1 for n in per_slot.values() if n > 1),
+            "lost": sum(1 for b in receipts if b not in stored),
+            "content_hash_mismatch": sum(1 for b, sha in receipts.items()
+                                         if b in stored and stored[b] != sha),
+            "stored_without_receipt": len(set(stored) - set(receipts)), "ids": list(stored)}
 
 
 def check_documents(url: str, bid_ids: list[str], attempts: Attempts) -> dict[str, int]:
