@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,6 +21,13 @@ def _run(index: int) -> Any:
     return fn(chunks[index])
 
 
+def _default_signals() -> None:
+    """A child must die when its pool ends it: the parent may be an in-process rq worker whose
+    SIGTERM handler only asks for a warm stop, and a child keeping it would never exit."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def fork_map(fn: Callable[[Any], Any], chunks: Sequence[Any], processes: int) -> list[Any]:
     """``[fn(c) for c in chunks]``, in up to ``processes`` forked children when there is more
     than one chunk and more than one process; in this process otherwise."""
@@ -29,8 +37,16 @@ def fork_map(fn: Callable[[Any], Any], chunks: Sequence[Any], processes: int) ->
     global _WORK
     _WORK = (fn, chunks)
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            return pool.map(_run, range(len(chunks)), chunksize=1)
+        pool = multiprocessing.get_context("fork").Pool(processes, initializer=_default_signals)
+        try:
+            results = pool.map(_run, range(len(chunks)), chunksize=1)
+            pool.close()  # the children finish their queue and exit on their own
+            return results
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            pool.join()
     finally:
         _WORK = None
 

@@ -32,3 +32,16 @@ def test_an_error_in_a_child_reaches_the_caller():
 
 def test_default_processes_counts_usable_cores():
     assert default_processes() >= 1
+
+
+def test_children_end_even_when_this_process_ignores_sigterm():
+    """An in-process rq worker's SIGTERM handler only asks for a warm stop; children that kept it
+    ignored the pool's end and its join waited for ever (a CI hang)."""
+    import signal
+
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        for _ in range(20):  # the hang was a race with the pool's end: give it many chances
+            assert [s for s, _ in fork_map(_square_with_pid, [[1], [2], [3]], 2)] == [[1], [4], [9]]
+    finally:
+        signal.signal(signal.SIGTERM, previous)
