@@ -10,8 +10,7 @@ into development) together are `dev`. `heldout` (v2) and `heldout_v3` were each 
 then read and tuned on for model 2.1.0; `heldout_v4` and `heldout_v5` were each measured once with
 2.1.0 and then read and tuned on for model 2.2.0; `heldout_v6` was built and committed before
 2.2.0 ran on it, measured once and never tuned on, and so was `heldout_v7` (docs/scoring.md
-§3.4). Every split was
-labelled before the classifier ran on it.
+§3.4). Every split was labelled before the classifier ran on it.
 
 Prints agreement on `label` and on kind/outcome_type (verifiability ignored), a confusion matrix
 (rows: expected label, columns: the classifier's) and per-rule precision: for the rule that

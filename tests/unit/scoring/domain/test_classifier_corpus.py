@@ -38,10 +38,12 @@ TUNED = DEV + HELDOUT + HELDOUT_V3 + HELDOUT_V4 + HELDOUT_V5
 # Left as measured: v6 is not tuned on (docs/scoring.md §3.4).
 KNOWN_V6_PROMOTIONS = {"c0949", "c0951", "c0974", "c1001", "c1004", "c1006", "c1019"}
 # Held-out v7 (international pay-for-success measures, HSE and funders' guidance), labelled and
-# committed before 2.2.0 ran on it, measured once: quality standards, a census of people served,
-# "trust the project workers", contact time offered and the like read as outcomes.
+# committed before 2.2.0 ran on it, measured once: "perception of care", facilities meeting
+# accreditation standards, home help hours provided, a stop smoking service's standards, people
+# served or presenting for treatment read as outcomes.
 KNOWN_V7_PROMOTIONS = {"c1111", "c1120", "c1132", "c1148", "c1158", "c1159", "c1160", "c1187",
                        "c1188"}
+KNOWN_PROMOTIONS = KNOWN_V6_PROMOTIONS | KNOWN_V7_PROMOTIONS
 
 
 def test_corpus_size_and_splits():
@@ -86,7 +88,7 @@ def test_no_output_or_engagement_the_rules_were_written_against_is_labelled_an_o
 
 
 def test_unseen_promotions_do_not_grow():
-    # The aim is zero; these are the measured held-out v6 errors (docs/scoring.md §3.4).
+    # The aim is zero; these are the measured held-out v6 and v7 errors (docs/scoring.md §3.4).
     assert set(measure(HELDOUT_V6)["outputs_promoted"]) <= KNOWN_V6_PROMOTIONS
     assert set(measure(HELDOUT_V7)["outputs_promoted"]) <= KNOWN_V7_PROMOTIONS
 
@@ -95,8 +97,7 @@ def test_unseen_promotions_do_not_grow():
 def test_item_never_raises_and_keeps_explanations(record):
     result = classify_commitment(commitment_of(record))
     assert result.rules and 0 < result.confidence <= 0.99
-    if record["kind"] in ("output", "engagement") and record["id"] not in (
-            KNOWN_V6_PROMOTIONS | KNOWN_V7_PROMOTIONS):
+    if record["kind"] in ("output", "engagement") and record["id"] not in KNOWN_PROMOTIONS:
         assert result.label not in OUTCOME_LABELS, result.rules
 
 
