@@ -44,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ready = app.extensions["coprocure_ready"]
     for service in app.config["UPSTREAMS"]:
         ready[service] = _upstream_ready(app, service)
+    _install_identity_cache(app)
     install_rate_limits(app)  # before authentication: floods of bad tokens are limited too
     install_authentication(app)
     install_proxy(app)
@@ -51,6 +52,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _operations_under_api_prefix(app)
     app.register_blueprint(portal)  # the web portal at /portal (and / when free)
     return app
+
+
+def _install_identity_cache(app: Flask) -> None:
+    """This process's token cache; none without Redis (no way to hear of revocations)."""
+    from services.gateway.adapters.identity_cache import IdentityCache
+
+    res = app.extensions["coprocure"]
+    seconds = float(app.config.get("IDENTITY_CACHE_SECONDS") or 0)
+    if res.redis_url and seconds > 0:
+        app.extensions["coprocure_identity_cache"] = IdentityCache(lambda: res.redis, seconds)
 
 
 OPERATIONS = ("/healthz", "/readyz", "/openapi.json", "/docs")

@@ -13,6 +13,7 @@ from typing import Any
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.gateway.adapters.identity_cache import IdentityCache, publish_identity_changed
 from services.gateway.domain.identity import DEFAULT_TOKEN_TTL_SECONDS
 from services.gateway.settings import gateway_settings
 from shared.config import load_settings
@@ -36,6 +37,13 @@ class Context:
     redis: Callable[[], Redis] = _no_redis
     # Notifications: MAIL, MAIL_FROM, PUBLIC_URL, DEADLINE_REMINDER_HOURS (settings.py).
     mail: dict[str, Any] = field(default_factory=dict)
+    # This process's token -> user cache (None: every request reads the database).
+    identity_cache: IdentityCache | None = None
+
+    def identity_changed(self, user_id: str) -> None:
+        """After a commit that revokes tokens or changes a user's standing: every gateway
+        process forgets what it cached for this user."""
+        publish_identity_changed(self.redis, user_id)
 
 
 def _mail(config) -> dict[str, Any]:
@@ -48,7 +56,8 @@ def context_from_app(app) -> Context:
     res = app.extensions["coprocure"]
     return Context(session_factory=res.session_factory, clock=app.config.get("CLOCK") or now,
                    token_ttl_seconds=int(app.config["TOKEN_TTL_SECONDS"]),
-                   redis=lambda: res.redis, mail=_mail(app.config))
+                   redis=lambda: res.redis, mail=_mail(app.config),
+                   identity_cache=app.extensions.get("coprocure_identity_cache"))
 
 
 def _load_settings() -> dict:

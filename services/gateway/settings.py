@@ -54,6 +54,9 @@ def gateway_settings(config: dict[str, Any] | None) -> dict[str, Any]:
     hosts = env("ALLOWED_HOSTS", "localhost,127.0.0.1,::1,gateway") or ""
     settings: dict[str, Any] = {
         "TOKEN_TTL_SECONDS": int(env("TOKEN_TTL_SECONDS", str(DEFAULT_TOKEN_TTL_SECONDS))),
+        # How long a process trusts a token it has read (0: read it on every request); any
+        # revocation evicts it at once (adapters/identity_cache.py).
+        "IDENTITY_CACHE_SECONDS": float(env("IDENTITY_CACHE_SECONDS", "10") or "10"),
         "RATE_LIMIT": env("RATE_LIMIT"),
         "IP_RATE_LIMIT": env("IP_RATE_LIMIT"),
         "LOGIN_RATE_LIMIT": env("LOGIN_RATE_LIMIT"),

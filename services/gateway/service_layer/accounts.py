@@ -45,7 +45,8 @@ def change_password(ctx: Context, user_id: str, current_token: str, current: str
         # The token used for the change is re-stamped, so it alone outlives the old password.
         session.execute(update(ApiToken).where(ApiToken.token_sha256 == keep).values(
             password_stamp=rules.password_stamp(user.password_hash)))
-        return {"revoked_tokens": revoked}
+    ctx.identity_changed(user_id)
+    return {"revoked_tokens": revoked}
 
 
 def _user(session: Session, user_id: str) -> User:
@@ -59,7 +60,9 @@ def revoke_user_tokens(ctx: Context, user_id: str) -> dict:
     """An admin revokes every token of a user (a lost laptop, a leaked token)."""
     with transaction(ctx.session_factory) as session:
         user = _user(session, user_id)
-        return {"user_id": user.id, "revoked_tokens": _revoke_all(session, user.id, ctx.clock())}
+        result = {"user_id": user.id, "revoked_tokens": _revoke_all(session, user.id, ctx.clock())}
+    ctx.identity_changed(user_id)
+    return result
 
 
 def set_active(ctx: Context, user_id: str, active: bool) -> dict:
@@ -70,7 +73,9 @@ def set_active(ctx: Context, user_id: str, active: bool) -> dict:
         user.active = active
         if not active:
             _revoke_all(session, user.id, ctx.clock())
-        return {**user_document(user), "active": user.active}
+        result = {**user_document(user), "active": user.active}
+    ctx.identity_changed(user_id)
+    return result
 
 
 

@@ -70,15 +70,27 @@ def test_admin_revokes_all_tokens_of_a_user(client, make_user, login):
     assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
 
 
-def test_a_password_changed_in_the_database_ends_older_tokens(client, gateway, make_user, login):
-    """No API involved: an operator resets the hash with an UPDATE (issue 14, item 5)."""
+def test_a_password_changed_in_the_database_ends_older_tokens(make_app, make_user):
+    """No API involved: an operator resets the hash with an UPDATE (issue 14, item 5). With
+    the token cache off, the very next request is refused (with it on, once the entry ages
+    out: test_identity_cache.py)."""
     from sqlalchemy import update
 
     from services.gateway.adapters import passwords
     from services.gateway.adapters.tables import User
     from services.gateway.context import context_from_app
 
+    gateway = make_app("gateway", IDENTITY_CACHE_SECONDS=0,
+                       UPSTREAMS={"commissioning": "http://127.0.0.1:9",
+                                  "scoring": "http://127.0.0.1:9"})
+    client = gateway.test_client()
     user = make_user("bidder")
+
+    def login(who: dict) -> dict:
+        resp = client.post("/api/v1/auth/token",
+                           json={"email": who["email"], "password": who["password"]})
+        return {"Authorization": f"Bearer {resp.json['access_token']}"}
+
     old = login(user)
     assert client.get(ME, headers=old).status_code == 200
     with context_from_app(gateway).session_factory.begin() as session:

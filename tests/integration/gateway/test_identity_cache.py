@@ -1,0 +1,162 @@
+"""The token cache (adapters/identity_cache.py) on real Redis: what it keeps, and how any
+gateway process's revocation empties every other process's entry before its next request."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from services.gateway.adapters.identity_cache import IdentityCache, publish_identity_changed
+from shared.waiting import wait_until
+
+EXPIRES = datetime(2030, 1, 1, tzinfo=UTC)
+ME = "/api/v1/me"
+
+
+class Ticks:
+    """A monotonic clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def channel(monkeypatch) -> str:
+    """A channel of this test's own: parallel workers may share the Redis server."""
+    name = f"test-identity-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setattr("services.gateway.adapters.identity_cache.CHANNEL", name)
+    return name
+
+
+@pytest.fixture
+def caches(redis_conn, channel):
+    """Two caches on one Redis, as two gateway processes would have; closed afterwards."""
+    made = []
+
+    def make(**kwargs) -> IdentityCache:
+        cache = IdentityCache(lambda: redis_conn, **kwargs)
+        made.append(cache)
+        return cache
+
+    yield make
+    for cache in made:
+        cache.close()
+
+
+def cached(cache: IdentityCache, digest: str, user_id: str) -> None:
+    cache.get(digest)  # a miss subscribes, as a request's lookup does
+    cache.put(digest, {"id": user_id}, user_id, EXPIRES, cache.generation)
+
+
+def test_a_lookup_is_kept_and_returned(caches):
+    cache = caches()
+    cached(cache, "d1", "usr_1")
+    entry = cache.get("d1")
+    assert entry is not None and entry.user == {"id": "usr_1"} and entry.expires_at == EXPIRES
+
+
+def test_a_change_published_anywhere_evicts_that_users_tokens_everywhere(caches, redis_conn):
+    here, there = caches(), caches()
+    for cache in (here, there):
+        cached(cache, "tok-a", "usr_a")
+        cached(cache, "tok-a2", "usr_a")
+        cached(cache, "tok-b", "usr_b")
+    publish_identity_changed(lambda: redis_conn, "usr_a")
+    for cache in (here, there):  # at once: the very next read applies the message
+        assert cache.get("tok-a") is None and cache.get("tok-a2") is None
+        assert cache.get("tok-b") is not None
+
+
+def test_a_lookup_begun_before_a_change_is_not_kept(caches, redis_conn):
+    cache = caches()
+    cache.get("tok")
+    began = cache.generation  # the database read starts here ...
+    publish_identity_changed(lambda: redis_conn, "usr_other")
+    cache.get("unrelated")  # ... another request applies a change meanwhile ...
+    cache.put("tok", {"id": "usr_1"}, "usr_1", EXPIRES, began)  # ... so the read may be stale
+    assert cache.get("tok") is None
+
+
+def test_entries_age_out_and_the_cache_is_bounded(caches):
+    ticks = Ticks()
+    cache = caches(ttl_seconds=5, max_entries=3, monotonic=ticks)
+    cached(cache, "old", "usr_0")
+    ticks.now += 6
+    assert cache.get("old") is None
+    for n in range(5):
+        cached(cache, f"t{n}", f"usr_{n}")
+    assert len(cache) == 3
+    assert cache.get("t0") is None and cache.get("t4") is not None
+
+
+def test_nothing_is_cached_without_redis(channel):
+    def no_redis():
+        raise ConnectionError("Redis is down")
+
+    cache = IdentityCache(no_redis)
+    cache.get("tok")
+    cache.put("tok", {"id": "usr_1"}, "usr_1", EXPIRES, cache.generation)
+    assert cache.get("tok") is None and len(cache) == 0
+
+
+def test_a_lost_subscription_empties_the_cache_and_is_renewed(caches, redis_conn):
+    ticks = Ticks()
+    cache = caches(monotonic=ticks)
+    cached(cache, "tok", "usr_1")
+    # Messages sent while disconnected are lost: nothing cached before may be trusted.
+    redis_conn.client_kill_filter(_type="pubsub")
+    assert cache.get("tok") is None and len(cache) == 0
+    ticks.now += 2  # past the retry pause: the next lookup subscribes again
+    cached(cache, "tok", "usr_1")
+    assert cache.get("tok") is not None
+    publish_identity_changed(lambda: redis_conn, "usr_1")
+    assert cache.get("tok") is None
+
+
+def test_a_revocation_in_one_gateway_process_refuses_the_token_in_another(make_app, make_user,
+                                                                           channel):
+    """Two apps stand for two gunicorn workers: the token is cached in the second, revoked
+    through the first, and refused by the second on its very next request."""
+    upstreams = {"commissioning": "http://127.0.0.1:9", "scoring": "http://127.0.0.1:9"}
+    first = make_app("gateway", UPSTREAMS=upstreams).test_client()
+    second = make_app("gateway", UPSTREAMS=upstreams).test_client()
+    user = make_user("bidder")
+    resp = first.post("/api/v1/auth/token",
+                      json={"email": user["email"], "password": user["password"]})
+    headers = {"Authorization": f"Bearer {resp.json['access_token']}"}
+    for _ in range(3):
+        assert second.get(ME, headers=headers).status_code == 200
+    assert len(second.application.extensions["coprocure_identity_cache"]) == 1
+    assert first.post("/api/v1/auth/revoke", headers=headers).status_code == 204
+    assert second.get(ME, headers=headers).status_code == 401
+
+
+def test_a_password_changed_in_the_database_ends_older_tokens_within_the_cache_time(
+        make_app, make_user, channel):
+    """A change made outside the gateway publishes nothing: it takes effect when the entry
+    ages out (IDENTITY_CACHE_SECONDS; docs/architecture.md, "Security")."""
+    from sqlalchemy import update
+
+    from services.gateway.adapters import passwords
+    from services.gateway.adapters.tables import User
+    from services.gateway.context import context_from_app
+
+    app = make_app("gateway", IDENTITY_CACHE_SECONDS=0.5,
+                   UPSTREAMS={"commissioning": "http://127.0.0.1:9",
+                              "scoring": "http://127.0.0.1:9"})
+    client = app.test_client()
+    user = make_user("bidder")
+    resp = client.post("/api/v1/auth/token",
+                       json={"email": user["email"], "password": user["password"]})
+    headers = {"Authorization": f"Bearer {resp.json['access_token']}"}
+    assert client.get(ME, headers=headers).status_code == 200
+    with context_from_app(app).session_factory.begin() as session:
+        session.execute(update(User).where(User.id == user["id"]).values(
+            password_hash=passwords.hash_password("a different long passphrase")))
+    wait_until(lambda: client.get(ME, headers=headers).status_code == 401, timeout=10,
+               interval=0.1)
