@@ -160,3 +160,35 @@ def test_a_password_changed_in_the_database_ends_older_tokens_within_the_cache_t
             password_hash=passwords.hash_password("a different long passphrase")))
     wait_until(lambda: client.get(ME, headers=headers).status_code == 401, timeout=10,
                interval=0.1)
+
+
+def test_a_signed_in_request_costs_one_redis_round_trip_and_no_database_read(
+        make_app, make_user, channel, monkeypatch):
+    """With the token cached, a request's own Redis work is its rate-limit counter (one script
+    call, one round trip); the database is not read at all."""
+    from redis.connection import AbstractConnection
+    from sqlalchemy import event
+
+    app = make_app("gateway", UPSTREAMS={"commissioning": "http://127.0.0.1:9",
+                                         "scoring": "http://127.0.0.1:9"})
+    client = app.test_client()
+    user = make_user("bidder")
+    resp = client.post("/api/v1/auth/token",
+                       json={"email": user["email"], "password": user["password"]})
+    headers = {"Authorization": f"Bearer {resp.json['access_token']}"}
+    assert client.get(ME, headers=headers).status_code == 200  # warm: cached, script loaded
+    sent, statements = [], []
+    send = AbstractConnection.send_packed_command
+
+    def counted(self, command, check_health=True):
+        sent.append(command)
+        return send(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    event.listen(app.extensions["coprocure"].engine, "before_cursor_execute",
+                 lambda *args: statements.append(args[2]))
+    for _ in range(5):
+        assert client.get(ME, headers=headers).status_code == 200
+    assert len(sent) == 5 and all(b"EVALSHA" in bytes(c[0] if isinstance(c, list) else c)
+                                  for c in sent)
+    assert statements == []
