@@ -39,6 +39,7 @@ from typing import Any
 
 import httpx
 
+from bench import cpu_share
 from bench.common import Report, assertion_key, header, platform_env, running_platform, summary_ms
 from bench.fixtures import (
     BENCH_ENV,
@@ -184,8 +185,10 @@ def popular_tender(commissioner: Any, lots: int, deadline_in: float) -> dict[str
 
 def deadline_phase(report: Report, name: str, commissioner: Any, base: str, db_url: str,
                    bidders: list[dict[str, Any]], bodies: list[bytes],
-                   args: argparse.Namespace, popular: bool) -> None:
-    """``--bids`` bids evenly over the last ``--window`` s before the deadline; then check."""
+                   args: argparse.Namespace, popular: bool,
+                   pids: dict[str, int] | None = None) -> None:
+    """``--bids`` bids evenly over the last ``--window`` s before the deadline; then check.
+    With ``pids``, also the CPU each platform process spent while the bids arrived."""
     n_lots = max(1, args.bids // len(bidders))
     margin = 4.0  # to publish before the window opens
     if popular:
@@ -199,8 +202,12 @@ def deadline_phase(report: Report, name: str, commissioner: Any, base: str, db_u
     start_at = deadline - args.window - 0.5  # the last bid is due half a second before
     report.note(f"{name}: {len(targets)} bids at {rate:.1f}/s to {len(tenders)} tender(s), "
                 f"window opens in {start_at - time.time():.1f}s")
+    cpu_before = cpu_share.snapshot(pids or {})
     out = asyncio.run(offer(targets, rate, args.timeout, args.attempts, start_at))
+    cpu = cpu_share.spent(cpu_before, cpu_share.snapshot(pids or {}))
     latency = report_phase(report, name, out, rate)
+    report.add(f"{name}.cpu_ms_per_bid", {k: round(1000 * v / len(targets), 1)
+                                          for k, v in cpu.items() if v > 0})
     wait = deadline - time.time() + 1.5
     if wait > 0:
         time.sleep(wait)
@@ -277,12 +284,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         commissioner = staff_client(plat, "commissioner")
         registered = asyncio.run(register_bidders(plat.url(), args.bidders))
         via_gateway, direct = bidder_headers(registered, assertion_key(extra, root), 7200)
+        pids = {name: proc.pid for name, proc in plat.procs.items()}
         if "steady" in phases:
             deadline_phase(report, "steady", commissioner, plat.url(), db_url, via_gateway,
-                           bodies, args, popular=False)
+                           bodies, args, popular=False, pids=pids)
         if "popular" in phases:
             deadline_phase(report, "popular", commissioner, plat.url(), db_url, via_gateway,
-                           bodies, args, popular=True)
+                           bodies, args, popular=True, pids=pids)
         if "ladder" in phases:
             held_direct = ladder(report, "ladder_direct", commissioner,
                                  plat.url("commissioning"), db_url, direct, bodies, args)
