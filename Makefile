@@ -19,12 +19,14 @@ run: $(STAMP)
 
 ## test: run the whole suite (unit, integration, e2e, security, reliability)
 # Two pytest workers (pytest-xdist), a test file at a time: most of the suite waits on real
-# processes, so two at once halve the time on two cores (tests/support/parallel.py).
+# processes, so two at once halve the time on two cores (tests/support/parallel.py). Files go
+# out in testpaths order, slowest folders first (xdist would otherwise reorder them by test
+# count, leaving the long single-test files for last).
 PYTEST_WORKERS ?= 2
 test: $(STAMP)
 	@sh tests/browser/install_chromium.sh || echo "chromium not installed: browser tests will skip"
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
