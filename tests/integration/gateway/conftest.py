@@ -11,6 +11,7 @@ from services.gateway.context import context_from_app
 from services.gateway.service_layer import users
 
 PASSWORD = "correct horse battery staple"
+NO_UPSTREAMS = {"commissioning": "http://127.0.0.1:9", "scoring": "http://127.0.0.1:9"}
 
 
 class Clock:
@@ -31,8 +32,7 @@ def clock() -> Clock:
 @pytest.fixture
 def gateway(make_app, clock):
     """The gateway app with a controlled clock and no reachable upstreams."""
-    return make_app("gateway", CLOCK=clock,
-                    UPSTREAMS={"commissioning": "http://127.0.0.1:9", "scoring": "http://127.0.0.1:9"})
+    return make_app("gateway", CLOCK=clock, UPSTREAMS=NO_UPSTREAMS)
 
 
 @pytest.fixture
@@ -58,14 +58,15 @@ def make_user(gateway):
     return make
 
 
+def bearer(client, user: dict) -> dict[str, str]:
+    """Sign in through this app's test client; the token's headers."""
+    resp = client.post("/api/v1/auth/token",
+                       json={"email": user["email"], "password": user["password"]})
+    assert resp.status_code == 200, resp.json
+    return {"Authorization": f"Bearer {resp.json['access_token']}"}
+
+
 @pytest.fixture
 def login(client):
     """Token headers for a user."""
-
-    def do(user: dict) -> dict[str, str]:
-        resp = client.post("/api/v1/auth/token",
-                           json={"email": user["email"], "password": user["password"]})
-        assert resp.status_code == 200, resp.json
-        return {"Authorization": f"Bearer {resp.json['access_token']}"}
-
-    return do
+    return lambda user: bearer(client, user)

@@ -3,7 +3,7 @@ deactivates a user or revokes all of its tokens."""
 
 from __future__ import annotations
 
-from tests.integration.gateway.conftest import PASSWORD
+from tests.integration.gateway.conftest import NO_UPSTREAMS, PASSWORD, bearer
 
 ME = "/api/v1/me"
 NEW = "a different long passphrase"
@@ -80,24 +80,16 @@ def test_a_password_changed_in_the_database_ends_older_tokens(make_app, make_use
     from services.gateway.adapters.tables import User
     from services.gateway.context import context_from_app
 
-    gateway = make_app("gateway", IDENTITY_CACHE_SECONDS=0,
-                       UPSTREAMS={"commissioning": "http://127.0.0.1:9",
-                                  "scoring": "http://127.0.0.1:9"})
+    gateway = make_app("gateway", IDENTITY_CACHE_SECONDS=0, UPSTREAMS=NO_UPSTREAMS)
     client = gateway.test_client()
     user = make_user("bidder")
-
-    def login(who: dict) -> dict:
-        resp = client.post("/api/v1/auth/token",
-                           json={"email": who["email"], "password": who["password"]})
-        return {"Authorization": f"Bearer {resp.json['access_token']}"}
-
-    old = login(user)
+    old = bearer(client, user)
     assert client.get(ME, headers=old).status_code == 200
     with context_from_app(gateway).session_factory.begin() as session:
         session.execute(update(User).where(User.id == user["id"]).values(
             password_hash=passwords.hash_password(NEW)))
     assert client.get(ME, headers=old).status_code == 401
-    assert client.get(ME, headers=login({**user, "password": NEW})).status_code == 200
+    assert client.get(ME, headers=bearer(client, {**user, "password": NEW})).status_code == 200
 
 
 def test_admin_lists_users_a_page_at_a_time_without_password_hashes(client, make_user, login):

@@ -10,6 +10,7 @@ import pytest
 
 from services.gateway.adapters.identity_cache import IdentityCache, publish_identity_changed
 from shared.waiting import wait_until
+from tests.integration.gateway.conftest import NO_UPSTREAMS, bearer
 
 EXPIRES = datetime(2030, 1, 1, tzinfo=UTC)
 ME = "/api/v1/me"
@@ -122,13 +123,10 @@ def test_a_revocation_in_one_gateway_process_refuses_the_token_in_another(make_a
                                                                            channel):
     """Two apps stand for two gunicorn workers: the token is cached in the second, revoked
     through the first, and refused by the second on its very next request."""
-    upstreams = {"commissioning": "http://127.0.0.1:9", "scoring": "http://127.0.0.1:9"}
-    first = make_app("gateway", UPSTREAMS=upstreams).test_client()
-    second = make_app("gateway", UPSTREAMS=upstreams).test_client()
+    first = make_app("gateway", UPSTREAMS=NO_UPSTREAMS).test_client()
+    second = make_app("gateway", UPSTREAMS=NO_UPSTREAMS).test_client()
     user = make_user("bidder")
-    resp = first.post("/api/v1/auth/token",
-                      json={"email": user["email"], "password": user["password"]})
-    headers = {"Authorization": f"Bearer {resp.json['access_token']}"}
+    headers = bearer(first, user)
     for _ in range(3):
         assert second.get(ME, headers=headers).status_code == 200
     assert len(second.application.extensions["coprocure_identity_cache"]) == 1
@@ -146,14 +144,10 @@ def test_a_password_changed_in_the_database_ends_older_tokens_within_the_cache_t
     from services.gateway.adapters.tables import User
     from services.gateway.context import context_from_app
 
-    app = make_app("gateway", IDENTITY_CACHE_SECONDS=0.5,
-                   UPSTREAMS={"commissioning": "http://127.0.0.1:9",
-                              "scoring": "http://127.0.0.1:9"})
+    app = make_app("gateway", IDENTITY_CACHE_SECONDS=0.5, UPSTREAMS=NO_UPSTREAMS)
     client = app.test_client()
     user = make_user("bidder")
-    resp = client.post("/api/v1/auth/token",
-                       json={"email": user["email"], "password": user["password"]})
-    headers = {"Authorization": f"Bearer {resp.json['access_token']}"}
+    headers = bearer(client, user)
     assert client.get(ME, headers=headers).status_code == 200
     with context_from_app(app).session_factory.begin() as session:
         session.execute(update(User).where(User.id == user["id"]).values(
@@ -169,13 +163,10 @@ def test_a_signed_in_request_costs_one_redis_round_trip_and_no_database_read(
     from redis.connection import AbstractConnection
     from sqlalchemy import event
 
-    app = make_app("gateway", UPSTREAMS={"commissioning": "http://127.0.0.1:9",
-                                         "scoring": "http://127.0.0.1:9"})
+    app = make_app("gateway", UPSTREAMS=NO_UPSTREAMS)
     client = app.test_client()
     user = make_user("bidder")
-    resp = client.post("/api/v1/auth/token",
-                       json={"email": user["email"], "password": user["password"]})
-    headers = {"Authorization": f"Bearer {resp.json['access_token']}"}
+    headers = bearer(client, user)
     assert client.get(ME, headers=headers).status_code == 200  # warm: cached, script loaded
     sent, statements = [], []
     send = AbstractConnection.send_packed_command
