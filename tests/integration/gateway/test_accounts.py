@@ -3,7 +3,7 @@ deactivates a user or revokes all of its tokens."""
 
 from __future__ import annotations
 
-from tests.integration.gateway.conftest import NO_UPSTREAMS, PASSWORD, bearer
+from tests.integration.gateway.conftest import PASSWORD
 
 ME = "/api/v1/me"
 NEW = "a different long passphrase"
@@ -68,28 +68,6 @@ def test_admin_revokes_all_tokens_of_a_user(client, make_user, login):
     assert all(client.get(ME, headers=t).status_code == 401 for t in tokens)
     missing = client.post("/api/v1/users/usr_nope/revoke-tokens", headers=login(admin))
     assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
-
-
-def test_a_password_changed_in_the_database_ends_older_tokens(make_app, make_user):
-    """No API involved: an operator resets the hash with an UPDATE (issue 14, item 5). With
-    the token cache off, the very next request is refused (with it on, once the entry ages
-    out: test_identity_cache.py)."""
-    from sqlalchemy import update
-
-    from services.gateway.adapters import passwords
-    from services.gateway.adapters.tables import User
-    from services.gateway.context import context_from_app
-
-    gateway = make_app("gateway", IDENTITY_CACHE_SECONDS=0, UPSTREAMS=NO_UPSTREAMS)
-    client = gateway.test_client()
-    user = make_user("bidder")
-    old = bearer(client, user)
-    assert client.get(ME, headers=old).status_code == 200
-    with context_from_app(gateway).session_factory.begin() as session:
-        session.execute(update(User).where(User.id == user["id"]).values(
-            password_hash=passwords.hash_password(NEW)))
-    assert client.get(ME, headers=old).status_code == 401
-    assert client.get(ME, headers=bearer(client, {**user, "password": NEW})).status_code == 200
 
 
 def test_admin_lists_users_a_page_at_a_time_without_password_hashes(client, make_user, login):
