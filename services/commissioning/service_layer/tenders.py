@@ -13,6 +13,7 @@ from services.commissioning.adapters.outbox import (
     schedule_close,
     send_events_now,
 )
+from services.commissioning.adapters.search import text_matches
 from services.commissioning.adapters.tables import Bid, Tender
 from services.commissioning.context import Context
 from services.commissioning.domain import lifecycle
@@ -210,10 +211,6 @@ def get_tender(ctx: Context, identity: Identity, tender_id: str) -> dict[str, An
         return tender_doc(load_tender(session, tender_id, identity))
 
 
-def _like(text: str) -> str:
-    return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def list_tenders(ctx: Context, identity: Identity, query: dict[str, Any]) -> dict[str, Any]:
     """Non-draft tenders for everyone, plus the caller's organisation's drafts (commissioners)."""
     visible = Tender.status != lifecycle.DRAFT
@@ -224,10 +221,6 @@ def list_tenders(ctx: Context, identity: Identity, query: dict[str, Any]) -> dic
         stmt = stmt.where(Tender.status == query["status"])
     if query.get("service_area"):
         stmt = stmt.where(Tender.service_area == query["service_area"])
-    if query.get("q"):
-        pattern = _like(query["q"])
-        stmt = stmt.where(or_(Tender.title.ilike(pattern, escape="\\"),
-                              Tender.description.ilike(pattern, escape="\\")))
     cursor = parse_cursor(query.get("cursor"))
     if cursor:
         created, last_id = cursor
@@ -236,6 +229,8 @@ def list_tenders(ctx: Context, identity: Identity, query: dict[str, Any]) -> dic
     limit = query["limit"]
     stmt = stmt.order_by(Tender.created_at.desc(), Tender.id.desc()).limit(limit + 1)
     with ctx.session_factory() as session:
+        if query.get("q"):
+            stmt = stmt.where(text_matches(session.get_bind().dialect.name, query["q"]))
         rows = list(session.scalars(stmt))
     more = len(rows) > limit
     rows = rows[:limit]
