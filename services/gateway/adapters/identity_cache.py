@@ -56,8 +56,9 @@ class IdentityCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[str, Entry] = OrderedDict()
         self._pubsub = None
-        self._pid = None
+        self._pid = os.getpid()
         self._retry_at = 0.0
+        self._subscribing = False
         # Bumped by every invalidation: a lookup that began before one must not be cached.
         self.generation = 0
 
@@ -67,6 +68,7 @@ class IdentityCache:
         """The fresh entry for this token digest, after applying every pending invalidation."""
         if self._ttl <= 0:
             return None
+        self._ensure_subscribed()
         with self._lock:
             if not self._listening():
                 return None
@@ -96,12 +98,43 @@ class IdentityCache:
 
     # -- the subscription ----------------------------------------------------------------
 
+    def _ensure_subscribed(self) -> None:
+        """Subscribe if this process has no subscription, one thread at a time and outside the
+        lock, so a slow or absent Redis never holds up the other request threads."""
+        if self._pubsub is not None and self._pid == os.getpid():
+            return
+        with self._lock:
+            if self._pid != os.getpid():  # forked: the parent's socket is not ours
+                self._pubsub, self._pid = None, os.getpid()
+                self._forget_all()
+            if self._pubsub is not None or self._subscribing \
+                    or self._monotonic() < self._retry_at:
+                return
+            self._subscribing = True
+            self._retry_at = self._monotonic() + RETRY_SECONDS
+        pubsub = None
+        try:
+            pubsub = self._redis().pubsub()
+            pubsub.subscribe(CHANNEL)
+            # Cache nothing until Redis confirms: only then are later publications ours.
+            confirmed = pubsub.get_message(timeout=2)
+            if not confirmed or confirmed.get("type") != "subscribe":
+                raise ConnectionError("no subscription confirmation")
+        except Exception as exc:
+            log.warning("identity_cache.subscribe_failed", error=exc.__class__.__name__)
+            if pubsub is not None:
+                with contextlib.suppress(Exception):
+                    pubsub.close()
+            pubsub = None
+        with self._lock:
+            self._subscribing = False
+            if pubsub is not None:
+                self._pubsub = pubsub
+                self._forget_all()
+
     def _listening(self) -> bool:
-        """Apply pending invalidations; False (and the cache emptied) without a subscription."""
-        if self._pid != os.getpid():  # forked: the parent's socket is not ours
-            self._pubsub, self._pid = None, os.getpid()
-            self._forget_all()
-        if self._pubsub is None and not self._subscribe():
+        """Apply pending invalidations (the lock held); False without a subscription."""
+        if self._pubsub is None or self._pid != os.getpid():
             return False
         try:
             while True:
@@ -113,24 +146,6 @@ class IdentityCache:
             log.warning("identity_cache.unsubscribed", error=exc.__class__.__name__)
             self._drop_subscription()
             return False
-
-    def _subscribe(self) -> bool:
-        if self._monotonic() < self._retry_at:
-            return False
-        try:
-            pubsub = self._redis().pubsub()
-            pubsub.subscribe(CHANNEL)
-            # Cache nothing until Redis confirms: only then are later publications ours.
-            confirmed = pubsub.get_message(timeout=2)
-            if not confirmed or confirmed.get("type") != "subscribe":
-                raise ConnectionError("no subscription confirmation")
-        except Exception as exc:
-            log.warning("identity_cache.subscribe_failed", error=exc.__class__.__name__)
-            self._retry_at = self._monotonic() + RETRY_SECONDS
-            return False
-        self._pubsub = pubsub
-        self._forget_all()
-        return True
 
     def _drop_subscription(self) -> None:
         pubsub, self._pubsub = self._pubsub, None
