@@ -230,7 +230,7 @@ def list_tenders(ctx: Context, identity: Identity, query: dict[str, Any]) -> dic
     stmt = stmt.order_by(Tender.created_at.desc(), Tender.id.desc()).limit(limit + 1)
     with ctx.session_factory() as session:
         if query.get("q"):
-            stmt = stmt.where(text_matches(session.get_bind().dialect.name, query["q"]))
+            stmt = stmt.where(text_matches(session, query["q"]))
         rows = list(session.scalars(stmt))
     more = len(rows) > limit
     rows = rows[:limit]
