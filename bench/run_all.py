@@ -13,7 +13,8 @@ import importlib
 import time
 import traceback
 
-BENCHES = ("audit", "verify", "gateway", "scoring", "rush", "open_rush", "payments", "search")
+BENCHES = ("audit", "verify", "gateway", "scoring", "rush", "open_rush", "payments", "search",
+           "search_sqlite")
 
 
 def main(argv: list[str] | None = None) -> int:
