@@ -101,7 +101,10 @@ def test_rate_card_to_two_periods_of_payments_with_a_dispute(awarded, platform):
     cid = contract["id"]
 
     def settled():
-        doc = anyone.get(f"/contracts/{cid}/payments")
+        # 404 until scoring has recorded the contract (its event travels by the outbox relay,
+        # and may arrive after the decisions, which then wait for it).
+        resp = anyone.request("GET", f"/contracts/{cid}/payments", expect=(200, 404))
+        doc = resp.json() if resp.status_code == 200 else {"current": None}
         current = doc["current"]
         done = current and len(current["periods"]) == 2 and any(
             (e["metric_id"], e["period"]) == LEFT_DISPUTED for e in current["excluded"])

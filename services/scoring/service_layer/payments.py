@@ -23,7 +23,7 @@ from shared.errors import NotFound
 from shared.faults import pause_point
 from shared.identity import Identity
 from shared.ids import new_id
-from shared.time import rfc3339
+from shared.time import parse_rfc3339, rfc3339
 
 if TYPE_CHECKING:
     from services.scoring.context import Context
@@ -38,12 +38,18 @@ def note_decisions(session: Session, record: ContractRecord | None,
     contract has a rate card (its job id, to send after the commit)."""
     if record is None or event["period"] is None or event["decisions"] is None:
         return None
+    period = str(event["period"])
+    as_of = dict(record.doc.get("decisions_as_of") or {})
+    if period in as_of and parse_rfc3339(as_of[period]) > parse_rfc3339(event["occurred_at"]):
+        return None  # an older step delivered late (a retry): the newer decisions stand
     decided = dict(record.doc.get("decisions") or {})
-    decided[str(event["period"])] = [
+    decided[period] = [
         {k: d.get(k) for k in ("metric_id", "report_id", "report_version", "decision",
                                "decided_by", "people_engaged", "people_with_outcome")}
         for d in event["decisions"]]
-    record.doc = {**record.doc, "decisions": decided}  # a new value, so the change is saved
+    as_of[period] = event["occurred_at"]
+    # new values, so the change is saved
+    record.doc = {**record.doc, "decisions": decided, "decisions_as_of": as_of}
     if not record.doc.get("rate_card"):
         return None
     return queue_payments(session, record.id, event["event_id"])

@@ -21,7 +21,7 @@ from shared.contracts import ContractEvent, load_payload
 from shared.errors import NotFound
 from shared.identity import Identity
 from shared.ids import has_id_shape, new_id
-from shared.time import parse_rfc3339, rfc3339
+from shared.time import as_utc, parse_rfc3339, rfc3339
 
 if TYPE_CHECKING:
     from services.scoring.context import Context
@@ -34,6 +34,14 @@ STEP_EVENTS = {"ContractCreated": "contract_created", "ContractChanged": "contra
                "ReportReviewed": "report_reviewed", "DisputeReplied": "dispute_replied"}
 DECISION_EVENTS = {"validated": "result_validated", "disputed": "result_disputed",
                    "rejected": "result_rejected"}
+# Steps that change what scoring keeps of the contract, so the contract must be known first.
+NEEDS_CONTRACT = ("ContractChanged", "ResultDecided")
+
+
+class ContractNotYetRecorded(Exception):
+    """A step of a contract whose ContractCreated has not arrived yet (it was relayed later
+    than the step, e.g. a tender concluded by the sweeper and acted on at once): the job
+    fails and rq retries it after the contract has been recorded, so no decision is lost."""
 
 
 def rating_doc(row: PerformanceRating, current: bool) -> dict[str, Any]:
@@ -61,6 +69,8 @@ def _rate(session, event: dict[str, Any], when) -> PerformanceRating | None:
     previous = _latest(session, event["contract_id"], event["period"])
     if (previous is None and not results) or (previous and previous.input_sha256 == inputs_sha):
         return None
+    if previous is not None and as_utc(previous.created_at) > when:
+        return None  # an older step delivered late (a retry): the newer rating stands
     output = model.rate_period(inputs)
     row = PerformanceRating(
         id=new_id("prt"), contract_id=event["contract_id"], tender_id=event["tender_id"],
@@ -102,6 +112,8 @@ def record_contract_event(ctx: Context, payload: Any) -> bool:
                           payload={"contract_id": event["contract_id"], **data},
                           occurred_at=when)
             record = session.get(ContractRecord, event["contract_id"])
+            if record is None and event["event_type"] in NEEDS_CONTRACT:
+                raise ContractNotYetRecorded(event["contract_id"])
             if event["event_type"] == "ContractCreated" and record is None:
                 session.add(ContractRecord(id=event["contract_id"], tender_id=event["tender_id"],
                                            doc={"id": event["contract_id"], **data},

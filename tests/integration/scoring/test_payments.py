@@ -3,11 +3,15 @@ queues a payment run, recorded once with its audit entry; disputes pay nothing; 
 
 from __future__ import annotations
 
+import pytest
+from rq.registry import ScheduledJobRegistry
 from sqlalchemy import func, select
 
 from services.scoring.adapters.tables.audit import AuditEntry
 from services.scoring.adapters.tables.payments import PaymentRun
+from services.scoring.adapters.tables.performance import PerformanceRating
 from shared.contracts import RECORD_CONTRACT_EVENT, RUN_PAYMENTS
+from shared.queue import get_queue
 from tests.integration.scoring.harness import person
 from tests.support.builders import contract_event, decided, rated_contract
 
@@ -93,3 +97,44 @@ def test_a_decision_from_an_older_producer_leaves_the_kept_results_alone(scoring
     _send(scoring, older)
     doc = scoring.get(person("bidder"), "/contracts/ctr_1/payments").get_json()
     assert doc["current"]["total"] == "10000.00" and len(doc["history"]) == 1
+
+
+def _run_due_retries(scoring) -> list[str]:
+    """Put the scheduled retries on the queue now, as rq's scheduler does when they fall due."""
+    queue = get_queue("scoring", scoring.redis)
+    registry = ScheduledJobRegistry(queue=queue)
+    ids = registry.get_job_ids()
+    for job_id in ids:
+        job = queue.fetch_job(job_id)
+        registry.remove(job)
+        queue.enqueue_job(job)
+    scoring.work()
+    return ids
+
+
+def test_a_decision_relayed_before_its_contract_is_retried_and_paid(scoring):
+    """ContractCreated can reach scoring after a step of the same contract (the sweeper's
+    event goes by the relay, the step's at once): the step waits for the contract instead of
+    losing its decisions, and leaves no trace until then."""
+    decision = _decision(2, 1, [decided("M1", 1, 25)])
+    with pytest.raises(AssertionError, match="ContractNotYetRecorded"):
+        _send(scoring, decision)
+    with scoring.session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry)) == 0
+    _send(scoring, _created())
+    assert _run_due_retries(scoring) == [f"contract-{decision['event_id']}"]
+    doc = scoring.get(person("bidder"), "/contracts/ctr_1/payments").get_json()
+    assert doc["current"]["total"] == "10000.00" and _runs(scoring) == 1
+
+
+def test_an_older_decision_delivered_late_changes_nothing(scoring):
+    """A retried step may arrive after a newer one of the same period: the newer decisions
+    and rating stand."""
+    _send(scoring, _created(), _decision(3, 1, [decided("M1", 1, 25), decided("M2", 1, 18)]))
+    _send(scoring, _decision(2, 1, [decided("M1", 1, 30)]))
+    doc = scoring.get(person("bidder"), "/contracts/ctr_1/payments").get_json()
+    assert doc["current"]["total"] == "15400.00" and len(doc["history"]) == 1
+    with scoring.session_factory() as s:
+        ratings = list(s.scalars(select(PerformanceRating.revision).where(
+            PerformanceRating.contract_id == "ctr_1")))
+    assert ratings == [1]

@@ -36,6 +36,10 @@ def _decided(n, verdict, validated, report="rpt_1"):
                   "commissioner")
 
 
+def _created():
+    return _event(1, "ContractCreated", {"bid_id": "bid_1"}, role="system")
+
+
 def _send(scoring, *events):
     for e in events:
         scoring.enqueue(RECORD_CONTRACT_EVENT, e, f"contract-{e['event_id']}")
@@ -50,7 +54,7 @@ def _types(scoring):
 def test_every_step_is_logged_and_a_validation_publishes_a_rating(scoring):
     anyone = person("bidder")
     _send(scoring,
-          _event(1, "ContractCreated", {"bid_id": "bid_1"}, role="system"),
+          _created(),
           _event(2, "ReportSubmitted", {"report_id": "rpt_1", "metric_id": "M1", "period": 1,
                                         "value": "6.7"}, 1),
           _event(3, "ReportReviewed", {"report_id": "rpt_1", "verdict": "partly"}, 1,
@@ -77,8 +81,8 @@ def test_every_step_is_logged_and_a_validation_publishes_a_rating(scoring):
 
 def test_a_dispute_that_changes_nothing_publishes_nothing_and_duplicates_are_ignored(scoring):
     first = _decided(1, "disputed", [])
-    _send(scoring, first, first)
-    assert _types(scoring) == ["result_disputed"]
+    _send(scoring, _created(), first, first)
+    assert _types(scoring) == ["contract_created", "result_disputed"]
     assert scoring.get(person("bidder"), PERFORMANCE).get_json()[
         "periods"] == []
 
@@ -86,14 +90,15 @@ def test_a_dispute_that_changes_nothing_publishes_nothing_and_duplicates_are_ign
 def test_a_later_validation_revises_the_period_and_keeps_the_history(scoring):
     v1 = [{"metric_id": "M1", "value": "6.7", "report_id": "rpt_1", "report_version": 1}]
     v2 = v1 + [{"metric_id": "M2", "value": "2", "report_id": "rpt_2", "report_version": 1}]
-    _send(scoring, _decided(1, "validated", v1), _decided(2, "validated", v2, "rpt_2"))
+    _send(scoring, _created(), _decided(1, "validated", v1),
+          _decided(2, "validated", v2, "rpt_2"))
     doc = scoring.get(person("bidder"), PERFORMANCE).get_json()
     assert [(r["revision"], r["current"]) for r in doc["history"]] == [(2, True), (1, False)]
     assert doc["periods"][0]["rating"] == "Inadequate"  # 2 of 12 expected: significantly below
 
 
 def test_replay_matches_until_the_stored_inputs_are_tampered_with(scoring):
-    _send(scoring, _decided(1, "validated", [
+    _send(scoring, _created(), _decided(1, "validated", [
         {"metric_id": "M1", "value": "6.7", "report_id": "rpt_1", "report_version": 1}]))
     auditor = person("auditor")
     rating_id = scoring.get(auditor, PERFORMANCE).get_json()["periods"][0][
