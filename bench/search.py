@@ -84,16 +84,23 @@ def measure(http: httpx.Client, url: str, params: dict[str, Any], n: int) -> tup
     return latencies, items
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """Run the search bench and print its figures."""
-    parser = argparse.ArgumentParser(prog="python -m bench.search", description=__doc__)
+def arguments(name: str, doc: str | None, requests: int,
+              argv: list[str] | None) -> argparse.Namespace:
+    """The options of both search benches (``--full``: 100,000 tenders)."""
+    parser = argparse.ArgumentParser(prog=f"python -m {name}", description=doc)
     parser.add_argument("--tenders", type=int, default=20_000)
-    parser.add_argument("--requests", type=int, default=200, help="per query")
+    parser.add_argument("--requests", type=int, default=requests, help="requests per query")
     parser.add_argument("--full", action="store_true", help="100,000 tenders")
     parser.add_argument("--json", help="append the figures as a JSON line to this file")
     args = parser.parse_args(argv)
     if args.full:
         args.tenders = 100_000
+    return args
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Run the search bench and print its figures."""
+    args = arguments("bench.search", __doc__, 200, argv)
     header(f"search at scale: {args.tenders:,} published tenders")
     report = Report("search")
     extra = platform_env(extra=BENCH_ENV)

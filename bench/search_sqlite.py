@@ -14,7 +14,6 @@ bypassed (the substring scan of before migration 0011). Baseline, same run:
 
 from __future__ import annotations
 
-import argparse
 import os
 import sqlite3
 import tempfile
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import Report, header, summary_ms
-from bench.search import AREAS, RARE, WORDS
+from bench.search import AREAS, RARE, WORDS, arguments
 from services.commissioning.adapters import search
 from shared.identity import HEADER, Identity, sign_assertion
 
@@ -74,13 +73,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     from services.demo.scenario import tender_body
     from shared.migrate import upgrade
 
-    parser = argparse.ArgumentParser(prog="python -m bench.search_sqlite", description=__doc__)
-    parser.add_argument("--tenders", type=int, default=20_000)
-    parser.add_argument("--requests", type=int, default=30, help="requests per query")
-    parser.add_argument("--full", action="store_true", help="100,000 tenders")
-    parser.add_argument("--json", help="append the figures as a JSON line to this file")
-    args = parser.parse_args(argv)
-    n = 100_000 if args.full else args.tenders
+    args = arguments("bench.search_sqlite", __doc__, 30, argv)
+    n = args.tenders
     header(f"tender search on SQLite: {n:,} tenders, {args.requests} requests a query")
     report = Report("search_sqlite")
     db = Path(tempfile.mkdtemp(prefix="coprocure-bench-search-")) / "commissioning.db"
