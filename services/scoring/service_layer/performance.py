@@ -99,6 +99,10 @@ def record_contract_event(ctx: Context, payload: Any) -> bool:
         with unit_of_work(ctx) as session:
             if session.get(ProcessedEvent, event["event_id"]) is not None:
                 return False
+            # Before anything is written: a step that must wait appends nothing to the log.
+            record = session.get(ContractRecord, event["contract_id"])
+            if record is None and event["event_type"] in NEEDS_CONTRACT:
+                raise ContractNotYetRecorded(event["contract_id"])
             data = event["data"]
             event_type = (DECISION_EVENTS[data.get("verdict")]
                           if event["event_type"] == "ResultDecided"
@@ -111,14 +115,11 @@ def record_contract_event(ctx: Context, payload: Any) -> bool:
                           request_id=event.get("request_id"),
                           payload={"contract_id": event["contract_id"], **data},
                           occurred_at=when)
-            record = session.get(ContractRecord, event["contract_id"])
-            if record is None and event["event_type"] in NEEDS_CONTRACT:
-                raise ContractNotYetRecorded(event["contract_id"])
             if event["event_type"] == "ContractCreated" and record is None:
                 session.add(ContractRecord(id=event["contract_id"], tender_id=event["tender_id"],
                                            doc={"id": event["contract_id"], **data},
                                            created_at=when))
-            elif event["event_type"] == "ContractChanged" and record is not None:
+            elif event["event_type"] == "ContractChanged":
                 record.doc = {**record.doc, "metrics": data["metrics"],
                               "version": data["version"]}
             if event["event_type"] == "ResultDecided" and event["period"] is not None:
