@@ -66,8 +66,6 @@ class IdentityCache:
 
     def get(self, digest: str) -> Entry | None:
         """The fresh entry for this token digest, after applying every pending invalidation."""
-        if self._ttl <= 0:
-            return None
         self._ensure_subscribed()
         with self._lock:
             if not self._listening():
@@ -83,8 +81,6 @@ class IdentityCache:
     def put(self, digest: str, user: Any, user_id: str, expires_at: datetime,
             generation: int) -> None:
         """Remember a lookup, unless an invalidation arrived since it began (``generation``)."""
-        if self._ttl <= 0:
-            return
         with self._lock:
             if not self._listening() or generation != self.generation:
                 return
