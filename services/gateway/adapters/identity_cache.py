@@ -7,7 +7,8 @@ deactivated): those use cases publish the user's id after their commit.
 
 Why this is safe for "revoked token refused on its very next request": each request drains the
 subscription (a non-blocking read of the socket, no round trip) before it trusts an entry, and
-Redis has written the message to every subscriber before the revoking request answers. Without
+the publisher waits until Redis has written the message to every subscriber (a PING after the
+PUBLISH) before the revoking request answers. Without
 a live subscription (no Redis, a dropped connection) nothing is cached and every request reads
 the database, as before.
 """
@@ -173,7 +174,12 @@ class IdentityCache:
 def publish_identity_changed(redis: Callable[[], Any], user_id: str) -> None:
     """Tell every gateway process that this user's tokens or standing changed."""
     try:
-        redis().publish(CHANNEL, user_id)
+        connection = redis()
+        connection.publish(CHANNEL, user_id)
+        # PUBLISH's reply can reach us before Redis has written the message to every
+        # subscriber (both go out in the same event-loop pass, in no set order). A second
+        # round trip is answered in a later pass, after every subscriber's socket has it.
+        connection.ping()
     except Exception as exc:
         # Redis down: every process's subscription is down with it, so no cache is trusted.
         log.warning("identity_cache.publish_failed", error=exc.__class__.__name__)

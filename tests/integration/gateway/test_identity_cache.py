@@ -105,18 +105,30 @@ def test_nothing_is_cached_without_redis(channel):
     assert cache.get("tok") is None and len(cache) == 0
 
 
-def test_a_lost_subscription_empties_the_cache_and_is_renewed(caches, redis_conn):
+def test_a_lost_subscription_empties_the_cache_and_is_renewed(caches, redis_url, redis_conn):
+    from shared.queue import redis_from_url
+
     ticks = Ticks()
-    cache = caches(monotonic=ticks)
-    cached(cache, "tok", "usr_1")
-    # Messages sent while disconnected are lost: nothing cached before may be trusted.
-    redis_conn.client_kill_filter(_type="pubsub")
-    assert cache.get("tok") is None and len(cache) == 0
-    ticks.now += 2  # past the retry pause: the next lookup subscribes again
-    cached(cache, "tok", "usr_1")
-    assert cache.get("tok") is not None
-    publish_identity_changed(lambda: redis_conn, "usr_1")
-    assert cache.get("tok") is None
+    name = f"idcache-{uuid.uuid4().hex[:8]}"
+    own = redis_from_url(redis_url)
+    own.connection_pool.connection_kwargs["client_name"] = name
+    cache = IdentityCache(lambda: own, monotonic=ticks)
+    try:
+        cached(cache, "tok", "usr_1")
+        # Messages sent while disconnected are lost: nothing cached before may be trusted.
+        # Only this cache's connection is cut: the Redis may be shared with other tests.
+        (victim,) = [c for c in redis_conn.client_list()
+                     if c.get("name") == name and "P" in c.get("flags", "")]
+        redis_conn.client_kill_filter(_id=victim["id"])
+        assert cache.get("tok") is None and len(cache) == 0
+        ticks.now += 2  # past the retry pause: the next lookup subscribes again
+        cached(cache, "tok", "usr_1")
+        assert cache.get("tok") is not None
+        publish_identity_changed(lambda: redis_conn, "usr_1")
+        assert cache.get("tok") is None
+    finally:
+        cache.close()
+        own.close()
 
 
 def test_a_revocation_in_one_gateway_process_refuses_the_token_in_another(make_app, make_user,
