@@ -26,8 +26,10 @@ from shared.contracts import (
 from shared.heartbeats import beat
 from shared.observability import configure_logging
 from shared.queue import (
+    NO_FORK_QUEUES,
     QUEUES,
     JobContextWorker,
+    NoForkWorker,
     Ticks,
     clean_started_registries,
     get_queue,
@@ -125,7 +127,7 @@ def dev(sandbox: bool | None) -> None:
 @click.argument("queue", type=click.Choice(QUEUES))
 @click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
 def worker(queue: str, burst: bool) -> None:
-    """Run an rq worker for one queue (forking, JSON serializer)."""
+    """Run an rq worker for one queue (JSON serializer; a fork per job but on NO_FORK_QUEUES)."""
     from rq.serializers import JSONSerializer
 
     from services.wiring import job_registry
@@ -143,9 +145,10 @@ def worker(queue: str, burst: bool) -> None:
         try:
             # Inside the try: building a worker talks to Redis too (CLIENT SETNAME).
             # Binds each job's id and originating request id to every line logged for it.
-            w = JobContextWorker([get_queue(queue, conn)], connection=conn,
-                                 serializer=JSONSerializer, exception_handlers=handlers,
-                                 job_monitoring_interval=monitoring, job_class=job_class)
+            worker_class = NoForkWorker if queue in NO_FORK_QUEUES else JobContextWorker
+            w = worker_class([get_queue(queue, conn)], connection=conn,
+                             serializer=JSONSerializer, exception_handlers=handlers,
+                             job_monitoring_interval=monitoring, job_class=job_class)
             # With rq's scheduler: whichever of the workers and `coprocure scheduler` holds a
             # queue's scheduler lock moves its due jobs; the others take over when it lapses.
             w.work(burst=burst, with_scheduler=True, logging_level=env("LOG_LEVEL", "INFO"))

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import structlog
 from redis import Redis
-from rq import Queue, Retry, Worker
+from rq import Queue, Retry, SimpleWorker, Worker
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
+from rq.worker.base import BaseWorker
 
 from shared.observability import bind_job_context, bound_request_id, clear_job_context
 
 QUEUES = ("commissioning", "scoring", "gateway")
+# Queues of many short jobs, run without a fork per job (NoForkWorker); the others' jobs can be
+# long or large (a close, an assessment) and keep rq's work horse.
+NO_FORK_QUEUES = ("gateway",)
 DEFAULT_RETRY = (5, (2, 10, 30, 60, 120))  # max, intervals in seconds
 DEFAULT_JOB_TIMEOUT = 600
 # rq keeps a busy job in the started registry until its last heartbeat + the worker's
@@ -47,9 +52,9 @@ class JobContextQueue(Queue):
         return result
 
 
-class JobContextWorker(Worker):
-    """An rq worker dequeuing through JobContextQueue, which forgets a job's context once the
-    job is done (so its own idle and shutdown lines do not carry the last job's ids)."""
+class _JobContext:
+    """Dequeue through JobContextQueue and forget a job's context once the job is done (so the
+    worker's own idle and shutdown lines do not carry the last job's ids)."""
 
     queue_class = JobContextQueue
 
@@ -58,6 +63,55 @@ class JobContextWorker(Worker):
             super().execute_job(job, queue)
         finally:
             clear_job_context()
+
+
+class JobContextWorker(_JobContext, Worker):
+    """rq's forking worker: a work horse per job, for long jobs (a close's assessment)."""
+
+
+class NoForkWorker(_JobContext, SimpleWorker):
+    """rq's worker without a fork per job, for many short jobs (the gateway's notices): a
+    fork, a fresh database connection and the horse's teardown cost more than the job.
+
+    rq's SimpleWorker sends no heartbeat while a job runs and so keeps it in the started
+    registry for the job's whole timeout; a heartbeat thread here renews it every monitoring
+    interval, as the forking worker's monitor loop does, so the janitor's abandonment rule
+    (docs/deploy.md) is the same for both kinds of worker.
+    """
+
+    get_heartbeat_ttl = BaseWorker.get_heartbeat_ttl  # monitoring interval + 60, as forking
+
+    def execute_job(self, job: Job, queue: Queue) -> None:  # noqa: D102 - rq's hook
+        self._beats_stop = threading.Event()
+        self._beats = threading.Thread(target=self._keep_heartbeats, args=(job,),
+                                       name=f"rq-heartbeat-{job.id}", daemon=True)
+        self._beats.start()
+        try:
+            super().execute_job(job, queue)
+        finally:
+            self._stop_heartbeats()
+
+    def handle_execution_ended(self, job: Job, queue: Queue, heartbeat_ttl: int) -> None:
+        # The job's function has returned or raised: no heartbeat may follow rq's own
+        # bookkeeping, or it would put a finished job back into the started registry.
+        self._stop_heartbeats()
+        super().handle_execution_ended(job, queue, heartbeat_ttl)
+
+    def _keep_heartbeats(self, job: Job) -> None:
+        started = time.monotonic()
+        while not self._beats_stop.wait(self.job_monitoring_interval):
+            try:
+                self.set_current_job_working_time(time.monotonic() - started)
+                self.maintain_heartbeats(job)
+            except Exception as exc:  # Redis away for a moment: the next beat tries again
+                log.warning("heartbeat_failed", job_id=job.id, error=exc.__class__.__name__)
+
+    def _stop_heartbeats(self) -> None:
+        beats = getattr(self, "_beats", None)
+        if beats is not None:
+            self._beats_stop.set()
+            beats.join()
+            self._beats = None
 
 
 def get_queue(name: str, connection: Redis) -> Queue:

@@ -15,3 +15,11 @@ def record(payload: dict) -> str:
 def always_fails(payload: dict) -> None:
     """A job that never succeeds."""
     raise ValueError(f"boom {payload['key']}")
+
+
+def sleep_then_record(payload: dict) -> str:
+    """Take ``seconds`` (so a test can watch a busy worker), then count the run."""
+    import time
+
+    time.sleep(payload["seconds"])
+    return record(payload)

@@ -36,7 +36,7 @@ def wait_for_marker(platform: Platform, name: str, job_prefix: str,
                     timeout: float = 60.0) -> tuple[str, int]:
     """Wait until a job whose id starts with the prefix pauses at ``name``.
 
-    Returns the job id and the pausing process (the rq work horse).
+    Returns the job id and the pausing process (the rq work horse, or a no-fork worker).
     """
     folder = Path(platform.environment()["COPROCURE_FAULT_DIR"])
 
@@ -51,9 +51,10 @@ def wait_for_marker(platform: Platform, name: str, job_prefix: str,
 
 
 def owner_of(platform: Platform, pid: int) -> str:
-    """The name of the platform process whose child ``pid`` is (the worker of a work horse)."""
+    """The platform process running ``pid``'s job: the worker of a work horse, or the worker
+    itself on a queue that runs jobs without a fork (shared.queue.NO_FORK_QUEUES)."""
     parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    return next(name for name, proc in platform.procs.items() if proc.pid == parent)
+    return next(name for name, proc in platform.procs.items() if proc.pid in (pid, parent))
 
 
 def _create_admin(platform: Platform, password: str) -> str:

@@ -23,7 +23,7 @@ from tests import jobsamples
 # The services' jobs plus the samples the queue tests enqueue by name.
 TEST_JOBS: dict[str, Callable[..., Any]] = {
     **{f"tests.jobsamples.{name}": getattr(jobsamples, name)
-       for name in ("record", "always_fails")},
+       for name in ("record", "always_fails", "sleep_then_record")},
     **JOBS,
 }
 JOB_CLASS = registered_job_class(TEST_JOBS)
