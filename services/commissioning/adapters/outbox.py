@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import structlog
@@ -73,6 +74,12 @@ def interested_organisations(session: Session, tender: Tender) -> list[str]:
     return sorted({o for o in [*bids, *asked] if o})
 
 
+@cache
+def _notification_event() -> NotificationEvent:
+    """One schema for every event (a schema builds its fields on creation: per bid, in a rush)."""
+    return NotificationEvent()
+
+
 def emit_notification(session: Session, tender: Tender, event_type: str, key: str,
                       data: dict[str, Any] | None = None) -> str:
     """A ``NotificationEvent`` for the gateway, in the caller's transaction; its job id.
@@ -90,7 +97,7 @@ def emit_notification(session: Session, tender: Tender, event_type: str, key: st
                "tender": {"title": tender.title, "organisation_id": tender.organisation_id,
                           "submission_deadline": rfc3339(deadline) if deadline else None},
                "data": data or {}}
-    NotificationEvent().load(payload)  # a malformed message is our bug: fail before it leaves
+    _notification_event().load(payload)  # a malformed message is our bug: fail before it leaves
     job_id = f"notify-{event_id}"
     add_event(session, outbox, event_type=event_type,
               queue=JOB_QUEUES[RECORD_NOTIFICATION_EVENT], job_name=RECORD_NOTIFICATION_EVENT,

@@ -7,7 +7,6 @@ import json
 from datetime import datetime
 from typing import Any
 
-import rfc8785
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -34,6 +33,7 @@ from services.commissioning.service_layer.read_models import (
     receipt_doc,
 )
 from services.commissioning.service_layer.tenders import deadline_passed, transition
+from shared.canonical import CanonicalizationError, canonical_json
 from shared.db import transaction
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.identity import Identity
@@ -47,8 +47,8 @@ SEALED = NotFound("no bids are visible for this tender")
 def canonical(body: Any) -> bytes:
     """RFC 8785 canonical JSON of the body exactly as parsed (422 if it cannot be)."""
     try:
-        return rfc8785.dumps(body)
-    except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
+        return canonical_json(body)
+    except (CanonicalizationError, TypeError, ValueError) as exc:
         raise Invalid({"_schema": [f"Not canonicalisable JSON: {exc}"]}) from exc
 
 
