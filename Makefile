@@ -26,7 +26,7 @@ PYTEST_WORKERS ?= 2
 test: $(STAMP)
 	@sh tests/browser/install_chromium.sh || echo "chromium not installed: browser tests will skip"
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=30
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
