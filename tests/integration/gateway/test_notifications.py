@@ -183,3 +183,27 @@ def test_report_notices_reach_the_reviewers_and_the_providers_bidders_once_each(
     kinds = [n["kind"] for n in client.get("/api/v1/notifications",
                                            headers=login(provider[0])).json["items"]]
     assert sorted(kinds) == ["report_due", "report_late"]
+
+
+def test_every_follow_takes_the_latest_facts_and_a_cancellation_ends_reminders(gateway,
+                                                                               make_user):
+    """One UPDATE brings every follower's title and deadline up to the latest event (the
+    reminders read them), and a cancellation clears the deadlines of all of them."""
+    ctx = context_from_app(gateway)
+    bidders = [make_user("bidder") for _ in range(3)]
+    for who in bidders:
+        notifications.record_event(ctx, event("BidSubmitted", {
+            "organisation_id": who["organisation"]["id"]}, key=who["id"]))
+
+    def follows():
+        with ctx.session_factory() as session:
+            return sorted((f.tender_title, f.submission_deadline and f.submission_deadline
+                           .isoformat()) for f in session.scalars(select(nt.Follow)))
+
+    assert follows() == [("Community wellbeing", "2030-01-10T12:00:00+00:00")] * 3
+    amended = event("TenderAmended", {"version": 2}, title="Community wellbeing (amended)")
+    amended["tender"]["submission_deadline"] = "2030-01-17T12:00:00Z"
+    notifications.record_event(ctx, amended)
+    assert follows() == [("Community wellbeing (amended)", "2030-01-17T12:00:00+00:00")] * 3
+    notifications.record_event(ctx, event("TenderCancelled", {}, title="Community wellbeing"))
+    assert follows() == [("Community wellbeing", None)] * 3
