@@ -16,6 +16,7 @@ from typing import Any
 
 from services.scoring.domain import wording as w
 from services.scoring.domain import wording_people as wp
+from services.scoring.domain import wording_service as ws
 from shared.methodology import (
     BASELINE_COHORT,
     BASELINE_COMPARISON,
@@ -162,7 +163,7 @@ Decision = tuple[str, str | None, float, list[str]]
 def set_aside_qualifiers(wording: str) -> tuple[str, bool]:
     """The wording without qualifiers and context (R18), and whether any was removed."""
     cleaned = wording
-    for pattern in w.QUALIFIER_RES:
+    for pattern in (*w.QUALIFIER_RES, ws.FSM_RE):
         cleaned = pattern.sub(" ", cleaned)
     return cleaned, cleaned != wording
 
@@ -170,7 +171,7 @@ def set_aside_qualifiers(wording: str) -> tuple[str, bool]:
 def held_period(wording: str) -> bool:
     """A period the status is held for, not a checkpoint ("within 4 weeks", "6 months after").
     A period spent in the status ("after 3 months in paid work") is held whatever precedes it."""
-    if w.HELD_IN_RE.search(wording):
+    if w.HELD_IN_RE.search(wording) or ws.HELD_FREE_RE.search(wording):
         return True
     checkpoints = [m.span() for m in w.CHECKPOINT_RE.finditer(wording)]
     return any(
@@ -181,7 +182,8 @@ def held_period(wording: str) -> bool:
 def _served(wording: str) -> bool:
     """People served (R19), unless the receipt is negated ("students who did not receive the
     intervention" describes a control group)."""
-    return any(not w.NEGATED_RE.search(m.group(0)) for m in wp.SERVED_RE.finditer(wording))
+    return any(not w.NEGATED_RE.search(m.group(0)) and not ws.SERVED_FOR_RE.match(wording, m.end())
+               for m in wp.SERVED_RE.finditer(wording)) or bool(ws.SERVED_MORE_RE.search(wording))
 
 
 def _adverse_avoided(wording: str) -> bool:
@@ -215,30 +217,38 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
     """
     # a status word inside a demand phrase ("temporary accommodation") is not a status held
     status = bool(w.STATUS_RE.search(w.DEMAND_RE.sub(" ", wording)))
-    if w.SATISFACTION_RE.search(wording):
+    if (w.SATISFACTION_RE.search(wording) or ws.WAIT_RE.search(wording)
+            or ws.EXPERIENCE_RE.search(wording)):  # waiting times and experience: model 2.3.0
         return OUTPUT, None, 0.85, [R11]
+    entered = bool(status and w.STATUS_ENTRY_RE.search(wording))
+    if ws.SERVED_COUNT_RE.search(wording) and not entered:  # "Serve 200 individuals" (2.3.0)
+        return ENGAGEMENT, None, 0.8, [R2, R19]
     engaged = bool(w.ENGAGEMENT_RE.search(wording))
     counted = _COUNT_CHANGE_RE.sub(" ", wording)  # "increase the number of …" still counts
     if (w.PLAN_DONE_RE.search(wording) and not engaged
             and not _CHANGE_WORD_RE.search(counted) and not w.SCALE_CHANGE_RE.search(wording)):
         return OUTPUT, None, 0.85, [R15]
-    if w.THINGS_RE.search(wording) or wp.PROVIDER_SIDE_RE.search(wording):
+    if (w.THINGS_RE.search(wording) or wp.PROVIDER_SIDE_RE.search(wording)
+            or ws.PROCESS_RE.search(wording)):
         return OUTPUT, None, 0.85, [R1]
     if w.PROGRAMME_DONE_RE.search(wording):
         return ENGAGEMENT, None, 0.8, [R2]
     sustained = bool(w.SUSTAIN_RE.search(wording))
     entry_first = w.STATUS_ENTRY_FIRST_RE.search(wording)
+    entry_first = entry_first or ws.MOVE_ON_RE.search(wording)
     if entry_first and not w.SUSTAIN_VERB_RE.search(wording[:entry_first.start()]):
         return INTERMEDIATE, None, 0.75, [R3]
     if _adverse_avoided(wording):
         return OUTCOME, HARD, 0.8, [R17]
+    if ws.REPEAT_USE_RE.search(wording):  # coming back to services is demand (model 2.3.0)
+        return OUTCOME, HARD, 0.8, [R16]
     reported = w.SELF_REPORT_RE.search(wording) or w.STATE_HAD_RE.search(wording)
     if _served(wording) and not reported and not (status and (
             w.STATUS_ENTRY_RE.search(wording) or sustained or held_period(wording))):
         # People served or taking part outrank the aim's demand or state words (R19), unless
         # they report a change in themselves ("people attending … feel less isolated").
         return ENGAGEMENT, None, 0.8, [R2, R19]
-    demand = bool(w.DEMAND_RE.search(wording))
+    demand = bool(w.DEMAND_RE.search(wording) or ws.MORE_DEMAND_RE.search(wording))
     taking_part = bool(wp.TAKING_PART_RE.search(wording))
     turned = w.DIRECTION_RE.search(wording) or w.NEGATION_RE.search(wording)  # less, or none
     if demand and turned and not taking_part:

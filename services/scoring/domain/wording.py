@@ -40,7 +40,7 @@ HELD_IN_RE = re.compile(rf"{PERIOD}\s+(?:in|of)\s+(?:\w+\s+){{0,2}}(?:work|emplo
                         r"|accommodation|education|training|tenancy|housing|volunteering)\b", _I)
 # A sustainment verb governing an entry ("sustaining the prevention of homelessness").
 SUSTAIN_VERB_RE = re.compile(r"\b(?:sustain\w*|maintain\w*)\W+(?:\w+\W+){0,2}$", _I)
-NEGATED_RE = re.compile(r"\b(?:not|never|no)\b|n't\b", _I)
+NEGATED_RE = re.compile(r"\b(?:not|never|no(?!\.|\s+of\b))\b|n't\b", _I)
 
 # --- qualifiers and context: removed before the measure is read -------------------------------
 # "(or 4 hours a week for part-time work)", "within 12 months of referral", "16 hours per week",
@@ -72,6 +72,7 @@ QUALIFIER_RES = (
                r"\b[^.]*", _I),
     # who the cohort is, not what is measured: "children who attend", "after participating in …"
     re.compile(r"\b(?:who|that) (?:attend(?:ed|s)?|participate[sd]?|took part|take part"
+               r"|enter(?:ed|s)? (?:the )?(?:programme|program|service|project)"  # model 2.3.0
                r"|are enrolled|were referred|engage[sd]?|set a quit date)\b(?: (?:in|on"
                r"|with) (?:the )?(?:\w+ ){0,3}?"
                r"(?:programme|program|service|sessions?|project))?", _I),
@@ -140,7 +141,10 @@ ACTIVITY_VERB_RE = re.compile(
     r"|recruit\w*|deploy\w*|trained|employ (?:one|\d+)|funded|informed|identified"
     r"|employed on the contract|complete \d[\d,]*|to be apprentices|double the"
     r"|known (?:and understood )?by|adapted|renovated|refurbished|constructed|built|processed"
-    r"|handled|reviewed|logged|recorded|rais\w* awareness|awareness[- ]raising)\b",
+    r"|handled|reviewed|logged"
+    # a count of recorded crimes is the crimes, not the recording (model 2.3.0)
+    r"|recorded(?! (?:\w+ ){0,4}?(?:crimes?|offen[cs]es?|incidents?|abuse|cases|deaths|injur\w*))"
+    r"|rais\w* awareness|awareness[- ]raising)\b",
     _I,
 )
 
@@ -175,7 +179,7 @@ ENGAGEMENT_RE = re.compile(
 STATUS_RE = re.compile(
     r"\b(jobs?|employment|employed|self[- ]employ\w*|work|tenanc\w*|lease|accommodation"
     r"|accomodation|housing|housed"
-    r"|(?<!out-of-)(?<!out of )(?<!nursing )(?<!care )home(?! care| visits?)"
+    r"|(?<!out-of-)(?<!out of )(?<!nursing )(?<!care )home(?! care| visits?| help)"
     r"|rent(?:ing|al) (?:agreement|contract)|business|education|training|apprenticeships?"
     r"|volunteering"
     r"|abstinen\w*|drug[- ]free|alcohol[- ]free|recovery|independent living|independen\w*"
@@ -238,7 +242,9 @@ _STATE = (r"lonel\w*|isolat\w*|well[- ]?being|confiden\w*|anxi\w*|depress\w*|men
           r"|performance (?:\w+ ){0,2}(?:in|on) (?:\w+ ){0,5}?(?:tests?|exams?|subjects?|reading"
           r"|maths)"
           r"|classification of students|proficiency|aspirations?|early years development"
-          r"|good level of development")
+          r"|good level of development"
+          # model 2.3.0: population and relationship states
+          r"|physical activity|connectedness|aware|choices|problems with")
 STATE_CHANGE_RE = re.compile(rf"\b(?:{_UP})\b.*\b(?:{_STATE})\b|\b(?:{_STATE})\b.*\b"
                              r"(?:improv\w*|increas\w*|reduc\w*|gain\w*)\b"
                              rf"|\b(?:not|no longer|free from)\s+(?:\w+\s+)?(?:{_STATE})\b", _I)
@@ -253,7 +259,10 @@ SELF_REPORT_RE = re.compile(
 TEST_RESULT_RE = re.compile(
     r"\b(test results?|achieve (?:a )?level|at (?:\w+ )?level|scores? (?:equal|above|below)"
     r"|attain\w* (?:the )?expected levels?|attainment (?:8 )?scores?"
-    r"|standard deviation)\b", _I,
+    r"|standard deviation"
+    # model 2.3.0: attainment indicators ("NI 73 - % L4+ KS2 English and maths")
+    r"|key stage \d|ks ?[1-5]|l[1-6]\+|levels? of progress|(?:achievement|attainment) gaps?"
+    r"|(?:english|maths?|mathematics)\b[^.]{0,30}\bthreshold)(?!\w)", _I,
 )
 
 # Demand or crisis use, adverse events and objective measures: who changes is the person, and
@@ -301,18 +310,21 @@ DEMAND_RE = re.compile(
 DIRECTION_RE = re.compile(
     r"\b(reduc\w*|less|fewer|decreas\w*|lower\w*|avoid\w*|avert\w*|drop\w*|halt\w*|prevent\w*"
     r"|improv\w*|increas\w*|change|die in|quit\w*|stay\w* out|out of|smaller|cut|fall\w*"
-    r"|declin\w*|sav(?:e|es|ed|ing|ings)|divert\w*)\b",
+    r"|declin\w*|sav(?:e|es|ed|ing|ings)|divert\w*|stop(?:s|ped|ping)?)\b",
     _I,
 )
 NEGATION_RE = re.compile(
-    r"\b(no|not|never|without|avoid\w*|avert\w*|free (?:from|of)|stays? out of|stayed out of"
-    r"|out of|did not|do not|does not|have not|has not)\b",
+    # "No." and "no of" abbreviate "number" (model 2.3.0)
+    r"\b(no(?!\.|\s+of\b)|not|never|without|avoid\w*|avert\w*|free (?:from|of)|stays? out of"
+    r"|stayed out of|out of|did not|do not|does not|have not|has not)\b",
     _I,
 )
 ADVERSE_RE = re.compile(
     r"\b(re-?offend\w*|re-?convict\w*|convict\w*|custody|prison|jail|(?:residential |group "
     r"|foster |out-of-home )?care|care proceedings|homeless\w*|evict\w*|admi(?:tted|ssions?)"
-    r"|hospital|negative indicators?|returning to treatment|incarcerat\w*|arrest\w*)\b",
+    r"|hospital|negative indicators?|returning to treatment|incarcerat\w*|arrest\w*"
+    # model 2.3.0: any further incident, or coming back to the service
+    r"|incidents?|contacted (?:the |our )?(?:\w+ )?(?:services?|team))\b",
     _I,
 )
 
@@ -328,18 +340,18 @@ STATUS_ENTRY_FIRST_RE = re.compile(
     r"(?:school|college|education|university|(?:jobs?|employment|work)(?! (?:\w+ ){0,2}(?:search"
     r"|seeking|assistance|support|programme|program|club|readiness|coach\w*)))"
     r"|(?:prevention|relief|prevent\w*|reliev\w*) (?:\w+ ){0,2}?homeless(?:ness)?"
-    r"|enrol\w* of (?:students|pupils|children)"
+    r"|enrol\w* of (?:\S+ )?(?:students|pupils|children|girls|boys)"
     r"|(?:prevention|relief) (?:and relief )?dut(?:y|ies)"
     r"|homelessness (?:prevent|relie)\w*|viable businesses)\b",
     _I,
 )
 QUALIFICATION_RE = re.compile(
-    r"\b(qualifications?|gcses?|nvq|nqf|diplomas?|certificates?|certification|licen[sc]ed"
+    r"\b(qualifications?|credentials?|gcses?|nvq|nqf|diplomas?|certificates?|certification|licen[sc]ed"
     r"|accredited|pass grade|sign(?:ed|s)?[- ]off|award (?:has been |was )?achieved"
     r"|(?:higher education|college|university|degree|further education) course)\b", _I)
 # Leaving care for one's family is less use of care (LABELLING.md: reunification is hard).
 EXIT_CARE_RE = re.compile(r"\b(reunif\w*|restor\w* (?:\w+ ){0,5}famil\w*"
-                          r"|restorations? from (?:\w+ )?care)\b", _I)
+                          r"|restorations? from (?:\w+ )?care|restoration rates?)\b", _I)
 # Earnings are employment held (LABELLING.md rule 6): "Earns £768", "increased earnings".
 EARNINGS_RE = re.compile(r"\b(earn(?:s|ed|ings)|(?:net |household |personal )?income (?:increase"
                          r"|rise|gain)|(?:increas\w*|higher|improv\w*"

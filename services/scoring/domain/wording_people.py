@@ -18,7 +18,10 @@ DEFINITION_RE = re.compile(
     r"\b(?:measured as|defined (?:as|by)|operationali[sz]ed (?:as|by))\s", _I)
 # The provider's own operation, resources and material handled: never a change in a person.
 PROVIDER_SIDE_RE = re.compile(
-    r"\b(fidelity|adherence|staffing(?: levels?)?|service availability|utili[sz]ation"
+    r"\b(fidelity|adherence|staffing(?: levels?)?|service availability"
+    # a person's use of crisis services is demand, not the provider's utilisation (model 2.3.0)
+    r"|utili[sz]ation(?! of (?:the )?(?:[\w']+ ){0,3}?(?:emergency|crisis|psychiatric|acute"
+    r"|hospital))"
     r"|throughput|(?:tonnes|tons|volume|sqm|area of land)\b"
     r"|(?:voluntary|volunteering) hours|hours (?:\w+ ){0,2}volunteering|hours supporting"
     r"|donat\w*|in[- ]kind contributions?|(?:school|college) (?:and college )?visits"

@@ -20,9 +20,13 @@ from services.scoring.domain.classifier import (
     R9,
     R10,
     R11,
+    R12,
     R13,
     R14,
     R14_NOT_TRUSTED,
+    R16,
+    R17,
+    R19,
     classify_commitment,
 )
 from tests.support.builders import outcome_commitment
@@ -484,3 +488,95 @@ def test_a_status_word_inside_a_crisis_phrase_is_not_a_status():
 def test_2_2_0_error_kinds(statement, label, outcome_type):
     result = classify_commitment({"statement": statement, "declared_level": "outcome"})
     assert (result.label, result.outcome_type) == (label, outcome_type), result.rules
+
+
+# --- model 2.3.0: the kinds of error found on held-out v6 and v7 --------------------------------
+# Wordings written for these tests, not corpus items: each kind is a general rule.
+
+
+@pytest.mark.parametrize(
+    ("statement", "label", "outcome_type", "rule"),
+    [
+        # waiting-time standards, however worded, measure how fast the service acts (R11)
+        ("No more than 10% of clients should wait over three weeks for counselling", "output",
+         None, R11),
+        ("Percentage of patients with a referral-to-treatment time under 12 weeks", "output",
+         None, R11),
+        ("Clients offered an appointment date that falls within ten days", "output", None, R11),
+        ("Patients discharged within 6 hours of arrival at the urgent treatment centre",
+         "output", None, R11),
+        ("Complaints completed within 20 working days", "output", None, R11),
+        ("Children seen by a school nurse within 2 months of moving school", "output", None,
+         R11),
+        ("Patients' perception of support", "output", None, R11),
+        ("Better quality of patient experience", "output", None, R11),
+        # a starting status checked a month after diagnosis stays a status, not a waiting time
+        ("Starts housing support: tenant must be seen for support within 1 month of allocation",
+         "intermediate_outcome", None, R3),
+        # the service's process, recording, compliance, standards, costs and stock (R1)
+        ("Safeguarding concerns recorded with a body map", "output", None, R1),
+        ("Residents having their outcomes recorded at each review", "output", None, R1),
+        ("Patients having a falls risk assessment on admission", "output", None, R1),
+        ("Compliance with safeguarding recording standards", "output", None, R1),
+        ("Increase the conviction rate for hate crime", "output", None, R1),
+        ("Teachers in receipt of trauma-informed training", "output", None, R1),
+        ("Providers meeting the local quality standards", "output", None, R1),
+        ("Sessions should last at least one hour", "output", None, R1),
+        ("Cost per learner supported", "output", None, R1),
+        ("Hours of befriending provided to older people", "output", None, R1),
+        ("More referrals to debt advice services", "output", None, R1),
+        ("Number of new homes completions", "output", None, R1),
+        ("Empty properties brought back into use", "output", None, R1),
+        ("No. of meals on wheels hours provided", "output", None, R1),
+        # people the provider serves, reaches or receives are engagement (R19)
+        ("Serve 80 care leavers each year", "engagement", None, R19),
+        ("Offer tenancy support services to 120 households", "engagement", None, R19),
+        ("Our volunteers support over 300 older people", "engagement", None, R19),
+        ("Number of carers in receipt of respite services", "engagement", None, R19),
+        ("Young people presenting for sexual health screening", "engagement", None, R19),
+        ("Members having received coaching from a club", "engagement", None, R19),
+        # … unless a status is entered in the same wording
+        ("Support 40 refugees into employment", "intermediate_outcome", None, R3),
+        # coming back to services, and poverty, incidents and crimes, are demand (R16, R17)
+        ("Clients housed who returned to homelessness services", "unverifiable_outcome",
+         "hard", R16),
+        ("Families who have not contacted the team again within a year", "unverifiable_outcome",
+         "hard", R17),
+        ("Fewer incidents reported by tenants", "unverifiable_outcome", "hard", R16),
+        ("Reduce the share of older people living in poverty", "unverifiable_outcome", "hard",
+         R16),
+        ("Number of recorded knife crimes", "unverifiable_outcome", "hard", R16),
+        ("Prevent re-referrals to children's social care", "unverifiable_outcome", "hard", R16),
+        ("Reduce the utilisation of crisis mental health services", "unverifiable_outcome",
+         "hard", R16),
+        ("Lower drug or alcohol intake", "unverifiable_outcome", "hard", R16),
+        ("Older people admitted as an emergency more than once", "unverifiable_outcome", "hard",
+         R16),
+        ("Families supported in preventing eviction", "unverifiable_outcome", "hard", R16),
+        # an area's poverty describes who is served, not what changes
+        ("More first-time parents served in wards with high levels of poverty", "engagement",
+         None, R2),
+        # population states and attainment indicators are soft outcomes (R12)
+        ("Pupils making 3 levels of progress in KS3 maths", "unverifiable_outcome", "soft", R12),
+        ("Narrow the attainment gap for looked after children", "unverifiable_outcome", "soft",
+         R12),
+        ("More adults meeting physical activity guidelines", "unverifiable_outcome", "soft", R12),
+        ("Fewer problems with neighbours", "unverifiable_outcome", "soft", R12),
+        ("Community connectedness", "unverifiable_outcome", "soft", R12),
+        # a drug-free period is held; moving on and credentials are statuses entered
+        ("Alcohol free 60 days before discharge", "unverifiable_outcome", "hard", R4),
+        ("Residents who made a positive move on", "intermediate_outcome", None, R3),
+        ("Credential attainment", "intermediate_outcome", None, R3),
+        ("Increase enrolment of out-of-school boys", "intermediate_outcome", None, R3),
+    ],
+)
+def test_2_3_0_error_kinds(statement, label, outcome_type, rule):
+    result = classify_commitment({"statement": statement, "declared_level": "outcome"})
+    assert (result.label, result.outcome_type) == (label, outcome_type), result.rules
+    assert rule in result.rules
+
+
+def test_no_abbreviating_number_is_not_a_negation():
+    # "No. of home help hours" counts hours; it does not say no care was needed (model 2.3.0)
+    result = classify_commitment({"statement": "No. of home care hours provided"})
+    assert result.label == "output" and R1 in result.rules

@@ -1,9 +1,10 @@
 """The classifier against the labelled corpus of real commitments (tests/data/outcome_corpus).
 
 Rules are tuned on development data; each held-out split was labelled and committed before the
-classifier ran on it, measured once, and only then (for held-out v1 to v5) read and used for
-tuning. Held-out v6 and v7 are not tuned on. The floors are the figures model 2.2.0 reaches
-(docs/scoring.md §3.4), so a rule change that lowers them fails.
+classifier ran on it, measured once, and only then (for held-out v1 to v7) read and used for
+tuning. Held-out v6 and v7 were measured once with 2.2.0 and then tuned on for 2.3.0; held-out v8
+is not tuned on. The floors are the figures model 2.3.0 reaches (docs/scoring.md §3.4), so a rule
+change that lowers them fails.
 """
 
 from __future__ import annotations
@@ -29,31 +30,32 @@ CORPUS = load("all")
 DEV, HELDOUT = load("dev"), load("heldout")  # dev = train + held-out v1 (merged after one use)
 HELDOUT_V1, HELDOUT_V3, HELDOUT_V4 = load("heldout_v1"), load("heldout_v3"), load("heldout_v4")
 HELDOUT_V5, HELDOUT_V6, HELDOUT_V7 = load("heldout_v5"), load("heldout_v6"), load("heldout_v7")
+HELDOUT_V8 = load("heldout_v8")
 # everything model 2.2.0's rules were written against (v4 and v5 were read after 2.1.0's one
 # measurement of each)
 TUNED = DEV + HELDOUT + HELDOUT_V3 + HELDOUT_V4 + HELDOUT_V5
-# Held-out v6, labelled and committed before 2.2.0 ran on it, measured once: output items read as
-# outcomes (CQUIN record-keeping and risk assessments, "… within 4 hours of arrival in A&E",
-# crime-recording compliance, a conviction rate, referrals, "quality of healthcare experience").
-# Left as measured: v6 is not tuned on (docs/scoring.md §3.4).
-KNOWN_V6_PROMOTIONS = {"c0949", "c0951", "c0974", "c1001", "c1004", "c1006", "c1019"}
-# Held-out v7 (international pay-for-success measures, HSE and funders' guidance), labelled and
-# committed before 2.2.0 ran on it, measured once: "perception of care", facilities meeting
-# accreditation standards, home help hours provided, a stop smoking service's standards, people
-# served or presenting for treatment read as outcomes.
-KNOWN_V7_PROMOTIONS = {"c1111", "c1120", "c1132", "c1148", "c1158", "c1159", "c1160", "c1187",
-                       "c1188"}
-KNOWN_PROMOTIONS = KNOWN_V6_PROMOTIONS | KNOWN_V7_PROMOTIONS
+# Held-out v6 and v7 were measured once with 2.2.0 (7 and 9 promotions) and then read and tuned on
+# for 2.3.0 (docs/scoring.md §3.4): v6 has none left. v7 keeps c1187, "Individuals successfully
+# completing drug misuse treatment", which its source defines as any planned discharge
+# (engagement), while "successful completion of drug treatment" is otherwise a hard outcome (R16).
+KNOWN_V7_PROMOTIONS = {"c1187"}
+# Held-out v8, labelled and committed before any classifier ran on it and measured once with
+# 2.2.0 and once with 2.3.0: the same two promotions under both, staff "Sickness absence rates"
+# (R16 reads sickness absence as demand) and alcohol brief interventions delivered by NHS Boards
+# (R16 reads "alcohol"). Left as measured: v8 is not tuned on.
+KNOWN_V8_PROMOTIONS = {"c1240", "c1266"}
+KNOWN_PROMOTIONS = KNOWN_V7_PROMOTIONS | KNOWN_V8_PROMOTIONS
 
 
 def test_corpus_size_and_splits():
     assert len(DEV) == 448 and len(HELDOUT_V1) == 147 and len(HELDOUT) == 258
     assert len(HELDOUT_V3) == 151 and len(HELDOUT_V4) == 57 and len(HELDOUT_V5) == 31
-    assert len(HELDOUT_V6) == 122 and len(HELDOUT_V7) == 121
-    assert len(CORPUS) == 1188
+    assert len(HELDOUT_V6) == 122 and len(HELDOUT_V7) == 121 and len(HELDOUT_V8) == 101
+    assert len(CORPUS) == 1289
     groups = {name: {r["source_group"] for r in split} for name, split in
               (("dev", DEV), ("v2", HELDOUT), ("v3", HELDOUT_V3), ("v4", HELDOUT_V4),
-               ("v5", HELDOUT_V5), ("v6", HELDOUT_V6), ("v7", HELDOUT_V7))}
+               ("v5", HELDOUT_V5), ("v6", HELDOUT_V6), ("v7", HELDOUT_V7),
+               ("v8", HELDOUT_V8))}
     names = list(groups)
     for i, a in enumerate(names):  # no source shared between splits
         for b in names[i + 1:]:
@@ -67,13 +69,16 @@ def test_corpus_size_and_splits():
     [
         ("train", 291 / 301, 288 / 301),
         ("heldout_v1", 134 / 147, 133 / 147),
-        ("heldout", 244 / 258, 243 / 258),
+        ("heldout", 245 / 258, 244 / 258),
         ("heldout_v3", 132 / 151, 131 / 151),
         # 2.1.0 measured each once (v4 43/57, v5 20/31); then read and tuned on for 2.2.0
         ("heldout_v4", 55 / 57, 55 / 57),
         ("heldout_v5", 31 / 31, 31 / 31),
-        ("heldout_v6", 75 / 122, 72 / 122),  # measured once, after the last rule change
-        ("heldout_v7", 71 / 121, 70 / 121),  # measured once with 2.2.0, not tuned on
+        # 2.2.0 measured each once (v6 75/122, v7 71/121); then read and tuned on for 2.3.0
+        ("heldout_v6", 117 / 122, 115 / 122),
+        ("heldout_v7", 103 / 121, 101 / 121),
+        # measured once with 2.2.0 (70/101) and once with 2.3.0, not tuned on
+        ("heldout_v8", 71 / 101, 69 / 101),
 
     ],
 )
@@ -84,13 +89,13 @@ def test_agreement_floor(split, label_floor, kind_floor):
 
 
 def test_no_output_or_engagement_the_rules_were_written_against_is_labelled_an_outcome():
-    assert measure(TUNED)["outputs_promoted"] == []
+    assert measure(TUNED + HELDOUT_V6)["outputs_promoted"] == []
 
 
-def test_unseen_promotions_do_not_grow():
-    # The aim is zero; these are the measured held-out v6 and v7 errors (docs/scoring.md §3.4).
-    assert set(measure(HELDOUT_V6)["outputs_promoted"]) <= KNOWN_V6_PROMOTIONS
+def test_known_promotions_do_not_grow():
+    # The aim is zero; these are the measured errors left (docs/scoring.md §3.4).
     assert set(measure(HELDOUT_V7)["outputs_promoted"]) <= KNOWN_V7_PROMOTIONS
+    assert set(measure(HELDOUT_V8)["outputs_promoted"]) <= KNOWN_V8_PROMOTIONS
 
 
 @pytest.mark.parametrize("record", CORPUS, ids=[r["id"] for r in CORPUS])

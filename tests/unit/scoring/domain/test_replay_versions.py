@@ -29,8 +29,11 @@ RECORDED_2_0_0 = json.loads((RUNS / "run_model_2.0.0.json").read_text("utf-8"))
 RECORDED_2_1_0 = json.loads((RUNS / "run_model_2.1.0.json").read_text("utf-8"))
 
 
-def test_model_version_is_2_2_0():
-    assert MODEL_VERSION == "coprocure-scoring/2.2.0"
+def test_model_version_is_2_3_0_and_2_2_0_runs_stay_replayable():
+    from services.scoring.domain.version import RUN_COMPATIBLE_VERSIONS
+
+    assert MODEL_VERSION == "coprocure-scoring/2.3.0"
+    assert "coprocure-scoring/2.2.0" in RUN_COMPATIBLE_VERSIONS
 
 
 def test_a_2_1_0_run_replays_bit_for_bit_on_its_stored_assessments():
