@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.gateway.adapters.tables import Base, metadata
@@ -29,6 +29,9 @@ class Follow(Base):
     tender_title: Mapped[str | None] = mapped_column(String(300), nullable=True)
     submission_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True,
                                                                  index=True)
+    # The most urgent reminder offset (hours) already handled: a tick skips the follow until a
+    # more urgent one is due, instead of asking again about every user's notice.
+    reminded_hours: Mapped[float | None] = mapped_column(Float, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

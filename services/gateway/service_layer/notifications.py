@@ -8,7 +8,7 @@ a delivery already sent is never sent again (docs/architecture.md, "Notification
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -185,11 +185,17 @@ def send_reminders(ctx: Context) -> int:
         return 0
     jobs: list[str] = []
     with transaction(ctx.session_factory) as session:
-        rows = session.scalars(select(Follow).where(Follow.submission_deadline > now)).all()
+        # Only follows inside the widest reminder window that have not had the most urgent
+        # reminder yet; of those, only the ones a more urgent offset has reached since.
+        rows = session.scalars(select(Follow).where(
+            Follow.submission_deadline > now,
+            Follow.submission_deadline <= now + timedelta(hours=max(offsets)),
+            or_(Follow.reminded_hours.is_(None), Follow.reminded_hours > min(offsets)))).all()
         for row in rows:
             hours = rules.due_reminder(row.submission_deadline, now, offsets)
-            if hours is None:
+            if hours is None or (row.reminded_hours is not None and row.reminded_hours <= hours):
                 continue
+            row.reminded_hours = hours
             label = rules.offset_label(hours)
             audience = rules.Audience("deadline_reminder",
                                       f"reminder-{row.tender_id}-{label}",

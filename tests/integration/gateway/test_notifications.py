@@ -3,6 +3,8 @@ letters out (to a maildir, or a refusing SMTP port), mutes, follows, failed deli
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select
 
@@ -207,3 +209,44 @@ def test_every_follow_takes_the_latest_facts_and_a_cancellation_ends_reminders(g
     assert follows() == [("Community wellbeing (amended)", "2030-01-17T12:00:00+00:00")] * 3
     notifications.record_event(ctx, event("TenderCancelled", {}, title="Community wellbeing"))
     assert follows() == [("Community wellbeing", None)] * 3
+
+
+def test_each_deadline_reminder_goes_once_and_a_reminded_follow_costs_nothing_more(
+        gateway, clock, make_user):
+    """Offsets 48 h and 2 h (the default): each follower's users hear of each once; a tick
+    after both went reads no follow at all (it used to ask about every user's notice again,
+    every tick: half a core in a deadline rush)."""
+    from datetime import timedelta
+
+    from sqlalchemy import event as sa_event
+
+    ctx = context_from_app(gateway)
+    assert tuple(ctx.mail["DEADLINE_REMINDER_HOURS"]) == (48.0, 2.0)
+    for who in (make_user("bidder"), make_user("bidder")):
+        notifications.record_event(ctx, event("BidSubmitted", {
+            "organisation_id": who["organisation"]["id"]}, key=who["id"]))
+    deadline = datetime(2030, 1, 10, 12, 0, tzinfo=UTC)
+    assert notifications.send_reminders(ctx) == 0  # nine days ahead
+    clock.now = deadline - timedelta(hours=47)
+    assert notifications.send_reminders(ctx) == 2
+    assert notifications.send_reminders(ctx) == 0
+    clock.now = deadline - timedelta(hours=1)
+    assert notifications.send_reminders(ctx) == 2
+    with ctx.session_factory() as session:
+        engine = session.get_bind()
+        kinds = sorted(n.key for n in session.scalars(select(nt.Notification)))
+    assert kinds == ["reminder-tnd_1-2h"] * 2 + ["reminder-tnd_1-48h"] * 2
+
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        statements.append(" ".join(statement.split()).lower())
+
+    clock.now += timedelta(minutes=1)
+    sa_event.listen(engine, "after_cursor_execute", note)
+    try:
+        assert notifications.send_reminders(ctx) == 0
+    finally:
+        sa_event.remove(engine, "after_cursor_execute", note)
+    selects = [s for s in statements if s.startswith("select")]
+    assert len(selects) == 1 and "from follows" in selects[0]  # no user or notice looked up
