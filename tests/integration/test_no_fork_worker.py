@@ -30,6 +30,11 @@ def job_env(monkeypatch, redis_url):
     monkeypatch.setenv("COPROCURE_TEST_REDIS_URL", redis_url)
 
 
+def no_fork_worker(queue, connection) -> QuietAlarmWorker:
+    return QuietAlarmWorker([queue], connection=connection, serializer=JSONSerializer,
+                            job_class=JOB_CLASS, job_monitoring_interval=MONITORING)
+
+
 def started_score(queue) -> float | None:
     registry = StartedJobRegistry(queue=queue)
     entries = registry.connection.zrange(registry.key, 0, -1, withscores=True)
@@ -40,8 +45,7 @@ def test_a_job_runs_in_the_workers_own_process(redis_conn, job_env):
     queue = get_queue("gateway", redis_conn)
     enqueue_job(queue, "tests.jobsamples.sleep_then_record", {"key": "p", "seconds": 0},
                 job_id="pid-1")
-    worker = QuietAlarmWorker([queue], connection=redis_conn, serializer=JSONSerializer,
-                        job_class=JOB_CLASS, job_monitoring_interval=MONITORING)
+    worker = no_fork_worker(queue, redis_conn)
     run_burst(worker)
     assert int(redis_conn.get("ran:p")) == 1
     assert worker._horse_pid == 0 and os.getpid() == worker.pid  # no work horse was forked
@@ -51,8 +55,7 @@ def test_a_busy_job_is_kept_alive_by_heartbeats_and_leaves_nothing_behind(redis_
     queue = get_queue("gateway", redis_conn)
     enqueue_job(queue, "tests.jobsamples.sleep_then_record", {"key": "h", "seconds": 3.5},
                 job_id="busy-1")
-    worker = QuietAlarmWorker([queue], connection=redis_conn, serializer=JSONSerializer,
-                        job_class=JOB_CLASS, job_monitoring_interval=MONITORING)
+    worker = no_fork_worker(queue, redis_conn)
     # The worker runs on this thread (rq's signal handlers need it); a watcher samples the
     # started registry and runs the janitor meanwhile.
     seen: list[tuple[float, float]] = []
@@ -91,8 +94,7 @@ def test_a_silent_workers_job_is_abandoned_by_the_janitor(redis_conn, job_env):
     """A worker killed mid-job beats no more: its job expires like a forking worker's."""
     queue = get_queue("gateway", redis_conn)
     enqueue_job(queue, "tests.jobsamples.record", {"key": "k"}, job_id="lost-1")
-    worker = QuietAlarmWorker([queue], connection=redis_conn, serializer=JSONSerializer,
-                        job_class=JOB_CLASS, job_monitoring_interval=MONITORING)
+    worker = no_fork_worker(queue, redis_conn)
     job = queue.fetch_job("lost-1")
     worker.prepare_execution(job)
     worker.prepare_job_execution(job)  # registered as started, then the worker "dies"
