@@ -1,14 +1,15 @@
 """A run recorded under an earlier model version replays bit for bit under its own version.
 
-tests/data/scoring_runs/run_model_1.1.0.json was produced by model 1.1.0 (commit 4f81e6c) and
-run_model_2.0.0.json by model 2.0.0 (commit 0169019) and run_model_2.1.0.json by model 2.1.0 (commit
-421e559): the frozen inputs, with the automated
-assessments that version stored, and the output it recorded. Later models re-classify some
-commitments differently (2.1.0 reads the 2.0.0 run's "Support families in the shelters.", declared
-an outcome, as an output; 2.2.0 reads the 2.1.0 run's "Responders … having confidence in managing
-their condition", which 2.1.0 read as activity, as a soft unverifiable outcome), but a run scores
-the stored assessments, never re-classifying, so each
-old run must reproduce exactly.
+tests/data/scoring_runs/run_model_1.1.0.json was produced by model 1.1.0 (commit 4f81e6c),
+run_model_2.0.0.json by model 2.0.0 (commit 0169019), run_model_2.1.0.json by model 2.1.0 (commit
+421e559) and run_model_2.2.0.json by model 2.2.0 (commit 1582100): the frozen inputs, with the
+automated assessments that version stored, and the output it recorded. Later models re-classify
+some commitments differently (2.1.0 reads the 2.0.0 run's "Support families in the shelters.",
+declared an outcome, as an output; 2.2.0 reads the 2.1.0 run's "Responders … having confidence in
+managing their condition", which 2.1.0 read as activity, as a soft unverifiable outcome; 2.3.0
+reads the 2.2.0 run's "Compliance with National Crime Recording Standards.", which 2.2.0 read as
+an unverifiable outcome, as an output), but a run scores the stored assessments, never
+re-classifying, so each old run must reproduce exactly.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ RUNS = Path(__file__).parents[3] / "data/scoring_runs"
 RECORDED = json.loads((RUNS / "run_model_1.1.0.json").read_text("utf-8"))
 RECORDED_2_0_0 = json.loads((RUNS / "run_model_2.0.0.json").read_text("utf-8"))
 RECORDED_2_1_0 = json.loads((RUNS / "run_model_2.1.0.json").read_text("utf-8"))
+RECORDED_2_2_0 = json.loads((RUNS / "run_model_2.2.0.json").read_text("utf-8"))
 
 
 def test_model_version_is_2_3_0_and_2_2_0_runs_stay_replayable():
@@ -34,6 +36,25 @@ def test_model_version_is_2_3_0_and_2_2_0_runs_stay_replayable():
 
     assert MODEL_VERSION == "coprocure-scoring/2.3.0"
     assert "coprocure-scoring/2.2.0" in RUN_COMPATIBLE_VERSIONS
+
+
+def test_a_2_2_0_run_replays_bit_for_bit_on_its_stored_assessments():
+    inputs, output = RECORDED_2_2_0["inputs"], RECORDED_2_2_0["output"]
+    assert output["model_version"] == "coprocure-scoring/2.2.0"
+    stored = inputs["assessments"]["bid-b"]["commitments"][-1]
+    assert (stored["statement"], stored["label"]) == (
+        "Compliance with National Crime Recording Standards.", "unverifiable_outcome")
+    # 2.3.0 reads the service's own process as an output, which would cap bid-b's Q1 at 1; the
+    # replay uses what 2.2.0 stored, so bid-b keeps the unverifiable-outcome cap of 2.
+    now = classify_commitment({"statement": stored["statement"], "declared_level": "outcome"})
+    assert now.label == "output"
+    assert inputs["assessments"]["bid-b"]["caps"][0] == {
+        "criterion_key": "Q1", "max_score": 2,
+        "reason": "an outcome is unverifiable (commitment #2)"}
+    replayed = compute_scoring_run(inputs, output["model_version"])
+    assert replayed == output
+    assert verify_replay(inputs, output["output_sha256"], output["model_version"])
+    assert not verify_replay(inputs, output["output_sha256"])
 
 
 def test_a_2_1_0_run_replays_bit_for_bit_on_its_stored_assessments():
