@@ -35,9 +35,14 @@ def test_redis_outage_loses_nothing(plat):
     world = World(plat)
     assessed = world.publish(6)
     world.submit_bids(assessed)
-    waiting = world.publish(40)  # still open once the first tender is assessed, even on a busy host
     world.wait_for_assessments(assessed["id"], 3, timeout=60)
     world.wait_for_status(assessed["id"], "evaluating")
+    # A tender published while Redis is up (scoring has heard of it) that closes while it is
+    # down; its deadline leaves time for the requests below, even on a busy host.
+    waiting = world.publish(20)
+    wait_until(lambda: count(plat, "scoring", "SELECT count(*) FROM processed_events WHERE "
+                             "event_id LIKE :p", p=f"tender-{waiting['id']}-%") == 1 or None,
+               timeout=30, what="scoring to hear of the waiting tender")
     plat.stop("redis")
 
     # Without Redis the API keeps working: bids, a new tender, a scoring run request, reads.
