@@ -122,6 +122,8 @@ def summarise_profile(raw: Path) -> dict[str, float]:
     counts: collections.Counter[str] = collections.Counter()
     for line in raw.read_text().splitlines():
         stack, _, n = line.rpartition(" ")
+        if not n.isdigit():  # a process frame's command line may hold a line break
+            continue
         label = next((lb for lb, frag in BUCKETS if frag in stack), "other")
         counts[label] += int(n)
     total = sum(counts.values()) or 1
