@@ -2,8 +2,8 @@
 
     python -m bench.classifier_corpus [--split SPLIT] [--misses] [--json]
 
-    SPLIT: heldout_v8 | heldout_v7 | heldout_v6 | heldout_v5 | heldout_v4 | heldout_v3 | heldout
-           | dev | train | heldout_v1 | all
+    SPLIT: heldout_v9 | heldout_v8 | heldout_v7 | heldout_v6 | heldout_v5 | heldout_v4 | heldout_v3
+           | heldout | dev | train | heldout_v1 | all
 
 Splits: `train` and `heldout_v1` (the first held-out split, measured once at 81.0% and then merged
 into development) together are `dev`. `heldout` (v2) and `heldout_v3` were each measured once and
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--split", default="heldout_v6",
                         choices=("train", "heldout_v1", "dev", "heldout", "heldout_v3",
                                  "heldout_v4", "heldout_v5", "heldout_v6", "heldout_v7",
-                                 "heldout_v8", "all"))
+                                 "heldout_v8", "heldout_v9", "all"))
     parser.add_argument("--misses", action="store_true", help="list every disagreement")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
