@@ -153,15 +153,17 @@ def _store_snapshot(session: Session, tender: Tender, data: dict[str, Any],
     if not verified:
         log.warning("snapshot_hash_mismatch", tender_id=tender.id)
     contents = {item["bid_id"]: item["content"] for item in data["bids"]}
-    # One multi-row insert per table: a national tender closes with thousands of bids.
-    session.execute(insert(Bid), [
-        {"id": item["bid_id"], "tender_id": tender.id,
-         "organisation_id": item["organisation_id"],
-         "organisation_name": item.get("organisation_name"), "version": item["version"],
-         "tender_version": item["tender_version"], "submitted_at": item["submitted_at"],
-         "content_sha256": item["content_sha256"], "content": item["content"],
-         "position": position}
-        for position, item in enumerate(data["bids"])])
+    # One multi-row insert per table: a national tender closes with thousands of bids (and
+    # none at all is a close too: an empty insert would write one row of defaults).
+    if data["bids"]:
+        session.execute(insert(Bid), [
+            {"id": item["bid_id"], "tender_id": tender.id,
+             "organisation_id": item["organisation_id"],
+             "organisation_name": item.get("organisation_name"), "version": item["version"],
+             "tender_version": item["tender_version"], "submitted_at": item["submitted_at"],
+             "content_sha256": item["content_sha256"], "content": item["content"],
+             "position": position}
+            for position, item in enumerate(data["bids"])])
     system = events.system_actor()
     events.record(session, event_type=events.BIDS_OPENED, tender_id=tender.id,
                   object_type="tender", object_id=tender.id, **system, occurred_at=ctx.clock(),

@@ -128,6 +128,17 @@ def test_a_run_that_cannot_be_computed_is_failed_not_retried(scoring):
                     {"bid_id": s.strong}).status_code == 409
 
 
+def test_a_tender_closing_with_no_bids_is_assessed_with_none(scoring):
+    s = Scenario(scoring)
+    s.h.publish(payloads.published(s.doc))
+    s.h.close(payloads.closed(s.doc, []))  # nobody bid: the close still completes
+    assert _count(s.h, Bid) == 0 and _count(s.h, Assessment) == 0
+    assessed = [m for m in s.h.messages() if m["event_type"] == "TenderAssessed"]
+    assert [m["data"]["bids_assessed"] for m in assessed] == [0]
+    with s.h.session_factory() as session:
+        assert session.get(Tender, s.tender_id).status == "evaluating"
+
+
 def test_a_closing_that_arrives_before_the_publication_still_assesses(scoring):
     s = Scenario(scoring)
     s.h.close(s.closing)  # no TenderPublished seen (e.g. scoring was down when it was sent)
