@@ -10,6 +10,7 @@ import pytest
 
 from services.demo.client import Client
 from services.demo.contract import DISPUTE, ContractStage
+from shared.waiting import wait_until
 from tests.support.journeys import awarded_demo
 from tests.support.ocds import package_errors
 
@@ -98,10 +99,17 @@ def test_a_contract_through_two_periods_with_co_assessment_dispute_and_validatio
 
     # The auditor sees every step in the log and replays a rating bit for bit.
     auditor = demo.clients["auditor"]
-    events = auditor.get(f"/audit/events?tender_id={demo.tender['id']}&limit=200")["items"]
-    types = {e["event_type"] for e in events}
-    assert {"contract_created", "report_submitted", "report_reviewed", "result_disputed",
-            "dispute_replied", "result_validated", "rating_published"} <= types
+    steps = {"contract_created", "report_submitted", "report_reviewed", "result_disputed",
+             "dispute_replied", "result_validated", "rating_published"}
+
+    def logged() -> set[str] | None:
+        # Each step reaches scoring as its own job; a retried one (e.g. SQLite busy under load)
+        # may land after a later step's rating, so wait for the log rather than read it once.
+        events = auditor.get(f"/audit/events?tender_id={demo.tender['id']}&limit=200")["items"]
+        types = {e["event_type"] for e in events}
+        return types if steps <= types else None
+
+    assert steps <= wait_until(logged, timeout=60, what="every contract step in the audit log")
     replay = auditor.post(f"/performance-ratings/{performance['periods'][0]['id']}/replay")
     assert replay["matches"] is True
 
