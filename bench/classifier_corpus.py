@@ -11,8 +11,9 @@ then read and tuned on for model 2.1.0; `heldout_v4` and `heldout_v5` were each 
 2.1.0 and then read and tuned on for model 2.2.0; `heldout_v6` and `heldout_v7` were built and
 committed before 2.2.0 ran on them, measured once, and then read and tuned on for model 2.3.0;
 `heldout_v8` was built and committed before any classifier ran on it, measured once with 2.2.0
-and once with 2.3.0, and is not tuned on (docs/scoring.md §3.4). Every split was labelled before
-the classifier ran on it.
+and once with 2.3.0, and then read and tuned on for model 2.4.0; `heldout_v9` was built and
+committed before any classifier ran on it, measured once with 2.3.0 and once with 2.4.0, and is
+not tuned on (docs/scoring.md §3.4). Every split was labelled before the classifier ran on it.
 
 Prints agreement on `label` and on kind/outcome_type (verifiability ignored), a confusion matrix
 (rows: expected label, columns: the classifier's) and per-rule precision: for the rule that
@@ -137,7 +138,7 @@ def render(result: Mapping[str, Any], split: str, show_misses: bool) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="heldout_v6",
+    parser.add_argument("--split", default="heldout_v9",
                         choices=("train", "heldout_v1", "dev", "heldout", "heldout_v3",
                                  "heldout_v4", "heldout_v5", "heldout_v6", "heldout_v7",
                                  "heldout_v8", "heldout_v9", "all"))

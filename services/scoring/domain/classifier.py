@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from services.scoring.domain import wording as w
+from services.scoring.domain import wording_measure as wm
 from services.scoring.domain import wording_people as wp
 from services.scoring.domain import wording_service as ws
 from shared.methodology import (
@@ -163,9 +164,12 @@ Decision = tuple[str, str | None, float, list[str]]
 def set_aside_qualifiers(wording: str) -> tuple[str, bool]:
     """The wording without qualifiers and context (R18), and whether any was removed."""
     cleaned = wording
-    for pattern in (*w.QUALIFIER_RES, ws.FSM_RE):
+    for pattern in (*w.QUALIFIER_RES, ws.FSM_RE, *wm.QUALIFIER_24_RES):
         cleaned = pattern.sub(" ", cleaned)
-    return cleaned, cleaned != wording
+    if cleaned == wording:
+        return cleaned, False
+    # the words either side of a removed qualifier are read together again (model 2.4.0)
+    return re.sub(r"[ \t]{2,}", " ", cleaned), True
 
 
 def held_period(wording: str) -> bool:
@@ -187,9 +191,11 @@ def _served(wording: str) -> bool:
 
 
 def _adverse_avoided(wording: str) -> bool:
-    """A negation governing an adverse event within a few words: "no reoffending"."""
+    """A negation governing an adverse event within a few words: "no reoffending", "no new
+    technical violations" (breaches: model 2.4.0)."""
     for neg in w.NEGATION_RE.finditer(wording):
-        if w.ADVERSE_RE.search(wording[neg.end(): neg.end() + 60]):
+        window = wording[neg.end(): neg.end() + 60]
+        if w.ADVERSE_RE.search(window) or wm.BREACH_RE.search(window):
             return True
     return False
 
@@ -197,9 +203,12 @@ def _adverse_avoided(wording: str) -> bool:
 def _soft_rules(wording: str) -> list[str]:
     """R9/R10/R12 evidence that a person's state changed on a scale or as they report it."""
     state = (w.STATE_CHANGE_RE.search(wording) or w.SELF_REPORT_RE.search(wording)
-             or w.STATE_HAD_RE.search(wording) or w.TEST_RESULT_RE.search(wording))
-    hits = ((R9, w.INSTRUMENT_RE.search(wording)), (R10, w.SCALE_CHANGE_RE.search(wording)),
-            (R12, state))
+             or w.STATE_HAD_RE.search(wording) or w.TEST_RESULT_RE.search(wording)
+             or wm.FEEL_RE.search(wording) or wm.DEVELOPMENT_RE.search(wording))
+    # model 2.4.0: a population instrument (GHQ-12); a state measured at entry and again at exit
+    instrument = w.INSTRUMENT_RE.search(wording) or wm.INSTRUMENT_24_RE.search(wording)
+    scale = w.SCALE_CHANGE_RE.search(wording) or wm.ENTRY_EXIT_RE.search(wording)
+    hits = ((R9, instrument), (R10, scale), (R12, state))
     return [rule for rule, hit in hits if hit]
 
 
@@ -216,28 +225,35 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
     period is filled in; an indicator's name yields to a structured sustainment period.
     """
     # a status word inside a demand phrase ("temporary accommodation") is not a status held
-    status = bool(w.STATUS_RE.search(w.DEMAND_RE.sub(" ", wording)))
+    status = bool(w.STATUS_RE.search(w.DEMAND_RE.sub(" ", wm.DEMAND_24_RE.sub(" ", wording)))
+                  or wm.LABOUR_STATUS_RE.search(wording))
+    if wm.WORKFORCE_ABSENCE_RE.fullmatch(wording):  # the organisation's own staff (2.4.0)
+        return OUTPUT, None, 0.6, [R1]
     if (w.SATISFACTION_RE.search(wording) or ws.WAIT_RE.search(wording)
             or ws.EXPERIENCE_RE.search(wording)):  # waiting times and experience: model 2.3.0
         return OUTPUT, None, 0.85, [R11]
     entered = bool(status and w.STATUS_ENTRY_RE.search(wording))
     if ws.SERVED_COUNT_RE.search(wording) and not entered:  # "Serve 200 individuals" (2.3.0)
         return ENGAGEMENT, None, 0.8, [R2, R19]
-    engaged = bool(w.ENGAGEMENT_RE.search(wording))
+    engaged = bool(w.ENGAGEMENT_RE.search(wording) or wm.USE_24_RE.search(wording))
     counted = _COUNT_CHANGE_RE.sub(" ", wording)  # "increase the number of …" still counts
-    if (w.PLAN_DONE_RE.search(wording) and not engaged
+    if ((w.PLAN_DONE_RE.search(wording) or wm.SUBJECT_TO_REVIEW_RE.search(wording)) and not engaged
             and not _CHANGE_WORD_RE.search(counted) and not w.SCALE_CHANGE_RE.search(wording)):
         return OUTPUT, None, 0.85, [R15]
     if (w.THINGS_RE.search(wording) or wp.PROVIDER_SIDE_RE.search(wording)
-            or ws.PROCESS_RE.search(wording)):
+            or ws.PROCESS_RE.search(wording) or wm.PROVIDER_ACTS_RE.search(wording)
+            or wm.ORGANISATIONS_RE.search(wording)):
         return OUTPUT, None, 0.85, [R1]
     if w.PROGRAMME_DONE_RE.search(wording):
         return ENGAGEMENT, None, 0.8, [R2]
     sustained = bool(w.SUSTAIN_RE.search(wording))
     entry_first = w.STATUS_ENTRY_FIRST_RE.search(wording)
-    entry_first = entry_first or ws.MOVE_ON_RE.search(wording)
+    entry_first = (entry_first or ws.MOVE_ON_RE.search(wording)
+                   or wm.ATTENDING_ETE_RE.search(wording))
     if entry_first and not w.SUSTAIN_VERB_RE.search(wording[:entry_first.start()]):
         return INTERMEDIATE, None, 0.75, [R3]
+    if wm.SEQUEL_RE.search(wording) and wm.SHORT_TERM_RE.search(wording):
+        return INTERMEDIATE, None, 0.75, [R3]  # the sequel of short-term support (2.4.0)
     if _adverse_avoided(wording):
         return OUTCOME, HARD, 0.8, [R17]
     if ws.REPEAT_USE_RE.search(wording):  # coming back to services is demand (model 2.3.0)
@@ -248,22 +264,26 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
         # People served or taking part outrank the aim's demand or state words (R19), unless
         # they report a change in themselves ("people attending … feel less isolated").
         return ENGAGEMENT, None, 0.8, [R2, R19]
-    demand = bool(w.DEMAND_RE.search(wording) or ws.MORE_DEMAND_RE.search(wording))
+    demand = bool(w.DEMAND_RE.search(wording) or ws.MORE_DEMAND_RE.search(wording)
+                  or wm.DEMAND_24_RE.search(wording))
     taking_part = bool(wp.TAKING_PART_RE.search(wording))
     turned = w.DIRECTION_RE.search(wording) or w.NEGATION_RE.search(wording)  # less, or none
     if demand and turned and not taking_part:
         return OUTCOME, HARD, 0.8, [R16]
-    if w.EXIT_CARE_RE.search(wording):  # back with the family: less use of care
+    if w.EXIT_CARE_RE.search(wording) or wm.KEPT_TOGETHER_RE.search(wording):  # less care
         return OUTCOME, HARD, 0.75, [R16]
     if status and (sustained or held_period(wording)):
         return OUTCOME, HARD, 0.85 if structured_sustain else 0.8, [R3, R4]
     if w.EARNINGS_RE.search(wording):  # earnings are employment held (LABELLING.md rule 6)
         return OUTCOME, HARD, 0.75, [R3, R4]
-    if w.QUALIFICATION_RE.search(wording):
+    if w.QUALIFICATION_RE.search(wording) or wm.QUALIFIED_LEVEL_RE.search(wording):
         return INTERMEDIATE, None, 0.75, [R3]
     soft = _soft_rules(wording)
     if soft and taking_part and R9 not in soft and R10 not in soft:
         soft = []  # a state word beside taking part is the aim, not the measure (R19)
+    if soft == [R12] and demand and not w.TEST_RESULT_RE.search(wording):
+        # "maintain a healthy weight": the objective measure decides, not its adjective (2.4.0)
+        return OUTCOME, HARD, 0.7, [R16, R12]
     if soft:
         base = {R9: 0.75, R10: 0.7, R12: 0.6}[soft[0]]
         return OUTCOME, SOFT, base, soft
@@ -303,6 +323,9 @@ def _base_kind(c: Mapping[str, Any], statement: str, indicator_name: str) -> Dec
                 return OUTCOME, SOFT, 0.85, [R9]
             continue
         cleaned, qualified = set_aside_qualifiers(wording)
+        links = wm.CHAIN_RE.split(cleaned)
+        if len(links) > 1:  # "…; of that the percentage of …": the last link is the measure
+            cleaned, qualified = links[-1], True
         decision, defined = None, wp.DEFINITION_RE.search(cleaned)
         if defined:  # the operational definition is the measure; the title is the aim
             decision = _read(cleaned[defined.end():], structured_sustain, wording is statement)

@@ -79,7 +79,7 @@ QUALIFIER_RES = (
     # who the cohort is by the service they had: "people who complete … treatment", "patients who
     # have accessed … services in the past month"; the measure is what is said of them next
     re.compile(r"\b(?:who|that) (?:have |has |had )?(?:been )?(?:complet\w*|access\w*|receiv\w*"
-               r"|finish\w*|us(?:e|ed|es|ing)) (?:\w+ ){0,4}?(?:treatment|services?|programme"
+               r"|finish\w*|us(?:e|ed|es|ing)) (?:[\w-]+ ){0,4}?(?:treatment|services?|programme"
                r"|program|intervention|support|course)(?: in the (?:past|last) \w+)?", _I),
     re.compile(r"\bafter (?:participating|taking part|finishing|completing|leaving|exiting)"
                r"(?: in)? (?:the |their )?(?:\w+ ){0,4}?(?:programme|program|intervention|service"

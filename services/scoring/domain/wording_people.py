@@ -22,7 +22,9 @@ PROVIDER_SIDE_RE = re.compile(
     # a person's use of crisis services is demand, not the provider's utilisation (model 2.3.0)
     r"|utili[sz]ation(?! of (?:the )?(?:[\w']+ ){0,3}?(?:emergency|crisis|psychiatric|acute"
     r"|hospital))"
-    r"|throughput|(?:tonnes|tons|volume|sqm|area of land)\b"
+    r"|throughput|(?:tonnes|tons|sqm|area of land)\b"
+    # the volume of material or calls handled, not of a person's offending (model 2.4.0)
+    r"|volumes?\b(?! of (?:their |the |his |her )?(?:re-?offend\w*|offen\w*|crimes?|incidents?))"
     r"|(?:voluntary|volunteering) hours|hours (?:\w+ ){0,2}volunteering|hours supporting"
     r"|donat\w*|in[- ]kind contributions?|(?:school|college) (?:and college )?visits"
     r"|visits? conducted|meetings|observations|applications|(?:expert )?(?:business )?advice"
@@ -72,7 +74,9 @@ SERVED_RE = re.compile(
     rf"\b((?:{_PEOPLE})\b(?: \w+){{0,4}}? (?:receiv\w*{_NOT_ADVERSE}|provided with|accessing"
     rf"|accessed|enrolled"
     r"|supported|reached|screened|treated|linked to|initiated on|with a mentor|taking \d|attended"
-    rf"|attending|finishing|given{_NOT_ADVERSE}|offered|met|seen|contacted|visited|advised|assisted)"
+    rf"|attending|finishing|given{_NOT_ADVERSE}|offered|met|seen|contacted|visited|advised|assisted"
+    # people using a service are served (model 2.4.0): "Carers using Social Care"
+    r"|using (?:\w+ )?(?:services?|social care|care|support))"
     r"|set(?:ting|s)? a quit date"
     rf"|receiving (?:a |the )?(?:\w+ ){{0,3}}services?|services? (?:accessed|uptake|take[- ]?up)"
     r"|(?:uptake|take[- ]?up)(?: rate)? of (?:\w+ ){0,2}services?|(?:\w+ )?services? uptake"

@@ -24,8 +24,10 @@ from services.scoring.domain.classifier import (
     R13,
     R14,
     R14_NOT_TRUSTED,
+    R15,
     R16,
     R17,
+    R18,
     R19,
     classify_commitment,
 )
@@ -580,3 +582,76 @@ def test_no_abbreviating_number_is_not_a_negation():
     # "No. of home help hours" counts hours; it does not say no care was needed (model 2.3.0)
     result = classify_commitment({"statement": "No. of home care hours provided"})
     assert result.label == "output" and R1 in result.rules
+
+
+# --- model 2.4.0: the kinds of error found on held-out v8 ------------------------------------
+# Wordings written for these tests, not corpus items: each kind is a general rule.
+
+
+@pytest.mark.parametrize(
+    ("statement", "label", "outcome_type", "rule"),
+    [
+        # the provider as the subject of its own delivery is an output (R1) …
+        ("Health boards to deliver brief interventions in GP practices", "output", None, R1),
+        ("The contractor will establish a peer support network", "output", None, R1),
+        # … but a provider committing to a change in people is read by that change
+        ("The provider will reduce A&E attendances by 20%", "unverifiable_outcome", "hard", R16),
+        # organisations' activity, premises' access, occupancy and a bare sickness rate (R1)
+        ("% of businesses engaging in export activity", "output", None, R1),
+        ("Premises with access to full-fibre broadband", "output", None, R1),
+        ("Bed occupancy rate in the hostel", "output", None, R1),
+        ("Sickness absence levels", "output", None, R1),
+        ("Reduce sickness absence among participants with back pain", "unverifiable_outcome",
+         "hard", R16),
+        # a review the person is subject to is the service's review (R15)
+        ("Tenants in supported housing subject to an annual review", "output", None, R15),
+        # a chained indicator is measured by its last link (R18)
+        ("Adults with a screened need for debt advice; of that the percentage of adults "
+         "attending debt advice", "engagement", None, R18),
+        # the sequel of short-term support is a status at a checkpoint (R3), not R17
+        ("People with no ongoing support needs after a short-term service",
+         "intermediate_outcome", None, R3),
+        # time in crisis accommodation, reports about a family, moves into care, housing
+        # stress and negative drug tests are demand (R16); breaches are adverse events (R17)
+        ("Nights spent in emergency shelter", "unverifiable_outcome", "hard", R16),
+        ("Fewer police call-outs to the family home", "unverifiable_outcome", "hard", R16),
+        ("Older people moving to residential care homes", "unverifiable_outcome", "hard", R16),
+        ("Households in housing stress", "unverifiable_outcome", "hard", R16),
+        ("Negative urine drug screens at three months", "unverifiable_outcome", "hard", R16),
+        ("Children in relative poverty (after housing costs)", "unverifiable_outcome", "hard",
+         R16),
+        ("Volume of reoffending by the cohort", "unverifiable_outcome", "hard", R16),
+        ("Participants with no parole violations within a year", "unverifiable_outcome", "hard",
+         R17),
+        ("Children who stay together with their birth family", "unverifiable_outcome", "hard",
+         R16),
+        # a state measured at entry and exit, felt, or on a population instrument (R10, R12, R9)
+        ("Parenting confidence measured at intake and at exit", "unverifiable_outcome", "soft",
+         R10),
+        ("Young carers feel happier about the future", "unverifiable_outcome", "soft", R12),
+        ("Share of residents with a GHQ-12 score of 4 or more", "unverifiable_outcome", "soft",
+         R9),
+        ("Children at the expected level of development in their reception year",
+         "unverifiable_outcome", "soft", R12),
+        # using or signing up to a service is engagement (R2, R19)
+        ("Library loans per resident", "engagement", None, R2),
+        ("Clients attached to a key worker", "engagement", None, R2),
+        ("Parents who volunteered for the parenting programme", "engagement", None, R2),
+        ("Older people using day care services", "engagement", None, R19),
+        ("Community mental health services (CMHS) uptake", "engagement", None, R2),
+        # attending education, labour-market status and qualification levels are statuses (R3)
+        ("Young offenders attending full-time education", "intermediate_outcome", None, R3),
+        ("Economic inactivity rate among over-50s", "intermediate_outcome", None, R3),
+        ("Adults qualified to level 3 or above", "intermediate_outcome", None, R3),
+        # an objective measure decides over the adjective of a state ("healthy weight") …
+        ("Adults maintaining a healthy weight", "unverifiable_outcome", "hard", R16),
+        # … but an attainment test said of children in care stays a soft outcome
+        ("Children in care reaching level 4 at key stage 2", "unverifiable_outcome", "soft", R12),
+        # the volume the service handles is still its own work (R1)
+        ("Volume of calls handled by the helpdesk", "output", None, R1),
+    ],
+)
+def test_2_4_0_error_kinds(statement, label, outcome_type, rule):
+    result = classify_commitment({"statement": statement, "declared_level": "outcome"})
+    assert (result.label, result.outcome_type) == (label, outcome_type), result.rules
+    assert rule in result.rules

@@ -3,8 +3,9 @@
 Rules are tuned on development data; each held-out split was labelled and committed before the
 classifier ran on it, measured once, and only then (for held-out v1 to v7) read and used for
 tuning. Held-out v6 and v7 were measured once with 2.2.0 and then tuned on for 2.3.0; held-out v8
-is not tuned on. The floors are the figures model 2.3.0 reaches (docs/scoring.md §3.4), so a rule
-change that lowers them fails.
+was measured once with 2.2.0 and once with 2.3.0 and then tuned on for 2.4.0; held-out v9 is not
+tuned on. The floors are the figures model 2.4.0 reaches (docs/scoring.md §3.4), so a rule change
+that lowers them fails.
 """
 
 from __future__ import annotations
@@ -40,12 +41,10 @@ TUNED = DEV + HELDOUT + HELDOUT_V3 + HELDOUT_V4 + HELDOUT_V5
 # completing drug misuse treatment", which its source defines as any planned discharge
 # (engagement), while "successful completion of drug treatment" is otherwise a hard outcome (R16).
 KNOWN_V7_PROMOTIONS = {"c1187"}
-# Held-out v8, labelled and committed before any classifier ran on it and measured once with
-# 2.2.0 and once with 2.3.0: the same two promotions under both, staff "Sickness absence rates"
-# (R16 reads sickness absence as demand) and alcohol brief interventions delivered by NHS Boards
-# (R16 reads "alcohol"). Left as measured: v8 is not tuned on.
-KNOWN_V8_PROMOTIONS = {"c1240", "c1266"}
-KNOWN_PROMOTIONS = KNOWN_V7_PROMOTIONS | KNOWN_V8_PROMOTIONS
+# Held-out v8 was measured once with 2.2.0 and once with 2.3.0 (the same two promotions, staff
+# "Sickness absence rates" and alcohol brief interventions delivered by NHS Boards) and then read
+# and tuned on for 2.4.0: it has none left.
+KNOWN_PROMOTIONS = KNOWN_V7_PROMOTIONS
 
 
 def test_corpus_size_and_splits():
@@ -68,18 +67,21 @@ def test_corpus_size_and_splits():
 @pytest.mark.parametrize(
     ("split", "label_floor", "kind_floor"),
     [
-        ("train", 291 / 301, 288 / 301),
+        ("train", 292 / 301, 289 / 301),
         ("heldout_v1", 134 / 147, 133 / 147),
-        ("heldout", 245 / 258, 244 / 258),
-        ("heldout_v3", 132 / 151, 131 / 151),
+        ("heldout", 247 / 258, 246 / 258),
+        # 2.4.0 reads a bare "Sickness absence rate" (c0792, PHOF) as the organisation's own
+        # workforce, an output: one fewer than 2.3.0's 132, the price of v8's staff-sickness
+        # promotion (c1240, the same words); docs/scoring.md §3.4
+        ("heldout_v3", 131 / 151, 130 / 151),
         # 2.1.0 measured each once (v4 43/57, v5 20/31); then read and tuned on for 2.2.0
-        ("heldout_v4", 55 / 57, 55 / 57),
+        ("heldout_v4", 56 / 57, 56 / 57),
         ("heldout_v5", 31 / 31, 31 / 31),
         # 2.2.0 measured each once (v6 75/122, v7 71/121); then read and tuned on for 2.3.0
         ("heldout_v6", 117 / 122, 115 / 122),
-        ("heldout_v7", 103 / 121, 101 / 121),
-        # measured once with 2.2.0 (70/101) and once with 2.3.0, not tuned on
-        ("heldout_v8", 71 / 101, 69 / 101),
+        ("heldout_v7", 104 / 121, 102 / 121),
+        # measured once with 2.2.0 (70/101) and 2.3.0 (71/101); then read and tuned on for 2.4.0
+        ("heldout_v8", 101 / 101, 101 / 101),
 
     ],
 )
@@ -90,13 +92,12 @@ def test_agreement_floor(split, label_floor, kind_floor):
 
 
 def test_no_output_or_engagement_the_rules_were_written_against_is_labelled_an_outcome():
-    assert measure(TUNED + HELDOUT_V6)["outputs_promoted"] == []
+    assert measure(TUNED + HELDOUT_V6 + HELDOUT_V8)["outputs_promoted"] == []
 
 
 def test_known_promotions_do_not_grow():
     # The aim is zero; these are the measured errors left (docs/scoring.md §3.4).
     assert set(measure(HELDOUT_V7)["outputs_promoted"]) <= KNOWN_V7_PROMOTIONS
-    assert set(measure(HELDOUT_V8)["outputs_promoted"]) <= KNOWN_V8_PROMOTIONS
 
 
 @pytest.mark.parametrize("record", CORPUS, ids=[r["id"] for r in CORPUS])

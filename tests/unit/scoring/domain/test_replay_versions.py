@@ -2,13 +2,16 @@
 
 tests/data/scoring_runs/run_model_1.1.0.json was produced by model 1.1.0 (commit 4f81e6c),
 run_model_2.0.0.json by model 2.0.0 (commit 0169019), run_model_2.1.0.json by model 2.1.0 (commit
-421e559) and run_model_2.2.0.json by model 2.2.0 (commit 1582100): the frozen inputs, with the
+421e559), run_model_2.2.0.json by model 2.2.0 (commit 1582100) and run_model_2.3.0.json by model
+2.3.0 (commit d1d30a7): the frozen inputs, with the
 automated assessments that version stored, and the output it recorded. Later models re-classify
 some commitments differently (2.1.0 reads the 2.0.0 run's "Support families in the shelters.",
 declared an outcome, as an output; 2.2.0 reads the 2.1.0 run's "Responders … having confidence in
 managing their condition", which 2.1.0 read as activity, as a soft unverifiable outcome; 2.3.0
 reads the 2.2.0 run's "Compliance with National Crime Recording Standards.", which 2.2.0 read as
-an unverifiable outcome, as an output), but a run scores the stored assessments, never
+an unverifiable outcome, as an output; 2.4.0 reads the 2.3.0 run's "NHS Boards to sustain and
+embed alcohol brief interventions …", which 2.3.0 read as an unverifiable outcome, as the
+provider's own delivery, an output), but a run scores the stored assessments, never
 re-classifying, so each old run must reproduce exactly.
 """
 
@@ -29,13 +32,33 @@ RECORDED = json.loads((RUNS / "run_model_1.1.0.json").read_text("utf-8"))
 RECORDED_2_0_0 = json.loads((RUNS / "run_model_2.0.0.json").read_text("utf-8"))
 RECORDED_2_1_0 = json.loads((RUNS / "run_model_2.1.0.json").read_text("utf-8"))
 RECORDED_2_2_0 = json.loads((RUNS / "run_model_2.2.0.json").read_text("utf-8"))
+RECORDED_2_3_0 = json.loads((RUNS / "run_model_2.3.0.json").read_text("utf-8"))
 
 
-def test_model_version_is_2_3_0_and_2_2_0_runs_stay_replayable():
+def test_model_version_is_2_4_0_and_2_3_0_runs_stay_replayable():
     from services.scoring.domain.version import RUN_COMPATIBLE_VERSIONS
 
-    assert MODEL_VERSION == "coprocure-scoring/2.3.0"
-    assert "coprocure-scoring/2.2.0" in RUN_COMPATIBLE_VERSIONS
+    assert MODEL_VERSION == "coprocure-scoring/2.4.0"
+    assert {"coprocure-scoring/2.2.0", "coprocure-scoring/2.3.0"} <= set(RUN_COMPATIBLE_VERSIONS)
+
+
+def test_a_2_3_0_run_replays_bit_for_bit_on_its_stored_assessments():
+    inputs, output = RECORDED_2_3_0["inputs"], RECORDED_2_3_0["output"]
+    assert output["model_version"] == "coprocure-scoring/2.3.0"
+    stored = inputs["assessments"]["bid-b"]["commitments"][-1]
+    assert stored["statement"].startswith("NHS Boards to sustain and embed alcohol brief")
+    assert stored["label"] == "unverifiable_outcome"
+    # 2.4.0 reads the provider committing to its own delivery as an output, which would cap
+    # bid-b's Q1 at 1; the replay uses what 2.3.0 stored, so bid-b keeps the cap of 2.
+    now = classify_commitment({"statement": stored["statement"], "declared_level": "outcome"})
+    assert now.label == "output"
+    assert inputs["assessments"]["bid-b"]["caps"][0] == {
+        "criterion_key": "Q1", "max_score": 2,
+        "reason": "an outcome is unverifiable (commitment #2)"}
+    replayed = compute_scoring_run(inputs, output["model_version"])
+    assert replayed == output
+    assert verify_replay(inputs, output["output_sha256"], output["model_version"])
+    assert not verify_replay(inputs, output["output_sha256"])
 
 
 def test_a_2_2_0_run_replays_bit_for_bit_on_its_stored_assessments():
