@@ -46,7 +46,7 @@ def _send(client: Client, path: str, data: bytes, **params) -> httpx.Response:
 
 def test_documents_on_the_tender_and_on_bids_sealed_until_the_deadline(small_limits):
     url = small_limits.url()
-    demo = DemoRun(url, _create_admin(small_limits), deadline_seconds=30)
+    demo = DemoRun(url, _create_admin(small_limits), deadline_seconds=16)
     demo.create_staff()
     demo.register_bidders()
     tender = demo.publish_tender()  # with its specification attached as a draft

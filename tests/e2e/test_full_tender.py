@@ -40,7 +40,7 @@ def _register_bidder(platform, email: str) -> Client:
 @pytest.fixture(scope="module")
 def tender_run(platform, tmp_path_factory):
     """The demo's steps, with checks in between; returns the run for later tests."""
-    demo = DemoRun(platform.url(), _create_admin(platform), deadline_seconds=24)
+    demo = DemoRun(platform.url(), _create_admin(platform), deadline_seconds=16)
     demo.create_staff()
     demo.register_bidders()
     me = demo.clients["evaluator3"].get("/me")

@@ -48,11 +48,11 @@ def _problem(resp, status: int, field: str) -> None:
 
 @pytest.fixture(scope="module")
 def lots_run(platform):
-    demo = DemoRun(platform.url(), _create_admin(platform), deadline_seconds=30)
+    demo = DemoRun(platform.url(), _create_admin(platform), deadline_seconds=16)
     demo.create_staff()
     demo.register_bidders()
     commissioner = demo.clients["commissioner"]
-    body = scenario.tender_body(15, demo.deadline_seconds)
+    body = scenario.tender_body(demo.deadline_seconds * 0.5, demo.deadline_seconds)
     body["title"] = f"Wellbeing service in two lots {demo.suffix}"
     body["lots"] = LOTS
     draft = commissioner.post("/tenders", body)

@@ -81,7 +81,7 @@ def _count(plat, sql: str) -> int:
 
 
 def test_each_letter_reaches_exactly_the_right_people_once(plat, smtp):
-    demo = DemoRun(plat.url(), _admin(plat), deadline_seconds=40)
+    demo = DemoRun(plat.url(), _admin(plat), deadline_seconds=30)
     demo.create_staff()
     demo.register_bidders()
     follower_email, follower = _bidder(plat, demo, "follower")

@@ -58,7 +58,7 @@ def _set_panel(demo: DemoRun, extra: list[str]) -> dict:
 @pytest.fixture(scope="module")
 def awarded(platform, gw, admin, actors) -> dict:
     """One tender taken past its deadline to award; the ids and the principals of both tables."""
-    demo = DemoRun(platform.url(), admin.token, deadline_seconds=40)
+    demo = DemoRun(platform.url(), admin.token, deadline_seconds=16)
     demo.create_staff()
     demo.register_bidders()
     council = demo.users["commissioner"]["organisation"]

@@ -66,7 +66,7 @@ def opened(platform) -> DemoRun:
                     "--password", PASSWORD, "--role", "admin"], env=platform.environment(),
                    check=True, capture_output=True)
     demo = DemoRun(platform.url(), Client(platform.url()).login(email, PASSWORD).token,
-                   deadline_seconds=30)
+                   deadline_seconds=16)
     demo.create_staff()
     demo.register_bidders()
     demo.publish_tender()

@@ -27,7 +27,7 @@ def _actor(demo: DemoRun, name: str, role: str) -> Actor:
 
 @pytest.fixture(scope="module")
 def sealed(platform, gw, admin, actors) -> dict:
-    demo = DemoRun(platform.url(), admin.token, deadline_seconds=30)
+    demo = DemoRun(platform.url(), admin.token, deadline_seconds=16)
     demo.create_staff()
     demo.register_bidders()
     council = demo.users["commissioner"]["organisation"]
