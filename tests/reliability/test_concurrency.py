@@ -55,7 +55,7 @@ def test_concurrent_load_on_sqlite_has_no_lock_errors(plat):
             return world.api.login(email, scenario.PASSWORD)
 
         bidders = list(pool.map(register, range(BIDDERS)))
-        tenders = list(pool.map(lambda _: world.publish(25), range(TENDERS)))
+        tenders = list(pool.map(lambda _: world.publish(12), range(TENDERS)))
         makers = [b["bid"] for b in scenario.BIDDERS]
 
         def submit(job: tuple[int, int]):
