@@ -66,7 +66,8 @@ def run_schemathesis(platform, headers: dict[str, str], tmp_path: Path,
     spec = httpx.get(platform.url() + "/openapi.json", timeout=30).json()
     config = caller_config(spec, role, tmp_path)
     argv = [exe, "--config-file", str(config), "run", platform.url() + "/openapi.json",
-            "--max-examples", "15", "--workers", str(WORKERS), "--request-timeout", "20", "--generation-deterministic",
+            "--max-examples", "15", "--workers", str(WORKERS), "--request-timeout", "20",
+            "--generation-deterministic",
             # What ends the caller's own session or account: the shared actors must outlive the
             # run (tests/security/test_sessions.py and the gateway's account tests cover these).
             "--exclude-path-regex",
