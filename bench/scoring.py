@@ -30,6 +30,7 @@ import psycopg
 from bench.common import Report, header, platform_env, running_platform
 from bench.fixtures import BENCH_ENV, bid_body, staff_client
 from services.demo import scenario
+from shared.contracts import opened_bids_page
 from shared.identity import Identity
 
 
@@ -104,11 +105,21 @@ def close_and_assess(report: Report, extra: dict[str, str], tender_id: str, n: i
 
 
 def _closed_payload(url: str, tender_id: str) -> dict[str, Any] | None:
-    """The TenderClosed payload as delivered (for the in-process baseline)."""
+    """The TenderClosed payload as delivered (for the in-process baseline), with its bids
+    inline (a large close sends them by reference: read from the outbox's blobs)."""
     with psycopg.connect(url) as conn:
-        row = conn.execute("SELECT payload FROM outbox WHERE event_type = 'TenderClosed' "
-                           "AND job_id LIKE %s", (f"assess-{tender_id}-%",)).fetchone()
-    return row[0] if row else None
+        row = conn.execute("SELECT payload, job_id FROM outbox WHERE event_type = "
+                           "'TenderClosed' AND job_id LIKE %s",
+                           (f"assess-{tender_id}-%",)).fetchone()
+        if row is None:
+            return None
+        payload, job_id = row
+        if "bids_ref" in payload:
+            pages = dict(conn.execute("SELECT key, body FROM outbox_blobs WHERE job_id = %s",
+                                      (job_id,)).fetchall())
+            payload["bids"] = [bid for page in payload.pop("bids_ref")["pages"]
+                               for bid in opened_bids_page(page, bytes(pages[page["key"]]))[0]]
+    return payload
 
 
 def scoring_run(report: Report, commissioner: Any, extra: dict[str, str], tender_id: str,

@@ -34,6 +34,21 @@ def env_bool(name: str, default: bool = False, environ: dict | None = None) -> b
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def whole_number(given: Any, name: str, default: int) -> int:
+    """A whole-number setting: ``given`` (a config value), else ``COPROCURE_<name>``, else
+    ``default``; a RuntimeError naming the variable if it is not a whole number >= 0."""
+    raw = given if given is not None else env(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise RuntimeError(f"COPROCURE_{name} must be a whole number (it is {raw!r})") from None
+    if value < 0:
+        raise RuntimeError(f"COPROCURE_{name} must not be negative (it is {value})")
+    return value
+
+
 def var_dir(environ: dict | None = None) -> Path:
     """The directory for local state (SQLite files, dev keys, embedded Redis)."""
     return Path(env("VAR_DIR", "var", environ)).resolve()

@@ -7,9 +7,11 @@ job that runs twice records its effect once. Job ids use only letters, digits, `
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+import msgspec
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 SCHEMA_VERSION = 1
 
@@ -87,11 +89,29 @@ class OpenedBid(Schema):
     lot_key = fields.String(allow_none=True, load_default=None)  # absent without lots
 
 
+class SnapshotPage(Schema):
+    """One page of a large close's opened bids: a JSON array of ``OpenedBid`` objects, staged
+    in Redis under ``key`` by commissioning's outbox relay."""
+
+    key = fields.String(required=True, validate=validate.Regexp(r"^coprocure:snapshot:"))
+    sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    bids = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class OpenedBidsReference(Schema):
+    """Where a large close's opened bids are, in order: ``count`` bids in ``pages``."""
+
+    count = fields.Integer(required=True, validate=validate.Range(min=0))
+    pages = fields.List(fields.Nested(SnapshotPage), required=True)
+
+
 class TenderClosed(_Payload):
     """commissioning → scoring (``assess_tender``): the frozen criteria and every opened bid.
 
     Job id ``assess-{tender_id}-{snapshot_sha256[:32]}``; ``snapshot_sha256`` is the SHA-256 of
-    the RFC 8785 canonical JSON of ``{"tender": ..., "bids": ...}``.
+    the RFC 8785 canonical JSON of ``{"tender": ..., "bids": ...}``. The bids come inline
+    (``bids``) or, for a close with many, by reference (``bids_ref``: pages staged in Redis;
+    docs/architecture.md, "Events by reference"), never both.
     """
 
     event_type = fields.String(required=True, validate=validate.Equal("TenderClosed"))
@@ -100,7 +120,52 @@ class TenderClosed(_Payload):
     opened_at = fields.String(required=True)
     snapshot_sha256 = fields.String(required=True)
     tender = fields.Dict(required=True)
-    bids = fields.List(fields.Nested(OpenedBid), required=True)
+    bids = fields.List(fields.Nested(OpenedBid))
+    bids_ref = fields.Nested(OpenedBidsReference)
+
+    @validates_schema
+    def _bids_one_way(self, data: dict[str, Any], **_: Any) -> None:
+        if ("bids" in data) == ("bids_ref" in data):
+            raise ValidationError("give either bids or bids_ref", "bids")
+
+
+SNAPSHOT_PAGE_BIDS = 500  # ~2.5 MB of ~5 KB bids per page
+
+
+def snapshot_pages(snapshot_sha256: str, bids: list[dict[str, Any]],
+                   page_bids: int = SNAPSHOT_PAGE_BIDS) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """A close's opened bids as ``(bids_ref, {key: page bytes})`` for ``TenderClosed``."""
+    ref: dict[str, Any] = {"count": len(bids), "pages": []}
+    blobs: dict[str, bytes] = {}
+    for index, start in enumerate(range(0, len(bids), page_bids)):
+        page = bids[start:start + page_bids]
+        body = msgspec.json.encode(page)
+        key = f"coprocure:snapshot:{snapshot_sha256}:{index}"
+        ref["pages"].append({"key": key, "sha256": hashlib.sha256(body).hexdigest(),
+                             "bids": len(page)})
+        blobs[key] = body
+    return ref, blobs
+
+
+def opened_bids_page(page: dict[str, Any], body: bytes | None
+                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One staged page's bids as sent (for the snapshot hash) and as loaded, checked against
+    its reference (``ValueError`` naming the page if it is missing, altered or not what the
+    reference says)."""
+    if body is None:
+        raise ValueError(f"snapshot page {page['key']} is not in Redis (expired or lost)")
+    if hashlib.sha256(body).hexdigest() != page["sha256"]:
+        raise ValueError(f"snapshot page {page['key']} does not match its sha256")
+    try:
+        raw = msgspec.json.decode(body)
+        loaded = OpenedBid(many=True).load(raw)
+    except (msgspec.DecodeError, ValidationError) as exc:
+        raise ValueError(f"snapshot page {page['key']} is not a list of opened bids: "
+                         f"{exc}") from exc
+    if len(loaded) != page["bids"]:
+        raise ValueError(f"snapshot page {page['key']} holds {len(loaded)} bids, not "
+                         f"{page['bids']}")
+    return raw, loaded
 
 
 class RunScoringRequested(_Payload):

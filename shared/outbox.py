@@ -14,10 +14,12 @@ from sqlalchemy import (
     JSON,
     Column,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
+    insert,
     select,
     update,
 )
@@ -29,6 +31,10 @@ from shared.queue import enqueue_job, get_queue
 from shared.time import now
 
 log = structlog.get_logger("coprocure.outbox")
+BLOBS = "outbox_blobs"
+# A staged blob outlives the longest retry schedule of the job that reads it (docs/architecture.md,
+# "Events by reference"); Redis forgets it after that, the outbox keeps it.
+BLOB_TTL_SECONDS = 7 * 24 * 3600
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -51,9 +57,24 @@ def outbox_table(metadata: MetaData) -> Table:
     )
 
 
+def outbox_blobs_table(metadata: MetaData) -> Table:
+    """Large parts of an outbox event, kept beside it (add it next to ``outbox_table``): the
+    relay stages each in Redis under its key just before it enqueues the job, so the job itself
+    carries only the keys (a national tender's opened bids are tens of megabytes)."""
+    return Table(
+        BLOBS,
+        metadata,
+        Column("job_id", String(200), primary_key=True),
+        Column("key", String(200), primary_key=True),
+        Column("body", LargeBinary, nullable=False),
+    )
+
+
 def add_event(session: Session, table: Table, *, event_type: str, queue: str, job_name: str,
-              job_id: str, payload: dict[str, Any]) -> str:
-    """Write an event row in the caller's transaction (commit is the caller's)."""
+              job_id: str, payload: dict[str, Any],
+              blobs: dict[str, bytes] | None = None) -> str:
+    """Write an event row (and its blobs, by key) in the caller's transaction (commit is the
+    caller's)."""
     existing = session.execute(select(table.c.id).where(table.c.job_id == job_id)).scalar()
     if existing:
         return existing
@@ -62,7 +83,33 @@ def add_event(session: Session, table: Table, *, event_type: str, queue: str, jo
         id=event_id, event_type=event_type, queue=queue, job_name=job_name, job_id=job_id,
         payload=payload, created_at=now(), sent_at=None, attempts=0,
         request_id=bound_request_id()))
+    if blobs:
+        session.execute(insert(table.metadata.tables[BLOBS]),
+                        [{"job_id": job_id, "key": k, "body": v} for k, v in blobs.items()])
     return event_id
+
+
+def _with_blobs(session_factory: Callable[[], Session], table: Table,
+                job_ids: list[str]) -> set[str]:
+    """Which of these events have blobs (one read of keys only, for the whole batch)."""
+    blobs = table.metadata.tables.get(BLOBS)
+    if blobs is None or not job_ids:
+        return set()
+    with session_factory() as session:
+        return set(session.scalars(select(blobs.c.job_id).where(blobs.c.job_id.in_(job_ids))))
+
+
+def _stage_blobs(session_factory: Callable[[], Session], table: Table, job_id: str,
+                 redis: Redis) -> None:
+    """Put an event's blobs in Redis under their keys (again, on a re-send: the same bytes)."""
+    blobs = table.metadata.tables[BLOBS]
+    with session_factory() as session:
+        rows = session.execute(select(blobs.c.key, blobs.c.body)
+                               .where(blobs.c.job_id == job_id)).all()
+    pipe = redis.pipeline(transaction=False)
+    for key, body in rows:
+        pipe.set(key, bytes(body), ex=BLOB_TTL_SECONDS)
+    pipe.execute()
 
 
 def relay_pending(session_factory: Callable[[], Session], table: Table, redis: Redis,
@@ -74,8 +121,11 @@ def relay_pending(session_factory: Callable[[], Session], table: Table, redis: R
         stmt = stmt.where(table.c.job_id.in_(job_ids))
     with session_factory() as session:
         rows = session.execute(stmt.order_by(table.c.created_at).limit(batch)).mappings().all()
+    staged = _with_blobs(session_factory, table, [row["job_id"] for row in rows])
     for row in rows:
         try:
+            if row["job_id"] in staged:  # the blobs first: the job may start at once
+                _stage_blobs(session_factory, table, row["job_id"], redis)
             enqueue_job(get_queue(row["queue"], redis), row["job_name"], row["payload"],
                         job_id=row["job_id"], request_id=row["request_id"])
         except RedisError as exc:

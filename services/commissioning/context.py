@@ -36,6 +36,8 @@ class Context:
     documents: DocumentStore | None = None
     max_document_bytes: int = 25 * 1024 * 1024
     max_bid_documents_bytes: int = 100 * 1024 * 1024
+    # A close with more opened bids than this hands them to scoring by reference (pages).
+    snapshot_inline_bids: int = 200
 
 
 def context_from_app(app) -> Context:
@@ -51,7 +53,8 @@ def _build(res: Resources, conf: Mapping[str, Any], clock: Clock) -> Context:
                    documents=store_from_settings(conf["DOCUMENT_STORE"], Path(conf["DOCUMENT_DIR"]),
                                                  res.session_factory),
                    max_document_bytes=int(conf["MAX_DOCUMENT_BYTES"]),
-                   max_bid_documents_bytes=int(conf["MAX_BID_DOCUMENTS_BYTES"]))
+                   max_bid_documents_bytes=int(conf["MAX_BID_DOCUMENTS_BYTES"]),
+                   snapshot_inline_bids=int(conf["SNAPSHOT_INLINE_BIDS"]))
 
 
 def _load_settings() -> dict:

@@ -25,7 +25,7 @@ from typing import Any
 
 from services.commissioning.adapters.crypto import master_key_bytes
 from services.commissioning.domain.tenders import Periods
-from shared.config import env, env_bool, secret, var_dir
+from shared.config import env, env_bool, secret, var_dir, whole_number
 from shared.time import now
 
 
@@ -65,5 +65,10 @@ def commissioning_settings(config: dict[str, Any]) -> dict[str, Any]:
     out["DOCUMENT_DIR"] = config.get("DOCUMENT_DIR") or str(var_dir())
     out["MAX_BID_DOCUMENTS_BYTES"] = int(config.get("MAX_BID_DOCUMENTS_BYTES") or env(
         "MAX_BID_DOCUMENTS_BYTES", str(100 * 1024 * 1024)))
+    # A close with more opened bids than this sends them by reference (docs/architecture.md,
+    # "Events by reference"); 0 sends every close by reference.
+    out["SNAPSHOT_INLINE_BIDS"] = whole_number(config.get("SNAPSHOT_INLINE_BIDS"),
+                                               "SNAPSHOT_INLINE_BIDS", 200)
     master_key_bytes(out["MASTER_KEY"])  # fail at start-up, not at the first bid
     return out
+

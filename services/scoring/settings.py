@@ -29,7 +29,7 @@ from services.scoring.domain.ocds_publication import (
     SANDBOX_OCID_PREFIX,
     Publication,
 )
-from shared.config import env, public_url, secret
+from shared.config import env, public_url, secret, whole_number
 from shared.time import now
 
 
@@ -45,23 +45,10 @@ def scoring_settings(config: dict[str, Any]) -> dict[str, Any]:
             or ocds_publication(config.get("PUBLIC_URL") or public_url()),
             "SCORE_REMINDER_HOURS": config.get("SCORE_REMINDER_HOURS")
             or _hours(env("SCORE_REMINDER_HOURS", "72") or ""),
-            "ASSESS_PROCESSES": _count(config.get("ASSESS_PROCESSES"), "ASSESS_PROCESSES",
-                                       default_processes()),
-            "ASSESS_FORK_FROM": _count(config.get("ASSESS_FORK_FROM"), "ASSESS_FORK_FROM", 2000)}
-
-
-def _count(given: Any, name: str, default: int) -> int:
-    """A whole number setting, from the config, else ``COPROCURE_<name>``, else ``default``."""
-    raw = given if given is not None else env(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise RuntimeError(f"COPROCURE_{name} must be a whole number (it is {raw!r})") from None
-    if value < 0:
-        raise RuntimeError(f"COPROCURE_{name} must not be negative (it is {value})")
-    return value
+            "ASSESS_PROCESSES": whole_number(config.get("ASSESS_PROCESSES"),
+                                             "ASSESS_PROCESSES", default_processes()),
+            "ASSESS_FORK_FROM": whole_number(config.get("ASSESS_FORK_FROM"),
+                                             "ASSESS_FORK_FROM", 2000)}
 
 
 def ocds_publication(base: str) -> Publication:

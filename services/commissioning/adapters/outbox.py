@@ -43,12 +43,14 @@ def emit_tender_event(session: Session, tender: Tender, event_type: str) -> str:
     return job_id
 
 
-def emit_tender_closed(session: Session, payload: dict[str, Any]) -> str:
-    """``TenderClosed`` for ``assess_tender``, deduplicated by the snapshot hash; its job id."""
+def emit_tender_closed(session: Session, payload: dict[str, Any],
+                       blobs: dict[str, bytes] | None = None) -> str:
+    """``TenderClosed`` for ``assess_tender``, deduplicated by the snapshot hash; its job id.
+    ``blobs``: the pages of a ``bids_ref``, staged in Redis by the relay."""
     job_id = f"assess-{payload['tender_id']}-{payload['snapshot_sha256'][:32]}"
     payload = {**payload, "event_id": job_id}
     add_event(session, outbox, event_type="TenderClosed", queue=JOB_QUEUES[ASSESS_TENDER],
-              job_name=ASSESS_TENDER, job_id=job_id, payload=payload)
+              job_name=ASSESS_TENDER, job_id=job_id, payload=payload, blobs=blobs)
     return job_id
 
 

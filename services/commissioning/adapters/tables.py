@@ -23,7 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import UTCDateTime, make_metadata
 from shared.failed_jobs import failed_jobs_table
-from shared.outbox import outbox_table
+from shared.outbox import outbox_blobs_table, outbox_table
 
 metadata = make_metadata()
 
@@ -270,4 +270,5 @@ document_blocks = Table(
 
 # The transactional outbox and the record of exhausted jobs, in this service's database.
 outbox = outbox_table(metadata)
+outbox_blobs = outbox_blobs_table(metadata)  # a large close's opened bids, by reference
 failed_jobs = failed_jobs_table(metadata)

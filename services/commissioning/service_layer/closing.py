@@ -27,7 +27,7 @@ from services.commissioning.service_layer.contracts import create_contract
 from services.commissioning.service_layer.documents import bid_documents, receipt_entry
 from services.commissioning.service_layer.read_models import tender_doc
 from shared.canonical import canonical_sha256
-from shared.contracts import SCHEMA_VERSION, ScoringResult, load_payload
+from shared.contracts import SCHEMA_VERSION, ScoringResult, load_payload, snapshot_pages
 from shared.db import transaction
 from shared.lots import find_lot
 from shared.time import parse_rfc3339, rfc3339
@@ -76,10 +76,15 @@ def close_tender(ctx: Context, tender_id: str, now: datetime) -> str | None:
         doc = tender_doc(tender)
         bids = open_bids(ctx, session, tender)
         snapshot = canonical_sha256({"tender": doc, "bids": bids})
-        job_id = emit_tender_closed(session, {
-            "schema_version": SCHEMA_VERSION, "event_type": "TenderClosed",
-            "tender_id": tender.id, "closed_at": doc["closed_at"], "opened_at": doc["opened_at"],
-            "snapshot_sha256": snapshot, "tender": doc, "bids": bids})
+        payload = {"schema_version": SCHEMA_VERSION, "event_type": "TenderClosed",
+                   "tender_id": tender.id, "closed_at": doc["closed_at"],
+                   "opened_at": doc["opened_at"], "snapshot_sha256": snapshot, "tender": doc}
+        blobs = None
+        if len(bids) > ctx.snapshot_inline_bids:  # by reference: the job stays small
+            payload["bids_ref"], blobs = snapshot_pages(snapshot, bids)
+        else:
+            payload["bids"] = bids
+        job_id = emit_tender_closed(session, payload, blobs)
         # After the deadline: each bidder is sent its own final receipt, the buyer the close.
         emit_notification(session, tender, "TenderClosed", tender.id, {"receipts": [
             {k: b[k] for k in ("organisation_id", "bid_id", "version", "content_sha256",

@@ -25,7 +25,7 @@ from services.scoring.adapters.tables.tenders import (
 )
 from services.scoring.domain import MODEL_VERSION, assess_bid, canonical_sha256, others_medians
 from services.scoring.service_layer.uow import unit_of_work
-from shared.contracts import TenderClosed, TenderPublished, load_payload
+from shared.contracts import TenderClosed, TenderPublished, load_payload, opened_bids_page
 from shared.ids import new_id
 from shared.lots import lot_view
 from shared.time import parse_rfc3339
@@ -95,8 +95,28 @@ def assess_tender(ctx: Context, payload: dict[str, Any]) -> bool:
                             version=int(snapshot.get("version") or 1), updated_at=ctx.clock())
             session.add(tender)
             session.flush()  # no ORM relationship orders it: insert the tender before its bids
+        if "bids_ref" in data:
+            payload, data = _fetch_opened_bids(ctx, payload, data)
         _store_snapshot(session, tender, data, payload, ctx)
     return True
+
+
+def _fetch_opened_bids(ctx: Context, payload: dict[str, Any], data: dict[str, Any]
+                       ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A close sent by reference: its opened bids read from the pages commissioning's relay
+    staged in Redis, each checked against its hash (docs/architecture.md, "Events by
+    reference"); the payload and data as if the bids had come inline."""
+    ref = data["bids_ref"]
+    bodies = ctx.redis().mget([page["key"] for page in ref["pages"]]) if ref["pages"] else []
+    raw: list[dict[str, Any]] = []
+    loaded: list[dict[str, Any]] = []
+    for page, body in zip(ref["pages"], bodies, strict=True):
+        sent, checked = opened_bids_page(page, body)
+        raw.extend(sent)
+        loaded.extend(checked)
+    if len(loaded) != ref["count"]:
+        raise ValueError(f"the snapshot's pages hold {len(loaded)} bids, not {ref['count']}")
+    return {**payload, "bids": raw}, {**data, "bids": loaded}
 
 
 def _opened_entry(bid: dict[str, Any]) -> dict[str, Any]:

@@ -21,8 +21,9 @@ from shared.contracts import (
     RECORD_TENDER,
     TenderClosed,
     load_payload,
+    opened_bids_page,
 )
-from shared.outbox import relay_pending
+from shared.outbox import BLOB_TTL_SECONDS, relay_pending
 from shared.queue import enqueue_job, get_queue
 from tests.support.builders import bid_body
 from tests.support.workers import run_burst
@@ -92,6 +93,41 @@ def test_close_job_closes_once_and_assess_is_enqueued_once(job_world, redis_conn
     jobs = [scoring.fetch_job(j) for j in scoring.job_ids]
     assert [j.func_name for j in jobs].count(ASSESS_TENDER) == 1
     assert [j.func_name for j in jobs].count(RECORD_TENDER) == 1  # TenderPublished
+
+
+def test_a_close_over_the_inline_limit_sends_its_bids_by_reference(job_world, redis_conn,
+                                                                  monkeypatch):
+    monkeypatch.setenv("COPROCURE_SNAPSHOT_INLINE_BIDS", "1")
+    runtime.reset()
+    w = job_world
+    t = w.published(clarification_deadline=rfc(w.clock() + timedelta(minutes=30)),
+                    submission_deadline=rfc(w.clock() + timedelta(hours=1)))
+    first = w.bid(t["id"]).get_json()
+    w.clock.advance(microseconds=1)
+    w.bid(t["id"], who="bidder2")
+    closing.close_due(runtime.process_context(), datetime.now(UTC))  # and sends at once
+    row = next(r for r in _outbox(w) if r["event_type"] == "TenderClosed")
+    payload = load_payload(TenderClosed, row["payload"])
+    assert "bids" not in row["payload"] and payload["bids_ref"]["count"] == 2
+    pages = payload["bids_ref"]["pages"]
+    assert [p["bids"] for p in pages] == [2]
+    # The relay staged each page in Redis before the job, with an expiry; the bytes match.
+    body = redis_conn.get(pages[0]["key"])
+    assert 0 < redis_conn.ttl(pages[0]["key"]) <= BLOB_TTL_SECONDS
+    sent, bids = opened_bids_page(pages[0], body)
+    assert [b["bid_id"] for b in bids][0] == first["id"] and bids[0]["content"] == bid_body()
+    assert payload["snapshot_sha256"] == hashlib.sha256(rfc8785.dumps(
+        {"tender": row["payload"]["tender"], "bids": sent})).hexdigest()
+    # A re-send after Redis lost everything stages the pages again from the outbox.
+    redis_conn.flushdb()
+    factory = w.app.extensions["coprocure"].session_factory
+    with factory() as session:
+        session.execute(models.outbox.update().values(sent_at=None))
+        session.commit()
+    relay_pending(factory, models.outbox, redis_conn)
+    assert redis_conn.get(pages[0]["key"]) == body
+    assert get_queue("scoring", redis_conn).fetch_job(row["job_id"]) is not None
+    runtime.reset()
 
 
 def test_record_scoring_result_job_moves_the_tender_once(job_world, redis_conn):
@@ -165,8 +201,8 @@ def test_outbox_row_and_state_change_roll_back_together(world, monkeypatch):
     world.pass_deadline(published)
     real_closed = closing.emit_tender_closed
 
-    def closed_then_fail(session, payload):
-        real_closed(session, payload)
+    def closed_then_fail(session, payload, blobs=None):
+        real_closed(session, payload, blobs)
         raise RuntimeError("crash after the TenderClosed write")
 
     monkeypatch.setattr(closing, "emit_tender_closed", closed_then_fail)

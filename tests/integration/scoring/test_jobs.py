@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from services.scoring.adapters.tables.runs import ScoringRun
 from services.scoring.adapters.tables.tenders import Assessment, Bid, Tender
-from shared.contracts import ASSESS_TENDER, RECORD_TENDER, RUN_SCORING
+from shared.contracts import ASSESS_TENDER, RECORD_TENDER, RUN_SCORING, snapshot_pages
 from tests.integration.scoring import payloads
 from tests.integration.scoring.scenario import Scenario
 
@@ -165,3 +166,49 @@ def test_a_large_close_assessed_in_forked_processes_stores_what_one_process_woul
     with s.h.session_factory() as session:
         stored = {a.bid_id: a.result for a in session.scalars(select(Assessment))}
     assert len(expected) == 3 and stored == expected
+
+
+
+def _by_reference(closing: dict, page_bids: int) -> tuple[dict, dict[str, bytes]]:
+    """The same close with its bids in pages (as commissioning sends a large one)."""
+    ref, blobs = snapshot_pages(closing["snapshot_sha256"], closing["bids"], page_bids)
+    return {k: v for k, v in closing.items() if k != "bids"} | {"bids_ref": ref}, blobs
+
+
+def test_a_close_sent_by_reference_stores_and_assesses_what_inline_would(scoring):
+    from services.scoring.domain import assess_bids
+
+    s = Scenario(scoring)
+    s.h.publish(payloads.published(s.doc))
+    closing, blobs = _by_reference(s.closing, page_bids=2)  # pages of 2 and 1 bids
+    assert [p["bids"] for p in closing["bids_ref"]["pages"]] == [2, 1]
+    s.h.redis.mset(blobs)  # what commissioning's relay stages before it enqueues the job
+    s.h.close(closing)
+    with s.h.session_factory() as session:
+        stored = [(b.id, b.content) for b in session.scalars(select(Bid).order_by(Bid.position))]
+        assessed = {a.bid_id: a.result for a in session.scalars(select(Assessment))}
+        assert session.get(Tender, s.tender_id).snapshot_sha256 == s.closing["snapshot_sha256"]
+    assert stored == [(b["bid_id"], b["content"]) for b in s.closing["bids"]]
+    assert assessed == {bid_id: a.to_dict() for bid_id, a in assess_bids(
+        {b["bid_id"]: b["content"] for b in s.closing["bids"]}, s.closing["tender"]).items()}
+    audit = s.h.get(s.auditor, f"/audit/events?tender_id={s.tender_id}&limit=200")
+    assert [e["payload"]["snapshot_verified"] for e in audit.json["items"]
+            if e["event_type"] == "bids_opened"] == [True]
+    assert [m["data"]["bids_assessed"] for m in s.h.messages()
+            if m["event_type"] == "TenderAssessed"] == [3]
+
+
+@pytest.mark.parametrize(("harm", "said"), [("missing", "is not in Redis"),
+                                             ("altered", "does not match its sha256")])
+def test_a_missing_or_altered_page_fails_the_job_and_stores_nothing(scoring, harm, said):
+    s = Scenario(scoring)
+    s.h.publish(payloads.published(s.doc))
+    closing, blobs = _by_reference(s.closing, page_bids=2)
+    first, second = list(blobs)
+    s.h.redis.set(first, blobs[first])
+    if harm == "altered":  # one price changed after the snapshot was hashed
+        s.h.redis.set(second, blobs[second].replace(b'"amount"', b'"amount" ', 1))
+    with pytest.raises(AssertionError, match=f"snapshot page {second} {said}"):
+        s.h.close(closing)
+    assert _count(s.h, Bid) == 0 and _count(s.h, Assessment) == 0
+    assert [m for m in s.h.messages() if m["event_type"] == "TenderAssessed"] == []
