@@ -1,6 +1,8 @@
 """Configuration comes from COPROCURE_* variables with shared dev secrets."""
 
-from shared.config import database_url, load_settings, secret
+import pytest
+
+from shared.config import database_url, load_settings, secret, whole_number
 
 
 def test_defaults_and_overrides(tmp_path):
@@ -39,3 +41,18 @@ def test_production_refuses_secrets_that_are_not_32_bytes_of_base64(tmp_path):
             secret("PORTAL_SECRET", 32, {**prod, "COPROCURE_PORTAL_SECRET": bad})
     good = base64.b64encode(b"k" * 32).decode()
     assert secret("PORTAL_SECRET", 32, {**prod, "COPROCURE_PORTAL_SECRET": good}) == good
+
+
+def test_a_whole_number_setting_comes_from_config_then_environment_then_default(monkeypatch):
+    monkeypatch.delenv("COPROCURE_SOME_COUNT", raising=False)
+    assert whole_number(None, "SOME_COUNT", 7) == 7
+    monkeypatch.setenv("COPROCURE_SOME_COUNT", "0")
+    assert whole_number(None, "SOME_COUNT", 7) == 0
+    assert whole_number(3, "SOME_COUNT", 7) == 3
+
+
+@pytest.mark.parametrize("value", ["many", "-1", "2.5"])
+def test_a_bad_whole_number_setting_is_refused_by_name(monkeypatch, value):
+    monkeypatch.setenv("COPROCURE_SOME_COUNT", value)
+    with pytest.raises(RuntimeError, match="COPROCURE_SOME_COUNT"):
+        whole_number(None, "SOME_COUNT", 7)
