@@ -28,18 +28,25 @@ def _default_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def fork_map(fn: Callable[[Any], Any], chunks: Sequence[Any], processes: int) -> list[Any]:
+def fork_map(fn: Callable[[Any], Any], chunks: Sequence[Any], processes: int,
+             meanwhile: Callable[[], None] | None = None) -> list[Any]:
     """``[fn(c) for c in chunks]``, in up to ``processes`` forked children when there is more
-    than one chunk and more than one process; in this process otherwise."""
+    than one chunk and more than one process; in this process otherwise. ``meanwhile`` runs in
+    this process while the children work (before the work when there are none)."""
     processes = min(processes, len(chunks))
     if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile is not None:
+            meanwhile()
         return [fn(chunk) for chunk in chunks]
     global _WORK
     _WORK = (fn, chunks)
     try:
         pool = multiprocessing.get_context("fork").Pool(processes, initializer=_default_signals)
         try:
-            results = pool.map(_run, range(len(chunks)), chunksize=1)
+            pending = pool.map_async(_run, range(len(chunks)), chunksize=1)
+            if meanwhile is not None:
+                meanwhile()
+            results = pending.get()
             pool.close()  # the children finish their queue and exit on their own
             return results
         except BaseException:

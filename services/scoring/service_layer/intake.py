@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -129,15 +129,18 @@ def _opened_entry(bid: dict[str, Any]) -> dict[str, Any]:
 
 
 def _assess_per_lot(contents: dict[str, dict[str, Any]], snapshot: dict[str, Any],
-                    processes: int = 1, fork_from: int = 0) -> dict[str, dict[str, Any]]:
+                    processes: int = 1, fork_from: int = 0,
+                    meanwhile: Callable[[], None] | None = None) -> dict[str, dict[str, Any]]:
     """Each bid's assessment (as stored) against its lot (criteria, price ceiling), compared
     with the prices of its lot's bids only; a tender without lots is one group. With
-    ``fork_from`` bids or more, the bids are assessed in ``processes`` forked processes."""
+    ``fork_from`` bids or more, the bids are assessed in ``processes`` forked processes while
+    this one runs ``meanwhile`` (it runs first otherwise)."""
     by_lot: dict[str | None, dict[str, dict[str, Any]]] = {}
     for bid_id, content in contents.items():
         by_lot.setdefault(content.get("lot_key"), {})[bid_id] = content
     many = processes > 1 and fork_from > 0 and len(contents) >= fork_from
-    out: dict[str, dict[str, Any]] = {}
+    parts = processes if many else 1
+    chunks: list[tuple[dict[str, Any], list[tuple[str, dict[str, Any], Any]]]] = []
     for lot_key, group in by_lot.items():
         try:
             judged = lot_view(snapshot, lot_key)
@@ -145,15 +148,17 @@ def _assess_per_lot(contents: dict[str, dict[str, Any]], snapshot: dict[str, Any
             judged = lot_view(snapshot, None)
         medians = others_medians(group)
         ids = sorted(group)
-        parts = processes if many else 1
-        chunks = [[(i, group[i], medians[i]) for i in ids[k::parts]] for k in range(parts)]
-        for done in fork_map(partial(_assess_chunk, judged), chunks, parts):
-            out.update(done)
+        chunks += [(judged, [(i, group[i], medians[i]) for i in ids[k::parts]])
+                   for k in range(parts)]
+    out: dict[str, dict[str, Any]] = {}
+    for done in fork_map(_assess_chunk, chunks, parts, meanwhile):
+        out.update(done)
     return dict(sorted(out.items()))
 
 
-def _assess_chunk(tender: dict[str, Any], chunk: list[tuple[str, dict[str, Any], Any]]
+def _assess_chunk(work: tuple[dict[str, Any], list[tuple[str, dict[str, Any], Any]]]
                   ) -> dict[str, dict[str, Any]]:
+    tender, chunk = work
     return {bid_id: assess_bid(content, tender, others_median=median).to_dict()
             for bid_id, content, median in chunk}
 
@@ -173,24 +178,30 @@ def _store_snapshot(session: Session, tender: Tender, data: dict[str, Any],
     if not verified:
         log.warning("snapshot_hash_mismatch", tender_id=tender.id)
     contents = {item["bid_id"]: item["content"] for item in data["bids"]}
-    # One multi-row insert per table: a national tender closes with thousands of bids (and
-    # none at all is a close too: an empty insert would write one row of defaults).
-    if data["bids"]:
-        session.execute(insert(Bid), [
-            {"id": item["bid_id"], "tender_id": tender.id,
-             "organisation_id": item["organisation_id"],
-             "organisation_name": item.get("organisation_name"), "version": item["version"],
-             "tender_version": item["tender_version"], "submitted_at": item["submitted_at"],
-             "content_sha256": item["content_sha256"], "content": item["content"],
-             "position": position}
-            for position, item in enumerate(data["bids"])])
     system = events.system_actor()
-    events.record(session, event_type=events.BIDS_OPENED, tender_id=tender.id,
-                  object_type="tender", object_id=tender.id, **system, occurred_at=ctx.clock(),
-                  payload={"snapshot_sha256": data["snapshot_sha256"],
-                           "snapshot_verified": verified, "opened_at": data["opened_at"],
-                           "bids": [_opened_entry(b) for b in data["bids"]]})
-    results = _assess_per_lot(contents, snapshot, ctx.assess_processes, ctx.assess_fork_from)
+
+    def write_opened_bids() -> None:
+        """The opened bids and their log entry: written while the children assess."""
+        # One multi-row insert per table: a national tender closes with thousands of bids
+        # (and none at all is a close too: an empty insert would write one row of defaults).
+        if data["bids"]:
+            session.execute(insert(Bid), [
+                {"id": item["bid_id"], "tender_id": tender.id,
+                 "organisation_id": item["organisation_id"],
+                 "organisation_name": item.get("organisation_name"), "version": item["version"],
+                 "tender_version": item["tender_version"], "submitted_at": item["submitted_at"],
+                 "content_sha256": item["content_sha256"], "content": item["content"],
+                 "position": position}
+                for position, item in enumerate(data["bids"])])
+        events.record(session, event_type=events.BIDS_OPENED, tender_id=tender.id,
+                      object_type="tender", object_id=tender.id, **system,
+                      occurred_at=ctx.clock(),
+                      payload={"snapshot_sha256": data["snapshot_sha256"],
+                               "snapshot_verified": verified, "opened_at": data["opened_at"],
+                               "bids": [_opened_entry(b) for b in data["bids"]]})
+
+    results = _assess_per_lot(contents, snapshot, ctx.assess_processes, ctx.assess_fork_from,
+                              meanwhile=write_opened_bids)
     assessed = ctx.clock()  # after the assessment, which takes seconds for thousands of bids
     if results:
         session.execute(insert(Assessment), [

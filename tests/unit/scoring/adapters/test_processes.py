@@ -45,3 +45,39 @@ def test_children_end_even_when_this_process_ignores_sigterm():
             assert [s for s, _ in fork_map(_square_with_pid, [[1], [2], [3]], 2)] == [[1], [4], [9]]
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _wait_for_file_then_square(chunk: list) -> list[int]:
+    """A child that finishes only once the parent's ``meanwhile`` has written the file."""
+    import time
+    from pathlib import Path
+
+    flag, numbers = chunk
+    for _ in range(500):
+        if Path(flag).exists():
+            return [n * n for n in numbers]
+        time.sleep(0.01)
+    raise TimeoutError("meanwhile did not run while the children worked")
+
+
+def test_meanwhile_runs_here_while_the_children_work(tmp_path):
+    flag = tmp_path / "written"
+    ran = []
+    done = fork_map(_wait_for_file_then_square, [(str(flag), [2]), (str(flag), [3])], 2,
+                    meanwhile=lambda: (flag.write_text("x"), ran.append(os.getpid())))
+    assert done == [[4], [9]] and ran == [os.getpid()]
+
+
+def test_meanwhile_runs_first_without_children_and_its_error_ends_the_pool():
+    import pytest
+
+    order = []
+    assert fork_map(lambda c: order.append("work") or c, [1], 1,
+                    meanwhile=lambda: order.append("meanwhile")) == [1]
+    assert order == ["meanwhile", "work"]
+
+    def fail() -> None:
+        raise RuntimeError("insert failed")
+
+    with pytest.raises(RuntimeError, match="insert failed"):
+        fork_map(_square_with_pid, [[1], [2]], 2, meanwhile=fail)
