@@ -20,9 +20,6 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 # those operations still run every check, in the examples, fuzzing and stateful phases, on a
 # few examples. Every operation is fuzzed by a caller allowed to use it.
 REFUSED_EXAMPLES = 3
-# Two schemathesis workers: one generates the next cases while the server answers the other's
-# (alone, st waits on the server half the time); the commissioner's run 130 s -> 105 s quiet.
-WORKERS = 2
 
 
 def refused_operations(spec: dict, role: str | None) -> list[str]:
@@ -66,8 +63,7 @@ def run_schemathesis(platform, headers: dict[str, str], tmp_path: Path,
     spec = httpx.get(platform.url() + "/openapi.json", timeout=30).json()
     config = caller_config(spec, role, tmp_path)
     argv = [exe, "--config-file", str(config), "run", platform.url() + "/openapi.json",
-            "--max-examples", "15", "--workers", str(WORKERS), "--request-timeout", "20",
-            "--generation-deterministic",
+            "--max-examples", "15", "--request-timeout", "20", "--generation-deterministic",
             # What ends the caller's own session or account: the shared actors must outlive the
             # run (tests/security/test_sessions.py and the gateway's account tests cover these).
             "--exclude-path-regex",
