@@ -28,7 +28,7 @@ from shared.queue import enqueue_job, get_queue
 from tests.support.builders import bid_body
 from tests.support.workers import run_burst
 
-from .conftest import Clock, World, cast, rfc
+from .conftest import Clock, World, cast, concluded, rfc
 
 
 def _outbox(world, queue: str = "scoring"):
@@ -238,3 +238,11 @@ def test_anything_due_tells_the_scheduler_when_the_sweeper_has_work(job_world):
     assert closing.anything_due(ctx, deadline)  # past its deadline: a close is due
     closing.close_due(ctx, deadline)
     assert not closing.anything_due(ctx, deadline + timedelta(days=30))  # closed: nothing
+
+
+def test_the_sweep_that_makes_a_contract_sends_its_contract_created_at_once(world, redis_conn):
+    t, _ = concluded(world)  # close_due concluded it: the contract is made in the sweep
+    row = next(r for r in _outbox(world) if r["event_type"] == "ContractCreated")
+    assert row["sent_at"] is not None  # not left for the relay's next poll
+    assert get_queue("scoring", redis_conn).fetch_job(row["job_id"]) is not None
+    assert row["payload"]["tender_id"] == t["id"]
