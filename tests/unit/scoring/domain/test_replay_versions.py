@@ -42,33 +42,18 @@ def test_model_version_is_2_4_0_and_2_3_0_runs_stay_replayable():
     assert {"coprocure-scoring/2.2.0", "coprocure-scoring/2.3.0"} <= set(RUN_COMPATIBLE_VERSIONS)
 
 
-def test_a_2_3_0_run_replays_bit_for_bit_on_its_stored_assessments():
-    inputs, output = RECORDED_2_3_0["inputs"], RECORDED_2_3_0["output"]
-    assert output["model_version"] == "coprocure-scoring/2.3.0"
+# The later model reads bid-b's last commitment as an output, which would cap its Q1 at 1; the
+# replay uses what the recorded version stored, so bid-b keeps the unverifiable-outcome cap of 2.
+@pytest.mark.parametrize(("recorded", "version", "statement"), [
+    (RECORDED_2_3_0, "2.3.0", "NHS Boards to sustain and embed alcohol brief"),  # own delivery
+    (RECORDED_2_2_0, "2.2.0", "Compliance with National Crime Recording Standards."),  # process
+])
+def test_a_run_replays_bit_for_bit_on_its_stored_assessments(recorded, version, statement):
+    inputs, output = recorded["inputs"], recorded["output"]
+    assert output["model_version"] == f"coprocure-scoring/{version}"
     stored = inputs["assessments"]["bid-b"]["commitments"][-1]
-    assert stored["statement"].startswith("NHS Boards to sustain and embed alcohol brief")
+    assert stored["statement"].startswith(statement)
     assert stored["label"] == "unverifiable_outcome"
-    # 2.4.0 reads the provider committing to its own delivery as an output, which would cap
-    # bid-b's Q1 at 1; the replay uses what 2.3.0 stored, so bid-b keeps the cap of 2.
-    now = classify_commitment({"statement": stored["statement"], "declared_level": "outcome"})
-    assert now.label == "output"
-    assert inputs["assessments"]["bid-b"]["caps"][0] == {
-        "criterion_key": "Q1", "max_score": 2,
-        "reason": "an outcome is unverifiable (commitment #2)"}
-    replayed = compute_scoring_run(inputs, output["model_version"])
-    assert replayed == output
-    assert verify_replay(inputs, output["output_sha256"], output["model_version"])
-    assert not verify_replay(inputs, output["output_sha256"])
-
-
-def test_a_2_2_0_run_replays_bit_for_bit_on_its_stored_assessments():
-    inputs, output = RECORDED_2_2_0["inputs"], RECORDED_2_2_0["output"]
-    assert output["model_version"] == "coprocure-scoring/2.2.0"
-    stored = inputs["assessments"]["bid-b"]["commitments"][-1]
-    assert (stored["statement"], stored["label"]) == (
-        "Compliance with National Crime Recording Standards.", "unverifiable_outcome")
-    # 2.3.0 reads the service's own process as an output, which would cap bid-b's Q1 at 1; the
-    # replay uses what 2.2.0 stored, so bid-b keeps the unverifiable-outcome cap of 2.
     now = classify_commitment({"statement": stored["statement"], "declared_level": "outcome"})
     assert now.label == "output"
     assert inputs["assessments"]["bid-b"]["caps"][0] == {
