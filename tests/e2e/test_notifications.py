@@ -143,9 +143,10 @@ def test_each_letter_reaches_exactly_the_right_people_once(plat, smtp):
     assert smtp.refused == 2
     assert not smtp.to(bystander_email) and not smtp.to(email["auditor"])
     assert all(len(letter.recipients) == 1 for letter in smtp.letters)  # one per recipient
-    # Each delivery recorded as sent; the two refusals are failed attempts, then sent.
-    assert _count(plat, "SELECT count(*) FROM deliveries WHERE status = 'sent'") == \
-        sum(expected.values())
+    # Each delivery recorded as sent; the two refusals are failed attempts, then sent. The
+    # worker marks a delivery sent after the SMTP server has taken the letter: wait for it.
+    wait_until(lambda: _count(plat, "SELECT count(*) FROM deliveries WHERE status = 'sent'")
+               == sum(expected.values()) or None, timeout=30, what="every delivery marked sent")
     assert _count(plat, "SELECT count(*) FROM delivery_attempts WHERE outcome = 'failed'") == 2
     assert _count(plat, "SELECT count(*) FROM deliveries WHERE status <> 'sent'") == 0
 
