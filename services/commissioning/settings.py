@@ -15,6 +15,9 @@ Documents: ``COPROCURE_DOCUMENT_STORE`` (``files`` under ``var/``, or ``database
 ``COPROCURE_MAX_DOCUMENT_BYTES`` (25 MiB a file, shared with the gateway) and
 ``COPROCURE_MAX_BID_DOCUMENTS_BYTES`` (100 MiB for all of one bid's documents).
 
+Closing: ``COPROCURE_SNAPSHOT_INLINE_BIDS`` (200): a close with more opened bids hands them to
+scoring by reference (docs/architecture.md, "Events by reference"); ``0``: every close.
+
 The standstill period is per tender (``evaluation.standstill_working_days``, default 8 working
 days as in the Procurement Act 2023); the scoring service computes its end at award.
 """
@@ -71,4 +74,3 @@ def commissioning_settings(config: dict[str, Any]) -> dict[str, Any]:
                                                "SNAPSHOT_INLINE_BIDS", 200)
     master_key_bytes(out["MASTER_KEY"])  # fail at start-up, not at the first bid
     return out
-
