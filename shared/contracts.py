@@ -7,11 +7,12 @@ job that runs twice records its effect once. Job ids use only letters, digits, `
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import msgspec
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from shared.canonical import sha256_hex
 
 SCHEMA_VERSION = 1
 
@@ -141,7 +142,7 @@ def snapshot_pages(snapshot_sha256: str, bids: list[dict[str, Any]],
         page = bids[start:start + page_bids]
         body = msgspec.json.encode(page)
         key = f"coprocure:snapshot:{snapshot_sha256}:{index}"
-        ref["pages"].append({"key": key, "sha256": hashlib.sha256(body).hexdigest(),
+        ref["pages"].append({"key": key, "sha256": sha256_hex(body),
                              "bids": len(page)})
         blobs[key] = body
     return ref, blobs
@@ -154,7 +155,7 @@ def opened_bids_page(page: dict[str, Any], body: bytes | None
     reference says)."""
     if body is None:
         raise ValueError(f"snapshot page {page['key']} is not in Redis (expired or lost)")
-    if hashlib.sha256(body).hexdigest() != page["sha256"]:
+    if sha256_hex(body) != page["sha256"]:
         raise ValueError(f"snapshot page {page['key']} does not match its sha256")
     try:
         raw = msgspec.json.decode(body)
