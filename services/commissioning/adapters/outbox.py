@@ -121,6 +121,13 @@ def schedule_close(ctx: Context, tender_id: str, version: int, deadline: datetim
     return True
 
 
+def unsent_job_ids(ctx: Context, event_type: str) -> list[str]:
+    """Job ids of this service's events of one type still waiting in the outbox."""
+    with ctx.session_factory() as session:
+        return list(session.scalars(select(outbox.c.job_id).where(
+            outbox.c.event_type == event_type, outbox.c.sent_at.is_(None))))
+
+
 def send_events_now(ctx: Context, job_ids: list[str]) -> int:
     """After a commit, hand its own outbox events to rq at once (the relay retries failures)."""
     return send_now(ctx.session_factory, outbox, ctx.redis, job_ids) if job_ids else 0

@@ -16,8 +16,9 @@ from services.commissioning.adapters.outbox import (
     emit_notification,
     emit_tender_closed,
     send_events_now,
+    unsent_job_ids,
 )
-from services.commissioning.adapters.tables import Bid, ProcessedEvent, Tender, outbox
+from services.commissioning.adapters.tables import Bid, ProcessedEvent, Tender
 from services.commissioning.context import Context
 from services.commissioning.domain import lifecycle
 from services.commissioning.domain.bids import SUBMITTED
@@ -158,16 +159,9 @@ def close_due(ctx: Context, now: datetime, tender_id: str | None = None) -> dict
     for tid in ending_ids:
         concluded += conclude_tender(ctx, tid, now)
     if concluded:  # scoring hears of a new contract before the first step taken on it
-        sent += _unsent_contracts(ctx)
+        sent += unsent_job_ids(ctx, "ContractCreated")
     send_events_now(ctx, sent)  # assessment starts now, not at the relay's next poll
     return {"closed": closed, "concluded": concluded}
-
-
-def _unsent_contracts(ctx: Context) -> list[str]:
-    """Job ids of ``ContractCreated`` events still waiting in the outbox."""
-    with ctx.session_factory() as session:
-        return list(session.scalars(select(outbox.c.job_id).where(
-            outbox.c.event_type == "ContractCreated", outbox.c.sent_at.is_(None))))
 
 
 def _parse_ts(value: Any, name: str) -> datetime | None:
