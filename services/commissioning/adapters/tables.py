@@ -82,8 +82,11 @@ class Bid(Base):
     """A sealed bid: metadata in clear, content (price, responses, plan) encrypted."""
 
     __tablename__ = "bids"
-    # One live bid per organisation per tender: live_org is NULL once withdrawn.
-    __table_args__ = (UniqueConstraint("tender_id", "live_org"),)
+    # One live bid per organisation per tender: live_org is NULL once withdrawn. A bidder's
+    # own bids on a tender page by (created_at, id) in one range scan (migration 0013).
+    __table_args__ = (UniqueConstraint("tender_id", "live_org"),
+                      Index("ix_bids_tender_org_created_at_id", "tender_id", "organisation_id",
+                            "created_at", "id"))
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     tender_id: Mapped[str] = mapped_column(ForeignKey("tenders.id"), index=True)

@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -292,8 +292,8 @@ def list_bids(ctx: Context, identity: Identity, tender_id: str,
         cursor = parse_cursor(query.get("cursor"))
         if cursor:
             created, last = cursor
-            stmt = stmt.where(or_(Bid.created_at > created,
-                                  and_(Bid.created_at == created, Bid.id > last)))
+            # Row-value keyset: one range scan of the (…, created_at, id) index to any page.
+            stmt = stmt.where(tuple_(Bid.created_at, Bid.id) > tuple_(created, last))
         limit = query["limit"]
         rows = list(session.scalars(stmt.order_by(Bid.created_at, Bid.id).limit(limit + 1)))
         more, rows = len(rows) > limit, rows[:limit]

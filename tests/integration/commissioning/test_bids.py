@@ -7,9 +7,10 @@ import threading
 from datetime import datetime, timedelta
 
 import rfc8785
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from services.commissioning.adapters.tables import Bid, IdempotencyRecord
+from services.commissioning.context import context_from_app
 from tests.support.builders import bid_body
 
 
@@ -330,3 +331,53 @@ def test_baselines_as_real_contracts_write_them(world):
     assert [c["baseline"] for c in stored["responses"][0]["outcome_commitments"]] == baselines
     assert resp.get_json()["receipt"]["content_sha256"] == \
         hashlib.sha256(rfc8785.dumps(body)).hexdigest()
+
+
+def test_own_bids_page_by_cursor_each_once_through_their_index(world):
+    """A bidder's own bids on a tender (withdrawn ones too, some created at the same instant)
+    come once each in (created_at, id) order; on SQLite the page is one range scan of
+    ix_bids_tender_org_created_at_id (migration 0013), with no sort."""
+    t = world.published()
+    other = world.published()
+    assert world.bid(other["id"]).status_code == 201
+    mine = []
+    for i in range(7):
+        if i % 3:  # some at the same instant: the id breaks the tie
+            world.clock.advance(seconds=1)
+        bid = world.bid(t["id"]).get_json()
+        mine.append(bid["id"])
+        assert world.bid(t["id"], who="bidder2").status_code in (201, 409)
+        if i < 6:
+            assert world.post(f"/bids/{bid['id']}/withdraw", who="bidder").status_code == 200
+    session_factory = context_from_app(world.app).session_factory
+    with session_factory() as session:
+        engine = session.get_bind()
+    statements = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many):
+        if "FROM bids" in statement and "ORDER BY" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        seen, cursor = [], ""
+        while True:
+            page = world.get(f"/tenders/{t['id']}/bids?limit=2{cursor}", who="bidder").get_json()
+            seen += [b["id"] for b in page["items"]]
+            if not page["next_cursor"]:
+                break
+            cursor = f"&cursor={page['next_cursor']}"
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    with session_factory() as session:
+        expected = list(session.scalars(select(Bid.id).where(
+            Bid.tender_id == t["id"], Bid.organisation_id == "org_enterprise_1")
+            .order_by(Bid.created_at, Bid.id)))
+        assert seen == expected and sorted(seen) == sorted(mine)
+        if engine.dialect.name != "sqlite":
+            return
+        statement, parameters = statements[-1]  # a page after a cursor
+        plan = " ".join(str(row[-1]) for row in session.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}", parameters))
+        assert "USING INDEX ix_bids_tender_org_created_at_id" in plan, plan
+        assert "(created_at,id)>(?,?)" in plan and "TEMP B-TREE" not in plan, plan
