@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from services.scoring.adapters.audit_store import SqlNodeStore, log_size
@@ -46,9 +46,7 @@ def list_events(ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
         after = cursor.get("seq")
         if isinstance(after, bool) or not isinstance(after, int):
             raise Invalid({"cursor": ["Invalid cursor."]})
-    query = (select(AuditEntry, AuditPayload)
-             .join(AuditPayload, AuditPayload.seq == AuditEntry.seq, isouter=True)
-             .where(AuditEntry.seq > after))
+    query = select(AuditEntry.seq).where(AuditEntry.seq > after)
     for name, column in _FILTERS.items():
         if args.get(name) is not None:
             query = query.where(column == args[name])
@@ -58,9 +56,18 @@ def list_events(ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
         query = query.where(AuditEntry.occurred_at < args["until"])
     limit = args["limit"]
     with ctx.session_factory() as session:
-        rows = session.execute(query.order_by(AuditEntry.seq).limit(limit + 1)).all()
-        items = [event_document(e, p) for e, p in rows[:limit]]
-    more = len(rows) > limit
+        # The page's seqs first: an index-only range scan of (column, seq) from the cursor.
+        # Entries and payloads read in that query let PostgreSQL prefer the primary key with
+        # a filter, or merge-join payloads from the log's start: work growing with the cursor.
+        seqs = list(session.scalars(query.order_by(AuditEntry.seq).limit(limit + 1)))
+        shown = seqs[:limit]
+        rows = session.execute(
+            select(AuditEntry, AuditPayload)
+            .join(AuditPayload, and_(AuditPayload.seq == AuditEntry.seq,
+                                     AuditPayload.seq.in_(shown)), isouter=True)
+            .where(AuditEntry.seq.in_(shown)).order_by(AuditEntry.seq)).all() if shown else []
+        items = [event_document(e, p) for e, p in rows]
+    more = len(seqs) > limit
     return {"items": items,
             "next_cursor": encode_cursor({"seq": items[-1]["seq"]}) if more else None}
 

@@ -9,6 +9,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import event
 
 from shared.audit import checkpoint, merkle
 from shared.audit.verify import verify_command
@@ -221,3 +222,42 @@ def test_one_entry_by_seq_and_the_history_of_tree_heads(app):
     listed = get(app, "/audit/tree-heads?limit=5", ANONYMOUS).json["items"]
     assert listed[0]["tree_size"] == 7 and listed[0]["signature"] == head["signature"]
     assert get(app, "/audit/tree-heads?limit=0", ANONYMOUS).status_code == 422
+
+
+def test_filtered_pages_by_cursor_give_each_entry_once_through_the_column_index(app):
+    """Every entry of a filter once, in seq order, with its own payload; on SQLite the page is
+    one range scan of the (column, seq) index from the cursor (migration 0004), no sort."""
+    fill(app, 12)
+    fill(app, 6, start=12, tender_id="tnd_b")
+    fill(app, 12, start=18)
+    factory = app.extensions["coprocure"].session_factory
+    with factory() as session:
+        engine = session.get_bind()
+    statements = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many):
+        if "ORDER BY" in statement and "LIMIT" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        seen, cursor = [], ""
+        while True:
+            page = get(app, f"/audit/events?tender_id=tnd_a&limit=5{cursor}").json
+            seen += page["items"]
+            if not page["next_cursor"]:
+                break
+            cursor = f"&cursor={page['next_cursor']}"
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert [e["seq"] for e in seen] == list(range(12)) + list(range(18, 30))
+    assert [e["payload"]["justification"] for e in seen] == [
+        f"reason {e['seq']} — ünïcödé" for e in seen]
+    if engine.dialect.name != "sqlite":
+        return
+    statement, parameters = statements[-1]  # a page after a cursor
+    with factory() as session:
+        plan = " ".join(str(row[-1]) for row in session.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}", parameters))
+    assert "INDEX ix_audit_entries_tender_id_seq (tender_id=? AND seq>?)" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
