@@ -11,19 +11,23 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from services.scoring.domain import wording as w
+from services.scoring.domain import wording_meaning as wn
 from services.scoring.domain import wording_measure as wm
 from services.scoring.domain import wording_people as wp
 from services.scoring.domain import wording_service as ws
-from shared.methodology import (
-    BASELINE_COHORT,
-    BASELINE_COMPARISON,
-    BASELINE_PER_PERSON,
-    BASELINE_VALUE,
+from services.scoring.domain.fields import (  # re-exported: the other domain modules read them here
+    _has_value,
+    as_mapping,
+    baseline_present,
+    number,
+    sustainment_months,
+    text,
 )
+
+__all__ = ["Classification", "as_mapping", "classify_commitment", "number", "text"]
 
 OUTPUT = "output"
 ENGAGEMENT = "engagement"
@@ -99,52 +103,6 @@ class Verifiability:
         ]
 
 
-def as_mapping(value: Any) -> Mapping[str, Any]:
-    """value if it is a mapping, else an empty one (bids may carry any junk)."""
-    return value if isinstance(value, Mapping) else {}
-
-
-def text(value: Any) -> str:
-    """A string field, or '' for None and non-strings."""
-    return value.strip() if isinstance(value, str) else ""
-
-
-def number(value: Any) -> Decimal | None:
-    """A finite Decimal from a number or numeric string, else None."""
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        parsed = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return parsed if parsed.is_finite() else None
-
-
-def _has_value(value: Any) -> bool:
-    """A baseline/target is present when it carries a numeric value (0 counts)."""
-    if isinstance(value, Mapping):
-        return number(value.get("value")) is not None
-    return number(value) is not None
-
-
-def baseline_present(value: Any) -> bool:
-    """R5: a single numeric value (0 counts; the default kind), a per-person intake measure on
-    a named instrument, or a described comparison group / historical cohort."""
-    baseline = as_mapping(value)
-    kind = text(baseline.get("kind")) or BASELINE_VALUE
-    if kind == BASELINE_PER_PERSON:
-        return bool(text(baseline.get("instrument")))
-    if kind in (BASELINE_COMPARISON, BASELINE_COHORT):
-        return bool(text(baseline.get("description")))
-    return kind == BASELINE_VALUE and _has_value(value)
-
-
-def sustainment_months(commitment: Mapping[str, Any]) -> Decimal | None:
-    """The positive sustainment period in months, if any."""
-    months = number(commitment.get("sustainment_period_months"))
-    return months if months is not None and months > 0 else None
-
-
 def verifiability(commitment: Mapping[str, Any], wording: str = "") -> Verifiability:
     """Check the four pieces a verifiable outcome needs (docs/scoring.md)."""
     method = text(commitment.get("validation_method")).lower()
@@ -164,7 +122,9 @@ Decision = tuple[str, str | None, float, list[str]]
 def set_aside_qualifiers(wording: str) -> tuple[str, bool]:
     """The wording without qualifiers and context (R18), and whether any was removed."""
     cleaned = wording
-    for pattern in (*w.QUALIFIER_RES, ws.FSM_RE, *wm.QUALIFIER_24_RES):
+    for pattern, sense in wn.SENSE_25_RES:  # a verb keeps its own sense (model 2.5.0)
+        cleaned = pattern.sub(sense, cleaned)
+    for pattern in (*wn.QUALIFIER_25_RES, *w.QUALIFIER_RES, ws.FSM_RE, *wm.QUALIFIER_24_RES):
         cleaned = pattern.sub(" ", cleaned)
     if cleaned == wording:
         return cleaned, False
@@ -218,6 +178,31 @@ _COUNT_CHANGE_RE = re.compile(r"\b(?:increas\w*|reduc\w*|improv\w*)\s+(?:the\s+)
 _TITLE_LIMIT = 80  # a bare state noun decides only in a short title
 
 
+_NAMED: dict[str, Decision] = {"held": (OUTCOME, HARD, 0.6, [R17]),
+                                "hard": (OUTCOME, HARD, 0.6, [R16]),
+                                "soft": (OUTCOME, SOFT, 0.55, [R12])}
+
+
+def _read_25(wording: str) -> Decision | None:
+    """Model 2.5.0, read before the older rules: the service, its practitioners or workforce as
+    the subject (R1, R15), the support rated (R11), access and continuity (R2), time homeless
+    (R16). A change word beside a service act leaves it to the older rules."""
+    if wn.SUPPORT_RATED_RE.search(wording):
+        return OUTPUT, None, 0.8, [R11]
+    if (wn.SERVICE_SUBJECT_RE.search(wording) or wm.ORGANISATIONS_RE.search(wording)
+            or (wn.OFFERED_RE.search(wording) and not wn.TAKEN_UP_RE.search(wording))):
+        return OUTPUT, None, 0.8, [R1]
+    act = wn.SERVICE_ACT_RE.search(wording)
+    if act and not _CHANGE_WORD_RE.search(wording):
+        return OUTPUT, None, 0.8, [R15 if re.search(r"assess|review|plan", act.group(0), re.I)
+                                   else R1]
+    if wn.TIME_HOMELESS_RE.search(wording) or wn.MISSING_RE.search(wording):
+        return OUTCOME, HARD, 0.75, [R16]
+    if wn.TAKING_PART_25_RE.search(wording):
+        return ENGAGEMENT, None, 0.75, [R2]
+    return None
+
+
 def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision | None:
     """What the wording commits to, in the published precedence (docs/scoring.md §3.2).
 
@@ -229,6 +214,9 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
                   or wm.LABOUR_STATUS_RE.search(wording))
     if wm.WORKFORCE_ABSENCE_RE.fullmatch(wording):  # the organisation's own staff (2.4.0)
         return OUTPUT, None, 0.6, [R1]
+    early = _read_25(wording)  # whose action is counted, access and time homeless (2.5.0)
+    if early is not None:
+        return early
     if (w.SATISFACTION_RE.search(wording) or ws.WAIT_RE.search(wording)
             or ws.EXPERIENCE_RE.search(wording)):  # waiting times and experience: model 2.3.0
         return OUTPUT, None, 0.85, [R11]
@@ -252,12 +240,16 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
                    or wm.ATTENDING_ETE_RE.search(wording))
     if entry_first and not w.SUSTAIN_VERB_RE.search(wording[:entry_first.start()]):
         return INTERMEDIATE, None, 0.75, [R3]
-    if wm.SEQUEL_RE.search(wording) and wm.SHORT_TERM_RE.search(wording):
+    if ((wm.SEQUEL_RE.search(wording) or wn.NO_LONGER_NEEDED_RE.search(wording))
+            and wm.SHORT_TERM_RE.search(wording)):
         return INTERMEDIATE, None, 0.75, [R3]  # the sequel of short-term support (2.4.0)
     if _adverse_avoided(wording):
         return OUTCOME, HARD, 0.8, [R17]
     if ws.REPEAT_USE_RE.search(wording):  # coming back to services is demand (model 2.3.0)
         return OUTCOME, HARD, 0.8, [R16]
+    if wn.EXIT_PERMANENT_RE.search(wording) and not w.NEGATION_RE.search(wording):
+        # an exit to a permanent housing destination is a status entered (model 2.5.0)
+        return INTERMEDIATE, None, 0.75, [R3]
     reported = w.SELF_REPORT_RE.search(wording) or w.STATE_HAD_RE.search(wording)
     if _served(wording) and not reported and not (status and (
             w.STATUS_ENTRY_RE.search(wording) or sustained or held_period(wording))):
@@ -299,6 +291,9 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
         return OUTPUT, None, 0.8, [R1]
     if status and structured_sustain:
         return OUTCOME, HARD, 0.75, [R3, R4]
+    named = wn.population_state(wording)  # a population's state as the measure (2.5.0)
+    if named is not None:
+        return _NAMED[named]
     if len(wording.strip()) <= _TITLE_LIMIT and wp.STATE_NAMED_RE.search(wording):
         return OUTCOME, SOFT, 0.5, [R12]
     if status:

@@ -655,3 +655,67 @@ def test_2_4_0_error_kinds(statement, label, outcome_type, rule):
     result = classify_commitment({"statement": statement, "declared_level": "outcome"})
     assert (result.label, result.outcome_type) == (label, outcome_type), result.rules
     assert rule in result.rules
+
+
+# --- model 2.5.0: the kinds of error found on held-out v9 and v10 ----------------------------
+# Wordings written for these tests, not corpus items: each kind is a general rule.
+
+
+@pytest.mark.parametrize(
+    ("statement", "label", "outcome_type", "rule"),
+    [
+        # the sense of a word: "falls within" is a verb, "run away" a child going missing (R18)
+        ("Households whose destination falls within the permanent housing categories",
+         "intermediate_outcome", None, R3),
+        ("Young people who run away from their placement", "unverifiable_outcome", "hard", R16),
+        # a cohort opening and a purpose are set aside (R18)
+        ("Of the families referred to the service this year, 60% will exit to a permanent "
+         "housing destination", "intermediate_outcome", None, R18),
+        ("Roll-out of exercise classes known to prevent falls", "output", None, R18),
+        ("300 residents used the advice service to help them reduce their debts", "engagement",
+         None, R2),
+        # the service described as a service, organisations' protocols, practices, the
+        # workforce and offers are outputs (R1)
+        ("Hospital Discharge Service (HDS): A nurse-led service in the patient's home for up "
+         "to 4 weeks", "output", None, R1),
+        ("Care homes that have a falls management policy", "output", None, R1),
+        ("Uptake of safer prescribing practices known to reduce admissions", "output", None, R1),
+        ("Health visitors per 1,000 births", "output", None, R1),
+        ("Nurses per 10,000 residents", "output", None, R1),
+        ("People who work in the care home feel valued", "output", None, R1),
+        ("More opportunities for young people to build confidence", "output", None, R1),
+        # … but people taking opportunities up are read by what they take up
+        ("Participants take up employment opportunities", "intermediate_outcome", None, R3),
+        # practitioners acting on a person and events against a deadline are the service's work
+        ("Patients asked about their smoking status at admission", "output", None, R1),
+        ("Adults admitted with a stroke who receive a swallowing assessment", "output", None,
+         R15),
+        ("Reviews of care plans in 28 days", "output", None, R15),
+        # rating the support is the experience of the service (R11)
+        ("Carers who agree that they are involved in decisions about the cared-for person",
+         "output", None, R11),
+        # access, connection, continuity and initiation are taking part (R2)
+        ("Young people have access to detached youth work", "engagement", None, R2),
+        ("Families connected to a health visitor within two weeks", "engagement", None, R2),
+        ("Continuity of care after hospital discharge", "engagement", None, R2),
+        ("Initiation of opioid substitution treatment", "engagement", None, R2),
+        # … but people entering a status are not an intake
+        ("Clients entering employment", "intermediate_outcome", None, R3),
+        # an exit to permanent housing is entered (R3), no longer needing services after
+        # reablement is its sequel (R3), time homeless is demand (R16)
+        ("People no longer needing services after reablement", "intermediate_outcome", None, R3),
+        ("Average days spent in temporary accommodation before a move", "unverifiable_outcome",
+         "hard", R16),
+        # a population's state named as the measure: hard when recorded, soft when reported
+        ("Prevalence of overweight among 11-year-olds", "unverifiable_outcome", "hard", R16),
+        ("Proportion of adults with diabetes", "unverifiable_outcome", "hard", R16),
+        ("Jobseeker's Allowance claims per 1,000 residents", "unverifiable_outcome", "hard", R16),
+        ("Freedom from alcohol dependence", "unverifiable_outcome", "hard", R17),
+        ("Proportion of adults cycling to work", "unverifiable_outcome", "soft", R12),
+        ("Older people are confident and optimistic", "unverifiable_outcome", "soft", R12),
+    ],
+)
+def test_2_5_0_error_kinds(statement, label, outcome_type, rule):
+    result = classify_commitment({"statement": statement, "declared_level": "outcome"})
+    assert (result.label, result.outcome_type) == (label, outcome_type), result.rules
+    assert rule is None or rule in result.rules
