@@ -14,12 +14,12 @@ from rq.serializers import JSONSerializer
 from rq.timeouts import TimerDeathPenalty
 
 from shared.queue import NoForkWorker, clean_started_registries, enqueue_job, get_queue
-from tests.support.workers import JOB_CLASS, run_burst
+from tests.support.workers import JOB_CLASS, PromptListener, run_burst
 
 MONITORING = 1
 
 
-class QuietAlarmWorker(NoForkWorker):
+class QuietAlarmWorker(PromptListener, NoForkWorker):
     """Job timeouts by a timer thread: SIGALRM belongs to pytest-timeout here."""
 
     death_penalty_class = TimerDeathPenalty

@@ -203,3 +203,20 @@ def test_a_job_carries_the_request_id_bound_when_it_was_enqueued(redis_conn):
     queue = get_queue("scoring", redis_conn)
     assert queue.fetch_job("with-request").meta == {"request_id": "req-abc"}
     assert queue.fetch_job("without-request").meta == {}
+
+
+def test_a_burst_in_the_test_process_leaves_no_thread_or_signal_handler_behind(redis_conn,
+                                                                                job_env):
+    """rq's worker installs SIGINT/SIGTERM handlers and starts a command listener thread;
+    left behind, the handlers raise StopRequested in a later test (issue 12's flake)."""
+    import signal
+    import threading
+
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    threads = set(threading.enumerate())
+    queue = get_queue("scoring", redis_conn)
+    enqueue_job(queue, "tests.jobsamples.record", {"key": "b"}, job_id="burst-b")
+    run_burst([queue], redis_conn)
+    assert int(redis_conn.get("ran:b")) == 1
+    assert {sig: signal.getsignal(sig) for sig in before} == before
+    assert [t.name for t in set(threading.enumerate()) - threads if t.is_alive()] == []
