@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.scoring.domain import wording as w
+from services.scoring.domain import wording_counted as wc
 from services.scoring.domain import wording_meaning as wn
 from services.scoring.domain import wording_measure as wm
 from services.scoring.domain import wording_people as wp
@@ -178,6 +179,13 @@ _COUNT_CHANGE_RE = re.compile(r"\b(?:increas\w*|reduc\w*|improv\w*)\s+(?:the\s+)
 _TITLE_LIMIT = 80  # a bare state noun decides only in a short title
 
 
+_COUNTED: dict[str, Decision] = {"output": (OUTPUT, None, 0.8, [R1]),  # model 2.6.0
+                                  "experience": (OUTPUT, None, 0.8, [R11]),
+                                  "engaged": (ENGAGEMENT, None, 0.75, [R2, R19]),
+                                  "entered": (INTERMEDIATE, None, 0.75, [R3]),
+                                  "held": (OUTCOME, HARD, 0.75, [R17]),
+                                  "hard": (OUTCOME, HARD, 0.75, [R16]),
+                                  "soft": (OUTCOME, SOFT, 0.6, [R12])}
 _NAMED: dict[str, Decision] = {"held": (OUTCOME, HARD, 0.6, [R17]),
                                 "hard": (OUTCOME, HARD, 0.6, [R16]),
                                 "soft": (OUTCOME, SOFT, 0.55, [R12])}
@@ -214,6 +222,9 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
                   or wm.LABOUR_STATUS_RE.search(wording))
     if wm.WORKFORCE_ABSENCE_RE.fullmatch(wording):  # the organisation's own staff (2.4.0)
         return OUTPUT, None, 0.6, [R1]
+    counted = wc.read_26(wording)  # what a figure counts and whose change it is (2.6.0)
+    if counted is not None:
+        return _COUNTED[counted]
     early = _read_25(wording)  # whose action is counted, access and time homeless (2.5.0)
     if early is not None:
         return early
@@ -257,7 +268,7 @@ def _read(wording: str, structured_sustain: bool, statement: bool) -> Decision |
         # they report a change in themselves ("people attending … feel less isolated").
         return ENGAGEMENT, None, 0.8, [R2, R19]
     demand = bool(w.DEMAND_RE.search(wording) or ws.MORE_DEMAND_RE.search(wording)
-                  or wm.DEMAND_24_RE.search(wording))
+                  or wm.DEMAND_24_RE.search(wording) or wc.DEMAND_26_RE.search(wording))
     taking_part = bool(wp.TAKING_PART_RE.search(wording))
     turned = w.DIRECTION_RE.search(wording) or w.NEGATION_RE.search(wording)  # less, or none
     if demand and turned and not taking_part:
@@ -321,7 +332,8 @@ def _base_kind(c: Mapping[str, Any], statement: str, indicator_name: str) -> Dec
         links = wm.CHAIN_RE.split(cleaned)
         if len(links) > 1:  # "…; of that the percentage of …": the last link is the measure
             cleaned, qualified = links[-1], True
-        decision, defined = None, wp.DEFINITION_RE.search(cleaned)
+        decision = None  # a headline and its definition after a dash: model 2.6.0
+        defined = wp.DEFINITION_RE.search(cleaned) or wc.HEADLINE_DASH_RE.search(cleaned)
         if defined:  # the operational definition is the measure; the title is the aim
             decision = _read(cleaned[defined.end():], structured_sustain, wording is statement)
         if decision is not None:

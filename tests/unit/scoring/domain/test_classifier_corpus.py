@@ -4,9 +4,10 @@ Rules are tuned on development data; each held-out split was labelled and commit
 classifier ran on it, measured once, and only then (for held-out v1 to v7) read and used for
 tuning. Held-out v6 and v7 were measured once with 2.2.0 and then tuned on for 2.3.0; held-out v8
 was measured once with 2.2.0 and once with 2.3.0 and then tuned on for 2.4.0; held-out v9 (measured
-with 2.3.0 and 2.4.0) and v10 (measured once with 2.4.0) were then read and tuned on for 2.5.0, so
-no split here is unseen any more. The floors are the figures model 2.5.0 reaches (docs/scoring.md
-§3.4), so a rule change that lowers them fails.
+with 2.3.0 and 2.4.0) and v10 (measured once with 2.4.0) were then read and tuned on for 2.5.0;
+held-out v11 (measured once with 2.5.0) was then read and tuned on for 2.6.0, so no split here is
+unseen any more. The floors are the figures model 2.6.0 reaches (docs/scoring.md §3.4), so a rule
+change that lowers them fails.
 """
 
 from __future__ import annotations
@@ -28,13 +29,12 @@ from services.scoring.domain.classifier import (
     classify_commitment,
 )
 
-# Held-out v11 (c1502-c1603) was labelled and committed before any classifier ran on it; it stays
-# out of the table test until model 2.5.0's one measurement of it is recorded.
-CORPUS = [r for r in load("all") if r["split"] != "heldout_v11"]
+CORPUS = load("all")
 DEV, HELDOUT = load("dev"), load("heldout")  # dev = train + held-out v1 (merged after one use)
 HELDOUT_V1, HELDOUT_V3, HELDOUT_V4 = load("heldout_v1"), load("heldout_v3"), load("heldout_v4")
 HELDOUT_V5, HELDOUT_V6, HELDOUT_V7 = load("heldout_v5"), load("heldout_v6"), load("heldout_v7")
 HELDOUT_V8, HELDOUT_V9, HELDOUT_V10 = load("heldout_v8"), load("heldout_v9"), load("heldout_v10")
+HELDOUT_V11 = load("heldout_v11")
 # everything model 2.2.0's rules were written against (v4 and v5 were read after 2.1.0's one
 # measurement of each)
 TUNED = DEV + HELDOUT + HELDOUT_V3 + HELDOUT_V4 + HELDOUT_V5
@@ -50,6 +50,9 @@ KNOWN_V7_PROMOTIONS = {"c1187"}
 # after …", "access to … a safe place", "opportunities for developing … skills") and v10 (twelve
 # under 2.4.0: service descriptions, practitioners asking or assessing, protocols, practices taken
 # up, workforce, the support rated, medicines used) were read and tuned on for 2.5.0: none left.
+# Held-out v11 (four under 2.5.0: a headline's definition naming the system's act, an agency's
+# recording, enrolment, involvement in one's own care planning) was read and tuned on for 2.6.0:
+# none left.
 KNOWN_PROMOTIONS = KNOWN_V7_PROMOTIONS
 
 
@@ -57,11 +60,13 @@ def test_corpus_size_and_splits():
     assert len(DEV) == 448 and len(HELDOUT_V1) == 147 and len(HELDOUT) == 258
     assert len(HELDOUT_V3) == 151 and len(HELDOUT_V4) == 57 and len(HELDOUT_V5) == 31
     assert len(HELDOUT_V6) == 122 and len(HELDOUT_V7) == 121 and len(HELDOUT_V8) == 101
-    assert len(HELDOUT_V9) == 106 and len(HELDOUT_V10) == 106 and len(CORPUS) == 1501
+    assert len(HELDOUT_V9) == 106 and len(HELDOUT_V10) == 106 and len(HELDOUT_V11) == 102
+    assert len(CORPUS) == 1603
     groups = {name: {r["source_group"] for r in split} for name, split in
               (("dev", DEV), ("v2", HELDOUT), ("v3", HELDOUT_V3), ("v4", HELDOUT_V4),
                ("v5", HELDOUT_V5), ("v6", HELDOUT_V6), ("v7", HELDOUT_V7),
-               ("v8", HELDOUT_V8), ("v9", HELDOUT_V9), ("v10", HELDOUT_V10))}
+               ("v8", HELDOUT_V8), ("v9", HELDOUT_V9), ("v10", HELDOUT_V10),
+               ("v11", HELDOUT_V11))}
     names = list(groups)
     for i, a in enumerate(names):  # no source shared between splits
         for b in names[i + 1:]:
@@ -92,6 +97,8 @@ def test_corpus_size_and_splits():
         ("heldout_v9", 105 / 106, 105 / 106),
         # measured once with 2.4.0 (62/106, 12 promotions); then read and tuned on for 2.5.0
         ("heldout_v10", 102 / 106, 100 / 106),
+        # measured once with 2.5.0 (60/102, 4 promotions); then read and tuned on for 2.6.0
+        ("heldout_v11", 97 / 102, 94 / 102),
     ],
 )
 def test_agreement_floor(split, label_floor, kind_floor):
@@ -101,7 +108,7 @@ def test_agreement_floor(split, label_floor, kind_floor):
 
 
 def test_no_output_or_engagement_the_rules_were_written_against_is_labelled_an_outcome():
-    assert measure(TUNED + HELDOUT_V6 + HELDOUT_V8 + HELDOUT_V9 + HELDOUT_V10)[
+    assert measure(TUNED + HELDOUT_V6 + HELDOUT_V8 + HELDOUT_V9 + HELDOUT_V10 + HELDOUT_V11)[
         "outputs_promoted"] == []
 
 

@@ -3,8 +3,8 @@
 tests/data/scoring_runs/run_model_1.1.0.json was produced by model 1.1.0 (commit 4f81e6c),
 run_model_2.0.0.json by model 2.0.0 (commit 0169019), run_model_2.1.0.json by model 2.1.0 (commit
 421e559), run_model_2.2.0.json by model 2.2.0 (commit 1582100), run_model_2.3.0.json by model
-2.3.0 (commit d1d30a7) and run_model_2.4.0.json by model 2.4.0 (commit 6681dcb): the frozen inputs,
-with the
+2.3.0 (commit d1d30a7), run_model_2.4.0.json by model 2.4.0 (commit 6681dcb) and
+run_model_2.5.0.json by model 2.5.0 (commit d44e424): the frozen inputs, with the
 automated assessments that version stored, and the output it recorded. Later models re-classify
 some commitments differently (2.1.0 reads the 2.0.0 run's "Support families in the shelters.",
 declared an outcome, as an output; 2.2.0 reads the 2.1.0 run's "Responders … having confidence in
@@ -14,8 +14,10 @@ an unverifiable outcome, as an output; 2.4.0 reads the 2.3.0 run's "NHS Boards t
 embed alcohol brief interventions …", which 2.3.0 read as an unverifiable outcome, as the
 provider's own delivery, an output; 2.5.0 reads the 2.4.0 run's "Proportion of older people asked
 about falls when they present at hospital.", which 2.4.0 read as less use of services (the falls),
-as the practitioners' own act, an output), but a run scores the stored assessments, never
-re-classifying, so each old run must reproduce exactly.
+as the practitioners' own act, an output; 2.6.0 reads the 2.5.0 run's "Increase in the number of
+reports of domestic abuse incidents that were classified as a crime.", which 2.5.0 read as less
+use of services, as the police's own recording, an output), but a run scores the stored
+assessments, never re-classifying, so each old run must reproduce exactly.
 """
 
 from __future__ import annotations
@@ -37,19 +39,21 @@ RECORDED_2_1_0 = json.loads((RUNS / "run_model_2.1.0.json").read_text("utf-8"))
 RECORDED_2_2_0 = json.loads((RUNS / "run_model_2.2.0.json").read_text("utf-8"))
 RECORDED_2_3_0 = json.loads((RUNS / "run_model_2.3.0.json").read_text("utf-8"))
 RECORDED_2_4_0 = json.loads((RUNS / "run_model_2.4.0.json").read_text("utf-8"))
+RECORDED_2_5_0 = json.loads((RUNS / "run_model_2.5.0.json").read_text("utf-8"))
 
 
-def test_model_version_is_2_5_0_and_2_4_0_runs_stay_replayable():
+def test_model_version_is_2_6_0_and_2_5_0_runs_stay_replayable():
     from services.scoring.domain.version import RUN_COMPATIBLE_VERSIONS
 
-    assert MODEL_VERSION == "coprocure-scoring/2.5.0"
-    assert {"coprocure-scoring/2.2.0", "coprocure-scoring/2.3.0", "coprocure-scoring/2.4.0"} <= set(
-        RUN_COMPATIBLE_VERSIONS)
+    assert MODEL_VERSION == "coprocure-scoring/2.6.0"
+    assert {"coprocure-scoring/2.2.0", "coprocure-scoring/2.3.0", "coprocure-scoring/2.4.0",
+            "coprocure-scoring/2.5.0"} <= set(RUN_COMPATIBLE_VERSIONS)
 
 
 # The later model reads bid-b's last commitment as an output, which would cap its Q1 at 1; the
 # replay uses what the recorded version stored, so bid-b keeps the unverifiable-outcome cap of 2.
 @pytest.mark.parametrize(("recorded", "version", "statement"), [
+    (RECORDED_2_5_0, "2.5.0", "Increase in the number of reports of domestic"),  # recording
     (RECORDED_2_4_0, "2.4.0", "Proportion of older people asked about falls"),  # practitioners
     (RECORDED_2_3_0, "2.3.0", "NHS Boards to sustain and embed alcohol brief"),  # own delivery
     (RECORDED_2_2_0, "2.2.0", "Compliance with National Crime Recording Standards."),  # process
