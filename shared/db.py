@@ -11,6 +11,8 @@ from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event, 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.config import whole_number
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -93,7 +95,9 @@ def make_engine(url: str, **kwargs) -> Engine:
     connect_args.setdefault("connect_timeout", 5)
     kwargs["connect_args"] = connect_args
     kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
+    # Connections a process keeps open between uses (COPROCURE_DB_POOL_SIZE); busier moments
+    # open up to 20 more, closed again once returned.
+    kwargs.setdefault("pool_size", whole_number(None, "DB_POOL_SIZE", 10))
     kwargs.setdefault("max_overflow", 20)
     return create_engine(url, **kwargs)
 
