@@ -2,8 +2,9 @@
 
     python -m bench.classifier_corpus [--split SPLIT] [--misses] [--json]
 
-    SPLIT: heldout_v11 | heldout_v10 | heldout_v9 | heldout_v8 | heldout_v7 | heldout_v6
-           | heldout_v5 | heldout_v4 | heldout_v3 | heldout | dev | train | heldout_v1 | all
+    SPLIT: heldout_v12 | heldout_v11 | heldout_v10 | heldout_v9 | heldout_v8 | heldout_v7
+           | heldout_v6 | heldout_v5 | heldout_v4 | heldout_v3 | heldout | dev | train
+           | heldout_v1 | all
 
 Splits: `train` and `heldout_v1` (the first held-out split, measured once at 81.0% and then merged
 into development) together are `dev`. `heldout` (v2) and `heldout_v3` were each measured once and
@@ -16,7 +17,8 @@ committed before any classifier ran on it, measured once with 2.3.0 and once wit
 not tuned on (docs/scoring.md §3.4); `heldout_v10` was built and committed before any
 classifier ran on it; v9 and v10 were then read and tuned on for model 2.5.0; `heldout_v11` was
 built and committed before any classifier ran on it, measured once with 2.5.0 and then read and
-tuned on for model 2.6.0. Every split was labelled before the classifier ran on it.
+tuned on for model 2.6.0; `heldout_v12` was built and committed before any classifier ran on it.
+Every split was labelled before the classifier ran on it.
 
 Prints agreement on `label` and on kind/outcome_type (verifiability ignored), a confusion matrix
 (rows: expected label, columns: the classifier's) and per-rule precision: for the rule that
@@ -145,6 +147,7 @@ def main(argv: list[str] | None = None) -> None:
                         choices=("train", "heldout_v1", "dev", "heldout", "heldout_v3",
                                  "heldout_v4", "heldout_v5", "heldout_v6", "heldout_v7",
                                  "heldout_v8", "heldout_v9", "heldout_v10", "heldout_v11",
+                                 "heldout_v12",
                                  "all"))
     parser.add_argument("--misses", action="store_true", help="list every disagreement")
     parser.add_argument("--json", action="store_true")

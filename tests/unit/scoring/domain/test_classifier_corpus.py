@@ -29,7 +29,9 @@ from services.scoring.domain.classifier import (
     classify_commitment,
 )
 
-CORPUS = load("all")
+# Held-out v12 (c1604-c1715) was labelled and committed before any classifier ran on it; it stays
+# out of the table test until model 2.6.0's one measurement of it is recorded.
+CORPUS = [r for r in load("all") if r["split"] != "heldout_v12"]
 DEV, HELDOUT = load("dev"), load("heldout")  # dev = train + held-out v1 (merged after one use)
 HELDOUT_V1, HELDOUT_V3, HELDOUT_V4 = load("heldout_v1"), load("heldout_v3"), load("heldout_v4")
 HELDOUT_V5, HELDOUT_V6, HELDOUT_V7 = load("heldout_v5"), load("heldout_v6"), load("heldout_v7")
