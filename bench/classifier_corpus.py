@@ -17,8 +17,9 @@ committed before any classifier ran on it, measured once with 2.3.0 and once wit
 not tuned on (docs/scoring.md §3.4); `heldout_v10` was built and committed before any
 classifier ran on it; v9 and v10 were then read and tuned on for model 2.5.0; `heldout_v11` was
 built and committed before any classifier ran on it, measured once with 2.5.0 and then read and
-tuned on for model 2.6.0; `heldout_v12` was built and committed before any classifier ran on it.
-Every split was labelled before the classifier ran on it.
+tuned on for model 2.6.0; `heldout_v12` was built and committed before any classifier ran on it,
+measured once with 2.6.0 and is not tuned on. Every split was labelled before the classifier ran
+on it.
 
 Prints agreement on `label` and on kind/outcome_type (verifiability ignored), a confusion matrix
 (rows: expected label, columns: the classifier's) and per-rule precision: for the rule that

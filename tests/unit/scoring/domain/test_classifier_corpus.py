@@ -29,14 +29,12 @@ from services.scoring.domain.classifier import (
     classify_commitment,
 )
 
-# Held-out v12 (c1604-c1715) was labelled and committed before any classifier ran on it; it stays
-# out of the table test until model 2.6.0's one measurement of it is recorded.
-CORPUS = [r for r in load("all") if r["split"] != "heldout_v12"]
+CORPUS = load("all")
 DEV, HELDOUT = load("dev"), load("heldout")  # dev = train + held-out v1 (merged after one use)
 HELDOUT_V1, HELDOUT_V3, HELDOUT_V4 = load("heldout_v1"), load("heldout_v3"), load("heldout_v4")
 HELDOUT_V5, HELDOUT_V6, HELDOUT_V7 = load("heldout_v5"), load("heldout_v6"), load("heldout_v7")
 HELDOUT_V8, HELDOUT_V9, HELDOUT_V10 = load("heldout_v8"), load("heldout_v9"), load("heldout_v10")
-HELDOUT_V11 = load("heldout_v11")
+HELDOUT_V11, HELDOUT_V12 = load("heldout_v11"), load("heldout_v12")
 # everything model 2.2.0's rules were written against (v4 and v5 were read after 2.1.0's one
 # measurement of each)
 TUNED = DEV + HELDOUT + HELDOUT_V3 + HELDOUT_V4 + HELDOUT_V5
@@ -55,7 +53,11 @@ KNOWN_V7_PROMOTIONS = {"c1187"}
 # Held-out v11 (four under 2.5.0: a headline's definition naming the system's act, an agency's
 # recording, enrolment, involvement in one's own care planning) was read and tuned on for 2.6.0:
 # none left.
-KNOWN_PROMOTIONS = KNOWN_V7_PROMOTIONS
+# Held-out v12 was measured once with 2.6.0 (62/112, docs/scoring.md §3.4) and is not tuned on:
+# five promotions, staff absenteeism and workplace incidents, a programme of admission avoidance,
+# investment in out-of-hospital services, and increased access to services (engagement).
+KNOWN_V12_PROMOTIONS = {"c1611", "c1618", "c1630", "c1638", "c1698"}
+KNOWN_PROMOTIONS = KNOWN_V7_PROMOTIONS | KNOWN_V12_PROMOTIONS
 
 
 def test_corpus_size_and_splits():
@@ -63,12 +65,13 @@ def test_corpus_size_and_splits():
     assert len(HELDOUT_V3) == 151 and len(HELDOUT_V4) == 57 and len(HELDOUT_V5) == 31
     assert len(HELDOUT_V6) == 122 and len(HELDOUT_V7) == 121 and len(HELDOUT_V8) == 101
     assert len(HELDOUT_V9) == 106 and len(HELDOUT_V10) == 106 and len(HELDOUT_V11) == 102
-    assert len(CORPUS) == 1603
+    assert len(HELDOUT_V12) == 112
+    assert len(CORPUS) == 1715
     groups = {name: {r["source_group"] for r in split} for name, split in
               (("dev", DEV), ("v2", HELDOUT), ("v3", HELDOUT_V3), ("v4", HELDOUT_V4),
                ("v5", HELDOUT_V5), ("v6", HELDOUT_V6), ("v7", HELDOUT_V7),
                ("v8", HELDOUT_V8), ("v9", HELDOUT_V9), ("v10", HELDOUT_V10),
-               ("v11", HELDOUT_V11))}
+               ("v11", HELDOUT_V11), ("v12", HELDOUT_V12))}
     names = list(groups)
     for i, a in enumerate(names):  # no source shared between splits
         for b in names[i + 1:]:
@@ -101,6 +104,8 @@ def test_corpus_size_and_splits():
         ("heldout_v10", 102 / 106, 100 / 106),
         # measured once with 2.5.0 (60/102, 4 promotions); then read and tuned on for 2.6.0
         ("heldout_v11", 97 / 102, 94 / 102),
+        # measured once with 2.6.0 (62/112, 5 promotions), its one unseen measurement; not tuned on
+        ("heldout_v12", 62 / 112, 60 / 112),
     ],
 )
 def test_agreement_floor(split, label_floor, kind_floor):
@@ -117,6 +122,7 @@ def test_no_output_or_engagement_the_rules_were_written_against_is_labelled_an_o
 def test_known_promotions_do_not_grow():
     # The aim is zero; these are the measured errors left (docs/scoring.md §3.4).
     assert set(measure(HELDOUT_V7)["outputs_promoted"]) <= KNOWN_V7_PROMOTIONS
+    assert set(measure(HELDOUT_V12)["outputs_promoted"]) <= KNOWN_V12_PROMOTIONS
 
 
 @pytest.mark.parametrize("record", CORPUS, ids=[r["id"] for r in CORPUS])
