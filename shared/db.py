@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from shared.config import whole_number
 
@@ -96,8 +97,12 @@ def make_engine(url: str, **kwargs) -> Engine:
     kwargs["connect_args"] = connect_args
     kwargs.setdefault("pool_pre_ping", True)
     # Connections a process keeps open between uses (COPROCURE_DB_POOL_SIZE); busier moments
-    # open up to 20 more, closed again once returned.
-    kwargs.setdefault("pool_size", whole_number(None, "DB_POOL_SIZE", 10))
+    # open up to 20 more, closed again once returned. 0: none kept, a connection per use (behind
+    # a pooler such as PgBouncer, or many small platforms sharing one server, as the tests do).
+    keep = whole_number(None, "DB_POOL_SIZE", 10)
+    if keep == 0 and "poolclass" not in kwargs:
+        return create_engine(url, poolclass=NullPool, **kwargs)
+    kwargs.setdefault("pool_size", keep)
     kwargs.setdefault("max_overflow", 20)
     return create_engine(url, **kwargs)
 

@@ -94,10 +94,10 @@ class Platforms:
             raise ValueError("with a configured Redis every platform takes its own slot")
         root = self.new_root()
         ports = {"gateway": free_port(), "commissioning": free_port(), "scoring": free_port()}
-        # Two idle connections per pool: on PostgreSQL, three test workers' platforms at once
-        # otherwise neared the server's default 100 connections (96 seen).
+        # No idle connections: on PostgreSQL, three test workers' platforms (up to three each
+        # at once) otherwise neared the server's default 100 connections (99 seen).
         extra = {"COPROCURE_SANDBOX": "1", "COPROCURE_VAR_DIR": str(root),
-                 "COPROCURE_DB_POOL_SIZE": "2", **self.env(root)}
+                 "COPROCURE_DB_POOL_SIZE": "0", **self.env(root)}
         for service, url in platform_databases(self.database_urls).items():
             extra[f"COPROCURE_{service.upper()}_DATABASE_URL"] = url
         slot = None if own_redis else platform_redis_slot()
