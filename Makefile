@@ -20,9 +20,9 @@ run: $(STAMP)
 ## test: run the whole suite (unit, integration, e2e, security, reliability)
 # Three pytest workers (pytest-xdist), a test file at a time: most of the suite waits on real
 # processes and deadlines, so a third worker still finds idle CPU on two cores (10:02 against
-# about 12:30 with two; tests/support/parallel.py). Files go out in collection order, the
-# schemathesis files first, then the slowest folders (xdist would otherwise reorder them by
-# test count, leaving the long single-test files for last).
+# about 12:30 with two; tests/support/parallel.py). Files go out in testpaths order, slowest
+# folders first (xdist would otherwise reorder them by test count, leaving the long
+# single-test files for last).
 PYTEST_WORKERS ?= 3
 test: $(STAMP)
 	@sh tests/browser/install_chromium.sh || echo "chromium not installed: browser tests will skip"

@@ -42,16 +42,6 @@ from tests.support.process import (  # noqa: E402
 )
 
 TEST_ASSERTION_KEY = base64.b64encode(b"t" * 32).decode()
-# The longest files, handed out first (pytest-xdist deals files in collection order under
-# `make test`'s --no-loadscope-reorder): started last, either would run on alone at the end.
-LONGEST_FIRST = ("tests/security/test_schemathesis_busy_roles.py",
-                 "tests/security/test_schemathesis.py")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Move the longest files to the front, keeping every other test's order."""
-    rank = {path: n for n, path in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
 
 
 @pytest.fixture(autouse=True)
