@@ -7,11 +7,12 @@ import threading
 from datetime import datetime, timedelta
 
 import rfc8785
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from services.commissioning.adapters.tables import Bid, IdempotencyRecord
 from services.commissioning.context import context_from_app
 from tests.support.builders import bid_body
+from tests.support.sql import every_page, sqlite_plan, statements_run
 
 
 def _deadline(tender) -> datetime:
@@ -352,23 +353,10 @@ def test_own_bids_page_by_cursor_each_once_through_their_index(world):
     session_factory = context_from_app(world.app).session_factory
     with session_factory() as session:
         engine = session.get_bind()
-    statements = []
-
-    def capture(_conn, _cursor, statement, parameters, _context, _many):
-        if "FROM bids" in statement and "ORDER BY" in statement:
-            statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        seen, cursor = [], ""
-        while True:
-            page = world.get(f"/tenders/{t['id']}/bids?limit=2{cursor}", who="bidder").get_json()
-            seen += [b["id"] for b in page["items"]]
-            if not page["next_cursor"]:
-                break
-            cursor = f"&cursor={page['next_cursor']}"
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
+    with statements_run(engine, "FROM bids", "ORDER BY") as statements:
+        seen = [b["id"] for b in every_page(
+            lambda path: world.get(path, who="bidder").get_json(),
+            f"/tenders/{t['id']}/bids?limit=2")]
     with session_factory() as session:
         expected = list(session.scalars(select(Bid.id).where(
             Bid.tender_id == t["id"], Bid.organisation_id == "org_enterprise_1")
@@ -376,8 +364,6 @@ def test_own_bids_page_by_cursor_each_once_through_their_index(world):
         assert seen == expected and sorted(seen) == sorted(mine)
         if engine.dialect.name != "sqlite":
             return
-        statement, parameters = statements[-1]  # a page after a cursor
-        plan = " ".join(str(row[-1]) for row in session.connection().exec_driver_sql(
-            f"EXPLAIN QUERY PLAN {statement}", parameters))
+        plan = sqlite_plan(session, *statements[-1])  # a page after a cursor
         assert "USING INDEX ix_bids_tender_org_created_at_id" in plan, plan
         assert "(created_at,id)>(?,?)" in plan and "TEMP B-TREE" not in plan, plan

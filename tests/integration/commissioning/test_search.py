@@ -10,6 +10,7 @@ from services.commissioning.adapters import search
 from services.commissioning.adapters.search import text_matches
 from services.commissioning.adapters.tables import Tender
 from services.commissioning.context import context_from_app
+from tests.support.sql import sqlite_plan
 
 
 @pytest.fixture(params=["index", "walk"])
@@ -67,8 +68,7 @@ def test_the_search_uses_its_index(world, route):
         if dialect == "sqlite" and route == "walk":  # the newest first, by created_at
             assert "tenders_search" not in sql and "LIKE" in sql.upper()
         elif dialect == "sqlite":
-            plan = " ".join(str(row[-1]) for row in session.connection().exec_driver_sql(
-                f"EXPLAIN QUERY PLAN {sql}", ('"prescrib"',)))
+            plan = sqlite_plan(session, sql, ('"prescrib"',))
             assert "VIRTUAL TABLE INDEX" in plan, plan
             # The index agrees with the table (FTS5 raises if it does not).
             session.execute(text(

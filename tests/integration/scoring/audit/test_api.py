@@ -9,11 +9,11 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import event
 
 from shared.audit import checkpoint, merkle
 from shared.audit.verify import verify_command
 from tests.integration.scoring.audit.helpers import ANONYMOUS, EVALUATOR, fill, get
+from tests.support.sql import every_page, sqlite_plan, statements_run
 
 
 @pytest.fixture
@@ -233,31 +233,14 @@ def test_filtered_pages_by_cursor_give_each_entry_once_through_the_column_index(
     factory = app.extensions["coprocure"].session_factory
     with factory() as session:
         engine = session.get_bind()
-    statements = []
-
-    def capture(_conn, _cursor, statement, parameters, _context, _many):
-        if "ORDER BY" in statement and "LIMIT" in statement:
-            statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        seen, cursor = [], ""
-        while True:
-            page = get(app, f"/audit/events?tender_id=tnd_a&limit=5{cursor}").json
-            seen += page["items"]
-            if not page["next_cursor"]:
-                break
-            cursor = f"&cursor={page['next_cursor']}"
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
+    with statements_run(engine, "ORDER BY", "LIMIT") as statements:
+        seen = every_page(lambda path: get(app, path).json, "/audit/events?tender_id=tnd_a&limit=5")
     assert [e["seq"] for e in seen] == list(range(12)) + list(range(18, 30))
     assert [e["payload"]["justification"] for e in seen] == [
         f"reason {e['seq']} — ünïcödé" for e in seen]
     if engine.dialect.name != "sqlite":
         return
-    statement, parameters = statements[-1]  # a page after a cursor
     with factory() as session:
-        plan = " ".join(str(row[-1]) for row in session.connection().exec_driver_sql(
-            f"EXPLAIN QUERY PLAN {statement}", parameters))
+        plan = sqlite_plan(session, *statements[-1])  # a page after a cursor
     assert "INDEX ix_audit_entries_tender_id_seq (tender_id=? AND seq>?)" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
